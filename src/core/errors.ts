@@ -1,0 +1,79 @@
+import type { DJMessage } from './djMessage';
+
+/** The component's error code for every failure of Execute: "Invalid error — error by server while requesting access token". */
+export const INVOKER_INVALID_ERROR = 4;
+
+/** Why an Execute failed; the extension branches on this, never on message text. */
+export type InvokerErrorKind =
+  | 'invalid-properties'
+  | 'insecure-url'
+  | 'server-rejected'
+  | 'invalid-response'
+  | 'redirect'
+  | 'too-large'
+  | 'network'
+  | 'timeout'
+  | 'aborted';
+
+/** A property that Execute refused before sending anything. */
+export interface PropertyIssue {
+  /** The property's name as in `InvokerProperties` (or `targetMessage`). */
+  readonly field: string;
+  readonly code: 'required' | 'invalid' | 'not-allowed';
+  /** One sentence that names the field, e.g. `"Client ID" is required for the Client Credentials grant.` */
+  readonly message: string;
+}
+
+/** Data-carrying cause of a network failure: never holds a request, a header or a secret. */
+export interface TransportCause {
+  readonly name: string;
+  readonly code?: string;
+  readonly message: string;
+}
+
+export interface InvokerErrorDetails {
+  readonly kind: InvokerErrorKind;
+  readonly status?: number;
+  readonly error?: string;
+  readonly errorDescription?: string;
+  readonly errorUri?: string;
+  readonly djMessage?: DJMessage;
+  readonly issues?: readonly PropertyIssue[];
+  readonly location?: string;
+  readonly cause?: TransportCause;
+}
+
+/**
+ * The one error Execute rejects with: `code` is always 4, as the original component documents.
+ * Its message and fields are redacted before construction; it never carries a secret.
+ */
+export class InvokerError extends Error {
+  override readonly name = 'InvokerError';
+  readonly code = INVOKER_INVALID_ERROR;
+  readonly kind: InvokerErrorKind;
+  readonly status?: number;
+  readonly error?: string;
+  readonly errorDescription?: string;
+  readonly errorUri?: string;
+  readonly djMessage?: DJMessage;
+  readonly issues: readonly PropertyIssue[];
+  readonly location?: string;
+  override readonly cause?: TransportCause;
+
+  constructor(message: string, details: InvokerErrorDetails) {
+    super(message);
+    this.kind = details.kind;
+    this.status = details.status;
+    this.error = details.error;
+    this.errorDescription = details.errorDescription;
+    this.errorUri = details.errorUri;
+    this.djMessage = details.djMessage;
+    this.issues = details.issues ?? [];
+    this.location = details.location;
+    this.cause = details.cause;
+  }
+}
+
+export function isInvokerError(value: unknown): value is InvokerError {
+  return value instanceof InvokerError;
+}

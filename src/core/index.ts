@@ -1,0 +1,202 @@
+import type { Dispatcher } from 'undici';
+import type { BasicVariant, DJMessage } from './djMessage';
+import { InvokerError } from './errors';
+import { isLoopbackHost, PROPERTY_LABELS, validateProperties, type InvokerProperties } from './properties';
+import { createRedactor, redactBody, redactForm, redactHeader, type Redactor } from './redact';
+import { basicVariantsDiffer, buildTokenRequest, clientAuthenticationOf, type TokenRequest } from './tokenRequest';
+import { parseTokenResponse } from './tokenResponse';
+import { send, type RawResponse } from './transport';
+
+export { ACCESS_TOKEN_PROPERTY, DJMessage } from './djMessage';
+export type { BasicVariant, ClientAuthentication, DJMessageData, DJMessageMetadata, ExpirySource } from './djMessage';
+export { INVOKER_INVALID_ERROR, InvokerError, isInvokerError } from './errors';
+export type { InvokerErrorKind, PropertyIssue } from './errors';
+export { GRANT_TYPE_LABELS, GRANT_TYPES, PROPERTY_LABELS, validateProperties } from './properties';
+export type { BasicEncoding, ExtraParameter, GrantType, InvokerProperties } from './properties';
+export { createRedactor, REDACTED } from './redact';
+export { decodeJwt } from './jwt';
+
+/** The component's default target message. */
+export const DEFAULT_TARGET_MESSAGE = 'DJMOUT';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** Receives one redacted line per step of an exchange; the extension writes them to its log. */
+export type ExchangeLog = (level: 'info' | 'debug' | 'warn', line: string) => void;
+
+export interface ExecuteOptions {
+  /** The DJMessage to write the server's answer to (default `DJMOUT`). */
+  readonly targetMessage?: string;
+  /** Cancels the Execute at any moment. */
+  readonly signal?: AbortSignal;
+  /** Bounds the whole Execute, a Basic-encoding retry included (default 30 s). */
+  readonly timeoutMs?: number;
+  readonly dispatcher?: Dispatcher;
+  readonly maxResponseBytes?: number;
+  readonly log?: ExchangeLog;
+  /** Clock, for tests. */
+  readonly now?: () => number;
+}
+
+/** Which Basic form worked for a token URL and client, so the next Execute starts with it. */
+const basicVariantMemory = new Map<string, BasicVariant>();
+
+/** Forgets every remembered Basic form (tests, and the extension's "Clear" commands). */
+export function forgetBasicVariants(): void {
+  basicVariantMemory.clear();
+}
+
+function memoryKey(properties: InvokerProperties): string {
+  return `${properties.authorizationServerUrl.trim()}\n${(properties.clientId ?? '').trim()}`;
+}
+
+function refuseInvalid(properties: InvokerProperties, targetMessage: string): void {
+  const issues = validateProperties(properties, targetMessage);
+  if (issues.length > 0) {
+    const list = issues.map((issue) => issue.message).join(' ');
+    throw new InvokerError(`The invoker's properties are not valid: ${list}`, { kind: 'invalid-properties', issues });
+  }
+  const url = new URL(properties.authorizationServerUrl.trim());
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && properties.allowInsecureHttp !== true) {
+    throw new InvokerError(
+      `"${PROPERTY_LABELS.authorizationServerUrl}" uses plain http:// to ${url.host}, which would send credentials and tokens unencrypted. Use https://, or turn on "${PROPERTY_LABELS.allowInsecureHttp}" for this invoker.`,
+      { kind: 'insecure-url', issues: [{ field: 'authorizationServerUrl', code: 'not-allowed', message: 'Plain http:// is only allowed for loopback hosts.' }] },
+    );
+  }
+}
+
+/** The Basic forms to try, in order: one, or (auto, when they differ) the remembered one first and the other as fallback. */
+function basicVariants(properties: InvokerProperties): BasicVariant[] {
+  const encoding = properties.basicEncoding ?? 'auto';
+  if (encoding !== 'auto') {
+    return [encoding];
+  }
+  if (clientAuthenticationOf(properties) !== 'client_secret_basic' || !basicVariantsDiffer((properties.clientId ?? '').trim(), properties.clientSecret ?? '')) {
+    return ['rfc6749'];
+  }
+  const first = basicVariantMemory.get(memoryKey(properties)) ?? 'rfc6749';
+  return [first, first === 'rfc6749' ? 'raw' : 'rfc6749'];
+}
+
+/** A server saying "who are you?": what a Basic form the server decodes differently looks like. */
+function isClientAuthRejection(error: unknown): boolean {
+  if (!(error instanceof InvokerError) || error.kind !== 'server-rejected') {
+    return false;
+  }
+  const emptyBody = (error.djMessage?.body ?? '').trim() === '';
+  return error.status === 401 || error.error === 'invalid_client' || ((error.status === 400 || error.status === 403) && emptyBody);
+}
+
+function logRequest(log: ExchangeLog, request: TokenRequest, redact: Redactor): void {
+  const auth = request.basicVariant !== undefined ? `${request.clientAuthentication} (${request.basicVariant})` : request.clientAuthentication;
+  log('info', `POST ${redact(request.url)} — client authentication: ${auth}`);
+  const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${redactHeader(name, value)}`);
+  log('debug', `request headers: ${headers.join('; ')}`);
+  log('debug', `request body: ${redactForm(request.body, redact)}`);
+}
+
+function logResponse(log: ExchangeLog, raw: RawResponse, elapsedMs: number, redact: Redactor): void {
+  log('info', `answer ${raw.status} in ${elapsedMs} ms (${raw.headers['content-type'] ?? 'no content type'}, ${raw.body.length} characters)`);
+  log('debug', `answer body: ${redactBody(raw.body, redact)}`);
+}
+
+function withSuffix(error: InvokerError, suffix: string): InvokerError {
+  return new InvokerError(`${error.message} ${suffix}`, error);
+}
+
+/**
+ * The OAuth 2.0 Invoker's Execute action: requests an access token with the properties' grant and writes the
+ * server's answer to the target DJMessage. Every failure rejects with an InvokerError whose code is 4.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ */
+export async function execute(properties: InvokerProperties, options: ExecuteOptions = {}): Promise<DJMessage> {
+  const targetMessage = options.targetMessage ?? DEFAULT_TARGET_MESSAGE;
+  refuseInvalid(properties, targetMessage);
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let redactor: Redactor | undefined;
+  const redact: Redactor = (text) => (redactor ??= createRedactor([properties.clientSecret, properties.password, properties.refreshToken]))(text);
+  const { log } = options;
+
+  const deadline = new AbortController();
+  const timedOut = new Error('timeout');
+  const cancelled = new Error('aborted');
+  const userSignal = options.signal;
+  const onUserAbort = (): void => deadline.abort(cancelled);
+  if (userSignal?.aborted) {
+    throw new InvokerError('The token request was cancelled before it was sent.', { kind: 'aborted' });
+  }
+  userSignal?.addEventListener('abort', onUserAbort, { once: true });
+  const timer = setTimeout(() => deadline.abort(timedOut), timeoutMs);
+
+  const attempt = async (variant: BasicVariant): Promise<DJMessage> => {
+    const request = buildTokenRequest(properties, variant);
+    if (log !== undefined) {
+      logRequest(log, request, redact);
+    }
+    const started = now();
+    const raw = await send(request, { signal: deadline.signal, dispatcher: options.dispatcher, maxResponseBytes: options.maxResponseBytes });
+    const receivedAt = now();
+    if (log !== undefined) {
+      logResponse(log, raw, receivedAt - started, redact);
+    }
+    return parseTokenResponse(raw, {
+      targetMessage,
+      receivedAt,
+      grantType: properties.grantType,
+      tokenUrl: request.url,
+      clientAuthentication: request.clientAuthentication,
+      basicVariant: request.basicVariant,
+      redact,
+    });
+  };
+
+  const tokenUrl = properties.authorizationServerUrl.trim();
+  try {
+    const [first, fallback] = basicVariants(properties);
+    let message: DJMessage;
+    try {
+      message = await attempt(first);
+    } catch (error) {
+      if (fallback === undefined || !isClientAuthRejection(error)) {
+        throw error;
+      }
+      log?.('warn', `client authentication with the ${first} Basic form was rejected; retrying once with the ${fallback} form`);
+      try {
+        message = await attempt(fallback);
+      } catch (retryError) {
+        if (isClientAuthRejection(retryError)) {
+          throw withSuffix(error as InvokerError, `(Both Basic forms of the client credentials were tried: RFC 6749 form-encoded and raw.)`);
+        }
+        if (retryError instanceof InvokerError && (retryError.kind === 'server-rejected' || retryError.kind === 'invalid-response')) {
+          // The server got past client authentication with this form: it is the one to start with next time.
+          basicVariantMemory.set(memoryKey(properties), fallback);
+        }
+        throw retryError;
+      }
+    }
+    if (message.metadata.basicVariant !== undefined && (properties.basicEncoding ?? 'auto') === 'auto') {
+      basicVariantMemory.set(memoryKey(properties), message.metadata.basicVariant);
+    }
+    for (const warning of message.metadata.warnings) {
+      log?.('warn', warning);
+    }
+    return message;
+  } catch (error) {
+    if (error === timedOut || (deadline.signal.reason === timedOut && !(error instanceof InvokerError))) {
+      throw new InvokerError(`The token request to ${redact(tokenUrl)} did not complete within ${timeoutMs / 1000} s.`, { kind: 'timeout' });
+    }
+    if (error === cancelled || (deadline.signal.reason === cancelled && !(error instanceof InvokerError))) {
+      throw new InvokerError('The token request was cancelled.', { kind: 'aborted' });
+    }
+    if (error instanceof InvokerError) {
+      log?.('warn', error.message);
+      throw error;
+    }
+    throw new InvokerError(`The token request to ${redact(tokenUrl)} failed unexpectedly: ${redact(String(error))}`, { kind: 'network' });
+  } finally {
+    clearTimeout(timer);
+    userSignal?.removeEventListener('abort', onUserAbort);
+  }
+}

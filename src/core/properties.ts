@@ -1,0 +1,184 @@
+import type { PropertyIssue } from './errors';
+
+/** The grant types of the original component: Client Credentials, Password Credentials, Refresh Token. */
+export type GrantType = 'client_credentials' | 'password' | 'refresh_token';
+export const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token'];
+
+/** `auto` sends RFC 6749 §2.3.1 Basic credentials and falls back once to the raw form when the server rejects them. */
+export type BasicEncoding = 'auto' | 'rfc6749' | 'raw';
+export const BASIC_ENCODINGS: readonly BasicEncoding[] = ['auto', 'rfc6749', 'raw'];
+
+/** A name/value pair sent with the token request, e.g. Auth0's `audience` or Entra v1's `resource`. */
+export interface ExtraParameter {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** The OAuth 2.0 Invoker's properties, as the original component names them. */
+export interface InvokerProperties {
+  readonly authorizationServerUrl: string;
+  readonly grantType: GrantType;
+  /** false (default): client credentials go in a Basic header; true: in the request body. */
+  readonly credentialsInRequestBody?: boolean;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  readonly scope?: string;
+  readonly username?: string;
+  readonly password?: string;
+  readonly refreshToken?: string;
+  readonly extraParameters?: readonly ExtraParameter[];
+  readonly basicEncoding?: BasicEncoding;
+  /** Allows plain `http://` to a host that is not loopback. Off by default. */
+  readonly allowInsecureHttp?: boolean;
+}
+
+/** Human names of the properties, as the form labels them; messages quote these. */
+export const PROPERTY_LABELS: Readonly<Record<keyof InvokerProperties | 'targetMessage', string>> = {
+  authorizationServerUrl: 'Authorization Server URL',
+  grantType: 'Authorization Grant Type',
+  credentialsInRequestBody: 'Credentials in Request Body',
+  clientId: 'Client ID',
+  clientSecret: 'Client Secret',
+  scope: 'Scope',
+  username: 'Username',
+  password: 'Password',
+  refreshToken: 'Refresh Token',
+  extraParameters: 'Extra Parameters',
+  basicEncoding: 'Basic Encoding',
+  allowInsecureHttp: 'Allow Insecure HTTP',
+  targetMessage: 'Target Message',
+};
+
+export const GRANT_TYPE_LABELS: Readonly<Record<GrantType, string>> = {
+  client_credentials: 'Client Credentials',
+  password: 'Password Credentials',
+  refresh_token: 'Refresh Token',
+};
+
+/** Parameters the invoker sets itself; an extra parameter may not set them again (credentials go in one place). */
+const RESERVED_PARAMETERS = new Set([
+  'grant_type',
+  'client_id',
+  'client_secret',
+  'scope',
+  'username',
+  'password',
+  'refresh_token',
+]);
+
+const TARGET_MESSAGE_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+
+/** True for `localhost`, `*.localhost`, 127.0.0.0/8 and `::1` (also as IPv4-mapped): hosts where plain HTTP stays on the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) {
+    return true;
+  }
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) {
+    return true;
+  }
+  if (host === '::1' || host === '0:0:0:0:0:0:0:1') {
+    return true;
+  }
+  // IPv4-mapped loopback as the WHATWG URL parser writes it: ::ffff:7f00:1 … ::ffff:7fff:ffff
+  return /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host);
+}
+
+function issue(field: keyof typeof PROPERTY_LABELS, code: PropertyIssue['code'], rest: string): PropertyIssue {
+  return { field, code, message: `"${PROPERTY_LABELS[field]}" ${rest}` };
+}
+
+function isBlank(value: string | undefined): boolean {
+  return value === undefined || value.trim() === '';
+}
+
+function validateUrl(value: string): PropertyIssue[] {
+  if (isBlank(value)) {
+    return [issue('authorizationServerUrl', 'required', 'is required.')];
+  }
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return [issue('authorizationServerUrl', 'invalid', `is not a valid URL: "${value.trim().slice(0, 200)}".`)];
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return [issue('authorizationServerUrl', 'invalid', `must start with https:// (it starts with ${url.protocol}//).`)];
+  }
+  const problems: PropertyIssue[] = [];
+  if (url.username !== '' || url.password !== '') {
+    problems.push(
+      issue('authorizationServerUrl', 'not-allowed', 'must not contain a user name or password; use Client ID and Client Secret.'),
+    );
+  }
+  if (url.hash !== '') {
+    problems.push(issue('authorizationServerUrl', 'invalid', 'must not contain a #fragment.'));
+  }
+  return problems;
+}
+
+function validateExtraParameters(parameters: readonly ExtraParameter[]): PropertyIssue[] {
+  const problems: PropertyIssue[] = [];
+  const seen = new Set<string>();
+  parameters.forEach((parameter, index) => {
+    const name = parameter.name.trim();
+    const row = `row ${index + 1}`;
+    if (name === '') {
+      if (parameter.value.trim() !== '') {
+        problems.push(issue('extraParameters', 'required', `${row} has a value but no name.`));
+      }
+      return;
+    }
+    if (RESERVED_PARAMETERS.has(name)) {
+      problems.push(issue('extraParameters', 'not-allowed', `${row} sets "${name}", which the invoker sets from its own property.`));
+    } else if (seen.has(name)) {
+      problems.push(issue('extraParameters', 'invalid', `${row} repeats "${name}".`));
+    }
+    seen.add(name);
+  });
+  return problems;
+}
+
+/**
+ * Checks the properties before any request and returns every problem, each naming its field; empty when Execute may run.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
+ */
+export function validateProperties(properties: InvokerProperties, targetMessage?: string): PropertyIssue[] {
+  const p = properties;
+  const problems = validateUrl(p.authorizationServerUrl);
+  if (!GRANT_TYPES.includes(p.grantType)) {
+    problems.push(issue('grantType', 'invalid', `must be one of ${GRANT_TYPES.join(', ')}.`));
+  }
+  if (p.basicEncoding !== undefined && !BASIC_ENCODINGS.includes(p.basicEncoding)) {
+    problems.push(issue('basicEncoding', 'invalid', `must be one of ${BASIC_ENCODINGS.join(', ')}.`));
+  }
+  const grant = GRANT_TYPE_LABELS[p.grantType] ?? p.grantType;
+  if (p.grantType === 'client_credentials') {
+    if (isBlank(p.clientId)) {
+      problems.push(issue('clientId', 'required', `is required for the ${grant} grant.`));
+    }
+    if (isBlank(p.clientSecret)) {
+      problems.push(issue('clientSecret', 'required', `is required for the ${grant} grant.`));
+    }
+  } else if (!isBlank(p.clientSecret) && isBlank(p.clientId)) {
+    problems.push(issue('clientId', 'required', 'is required when a Client Secret is given.'));
+  }
+  if (p.grantType === 'password') {
+    if (isBlank(p.username)) {
+      problems.push(issue('username', 'required', `is required for the ${grant} grant.`));
+    }
+    if (p.password === undefined || p.password === '') {
+      problems.push(issue('password', 'required', `is required for the ${grant} grant.`));
+    }
+  }
+  if (p.grantType === 'refresh_token' && isBlank(p.refreshToken)) {
+    problems.push(issue('refreshToken', 'required', `is required for the ${grant} grant.`));
+  }
+  problems.push(...validateExtraParameters(p.extraParameters ?? []));
+  if (targetMessage !== undefined && !TARGET_MESSAGE_PATTERN.test(targetMessage)) {
+    problems.push(
+      issue('targetMessage', 'invalid', 'must start with a letter or _ and hold only letters, digits, _ . - (at most 64), like DJMOUT.'),
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,96 @@
+import type { BasicVariant, ClientAuthentication } from './djMessage';
+import type { InvokerProperties } from './properties';
+import { USER_AGENT } from './version';
+
+/** A token request ready to send: pure data, so tests compare it exactly. */
+export interface TokenRequest {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  readonly clientAuthentication: ClientAuthentication;
+  readonly basicVariant?: BasicVariant;
+}
+
+/** application/x-www-form-urlencoded serialization of one value, exactly as URLSearchParams writes it. */
+export function formUrlEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+/**
+ * The base64 part of a Basic header. `rfc6749` form-urlencodes id and secret first, as RFC 6749 §2.3.1 requires,
+ * so a `:` in the id cannot be mistaken for the separator; `raw` sends their UTF-8 bytes, which some servers expect.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function basicCredentials(clientId: string, clientSecret: string, variant: BasicVariant): string {
+  const pair = variant === 'rfc6749' ? `${formUrlEncode(clientId)}:${formUrlEncode(clientSecret)}` : `${clientId}:${clientSecret}`;
+  return Buffer.from(pair, 'utf8').toString('base64');
+}
+
+/** True when the two Basic forms send different bytes, i.e. when falling back to the raw form can change anything. */
+export function basicVariantsDiffer(clientId: string, clientSecret: string): boolean {
+  return basicCredentials(clientId, clientSecret, 'rfc6749') !== basicCredentials(clientId, clientSecret, 'raw');
+}
+
+function present(value: string | undefined): value is string {
+  return value !== undefined && value !== '';
+}
+
+/** How the client authenticates for these properties: Basic by default, the body when asked, `none` for a public client. */
+export function clientAuthenticationOf(properties: InvokerProperties): ClientAuthentication {
+  if (!present(properties.clientSecret)) {
+    return 'none';
+  }
+  return properties.credentialsInRequestBody === true ? 'client_secret_post' : 'client_secret_basic';
+}
+
+/**
+ * Builds the token request for the properties' grant: a POST of form parameters with the client's credentials
+ * in exactly one place (Basic header, body, or only `client_id` for a public client). Empty parameters are omitted.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ */
+export function buildTokenRequest(properties: InvokerProperties, basicVariant: BasicVariant = 'rfc6749'): TokenRequest {
+  const p = properties;
+  const form = new URLSearchParams();
+  form.append('grant_type', p.grantType);
+  if (p.grantType === 'password') {
+    form.append('username', (p.username ?? '').trim());
+    form.append('password', p.password ?? '');
+  } else if (p.grantType === 'refresh_token') {
+    form.append('refresh_token', (p.refreshToken ?? '').trim());
+  }
+  const scope = p.scope?.trim();
+  if (present(scope)) {
+    form.append('scope', scope);
+  }
+  for (const { name, value } of p.extraParameters ?? []) {
+    if (name.trim() !== '' && value !== '') {
+      form.append(name.trim(), value);
+    }
+  }
+  const clientId = (p.clientId ?? '').trim();
+  const clientAuthentication = clientAuthenticationOf(p);
+  // Accept: JSON, because some servers (GitHub) answer form-encoded unless asked; no charset on the content type,
+  // because RFC 6749 Appendix B fixes UTF-8 and strict servers reject a parameter they do not expect.
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+    'user-agent': USER_AGENT,
+  };
+  if (clientAuthentication === 'client_secret_basic') {
+    headers.authorization = `Basic ${basicCredentials(clientId, p.clientSecret ?? '', basicVariant)}`;
+  } else if (clientAuthentication === 'client_secret_post') {
+    form.append('client_id', clientId);
+    form.append('client_secret', p.clientSecret ?? '');
+  } else if (present(clientId)) {
+    form.append('client_id', clientId);
+  }
+  return {
+    url: p.authorizationServerUrl.trim(),
+    headers,
+    body: form.toString(),
+    clientAuthentication,
+    ...(clientAuthentication === 'client_secret_basic' ? { basicVariant } : {}),
+  };
+}

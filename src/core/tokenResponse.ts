@@ -1,0 +1,245 @@
+import { STATUS_CODES } from 'node:http';
+import {
+  ACCESS_TOKEN_PROPERTY,
+  DJMessage,
+  propertyValue,
+  type BasicVariant,
+  type ClientAuthentication,
+  type DJMessageMetadata,
+  type ExpirySource,
+} from './djMessage';
+import { InvokerError } from './errors';
+import { decodeJwt, numericDateMs } from './jwt';
+import type { GrantType } from './properties';
+import { isSensitiveName, REDACTED, redactBody, type Redactor } from './redact';
+import type { RawResponse } from './transport';
+
+/** What the parser needs to know about the exchange besides the answer itself. */
+export interface ResponseContext {
+  readonly targetMessage: string;
+  readonly receivedAt: number;
+  readonly grantType: GrantType;
+  readonly tokenUrl: string;
+  readonly clientAuthentication: ClientAuthentication;
+  readonly basicVariant?: BasicVariant;
+  /** Removes the request's secrets from anything that goes into an error. */
+  readonly redact: Redactor;
+}
+
+type Fields = ReadonlyArray<readonly [string, unknown]>;
+
+interface ParsedBody {
+  readonly fields?: Fields;
+  readonly warnings: string[];
+}
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';', 1)[0].trim().toLowerCase();
+}
+
+function isJsonMediaType(type: string): boolean {
+  return type === 'application/json' || type === 'text/json' || type.endsWith('+json');
+}
+
+function looksLikeForm(text: string): boolean {
+  return /^[\w.~%+-]+=[^\s<>{}]*(&[\w.~%+-]+=[^\s<>{}]*)*$/.test(text);
+}
+
+/** Body, in a fixed order: JSON (by content type, or by shape when the type is wrong), then form-encoded, then nothing. */
+function parseBody(raw: RawResponse): ParsedBody {
+  const type = mediaType(raw.headers['content-type']);
+  const text = raw.body.replace(/^\uFEFF/, '').trim();
+  const warnings: string[] = [];
+  if (text === '') {
+    return { warnings };
+  }
+  if (isJsonMediaType(type) || text.startsWith('{')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return { warnings: [`The body is not valid JSON although it is labelled ${type || 'without a content type'}.`] };
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return { warnings: [`The body is JSON but not an object (it is ${Array.isArray(value) ? 'an array' : String(value === null ? 'null' : typeof value)}).`] };
+    }
+    if (!isJsonMediaType(type)) {
+      warnings.push(`The answer is JSON but labelled "${type || '(no content type)'}".`);
+    }
+    return { fields: Object.entries(value), warnings };
+  }
+  if (type === 'application/x-www-form-urlencoded' || ((type === 'text/plain' || type === '') && looksLikeForm(text))) {
+    warnings.push('The answer is form-encoded, not JSON (RFC 6749 §5.1 asks for JSON); its fields were read all the same.');
+    return { fields: [...new URLSearchParams(text)], warnings };
+  }
+  return { warnings };
+}
+
+function field(fields: Fields | undefined, name: string): unknown {
+  return fields?.find(([key]) => key === name)?.[1];
+}
+
+function stringField(fields: Fields | undefined, name: string): string | undefined {
+  const value = field(fields, name);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+function statusText(status: number): string {
+  const text = STATUS_CODES[status];
+  return text !== undefined ? `${status} ${text}` : String(status);
+}
+
+function bodyKind(raw: RawResponse): string {
+  const type = mediaType(raw.headers['content-type']);
+  const text = raw.body.trim();
+  if (text === '') {
+    return 'an empty body';
+  }
+  if (type === 'text/html' || /^<(!doctype|html)/i.test(text)) {
+    return 'an HTML page';
+  }
+  return `a ${type || 'untyped'} body`;
+}
+
+function metadata(raw: RawResponse, context: ResponseContext, warnings: readonly string[], failed: boolean, expiry?: { at: number; source: ExpirySource }): DJMessageMetadata {
+  return {
+    status: raw.status,
+    receivedAt: context.receivedAt,
+    ...(expiry !== undefined ? { expiresAt: expiry.at, expirySource: expiry.source } : {}),
+    warnings,
+    grantType: context.grantType,
+    tokenUrl: context.tokenUrl,
+    clientAuthentication: context.clientAuthentication,
+    ...(context.basicVariant !== undefined ? { basicVariant: context.basicVariant } : {}),
+    ...(raw.headers['content-type'] !== undefined ? { contentType: raw.headers['content-type'] } : {}),
+    failed,
+  };
+}
+
+/** The message that holds a failed answer, secrets replaced, so the user can inspect what the server said. */
+function failedMessage(raw: RawResponse, context: ResponseContext, parsed: ParsedBody): DJMessage {
+  const properties = (parsed.fields ?? []).map(([name, value]): [string, string] => [
+    name,
+    isSensitiveName(name) && value !== '' && value !== null ? REDACTED : context.redact(propertyValue(value)),
+  ]);
+  return new DJMessage({
+    name: context.targetMessage,
+    body: redactBody(raw.body, context.redact),
+    properties,
+    metadata: metadata(raw, context, parsed.warnings, true),
+  });
+}
+
+function rejected(raw: RawResponse, context: ResponseContext, parsed: ParsedBody): InvokerError {
+  const r = context.redact;
+  const error = stringField(parsed.fields, 'error');
+  const description = stringField(parsed.fields, 'error_description');
+  const uri = stringField(parsed.fields, 'error_uri');
+  const djMessage = failedMessage(raw, context, parsed);
+  const head = `The authorization server rejected the token request (${statusText(raw.status)}`;
+  const message =
+    error !== undefined
+      ? `${head}, ${r(error)})${description !== undefined ? `: ${r(description)}` : '.'}`
+      : `${head}) with ${bodyKind(raw)} instead of an OAuth error.`;
+  return new InvokerError(message, {
+    kind: 'server-rejected',
+    status: raw.status,
+    ...(error !== undefined ? { error: r(error) } : {}),
+    ...(description !== undefined ? { errorDescription: r(description) } : {}),
+    ...(uri !== undefined ? { errorUri: r(uri) } : {}),
+    djMessage,
+  });
+}
+
+function invalid(raw: RawResponse, context: ResponseContext, parsed: ParsedBody, problem: string): InvokerError {
+  return new InvokerError(`The authorization server answered ${statusText(raw.status)} but ${problem}`, {
+    kind: 'invalid-response',
+    status: raw.status,
+    djMessage: failedMessage(raw, context, parsed),
+  });
+}
+
+/** expires_in as seconds: a number, or a numeric string (kept, with a warning); anything else is a warning and no expiry. */
+function expiresIn(value: unknown, warnings: string[]): number | undefined {
+  if (value === undefined || value === null || value === '') {
+    return undefined;
+  }
+  const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    warnings.push(`"expires_in" is not a number of seconds (${JSON.stringify(value).slice(0, 40)}); the expiry is unknown.`);
+    return undefined;
+  }
+  if (typeof value === 'string') {
+    warnings.push('"expires_in" is a string, not a number (RFC 6749 §5.1); it was read as a number.');
+  }
+  return seconds;
+}
+
+function tokenTypeWarnings(value: unknown, warnings: string[]): void {
+  if (value === undefined || value === null || value === '') {
+    warnings.push('"token_type" is missing (RFC 6749 §5.1 requires it); the token was kept and is used as a Bearer token.');
+  } else if (typeof value !== 'string') {
+    warnings.push(`"token_type" is not a string (${JSON.stringify(value).slice(0, 40)}).`);
+  } else if (value.toLowerCase() !== 'bearer') {
+    warnings.push(`"token_type" is "${value.slice(0, 40)}", not Bearer: the resource server may need another scheme.`);
+  } else if (value !== 'Bearer') {
+    warnings.push(`"token_type" is "${value}"; it is case-insensitive (RFC 6749 §5.1) and is used as Bearer.`);
+  }
+}
+
+/**
+ * Interprets a token endpoint's answer: a DJMessage holding `AccessToken` and every field of the answer,
+ * or an InvokerError (code 4) carrying the server's status, `error`, `error_description` and body.
+ * Order: status, content type, body (JSON, then form-encoded), object shape, `error` fields, `access_token`.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.1
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export function parseTokenResponse(raw: RawResponse, context: ResponseContext): DJMessage {
+  if (raw.status >= 300 && raw.status < 400) {
+    const location = raw.headers.location;
+    const where = location !== undefined ? ` to ${context.redact(location)}` : ' without a Location';
+    throw new InvokerError(
+      `The authorization server answered ${statusText(raw.status)}, redirecting${where}; token requests do not follow redirects. Check the Authorization Server URL: it must be the token endpoint itself.`,
+      { kind: 'redirect', status: raw.status, ...(location !== undefined ? { location: context.redact(location) } : {}), djMessage: failedMessage(raw, context, parseBody(raw)) },
+    );
+  }
+  const parsed = parseBody(raw);
+  if (raw.status < 200 || raw.status >= 300 || field(parsed.fields, 'error') !== undefined) {
+    throw rejected(raw, context, parsed);
+  }
+  if (parsed.fields === undefined) {
+    const reason = parsed.warnings[0] ?? `its body is ${bodyKind(raw)}, not a token response.`;
+    throw invalid(raw, context, parsed, reason.charAt(0).toLowerCase() + reason.slice(1));
+  }
+  const accessToken = field(parsed.fields, 'access_token');
+  if (typeof accessToken !== 'string' || accessToken === '') {
+    throw invalid(raw, context, parsed, `"access_token" is ${accessToken === undefined ? 'missing from' : 'not a non-empty string in'} its answer.`);
+  }
+  const warnings = [...parsed.warnings];
+  const properties: Array<[string, string]> = [[ACCESS_TOKEN_PROPERTY, accessToken]];
+  for (const [name, value] of parsed.fields) {
+    if (name === 'access_token') {
+      continue;
+    }
+    if (name === ACCESS_TOKEN_PROPERTY) {
+      warnings.push(`The answer has its own "${ACCESS_TOKEN_PROPERTY}" field; the property holds "access_token" instead.`);
+      continue;
+    }
+    properties.push([name, propertyValue(value)]);
+  }
+  tokenTypeWarnings(field(parsed.fields, 'token_type'), warnings);
+  const seconds = expiresIn(field(parsed.fields, 'expires_in'), warnings);
+  let expiry: { at: number; source: ExpirySource } | undefined;
+  if (seconds !== undefined) {
+    expiry = { at: context.receivedAt + seconds * 1000, source: 'expires_in' };
+  } else {
+    const exp = numericDateMs(decodeJwt(accessToken)?.payload ?? {}, 'exp');
+    expiry = exp !== undefined ? { at: exp, source: 'jwt-exp' } : undefined;
+  }
+  return new DJMessage({
+    name: context.targetMessage,
+    body: raw.body,
+    properties,
+    metadata: metadata(raw, context, warnings, false, expiry),
+  });
+}

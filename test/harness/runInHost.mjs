@@ -1,0 +1,120 @@
+#!/usr/bin/env node
+// Runs a Mocha suite (a module exporting run(): Promise) inside the real extension host of code-server,
+// the way @vscode/test-electron's extensionTestsPath does on desktop. See README.md.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { launchBrowser, openWorkbench } from './browser.mjs';
+import { ensureCodeServer, resolveVersion, startCodeServer } from './codeServer.mjs';
+
+/** Turns console-style args ('%c[Extension Host] %cmsg', css, css) into plain text. */
+export function formatConsoleArgs(args) {
+  const list = Array.isArray(args) ? [...args] : [args];
+  if (typeof list[0] === 'string' && list[0].includes('%c')) {
+    const n = list[0].split('%c').length - 1;
+    list[0] = list[0].replaceAll('%c', '');
+    list.splice(1, n);
+  }
+  return list.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+}
+
+/**
+ * @param {{version: string, extensionDevelopmentPath: string, extensionTestsPath: string, folder?: string,
+ *   env?: Record<string,string>, timeoutMs?: number, settings?: Record<string, unknown>}} opts
+ *   version: '1.100.3' | '1.139.1' (or the code-server version); paths absolute; env is added to the
+ *   code-server (and so extension host) environment; timeoutMs bounds start + suite (install excluded).
+ * @returns {Promise<number>} the suite's exit code (0 = run() resolved); 1 on error or timeout
+ */
+export async function runInHost({ version, extensionDevelopmentPath, extensionTestsPath, folder, env = {}, timeoutMs = 180_000, settings }) {
+  const { vscode, codeServer } = resolveVersion(version);
+  await ensureCodeServer(codeServer); // outside the timeout: a first install takes minutes
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'oauth2-invoker-host-')));
+  const started = Date.now();
+  let server;
+  let context;
+  let page;
+  let timer;
+  const say = (msg) => console.log(`[harness] ${msg}`);
+  const body = (async () => {
+    const workspace = folder ? resolve(folder) : join(root, 'workspace');
+    mkdirSync(workspace, { recursive: true });
+    server = await startCodeServer({
+      version: codeServer, userDataDir: join(root, 'user-data'), extensionsDir: join(root, 'extensions'),
+      folder: workspace, env, settings, workDir: join(root, 'server'),
+    });
+    say(`VS Code ${vscode} (code-server ${codeServer}) at ${server.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    context = await launchBrowser(join(root, 'browser'));
+    let finish;
+    const exited = new Promise((r) => { finish = r; });
+    page = await openWorkbench(context, server.url, workspace, {
+      payload: { extensionDevelopmentPath: resolve(extensionDevelopmentPath), extensionTestsPath: resolve(extensionTestsPath) },
+      // 1.100.3 honours the payload as is; newer built products only with the smoke test driver enabled
+      enableSmokeTestDriver: vscode !== '1.100.3',
+      expose: {
+        codeAutomationLog: (_type, args) => { process.stdout.write(formatConsoleArgs(args) + '\n'); },
+        codeAutomationExit: (code) => finish(code),
+      },
+    });
+    if (process.env.OAUTH2_INVOKER_VERBOSE) {
+      page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+    }
+    return exited;
+  })();
+  body.catch(() => { /* reported through the race below */ });
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  let code;
+  try {
+    code = Number(await Promise.race([body, timeout]));
+    say(`extension tests exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } catch (e) {
+    code = 1;
+    say(`run failed: ${e instanceof Error ? e.stack ?? e.message : e}`);
+  } finally {
+    clearTimeout(timer);
+    const artifacts = process.env.OAUTH2_INVOKER_ARTIFACTS;
+    if (code !== 0 && artifacts) {
+      mkdirSync(artifacts, { recursive: true });
+      await page?.screenshot({ path: join(artifacts, `in-host-${vscode}.png`) }).catch(() => {});
+      if (server && existsSync(server.logFile)) {
+        copyFileSync(server.logFile, join(artifacts, `code-server-${vscode}.log`));
+      }
+    }
+    await context?.close().catch(() => {});
+    await server?.stop();
+    if (!process.env.OAUTH2_INVOKER_KEEP_TMP) {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+  return code;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      vscode: { type: 'string', default: '1.100.3' },
+      extension: { type: 'string' },
+      tests: { type: 'string' },
+      folder: { type: 'string' },
+      timeout: { type: 'string' },
+    },
+  });
+  if (!values.extension || !values.tests) {
+    console.error('usage: node test/harness/runInHost.mjs --vscode 1.100.3|1.139.1 --extension <dir> --tests <compiled index.js> [--folder <dir>] [--timeout <ms>]');
+    return 2;
+  }
+  return runInHost({
+    version: values.vscode,
+    extensionDevelopmentPath: resolve(values.extension),
+    extensionTestsPath: resolve(values.tests),
+    folder: values.folder,
+    timeoutMs: values.timeout ? Number(values.timeout) : undefined,
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(1); });
+}

@@ -1,0 +1,69 @@
+// Small helpers for Playwright end-to-end tests that use the workbench like a person would.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * Runs a command from the F1 palette by its title as shown there (e.g. 'OAuth 2.0: Get Token').
+ * @param {import('playwright-core').Page} page
+ * @param {string} title
+ */
+export async function runCommand(page, title, { timeoutMs = 15_000 } = {}) {
+  const input = page.locator('.quick-input-widget input.input');
+  await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.fill(`>${title}`);
+  // Enter runs the focused row: wait until that is the one we asked for.
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first()
+    .waitFor({ state: 'visible', timeout: timeoutMs });
+  await input.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+}
+
+/**
+ * Expands a view (a `.pane-header` with this title) unless it already is; returns the header.
+ * @param {import('playwright-core').Page} page
+ * @param {string} title
+ */
+export async function expandView(page, title, { timeoutMs = 15_000 } = {}) {
+  const header = page.locator('.pane-header', { hasText: title }).first();
+  await header.waitFor({ state: 'visible', timeout: timeoutMs });
+  if ((await header.getAttribute('aria-expanded')) !== 'true') {
+    await header.click();
+    await page.locator('.pane-header[aria-expanded="true"]', { hasText: title }).first()
+      .waitFor({ state: 'visible', timeout: timeoutMs });
+  }
+  return header;
+}
+
+/**
+ * Waits for a notification toast whose text matches and whose slide-in has finished; returns it.
+ * @param {import('playwright-core').Page} page
+ * @param {RegExp|string} text
+ */
+export async function waitForNotification(page, text, { timeoutMs = 15_000 } = {}) {
+  const toast = page.locator('.notification-toast.notification-fade-in-done', { hasText: text }).first();
+  await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  return toast;
+}
+
+/**
+ * The content frame of the (single visible) webview.
+ * @param {import('playwright-core').Page} page
+ * @returns {import('playwright-core').FrameLocator}
+ */
+export function webviewFrame(page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/**
+ * Saves `<dir>/<name>.png` and returns its path.
+ * @param {import('playwright-core').Page} page
+ * @param {string} dir
+ * @param {string} name
+ */
+export async function screenshot(page, dir, name) {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
