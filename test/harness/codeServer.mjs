@@ -195,6 +195,7 @@ export async function startCodeServer({ version, userDataDir, extensionsDir, fol
   const installed = await ensureCodeServer(version);
   const ownWorkDir = !workDir;
   workDir = workDir || mkdtempSync(join(tmpdir(), 'oauth2-invoker-cs-'));
+  mkdirSync(workDir, { recursive: true });
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   writeUserSettings(userDataDir, settings);

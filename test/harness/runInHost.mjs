@@ -53,7 +53,7 @@ export async function runInHost({ version, extensionDevelopmentPath, extensionTe
       // 1.100.3 honours the payload as is; newer built products only with the smoke test driver enabled
       enableSmokeTestDriver: vscode !== '1.100.3',
       expose: {
-        codeAutomationLog: (_type, args) => { process.stdout.write(formatConsoleArgs(args) + '\n'); },
+        codeAutomationLog: (type, args) => { process.stdout.write(JSON.stringify([type, args]) + '\n'); },
         codeAutomationExit: (code) => finish(code),
       },
     });

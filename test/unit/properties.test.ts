@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import { validateProperties, type InvokerProperties } from '../../src/core/index';
+import { isLoopbackHost } from '../../src/core/properties';
+
+function fields(properties: InvokerProperties, target?: string): string[] {
+  return validateProperties(properties, target).map((issue) => issue.field);
+}
+
+const URL_ = 'https://as.example.com/token';
+
+suite('invoker properties', () => {
+  test('valid properties for each grant give no issue', () => {
+    assert.deepEqual(fields({ authorizationServerUrl: URL_, grantType: 'client_credentials', clientId: 'a', clientSecret: 'b' }, 'DJMOUT'), []);
+    assert.deepEqual(fields({ authorizationServerUrl: URL_, grantType: 'password', username: 'u', password: 'p' }), []);
+    assert.deepEqual(fields({ authorizationServerUrl: URL_, grantType: 'refresh_token', clientId: 'spa', refreshToken: 'r' }), []);
+  });
+
+  test('every missing field of client credentials is named, each in one sentence', () => {
+    const issues = validateProperties({ authorizationServerUrl: '', grantType: 'client_credentials' });
+    assert.deepEqual(
+      issues.map((issue) => issue.message),
+      [
+        '"Authorization Server URL" is required.',
+        '"Client ID" is required for the Client Credentials grant.',
+        '"Client Secret" is required for the Client Credentials grant.',
+      ],
+    );
+  });
+
+  test('password grant needs username and password; refresh grant needs a refresh token', () => {
+    assert.deepEqual(fields({ authorizationServerUrl: URL_, grantType: 'password', username: ' ' }), ['username', 'password']);
+    assert.deepEqual(fields({ authorizationServerUrl: URL_, grantType: 'refresh_token' }), ['refreshToken']);
+  });
+
+  test('a secret without a client id is refused', () => {
+    assert.deepEqual(fields({ authorizationServerUrl: URL_, grantType: 'password', username: 'u', password: 'p', clientSecret: 's' }), ['clientId']);
+  });
+
+  test('URLs: not a URL, another scheme, credentials in the URL, a fragment', () => {
+    const bad = (url: string): string[] =>
+      validateProperties({ authorizationServerUrl: url, grantType: 'refresh_token', refreshToken: 'r' }).map((issue) => issue.message);
+    assert.match(bad('as.example.com/token')[0], /"Authorization Server URL" is not a valid URL/);
+    assert.match(bad('ftp://as.example.com/token')[0], /must start with https:\/\//);
+    assert.match(bad('https://user:pw@as.example.com/token')[0], /must not contain a user name or password/);
+    assert.match(bad('https://as.example.com/token#x')[0], /#fragment/);
+    assert.deepEqual(bad('https://as.example.com/token?api-version=2'), []);
+  });
+
+  test('extra parameters may not set what the invoker sets, nor repeat, nor have a value without a name', () => {
+    const issues = validateProperties({
+      authorizationServerUrl: URL_,
+      grantType: 'refresh_token',
+      refreshToken: 'r',
+      extraParameters: [
+        { name: 'client_secret', value: 'x' },
+        { name: 'audience', value: 'a' },
+        { name: 'audience', value: 'b' },
+        { name: '', value: 'orphan' },
+        { name: '', value: '' },
+      ],
+    });
+    assert.deepEqual(
+      issues.map((issue) => issue.message),
+      [
+        '"Extra Parameters" row 1 sets "client_secret", which the invoker sets from its own property.',
+        '"Extra Parameters" row 3 repeats "audience".',
+        '"Extra Parameters" row 4 has a value but no name.',
+      ],
+    );
+  });
+
+  test('the target message must be a name like DJMOUT', () => {
+    const p: InvokerProperties = { authorizationServerUrl: URL_, grantType: 'refresh_token', refreshToken: 'r' };
+    assert.deepEqual(fields(p, 'DJMOUT'), []);
+    assert.deepEqual(fields(p, 'token.dev-1'), []);
+    assert.deepEqual(fields(p, ''), ['targetMessage']);
+    assert.deepEqual(fields(p, '1abc'), ['targetMessage']);
+    assert.deepEqual(fields(p, 'has space'), ['targetMessage']);
+  });
+
+  test('an unknown grant type is named', () => {
+    assert.deepEqual(fields({ authorizationServerUrl: URL_, grantType: 'implicit' as never }), ['grantType']);
+  });
+
+  test('loopback hosts', () => {
+    for (const host of ['localhost', 'LOCALHOST', 'api.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1', '[::ffff:7f00:1]']) {
+      assert.ok(isLoopbackHost(host), host);
+    }
+    for (const host of ['example.com', 'localhost.example.com', '128.0.0.1', '10.0.0.1', '[::2]', '127.0.0.1.nip.io', '[::ffff:a00:1]']) {
+      assert.ok(!isLoopbackHost(host), host);
+    }
+    assert.equal(new URL('http://[::ffff:127.0.0.1]/').hostname, '[::ffff:7f00:1]');
+  });
+});
