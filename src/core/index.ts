@@ -37,6 +37,10 @@ export interface ExecuteOptions {
   readonly now?: () => number;
 }
 
+/** Abort reasons of our own, told apart from any other failure by identity. */
+const timedOut = Symbol('timeout');
+const cancelled = Symbol('cancelled');
+
 /** Which Basic form worked for a token URL and client, so the next Execute starts with it. */
 const basicVariantMemory = new Map<string, BasicVariant>();
 
@@ -120,8 +124,6 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   const { log } = options;
 
   const deadline = new AbortController();
-  const timedOut = new Error('timeout');
-  const cancelled = new Error('aborted');
   const userSignal = options.signal;
   const onUserAbort = (): void => deadline.abort(cancelled);
   if (userSignal?.aborted) {

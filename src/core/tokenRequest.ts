@@ -11,9 +11,26 @@ export interface TokenRequest {
   readonly basicVariant?: BasicVariant;
 }
 
-/** application/x-www-form-urlencoded serialization of one value, exactly as URLSearchParams writes it. */
+const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
+const FORM_UNSAFE_IN_URI_COMPONENT = /[!'()~]|%20/g;
+
+/**
+ * application/x-www-form-urlencoded serialization of one value, byte for byte as URLSearchParams writes it
+ * (only `*-._` and alphanumerics stay as they are, space becomes `+`), without building a URLSearchParams.
+ */
 export function formUrlEncode(value: string): string {
-  return new URLSearchParams([['', value]]).toString().slice(1);
+  if (FORM_SAFE.test(value)) {
+    return value;
+  }
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(value);
+  } catch {
+    return new URLSearchParams([['', value]]).toString().slice(1); // a lone surrogate: URLSearchParams writes U+FFFD
+  }
+  return encoded.replace(FORM_UNSAFE_IN_URI_COMPONENT, (match) =>
+    match === '%20' ? '+' : `%${match.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 /**
@@ -28,7 +45,7 @@ export function basicCredentials(clientId: string, clientSecret: string, variant
 
 /** True when the two Basic forms send different bytes, i.e. when falling back to the raw form can change anything. */
 export function basicVariantsDiffer(clientId: string, clientSecret: string): boolean {
-  return basicCredentials(clientId, clientSecret, 'rfc6749') !== basicCredentials(clientId, clientSecret, 'raw');
+  return formUrlEncode(clientId) !== clientId || formUrlEncode(clientSecret) !== clientSecret;
 }
 
 function present(value: string | undefined): value is string {
@@ -52,21 +69,24 @@ export function clientAuthenticationOf(properties: InvokerProperties): ClientAut
  */
 export function buildTokenRequest(properties: InvokerProperties, basicVariant: BasicVariant = 'rfc6749'): TokenRequest {
   const p = properties;
-  const form = new URLSearchParams();
-  form.append('grant_type', p.grantType);
+  const form: string[] = [];
+  const add = (name: string, value: string): void => {
+    form.push(`${formUrlEncode(name)}=${formUrlEncode(value)}`);
+  };
+  add('grant_type', p.grantType);
   if (p.grantType === 'password') {
-    form.append('username', (p.username ?? '').trim());
-    form.append('password', p.password ?? '');
+    add('username', (p.username ?? '').trim());
+    add('password', p.password ?? '');
   } else if (p.grantType === 'refresh_token') {
-    form.append('refresh_token', (p.refreshToken ?? '').trim());
+    add('refresh_token', (p.refreshToken ?? '').trim());
   }
   const scope = p.scope?.trim();
   if (present(scope)) {
-    form.append('scope', scope);
+    add('scope', scope);
   }
   for (const { name, value } of p.extraParameters ?? []) {
     if (name.trim() !== '' && value !== '') {
-      form.append(name.trim(), value);
+      add(name.trim(), value);
     }
   }
   const clientId = (p.clientId ?? '').trim();
@@ -81,15 +101,15 @@ export function buildTokenRequest(properties: InvokerProperties, basicVariant: B
   if (clientAuthentication === 'client_secret_basic') {
     headers.authorization = `Basic ${basicCredentials(clientId, p.clientSecret ?? '', basicVariant)}`;
   } else if (clientAuthentication === 'client_secret_post') {
-    form.append('client_id', clientId);
-    form.append('client_secret', p.clientSecret ?? '');
+    add('client_id', clientId);
+    add('client_secret', p.clientSecret ?? '');
   } else if (present(clientId)) {
-    form.append('client_id', clientId);
+    add('client_id', clientId);
   }
   return {
     url: p.authorizationServerUrl.trim(),
     headers,
-    body: form.toString(),
+    body: form.join('&'),
     clientAuthentication,
     ...(clientAuthentication === 'client_secret_basic' ? { basicVariant } : {}),
   };

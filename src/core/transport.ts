@@ -1,4 +1,4 @@
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { InvokerError, type TransportCause } from './errors';
 import type { TokenRequest } from './tokenRequest';
 
@@ -62,9 +62,10 @@ export function networkError(error: unknown, url: string): InvokerError {
 
 function joinHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const joined: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (value !== undefined) {
-      joined[name] = Array.isArray(value) ? value.join(', ') : value;
+      joined[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
     }
   }
   return joined;
@@ -75,46 +76,85 @@ function tooLarge(url: string, limit: number): InvokerError {
 }
 
 /**
- * POSTs the token request with undici and reads the answer, at most `maxResponseBytes` of it. Redirects are not followed.
+ * POSTs the token request with undici and collects the answer, at most `maxResponseBytes` of it. Redirects are not followed.
  * Rejects with an InvokerError for network failures and oversized answers; an abort rejects with the signal's reason.
+ * It speaks undici's dispatch API directly: the answer is small and read whole, so no stream is built for it, and
+ * an oversized answer is cut off at the byte that passes the cap (its connection closed, the rest never read).
  */
-export async function send(tokenRequest: TokenRequest, options: SendOptions): Promise<RawResponse> {
+export function send(tokenRequest: TokenRequest, options: SendOptions): Promise<RawResponse> {
+  const { signal } = options;
   const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await request(tokenRequest.url, {
-      method: 'POST',
-      headers: tokenRequest.headers,
-      body: tokenRequest.body,
-      signal: options.signal,
-      dispatcher: options.dispatcher ?? defaultDispatcher(),
-    });
-  } catch (error) {
-    throw options.signal.aborted ? options.signal.reason : networkError(error, tokenRequest.url);
-  }
-  const headers = joinHeaders(response.headers);
-  const declared = Number(headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    response.body.destroy();
-    throw tooLarge(tokenRequest.url, limit);
-  }
-  const chunks: Buffer[] = [];
-  let received = 0;
-  try {
-    for await (const chunk of response.body) {
-      received += (chunk as Buffer).length;
-      if (received > limit) {
-        response.body.destroy();
-        throw tooLarge(tokenRequest.url, limit);
+  const url = new URL(tokenRequest.url);
+  return new Promise<RawResponse>((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    let controller: Dispatcher.DispatchController | undefined;
+    let settled = false;
+    let status = 0;
+    let headers: Record<string, string> = {};
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const stop = (reason: unknown): void => {
+      if (!settled) {
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        controller?.abort(new Error('the token request was stopped'));
+        reject(reason);
       }
-      chunks.push(chunk as Buffer);
+    };
+    const onAbort = (): void => stop(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        if (settled) {
+          c.abort(new Error('the token request was stopped'));
+        }
+      },
+      onResponseStart(_c, statusCode, responseHeaders) {
+        if (statusCode < 200) {
+          return; // 1xx informational: the real answer follows
+        }
+        status = statusCode;
+        headers = joinHeaders(responseHeaders);
+        const declared = Number(headers['content-length']);
+        if (Number.isFinite(declared) && declared > limit) {
+          stop(tooLarge(tokenRequest.url, limit));
+        }
+      },
+      onResponseData(_c, chunk) {
+        if (settled) {
+          return;
+        }
+        received += chunk.length;
+        if (received > limit) {
+          stop(tooLarge(tokenRequest.url, limit));
+          return;
+        }
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        if (settled) {
+          return;
+        }
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        const body = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, received).toString('utf8');
+        resolve({ status, headers, body });
+      },
+      onResponseError(_c, error) {
+        stop(signal.aborted ? signal.reason : networkError(error, tokenRequest.url));
+      },
+    };
+    try {
+      (options.dispatcher ?? defaultDispatcher()).dispatch(
+        { origin: url.origin, path: `${url.pathname}${url.search}`, method: 'POST', headers: tokenRequest.headers, body: tokenRequest.body },
+        handler,
+      );
+    } catch (error) {
+      stop(networkError(error, tokenRequest.url));
     }
-  } catch (error) {
-    if (error instanceof InvokerError) {
-      throw error;
-    }
-    throw options.signal.aborted ? options.signal.reason : networkError(error, tokenRequest.url);
-  }
-  const body = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, received).toString('utf8');
-  return { status: response.statusCode, headers, body };
+  });
 }

@@ -60,8 +60,9 @@ export function workbenchUrl(url, folder, payload) {
 
 /**
  * Opens the workbench in the context's page and resolves once `.monaco-workbench` is visible.
- * enableSmokeTestDriver (needed for `payload` on 1.139.1): makes the page read
- * developmentOptions.enableSmokeTestDriver=true from the workbench configuration meta tag.
+ * enableSmokeTestDriver (default: on when a payload is given; 1.139.1 ignores the payload without it,
+ * 1.100.3 works either way): makes the page read developmentOptions.enableSmokeTestDriver=true from the
+ * workbench configuration meta tag (code-server's CLI has no flag for it).
  * expose: functions to page.exposeFunction before navigating (e.g. codeAutomationLog / codeAutomationExit).
  * @param {import('playwright-core').BrowserContext} context
  * @param {string} url code-server base URL
@@ -70,7 +71,7 @@ export function workbenchUrl(url, folder, payload) {
  *   expose?: Record<string, Function>, timeoutMs?: number}} [opts]
  * @returns {Promise<import('playwright-core').Page>}
  */
-export async function openWorkbench(context, url, folder, { payload, enableSmokeTestDriver = false, expose = {}, timeoutMs = 60_000 } = {}) {
+export async function openWorkbench(context, url, folder, { payload, enableSmokeTestDriver = Boolean(payload), expose = {}, timeoutMs = 60_000 } = {}) {
   const page = context.pages()[0] ?? await context.newPage();
   if (enableSmokeTestDriver) {
     await page.addInitScript(() => {

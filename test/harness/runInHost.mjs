@@ -5,19 +5,13 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { format, parseArgs } from 'node:util';
 import { launchBrowser, openWorkbench } from './browser.mjs';
 import { ensureCodeServer, resolveVersion, startCodeServer } from './codeServer.mjs';
 
-/** Turns console-style args ('%c[Extension Host] %cmsg', css, css) into plain text. */
+/** console.log-style args (format string with %s/%d/%c, then values) as one line of text. */
 export function formatConsoleArgs(args) {
-  const list = Array.isArray(args) ? [...args] : [args];
-  if (typeof list[0] === 'string' && list[0].includes('%c')) {
-    const n = list[0].split('%c').length - 1;
-    list[0] = list[0].replaceAll('%c', '');
-    list.splice(1, n);
-  }
-  return list.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+  return format(...(Array.isArray(args) ? args : [args]));
 }
 
 /**
@@ -50,10 +44,8 @@ export async function runInHost({ version, extensionDevelopmentPath, extensionTe
     const exited = new Promise((r) => { finish = r; });
     page = await openWorkbench(context, server.url, workspace, {
       payload: { extensionDevelopmentPath: resolve(extensionDevelopmentPath), extensionTestsPath: resolve(extensionTestsPath) },
-      // 1.100.3 honours the payload as is; newer built products only with the smoke test driver enabled
-      enableSmokeTestDriver: vscode !== '1.100.3',
       expose: {
-        codeAutomationLog: (type, args) => { process.stdout.write(JSON.stringify([type, args]) + '\n'); },
+        codeAutomationLog: (_type, args) => { process.stdout.write(formatConsoleArgs(args) + '\n'); },
         codeAutomationExit: (code) => finish(code),
       },
     });

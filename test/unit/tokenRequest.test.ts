@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { MockAgent } from 'undici';
 import { execute, forgetBasicVariants, type GrantType, type InvokerProperties } from '../../src/core/index';
-import { basicCredentials } from '../../src/core/tokenRequest';
+import { basicCredentials, formUrlEncode } from '../../src/core/tokenRequest';
 import { USER_AGENT } from '../../src/core/version';
 
 const ORIGIN = 'https://as.example.com';
@@ -141,5 +141,18 @@ suite('token request shape', () => {
       seen.body,
       'grant_type=password&username=%C5%82ukasz%40%E4%BE%8B%E3%81%88.jp&password=%D0%BF%D0%B0%D1%80%D0%BE%D0%BB%D1%8C+%F0%9F%94%91%26%3D',
     );
+  });
+});
+
+suite('form encoding', () => {
+  test('formUrlEncode writes every character as URLSearchParams does', () => {
+    let all = '';
+    for (let code = 0; code < 0x250; code += 1) {
+      all += String.fromCharCode(code);
+    }
+    all += '😀𝄞\u{10FFFF}\uD800x\uDFFF';
+    for (const value of [all, ...[...all].map((c) => `a${c}b`)]) {
+      assert.equal(formUrlEncode(value), new URLSearchParams([['', value]]).toString().slice(1), JSON.stringify(value));
+    }
   });
 });
