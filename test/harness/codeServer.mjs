@@ -179,6 +179,7 @@ export function writeUserSettings(userDataDir, settings = {}) {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'security.workspace.trust.enabled': false,
+    'chat.disableAIFeatures': true, // quiets 1.139's agent/chat log chatter forwarded with the host's output
     ...current,
     ...settings,
   }, null, 2));

@@ -7,14 +7,27 @@ import { join } from 'node:path';
  * @param {import('playwright-core').Page} page
  * @param {string} title
  */
-export async function runCommand(page, title, { timeoutMs = 15_000 } = {}) {
+export async function runCommand(page, title, { timeoutMs = 20_000 } = {}) {
   const input = page.locator('.quick-input-widget input.input');
-  await page.keyboard.press('F1');
-  await input.waitFor({ state: 'visible', timeout: timeoutMs });
-  await input.fill(`>${title}`);
   // Enter runs the focused row: wait until that is the one we asked for.
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first()
-    .waitFor({ state: 'visible', timeout: timeoutMs });
+  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
+  const deadline = Date.now() + timeoutMs;
+  // The palette lists the commands known when it opened: early after startup, reopen until ours is there.
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: timeoutMs });
+    await input.fill(`>${title}`);
+    try {
+      await row.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(3000, deadline - Date.now())) });
+      break;
+    } catch (e) {
+      if (Date.now() >= deadline) {
+        throw e;
+      }
+      await input.press('Escape');
+      await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+    }
+  }
   await input.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: timeoutMs });
 }
