@@ -22,6 +22,15 @@ const contexts = await Promise.all([
     target: 'node20',
     external: ['vscode'],
   }),
+  // The core (with undici) has a bundle of its own, loaded on first Execute, so activation stays light.
+  esbuild.context({
+    ...common,
+    entryPoints: ['src/core/index.ts'],
+    outfile: 'dist/core.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
   esbuild.context({
     ...common,
     entryPoints: ['src/webview/form.ts'],

@@ -107,4 +107,7 @@ export type FromWebview = ReadyMessage | DraftMessage | SaveMessage | CopyTokenM
 export interface WebviewState {
   readonly config: InvokerConfig;
   readonly scope: InvokerScope;
+  /** The saved invoker the form edits (from `init`/`saved`), so a reloaded window reopens the same one. */
+  readonly savedName?: string;
+  readonly savedScope?: InvokerScope;
 }

@@ -180,6 +180,7 @@ export function writeUserSettings(userDataDir, settings = {}) {
     'extensions.autoUpdate': false,
     'security.workspace.trust.enabled': false,
     'chat.disableAIFeatures': true, // quiets 1.139's agent/chat log chatter forwarded with the host's output
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
     ...current,
     ...settings,
   }, null, 2));

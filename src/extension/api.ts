@@ -1,0 +1,71 @@
+import type { DJMessage } from '../core/djMessage';
+import { DEFAULT_INVOKER, SECRET_FIELDS, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
+import type { InvokerStore } from './invokerStore';
+import type { InvokerRunner } from './invokerRunner';
+import type { MessageStore } from './messageStore';
+import type { ResultTreeProvider } from './resultTree';
+import type { SecretStore } from './secretStore';
+
+/** What `activate()` returns to other extensions and to the tests. It never returns a stored secret. */
+export interface OAuth2InvokerApi {
+  /** Executes the invoker of that name (the workspace's first) and resolves to its target DJMessage; rejects with error code 4. */
+  execute(invokerName: string): Promise<DJMessage>;
+  /** The names of the invokers, the workspace's first. */
+  listInvokers(): string[];
+  /** Creates or replaces an invoker; secrets go to SecretStorage, bound to the origin of its Authorization Server URL. */
+  saveInvoker(config: Partial<InvokerConfig> & { name: string }, options?: { scope?: InvokerScope; secrets?: Partial<Record<SecretField, string>> }): Promise<void>;
+  deleteInvoker(invokerName: string, scope?: InvokerScope): Promise<void>;
+  /** The last message of each invoker, newest first. */
+  messages(): Array<{ invoker: string; scope: InvokerScope; message: DJMessage; failed: boolean }>;
+  /** The messages view's data provider, so tests read the tree as VS Code does. */
+  readonly resultTree: ResultTreeProvider;
+  /** How long activate() took, in milliseconds. */
+  readonly activationMs: number;
+  /** Whether the core (and undici) has been loaded; it is not, until the first Execute. */
+  isCoreLoaded(): boolean;
+}
+
+export interface ApiParts {
+  readonly invokers: InvokerStore;
+  readonly secrets: SecretStore;
+  readonly messages: MessageStore;
+  readonly runner: InvokerRunner;
+  readonly resultTree: ResultTreeProvider;
+  readonly activationMs: () => number;
+  readonly isCoreLoaded: () => boolean;
+}
+
+export function createApi(parts: ApiParts): OAuth2InvokerApi {
+  return {
+    async execute(invokerName) {
+      const entry = parts.invokers.find(invokerName);
+      return parts.runner.run({ name: entry?.config.name ?? invokerName, scope: entry?.scope ?? 'user' }, { interactive: false });
+    },
+    listInvokers: () => parts.invokers.list().map((entry) => entry.config.name),
+    async saveInvoker(config, options = {}) {
+      const scope = options.scope ?? 'user';
+      const full: InvokerConfig = { ...DEFAULT_INVOKER, ...config };
+      const ref = { name: full.name, scope };
+      await parts.invokers.save(full, scope, parts.invokers.find(full.name, scope) !== undefined ? ref : undefined);
+      for (const field of SECRET_FIELDS) {
+        const value = options.secrets?.[field];
+        if (value !== undefined) {
+          await parts.secrets.set(ref, field, value, full.authorizationServerUrl);
+        }
+      }
+    },
+    async deleteInvoker(invokerName, scope = 'user') {
+      const ref = { name: invokerName, scope };
+      await parts.invokers.delete(ref);
+      await parts.secrets.deleteAll(ref);
+      parts.messages.delete(ref);
+    },
+    messages: () =>
+      parts.messages.list().map((record) => ({ invoker: record.invoker.name, scope: record.invoker.scope, message: record.message, failed: record.failure !== undefined })),
+    resultTree: parts.resultTree,
+    get activationMs() {
+      return parts.activationMs();
+    },
+    isCoreLoaded: parts.isCoreLoaded,
+  };
+}

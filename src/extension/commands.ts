@@ -1,0 +1,248 @@
+import * as vscode from 'vscode';
+import { describeExpiry } from '../shared/expiry';
+import { DEFAULT_INVOKER } from '../shared/invoker';
+import { InvokerFormPanel, type FormDependencies } from './formPanel';
+import { pickInvoker, type RecentInvokers } from './invokerPicker';
+import { invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
+import { InvokerUnavailable, type InvokerRunner } from './invokerRunner';
+import { messageDocumentUri } from './messageDocuments';
+import type { MessageRecord, MessageStore } from './messageStore';
+import type { ResultNode, ResultTreeProvider } from './resultTree';
+import type { SecretStore } from './secretStore';
+
+/** What the commands work with; built once in activate(). */
+export interface CommandContext {
+  readonly invokers: InvokerStore;
+  readonly secrets: SecretStore;
+  readonly messages: MessageStore;
+  readonly runner: InvokerRunner;
+  readonly recent: RecentInvokers;
+  readonly tree: ResultTreeProvider;
+  readonly treeView: vscode.TreeView<ResultNode>;
+  readonly log: vscode.LogOutputChannel;
+  readonly form: Omit<FormDependencies, 'execute' | 'copyAccessToken'>;
+}
+
+/** A command's argument: a tree node, an invoker reference, or an invoker's name (from the API or a keybinding). */
+type Target = ResultNode | InvokerRef | string | undefined;
+
+function isNode(value: unknown): value is ResultNode {
+  return value !== null && typeof value === 'object' && 'kind' in value && 'record' in value;
+}
+
+function isRef(value: unknown): value is InvokerRef {
+  return value !== null && typeof value === 'object' && 'name' in value && 'scope' in value && !('kind' in value);
+}
+
+/** The command handlers of the extension, each catching at its own boundary: full detail to the log, one line to the user. */
+export class Commands {
+  constructor(private readonly c: CommandContext) {}
+
+  /** Form dependencies including the callbacks that run through these commands. */
+  formDependencies(): FormDependencies {
+    return { ...this.c.form, execute: (ref) => this.executeWithUi(ref), copyAccessToken: (ref) => this.copyAccessToken(ref) };
+  }
+
+  private async resolve(target: Target, placeHolder: string): Promise<InvokerRef | undefined> {
+    if (isNode(target)) {
+      return target.record.invoker;
+    }
+    if (isRef(target)) {
+      return target;
+    }
+    if (typeof target === 'string') {
+      const entry = this.c.invokers.find(target);
+      return entry !== undefined ? { name: entry.config.name, scope: entry.scope } : undefined;
+    }
+    return pickInvoker(this.c.invokers, this.c.recent, placeHolder);
+  }
+
+  async execute(target?: Target): Promise<void> {
+    const ref = await this.resolve(target, 'Execute which OAuth2 invoker?');
+    if (ref !== undefined) {
+      await this.executeWithUi(ref);
+    }
+  }
+
+  /** Execute with a cancellable progress notification; reveals the message; failures get one line and actions. */
+  async executeWithUi(ref: InvokerRef): Promise<{ ok: boolean; text: string }> {
+    await this.c.recent.touch(ref);
+    const label = invokerLabel(ref);
+    try {
+      const message = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Executing OAuth2 invoker "${label}"…`, cancellable: true },
+        (_progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          return this.c.runner.run(ref, { interactive: true, signal: controller.signal });
+        },
+      );
+      await this.reveal(ref);
+      const text = `${message.name}.AccessToken received from "${label}" — ${describeExpiry(message.metadata.expiresAt, Date.now())}.`;
+      void vscode.window.showInformationMessage(text, 'Copy Access Token').then(async (choice) => {
+        if (choice !== undefined) {
+          await this.copyAccessToken(ref);
+        }
+      });
+      return { ok: true, text };
+    } catch (error) {
+      return this.reportFailure(ref, error);
+    }
+  }
+
+  private async reportFailure(ref: InvokerRef, error: unknown): Promise<{ ok: boolean; text: string }> {
+    const text = error instanceof Error ? error.message : String(error);
+    const kind = (error as { kind?: unknown }).kind;
+    if (kind === 'aborted') {
+      this.c.log.info(`[${invokerLabel(ref)}] cancelled`);
+      return { ok: false, text };
+    }
+    this.c.log.error(`[${invokerLabel(ref)}] ${text}`);
+    if (this.c.messages.get(ref) !== undefined) {
+      await this.reveal(ref);
+    }
+    const canEdit = !(error instanceof InvokerUnavailable) || error.edit;
+    const actions = canEdit ? ['Edit Invoker', 'Show Log'] : ['Show Log'];
+    void vscode.window.showErrorMessage(text, ...actions).then((choice) => {
+      if (choice === 'Show Log') {
+        this.c.log.show(true);
+      } else if (choice === 'Edit Invoker') {
+        InvokerFormPanel.createOrShow(this.formDependencies(), ref);
+      }
+    });
+    return { ok: false, text };
+  }
+
+  private async reveal(ref: InvokerRef): Promise<void> {
+    const record = this.c.messages.get(ref);
+    if (record !== undefined && this.c.treeView.visible) {
+      await this.c.treeView.reveal(this.c.tree.nodeFor(record), { select: true, focus: false, expand: true });
+    } else if (record !== undefined) {
+      await vscode.commands.executeCommand('oauth2Invoker.messages.focus');
+      await this.c.treeView.reveal(this.c.tree.nodeFor(record), { select: true, focus: false, expand: true });
+    }
+  }
+
+  private async pickMessage(target: Target, placeHolder: string): Promise<MessageRecord | undefined> {
+    if (isNode(target)) {
+      return target.record;
+    }
+    if (target !== undefined) {
+      const ref = await this.resolve(target, placeHolder);
+      return ref !== undefined ? this.c.messages.get(ref) : undefined;
+    }
+    const records = this.c.messages.list().filter((record) => record.message.accessToken !== undefined);
+    if (records.length <= 1) {
+      return records[0];
+    }
+    const items = records.map((record) => ({
+      label: record.message.name,
+      description: `${invokerLabel(record.invoker)} · ${describeExpiry(record.message.metadata.expiresAt, Date.now())}`,
+      record,
+    }));
+    return (await vscode.window.showQuickPick(items, { placeHolder }))?.record;
+  }
+
+  async copyAccessToken(target?: Target): Promise<void> {
+    const record = await this.pickMessage(target, 'Copy the access token of which message?');
+    const token = record?.message.accessToken;
+    if (record === undefined || token === undefined) {
+      const execute = 'Execute OAuth2 Invoker';
+      const choice = await vscode.window.showWarningMessage('There is no access token yet: execute an invoker first.', execute);
+      if (choice === execute) {
+        await this.execute(isRef(target) || typeof target === 'string' ? target : undefined);
+      }
+      return;
+    }
+    await vscode.env.clipboard.writeText(token);
+    const expiry = describeExpiry(record.message.metadata.expiresAt, Date.now());
+    this.c.log.info(`[${invokerLabel(record.invoker)}] access token of ${record.message.name} copied to the clipboard (${expiry})`);
+    const expired = record.message.metadata.expiresAt !== undefined && record.message.metadata.expiresAt <= Date.now();
+    if (expired) {
+      void vscode.window.showWarningMessage(`Copied the access token of ${record.message.name} (${invokerLabel(record.invoker)}), but it ${expiry}.`, 'Execute Again').then((choice) => {
+        if (choice !== undefined) {
+          void this.executeWithUi(record.invoker);
+        }
+      });
+    } else {
+      void vscode.window.showInformationMessage(`Copied the access token of ${record.message.name} (${invokerLabel(record.invoker)}) — ${expiry}.`);
+    }
+  }
+
+  async revealAccessToken(target?: Target): Promise<void> {
+    const record = await this.pickMessage(target, 'Reveal the access token of which message?');
+    if (record?.message.accessToken !== undefined) {
+      await vscode.window.showTextDocument(messageDocumentUri(record, 'token'), { preview: true });
+    }
+  }
+
+  async openBody(target?: Target): Promise<void> {
+    const record = isNode(target) ? target.record : await this.pickMessage(target, 'Open the body of which message?');
+    if (record !== undefined) {
+      const document = await vscode.workspace.openTextDocument(messageDocumentUri(record, 'body'));
+      await vscode.languages.setTextDocumentLanguage(document, record.message.body.trim().startsWith('{') ? 'json' : 'plaintext');
+      await vscode.window.showTextDocument(document, { preview: true });
+    }
+  }
+
+  async copyValue(node?: ResultNode): Promise<void> {
+    if (node?.kind === 'property') {
+      await vscode.env.clipboard.writeText(node.record.message.getProperty(node.name) ?? '');
+      void vscode.window.showInformationMessage(`Copied ${node.record.message.name}.${node.name}.`);
+    } else if (node?.kind === 'detail') {
+      await vscode.env.clipboard.writeText(node.value);
+    }
+  }
+
+  newInvoker(): void {
+    InvokerFormPanel.createOrShow(this.formDependencies());
+  }
+
+  async editInvoker(target?: Target): Promise<void> {
+    const ref = await this.resolve(target, 'Edit which OAuth2 invoker?');
+    if (ref !== undefined && this.c.invokers.find(ref.name, ref.scope) !== undefined) {
+      InvokerFormPanel.createOrShow(this.formDependencies(), ref);
+    }
+  }
+
+  async duplicateInvoker(target?: Target): Promise<void> {
+    const ref = await this.resolve(target, 'Duplicate which OAuth2 invoker?');
+    const entry = ref !== undefined ? this.c.invokers.find(ref.name, ref.scope) : undefined;
+    if (entry !== undefined) {
+      const taken = new Set(this.c.invokers.list().map((e) => e.config.name));
+      let name = `${entry.config.name} copy`;
+      for (let n = 2; taken.has(name); n += 1) {
+        name = `${entry.config.name} copy ${n}`;
+      }
+      // Secrets are not copied: the copy may point elsewhere, and the user enters them for it.
+      InvokerFormPanel.createOrShow(this.formDependencies(), undefined, { ...DEFAULT_INVOKER, ...entry.config, name });
+    }
+  }
+
+  async deleteInvoker(target?: Target): Promise<void> {
+    const ref = await this.resolve(target, 'Delete which OAuth2 invoker?');
+    if (ref === undefined) {
+      return;
+    }
+    const remove = 'Delete';
+    const choice = await vscode.window.showWarningMessage(
+      `Delete invoker "${invokerLabel(ref)}", its stored secrets and its message?`,
+      { modal: true },
+      remove,
+    );
+    if (choice === remove) {
+      await this.c.invokers.delete(ref);
+      await this.c.secrets.deleteAll(ref);
+      this.c.messages.delete(ref);
+      this.c.log.info(`[${invokerLabel(ref)}] deleted with its secrets`);
+    }
+  }
+
+  clearMessages(): void {
+    this.c.messages.clear();
+  }
+
+  showLog(): void {
+    this.c.log.show(true);
+  }
+}

@@ -1,0 +1,179 @@
+import * as vscode from 'vscode';
+import { ACCESS_TOKEN_PROPERTY } from '../core/djMessage';
+import { isSensitiveName } from '../core/redact';
+import { GRANT_TYPE_LABELS } from '../core/properties';
+import { describeExpiry } from '../shared/expiry';
+import { invokerKey, invokerLabel } from './invokerStore';
+import type { MessageRecord, MessageStore } from './messageStore';
+
+/** A node of the messages tree: a message, its body, a property, its metadata group, or one metadata line. */
+export type ResultNode =
+  | { readonly kind: 'message'; readonly record: MessageRecord }
+  | { readonly kind: 'body'; readonly record: MessageRecord }
+  | { readonly kind: 'property'; readonly record: MessageRecord; readonly name: string }
+  | { readonly kind: 'details'; readonly record: MessageRecord }
+  | { readonly kind: 'detail'; readonly record: MessageRecord; readonly label: string; readonly value: string; readonly warning?: boolean };
+
+/** What stands in a label or description where a token or secret would be. */
+export const MASK = '••••••••';
+
+function time(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString();
+}
+
+function idOf(node: ResultNode): string {
+  const key = invokerKey(node.record.invoker);
+  switch (node.kind) {
+    case 'message':
+      return key;
+    case 'property':
+      return `${key}/property/${node.name}`;
+    case 'detail':
+      return `${key}/detail/${node.label}`;
+    default:
+      return `${key}/${node.kind}`;
+  }
+}
+
+function details(record: MessageRecord, now: number): ResultNode[] {
+  const m = record.message.metadata;
+  const lines: Array<[string, string, boolean?]> = [];
+  if (record.failure !== undefined) {
+    lines.push(['Error code', `4 (${record.failure.kind})`, true]);
+    if (record.failure.error !== undefined) {
+      lines.push(['error', record.failure.error, true]);
+    }
+    if (record.failure.errorDescription !== undefined) {
+      lines.push(['error_description', record.failure.errorDescription, true]);
+    }
+  }
+  lines.push(['HTTP status', m.status === 0 ? 'no answer' : String(m.status)]);
+  lines.push(['Received', new Date(m.receivedAt).toLocaleString()]);
+  if (!m.failed) {
+    const source = m.expirySource === 'jwt-exp' ? ' (from the JWT exp claim)' : '';
+    lines.push(['Expires', m.expiresAt !== undefined ? `${new Date(m.expiresAt).toLocaleString()} — ${describeExpiry(m.expiresAt, now)}${source}` : 'unknown']);
+  }
+  lines.push(['Grant', GRANT_TYPE_LABELS[m.grantType]]);
+  lines.push(['Client authentication', m.basicVariant !== undefined ? `${m.clientAuthentication} (${m.basicVariant === 'raw' ? 'raw bytes' : 'RFC 6749 encoded'})` : m.clientAuthentication]);
+  lines.push(['Token URL', m.tokenUrl]);
+  m.warnings.forEach((warning, index) => lines.push([`Warning ${index + 1}`, warning, true]));
+  return lines.map(([label, value, warning]) => ({ kind: 'detail', record, label, value, warning }));
+}
+
+/** The messages view: one node per DJMessage, children for its body, its properties in order, and our metadata. */
+export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ResultNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly listener: vscode.Disposable;
+
+  constructor(
+    private readonly messages: MessageStore,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.listener = messages.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  dispose(): void {
+    this.listener.dispose();
+    this.changed.dispose();
+  }
+
+  /** Redraws expiry texts, which change with time. */
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  nodeFor(record: MessageRecord): ResultNode {
+    return { kind: 'message', record };
+  }
+
+  getChildren(node?: ResultNode): ResultNode[] {
+    if (node === undefined) {
+      return this.messages.list().map((record) => this.nodeFor(record));
+    }
+    const { record } = node;
+    switch (node.kind) {
+      case 'message':
+        return [
+          { kind: 'body', record },
+          ...record.message.propertyNames().map((name): ResultNode => ({ kind: 'property', record, name })),
+          { kind: 'details', record },
+        ];
+      case 'details':
+        return details(record, this.now());
+      default:
+        return [];
+    }
+  }
+
+  getParent(node: ResultNode): ResultNode | undefined {
+    if (node.kind === 'message') {
+      return undefined;
+    }
+    if (node.kind === 'detail') {
+      return { kind: 'details', record: node.record };
+    }
+    return { kind: 'message', record: node.record };
+  }
+
+  getTreeItem(node: ResultNode): vscode.TreeItem {
+    const item = this.itemFor(node);
+    item.id = idOf(node);
+    return item;
+  }
+
+  private itemFor(node: ResultNode): vscode.TreeItem {
+    const { record } = node;
+    const message = record.message;
+    switch (node.kind) {
+      case 'message': {
+        const item = new vscode.TreeItem(message.name, vscode.TreeItemCollapsibleState.Expanded);
+        const state = record.failure !== undefined ? 'failed (error 4)' : describeExpiry(message.metadata.expiresAt, this.now());
+        item.description = `${invokerLabel(record.invoker)} · ${time(message.metadata.receivedAt)} · ${state}`;
+        item.iconPath = new vscode.ThemeIcon(record.failure !== undefined ? 'error' : 'pass', new vscode.ThemeColor(record.failure !== undefined ? 'errorForeground' : 'testing.iconPassed'));
+        item.contextValue = record.failure !== undefined ? 'message.failed' : 'message';
+        item.tooltip = new vscode.MarkdownString(
+          record.failure !== undefined
+            ? `**${message.name}** from invoker *${invokerLabel(record.invoker)}* failed — error code 4\n\n${record.failure.message}`
+            : `**${message.name}** from invoker *${invokerLabel(record.invoker)}*\n\nReceived ${new Date(message.metadata.receivedAt).toLocaleString()}, ${describeExpiry(message.metadata.expiresAt, this.now())}.`,
+        );
+        return item;
+      }
+      case 'body': {
+        const item = new vscode.TreeItem('Body', vscode.TreeItemCollapsibleState.None);
+        item.description = message.body === '' ? 'empty' : `${message.metadata.contentType ?? 'no content type'} · ${message.body.length} characters`;
+        item.iconPath = new vscode.ThemeIcon('file-code');
+        item.contextValue = 'body';
+        item.command = { command: 'oauth2Invoker.openBody', title: 'Open Body', arguments: [node] };
+        return item;
+      }
+      case 'property': {
+        const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
+        const value = message.getProperty(node.name) ?? '';
+        const secret = isSensitiveName(node.name) && value !== '';
+        item.description = secret ? MASK : value.length > 200 ? `${value.slice(0, 200)}…` : value;
+        item.tooltip = secret ? `${node.name} is hidden. Use Reveal or Copy.` : value;
+        item.iconPath = new vscode.ThemeIcon(node.name === ACCESS_TOKEN_PROPERTY ? 'key' : secret ? 'lock' : 'symbol-field');
+        item.contextValue = node.name === ACCESS_TOKEN_PROPERTY ? 'accessToken' : secret ? 'secretProperty' : 'property';
+        return item;
+      }
+      case 'details': {
+        const item = new vscode.TreeItem('Details', vscode.TreeItemCollapsibleState.Collapsed);
+        item.description = 'status, expiry, client authentication' + (message.metadata.warnings.length > 0 ? `, ${message.metadata.warnings.length} warning(s)` : '');
+        item.iconPath = new vscode.ThemeIcon('info');
+        item.contextValue = 'details';
+        return item;
+      }
+      case 'detail': {
+        const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+        item.description = node.value;
+        item.tooltip = node.value;
+        if (node.warning === true) {
+          item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+        }
+        item.contextValue = 'detail';
+        return item;
+      }
+    }
+  }
+}
