@@ -1,6 +1,12 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent as UndiciAgent, Dispatcher } from 'undici';
 import { InvokerError, type TransportCause } from './errors';
+
+// undici's Agent alone (with its Pool and HTTP/1.1 client), not the whole package with fetch, WebSocket and caches:
+// the extension's core bundle stays at a third of the size.
 import type { TokenRequest } from './tokenRequest';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Agent = require('undici/lib/dispatcher/agent') as typeof UndiciAgent;
 
 /** A server's answer before any interpretation: `tokenResponse` parses it. */
 export interface RawResponse {
@@ -20,10 +26,10 @@ export interface SendOptions {
   readonly maxResponseBytes?: number;
 }
 
-let sharedAgent: Agent | undefined;
+let sharedAgent: UndiciAgent | undefined;
 
 /** One keep-alive pool for every Execute of the process, so a second token request skips TCP and TLS setup. */
-export function defaultDispatcher(): Agent {
+export function defaultDispatcher(): UndiciAgent {
   sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 15_000 } });
   return sharedAgent;
 }

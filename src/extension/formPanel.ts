@@ -137,6 +137,7 @@ export class InvokerFormPanel implements vscode.Disposable {
       config,
       scope,
       savedName: this.savedRef?.name,
+      savedScope: this.savedRef?.scope,
       storedSecrets: await this.storedSecrets(),
       takenNames: this.takenNames(scope),
       workspaceAvailable: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
@@ -192,7 +193,7 @@ export class InvokerFormPanel implements vscode.Disposable {
       problems.push({ field: 'name', message: nameIssue });
     }
     if (message.scope === 'workspace' && (vscode.workspace.workspaceFolders?.length ?? 0) === 0) {
-      problems.push({ field: 'scope', message: '"Stored in" cannot be Workspace settings: no folder is open.' });
+      problems.push({ field: 'storage', message: '"Stored in" cannot be Workspace settings: no folder is open.' });
     }
     for (const issue of validateProperties(toProperties(message.config, secrets), message.config.targetMessage)) {
       problems.push({ field: issue.field, message: issue.message });

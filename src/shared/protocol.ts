@@ -4,7 +4,7 @@
  */
 import type { InvokerConfig, InvokerScope, SecretField, StoredSecrets } from './invoker';
 
-/** A problem shown beside one field of the form. `field` is a property name, `name`, or `targetMessage`. */
+/** A problem shown beside one field of the form. `field` is a property name, `name`, `targetMessage`, or `storage` ("Stored in"). */
 export interface FormIssue {
   readonly field: string;
   readonly message: string;
@@ -19,8 +19,9 @@ export interface InitMessage {
   readonly type: 'init';
   readonly config: InvokerConfig;
   readonly scope: InvokerScope;
-  /** The saved name of the invoker being edited; undefined for a new one. */
+  /** The saved name and scope of the invoker being edited; undefined for a new one. */
   readonly savedName?: string;
+  readonly savedScope?: InvokerScope;
   readonly storedSecrets: StoredSecrets;
   /** Names of the other invokers, so the form can say at once that a name is taken. */
   readonly takenNames: readonly string[];

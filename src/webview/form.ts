@@ -206,7 +206,7 @@ function buildRows(spec: FieldSpec, help: HTMLElement, error: HTMLElement): HTML
 
 function buildParamRow(name: string, value: string, index: number): HTMLElement {
   const n = index + 1;
-  const attrs = { type: 'text', 'data-field': 'extraParameters', spellcheck: 'false', autocomplete: 'off' };
+  const attrs = { type: 'text', 'data-field': 'extraParameters', spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'f-extraParameters-error' };
   const nameInput = el('input', { ...attrs, class: 'param-name', 'aria-label': `Parameter ${n} name`, placeholder: 'name, e.g. audience' });
   const valueInput = el('input', { ...attrs, class: 'param-value', 'aria-label': `Parameter ${n} value`, placeholder: 'value' });
   nameInput.value = name;
@@ -432,8 +432,9 @@ function onIssues(issues: readonly FormIssue[]): void {
   validate();
   const shown = FIELDS.map((spec) => field(spec.key)).filter((ui) => !ui.row.hidden);
   const misplaced = issues.filter((i) => !shown.some((ui) => ui.spec.key === i.field));
-  if (misplaced.length > 0) {
-    showResult(false, misplaced.map((i) => i.message).join(' '));
+  if (issues.length > 0) {
+    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
+    showResult(false, misplaced.length > 0 ? misplaced.map((i) => i.message).join(' ') : `Not saved: ${count} to fix.`);
   }
   const first = shown.find((ui) => issues.some((i) => i.field === ui.spec.key));
   if (first?.spec.advanced) {
@@ -446,8 +447,11 @@ function onIssues(issues: readonly FormIssue[]): void {
 
 // ---- Drafts ---------------------------------------------------------------------------------------------------
 
+/** The saved invoker this form edits, kept in the state so a reloaded window reopens the same one. */
+let savedRef: { readonly savedName: string; readonly savedScope: InvokerScope } | undefined;
+
 function currentState(): WebviewState {
-  return { config: readConfig(), scope: readScope() };
+  return { config: readConfig(), scope: readScope(), ...savedRef };
 }
 
 function cancelDraft(): void {
@@ -461,7 +465,7 @@ function postDraft(): void {
   const text = JSON.stringify(state);
   if (text !== lastDraft) {
     lastDraft = text;
-    vscode.postMessage({ type: 'draft', ...state });
+    vscode.postMessage({ type: 'draft', config: state.config, scope: state.scope });
   }
 }
 
@@ -546,6 +550,7 @@ function onInit(message: InitMessage): void {
   showAll = message.savedName !== undefined || message.dirty;
   byId('banner').hidden = !message.dirty;
   setHeading(message.savedName);
+  savedRef = message.savedName !== undefined && message.savedScope !== undefined ? { savedName: message.savedName, savedScope: message.savedScope } : undefined;
   lastDraft = JSON.stringify(currentState());
   vscode.setState(currentState());
   validate();
@@ -558,9 +563,11 @@ function onSaved(message: SavedMessage): void {
   serverIssues = [];
   byId('banner').hidden = true;
   setHeading(message.savedName);
+  savedRef = { savedName: message.savedName, savedScope: message.scope };
   lastDraft = JSON.stringify(currentState());
   vscode.setState(currentState());
   validate();
+  showResult(true, `Saved to ${message.scope === 'workspace' ? 'Workspace' : 'User'} settings.`);
 }
 
 function setBusy(busy: boolean): void {

@@ -1,7 +1,7 @@
 // Install (cached) and run code-server, the real VS Code workbench served to a browser.
 // Recipe and pitfalls: /work/shared/vscode-runtime.md.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -65,12 +65,22 @@ function paths(version) {
   };
 }
 
+const installing = new Map(); // one install per version at a time within this process
+
 /**
  * Installs code-server `version` into the cache folder unless already complete.
  * @param {string} version '4.100.3' | '4.139.1' (or '1.100.3' | '1.139.1')
  * @returns {Promise<{bin: string, node: string, nodeBinDir?: string}>} bin is code-server's entry.js, run it with `node`.
  */
-export async function ensureCodeServer(version) {
+export function ensureCodeServer(version) {
+  const { codeServer } = resolveVersion(version);
+  if (!installing.has(codeServer)) {
+    installing.set(codeServer, install(codeServer).finally(() => installing.delete(codeServer)));
+  }
+  return installing.get(codeServer);
+}
+
+async function install(version) {
   const { codeServer, node } = resolveVersion(version);
   const p = paths(codeServer);
   const result = { bin: p.bin, node: p.nodeBinDir ? join(p.nodeBinDir, 'node') : process.execPath, nodeBinDir: p.nodeBinDir };
@@ -92,7 +102,6 @@ export async function ensureCodeServer(version) {
     npm_config_audit: 'false',
     npm_config_fund: 'false',
     npm_config_update_notifier: 'false',
-    npm_config_cache: process.env.npm_config_cache || join(cacheRoot(), 'npm-cache'),
   };
   // @vscode/ripgrep downloads rg from GitHub (unreachable) but first looks for this cached archive.
   const rgDir = join(tmp, RIPGREP_CACHE[0]);
@@ -261,4 +270,20 @@ export async function installVsix({ version, userDataDir, extensionsDir, vsix })
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Makes an unpacked extension folder (with package.json) an installed extension by symlinking it into
+ * extensionsDir as <publisher>.<name>-<version>, before startCodeServer. No VSIX and no `payload` needed,
+ * so the workbench runs without the smoke test driver (which on 1.139 suppresses notification toasts).
+ * @param {{extensionsDir: string, extensionPath: string}} opts
+ * @returns {string} the link's path
+ */
+export function linkExtension({ extensionsDir, extensionPath }) {
+  const { publisher, name, version } = JSON.parse(readFileSync(join(extensionPath, 'package.json'), 'utf8'));
+  mkdirSync(extensionsDir, { recursive: true });
+  const link = join(extensionsDir, `${publisher}.${name}-${version}`.toLowerCase());
+  rmSync(link, { recursive: true, force: true });
+  symlinkSync(extensionPath, link, 'dir');
+  return link;
 }

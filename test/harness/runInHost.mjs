@@ -31,7 +31,10 @@ export async function runInHost({ version, extensionDevelopmentPath, extensionTe
   let page;
   let timer;
   const say = (msg) => console.log(`[harness] ${msg}`);
-  const body = (async () => {
+  let finish;
+  let aborted = false;
+  const exited = new Promise((r) => { finish = r; });
+  const setup = (async () => {
     const workspace = folder ? resolve(folder) : join(root, 'workspace');
     mkdirSync(workspace, { recursive: true });
     server = await startCodeServer({
@@ -39,9 +42,10 @@ export async function runInHost({ version, extensionDevelopmentPath, extensionTe
       folder: workspace, env, settings, workDir: join(root, 'server'),
     });
     say(`VS Code ${vscode} (code-server ${codeServer}) at ${server.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (aborted) {
+      return;
+    }
     context = await launchBrowser(join(root, 'browser'));
-    let finish;
-    const exited = new Promise((r) => { finish = r; });
     page = await openWorkbench(context, server.url, workspace, {
       payload: { extensionDevelopmentPath: resolve(extensionDevelopmentPath), extensionTestsPath: resolve(extensionTestsPath) },
       expose: {
@@ -52,21 +56,22 @@ export async function runInHost({ version, extensionDevelopmentPath, extensionTe
     if (process.env.OAUTH2_INVOKER_VERBOSE) {
       page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
     }
-    return exited;
   })();
-  body.catch(() => { /* reported through the race below */ });
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   let code;
   try {
-    code = Number(await Promise.race([body, timeout]));
+    await Promise.race([setup, timeout]);
+    code = Number(await Promise.race([exited, timeout]));
     say(`extension tests exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (e) {
     code = 1;
     say(`run failed: ${e instanceof Error ? e.stack ?? e.message : e}`);
   } finally {
     clearTimeout(timer);
+    aborted = true;
+    await setup.catch(() => {}); // a start cut short by the timeout still ends (own timeouts); then stop what it started
     const artifacts = process.env.OAUTH2_INVOKER_ARTIFACTS;
     if (code !== 0 && artifacts) {
       mkdirSync(artifacts, { recursive: true });
@@ -108,5 +113,9 @@ async function main() {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  // code-server runs in its own session: turn Ctrl-C/SIGTERM into exit so the 'exit' hook kills its group.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => process.exit(130));
+  }
   main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(1); });
 }
