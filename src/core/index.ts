@@ -21,7 +21,7 @@ export const DEFAULT_TARGET_MESSAGE = 'DJMOUT';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Receives one redacted line per step of an exchange; the extension writes them to its log. */
-export type ExchangeLog = (level: 'info' | 'debug' | 'warn', line: string) => void;
+export type ExchangeLog = (level: 'info' | 'warn', line: string) => void;
 
 export interface ExecuteOptions {
   /** The DJMessage to write the server's answer to (default `DJMOUT`). */
@@ -94,13 +94,13 @@ function logRequest(log: ExchangeLog, request: TokenRequest, redact: Redactor): 
   const auth = request.basicVariant !== undefined ? `${request.clientAuthentication} (${request.basicVariant})` : request.clientAuthentication;
   log('info', `POST ${redact(request.url)} — client authentication: ${auth}`);
   const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${redactHeader(name, value)}`);
-  log('debug', `request headers: ${headers.join('; ')}`);
-  log('debug', `request body: ${redactForm(request.body, redact)}`);
+  log('info', `request headers: ${headers.join('; ')}`);
+  log('info', `request body: ${redactForm(request.body, redact)}`);
 }
 
 function logResponse(log: ExchangeLog, raw: RawResponse, elapsedMs: number, redact: Redactor): void {
   log('info', `answer ${raw.status} in ${elapsedMs} ms (${raw.headers['content-type'] ?? 'no content type'}, ${raw.body.length} characters)`);
-  log('debug', `answer body: ${redactBody(raw.body, redact)}`);
+  log('info', `answer body: ${redactBody(raw.body, redact)}`);
 }
 
 function withSuffix(error: InvokerError, suffix: string): InvokerError {

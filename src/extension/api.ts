@@ -23,6 +23,8 @@ export interface OAuth2InvokerApi {
   readonly activationMs: number;
   /** Whether the core (and undici) has been loaded; it is not, until the first Execute. */
   isCoreLoaded(): boolean;
+  /** The folder of the extension's log files (the "OAuth2 Invoker" log), for support and for the tests' redaction checks. */
+  readonly logFolder: string;
 }
 
 export interface ApiParts {
@@ -33,6 +35,7 @@ export interface ApiParts {
   readonly resultTree: ResultTreeProvider;
   readonly activationMs: () => number;
   readonly isCoreLoaded: () => boolean;
+  readonly logFolder: string;
 }
 
 export function createApi(parts: ApiParts): OAuth2InvokerApi {
@@ -67,5 +70,6 @@ export function createApi(parts: ApiParts): OAuth2InvokerApi {
       return parts.activationMs();
     },
     isCoreLoaded: parts.isCoreLoaded,
+    logFolder: parts.logFolder,
   };
 }

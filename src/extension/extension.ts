@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
 
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (core and undici load on first Execute)`);
-  return createApi({ invokers, secrets, messages, runner, resultTree: tree, activationMs: () => activationMs, isCoreLoaded });
+  return createApi({ invokers, secrets, messages, runner, resultTree: tree, activationMs: () => activationMs, isCoreLoaded, logFolder: context.logUri.fsPath });
 }
 
 export function deactivate(): void {

@@ -1,0 +1,220 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { ResultNode } from '../../src/extension/resultTree';
+import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
+
+const EXTENSION_ID = 'oauth2-invoker.oauth2-invoker';
+
+const COMMANDS = [
+  'execute',
+  'copyAccessToken',
+  'revealAccessToken',
+  'openBody',
+  'copyValue',
+  'newInvoker',
+  'editInvoker',
+  'duplicateInvoker',
+  'deleteInvoker',
+  'clearMessages',
+  'showLog',
+].map((name) => `oauth2Invoker.${name}`);
+
+/** Every file below a folder, recursively (logs, settings). */
+function filesBelow(folder: string): string[] {
+  if (!fs.existsSync(folder)) {
+    return [];
+  }
+  return fs.readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(folder, entry.name);
+    return entry.isDirectory() ? filesBelow(full) : [full];
+  });
+}
+
+/** Labels, descriptions and tooltips of the whole tree, as VS Code would render them. */
+function treeText(api: OAuth2InvokerApi): string {
+  const lines: string[] = [];
+  const walk = (node?: ResultNode): void => {
+    for (const child of api.resultTree.getChildren(node)) {
+      const item = api.resultTree.getTreeItem(child);
+      const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : (item.tooltip ?? '');
+      lines.push(`${String(item.label)} | ${String(item.description ?? '')} | ${tooltip}`);
+      walk(child);
+    }
+  };
+  walk();
+  return lines.join('\n');
+}
+
+function assertAbsent(text: string, secrets: readonly string[], where: string): void {
+  for (const secret of secrets) {
+    for (const form of new Set([secret, encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)])) {
+      assert.ok(!text.includes(form), `a secret appears in ${where}`);
+    }
+  }
+}
+
+suite('OAuth2 Invoker in a real VS Code', function () {
+  let api: OAuth2InvokerApi;
+  let server: OidcServer;
+  const tokens: string[] = [];
+
+  suiteSetup(async () => {
+    const extension = vscode.extensions.getExtension<OAuth2InvokerApi>(EXTENSION_ID);
+    assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
+    api = await extension.activate();
+    server = await startOidcServer();
+  });
+
+  suiteTeardown(async () => {
+    for (const name of api.listInvokers()) {
+      await api.deleteInvoker(name);
+    }
+    await server.close();
+  });
+
+  function secrets(): string[] {
+    return [server.basicClient.clientSecret, server.postClient.clientSecret, server.user.password, ...tokens];
+  }
+
+  test('activates without loading the core, and registers every command', async () => {
+    assert.equal(api.isCoreLoaded(), false, 'undici and the core load on first Execute');
+    assert.ok(api.activationMs >= 0 && api.activationMs < 5000);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const command of COMMANDS) {
+      assert.ok(registered.has(command), command);
+    }
+  });
+
+  test('client credentials: saved with its secret, executed through the command, the tree shows DJMOUT', async () => {
+    await api.saveInvoker(
+      { name: 'cc', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId, scope: 'api:read' },
+      { secrets: { clientSecret: server.basicClient.clientSecret } },
+    );
+    await vscode.commands.executeCommand('oauth2Invoker.execute', 'cc');
+    assert.equal(api.isCoreLoaded(), true);
+    const record = api.messages().find((m) => m.invoker === 'cc');
+    assert.ok(record !== undefined && !record.failed);
+    const token = record.message.accessToken;
+    assert.ok(token !== undefined && token.length > 20);
+    tokens.push(token);
+
+    const roots = api.resultTree.getChildren();
+    const root = roots.find((node) => node.record.invoker.name === 'cc');
+    assert.ok(root !== undefined);
+    assert.equal(api.resultTree.getTreeItem(root).label, 'DJMOUT');
+    const children = api.resultTree.getChildren(root).map((node) => String(api.resultTree.getTreeItem(node).label));
+    assert.deepEqual(children, ['Body', ...record.message.propertyNames(), 'Details']);
+    assert.equal(children[1], 'AccessToken');
+    const accessNode = api.resultTree.getChildren(root)[1];
+    const accessItem = api.resultTree.getTreeItem(accessNode);
+    assert.equal(accessItem.contextValue, 'accessToken');
+    assert.equal(accessItem.description, '••••••••');
+    assertAbsent(treeText(api), secrets(), 'the tree');
+  });
+
+  for (const inBody of [false, true]) {
+    test(`password grant (${inBody ? 'credentials in body' : 'Basic header'}) through the API, then refresh token grant`, async () => {
+      const client = inBody ? server.postClient : server.basicClient;
+      await api.saveInvoker(
+        {
+          name: `pw-${inBody}`,
+          authorizationServerUrl: server.tokenEndpoint,
+          grantType: 'password',
+          credentialsInRequestBody: inBody,
+          clientId: client.clientId,
+          username: server.user.username,
+          scope: 'openid offline_access api:read',
+          targetMessage: 'PWOUT',
+        },
+        { secrets: { clientSecret: client.clientSecret, password: server.user.password } },
+      );
+      const message = await api.execute(`pw-${inBody}`);
+      assert.equal(message.name, 'PWOUT');
+      const refreshToken = message.getProperty('refresh_token');
+      assert.ok(refreshToken !== undefined);
+      tokens.push(message.accessToken ?? '', refreshToken);
+
+      await api.saveInvoker(
+        { name: `rt-${inBody}`, authorizationServerUrl: server.tokenEndpoint, grantType: 'refresh_token', credentialsInRequestBody: inBody, clientId: client.clientId },
+        { secrets: { clientSecret: client.clientSecret, refreshToken } },
+      );
+      const refreshed = await api.execute(`rt-${inBody}`);
+      assert.ok(refreshed.accessToken !== undefined && refreshed.accessToken !== message.accessToken);
+      tokens.push(refreshed.accessToken, refreshed.getProperty('refresh_token') ?? '');
+    });
+  }
+
+  test('Copy Access Token puts the token on the clipboard', async () => {
+    await vscode.env.clipboard.writeText('before');
+    await vscode.commands.executeCommand('oauth2Invoker.copyAccessToken', 'cc');
+    const record = api.messages().find((m) => m.invoker === 'cc');
+    assert.equal(await vscode.env.clipboard.readText(), record?.message.accessToken);
+  });
+
+  test('a wrong secret: error code 4 with the server\'s error, and a failed message in the tree', async () => {
+    await api.saveInvoker(
+      { name: 'bad', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.postClient.clientId, credentialsInRequestBody: true },
+      { secrets: { clientSecret: 'wrong-secret-value' } },
+    );
+    await assert.rejects(api.execute('bad'), (error: { code?: number; kind?: string; error?: string; status?: number; message: string }) => {
+      assert.equal(error.code, 4);
+      assert.equal(error.kind, 'server-rejected');
+      assert.equal(error.error, 'invalid_client');
+      assert.equal(error.status, 401);
+      assert.ok(!error.message.includes('wrong-secret-value'));
+      return true;
+    });
+    const failed = api.messages().find((m) => m.invoker === 'bad');
+    assert.equal(failed?.failed, true);
+    assert.equal(failed?.message.getProperty('error'), 'invalid_client');
+    const root = api.resultTree.getChildren().find((node) => node.record.invoker.name === 'bad');
+    assert.ok(root !== undefined);
+    assert.equal(api.resultTree.getTreeItem(root).contextValue, 'message.failed');
+    assert.match(String(api.resultTree.getTreeItem(root).description), /failed \(error 4\)/);
+    assertAbsent(treeText(api), ['wrong-secret-value'], 'the tree');
+  });
+
+  test('a changed Authorization Server URL origin withholds the stored secret', async () => {
+    const other = await startOidcServer();
+    try {
+      const settings = vscode.workspace.getConfiguration('oauth2Invoker');
+      const invokers = (settings.inspect<Array<Record<string, unknown>>>('invokers')?.globalValue ?? []).map((entry) =>
+        entry.name === 'cc' ? { ...entry, authorizationServerUrl: other.tokenEndpoint } : entry,
+      );
+      await settings.update('invokers', invokers, vscode.ConfigurationTarget.Global);
+      await assert.rejects(api.execute('cc'), /not sent to http:\/\/127\.0\.0\.1:\d+/);
+      assert.equal(other.tokenRequests(), 0, 'nothing reached the other server');
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('no secret or token in settings, and none in the log, which records the exchanges', async () => {
+    const settings = JSON.stringify(vscode.workspace.getConfiguration('oauth2Invoker').inspect('invokers'));
+    assert.match(settings, /"cc"/);
+    assertAbsent(settings, [...secrets(), 'wrong-secret-value'], 'settings');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (folder !== undefined) {
+      for (const file of filesBelow(path.join(folder, '.vscode'))) {
+        assertAbsent(fs.readFileSync(file, 'utf8'), secrets(), file);
+      }
+    }
+    // The log writes asynchronously: wait until the last exchange is in it.
+    let logText = '';
+    for (let attempt = 0; attempt < 50 && !/invalid_client/.test(logText); attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const logsRoot = path.dirname(path.dirname(api.logFolder));
+      logText = filesBelow(logsRoot)
+        .filter((file) => /OAuth2 Invoker/.test(file))
+        .map((file) => fs.readFileSync(file, 'utf8'))
+        .join('\n');
+    }
+    assert.match(logText, /POST http:\/\/127\.0\.0\.1:\d+\/token/);
+    assert.match(logText, /client_secret=\[REDACTED\]/);
+    assert.match(logText, /activated in/);
+    assertAbsent(logText, [...secrets(), 'wrong-secret-value'], 'the log');
+  });
+});

@@ -1,0 +1,26 @@
+/**
+ * The in-host suite's entry: the `run()` module that @vscode/test-electron's `extensionTestsPath` expects, and that
+ * test/harness/runInHost.mjs hands to code-server's extension host. Runs every *.test.js beside it with Mocha.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import * as vscode from 'vscode';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec' });
+  for (const file of fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) {
+    mocha.addFile(path.join(__dirname, file));
+  }
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      // The plain closing line CI reads.
+      console.log(`in-host VS Code ${vscode.version}: ${runner.stats?.passes ?? 0} passed, ${failures} failed`);
+      if (failures > 0) {
+        reject(new Error(`${failures} in-host test(s) failed`));
+      } else {
+        resolve();
+      }
+    });
+  });
+}
