@@ -187,6 +187,31 @@ function tokenTypeWarnings(value: unknown, warnings: string[]): void {
   }
 }
 
+/** Below this, a difference between the server's Date header (1 s resolution) and our clock is noise, not skew. */
+const SKEW_THRESHOLD_MS = 5_000;
+
+/**
+ * When the access token expires, in our clock: `expires_in` counted from when the answer arrived (RFC 6749 §5.1);
+ * else the JWT `exp` claim, an absolute time in the server's clock, shifted by the skew its Date header shows;
+ * else unknown.
+ */
+export function expiryOf(input: {
+  readonly expiresInSeconds?: number;
+  readonly jwtExpMs?: number;
+  readonly receivedAt: number;
+  readonly serverDate?: string;
+}): { at: number; source: ExpirySource } | undefined {
+  if (input.expiresInSeconds !== undefined) {
+    return { at: input.receivedAt + input.expiresInSeconds * 1000, source: 'expires_in' };
+  }
+  if (input.jwtExpMs === undefined) {
+    return undefined;
+  }
+  const serverNow = input.serverDate !== undefined ? Date.parse(input.serverDate) : NaN;
+  const skew = Number.isFinite(serverNow) ? serverNow - input.receivedAt : 0;
+  return { at: Math.abs(skew) >= SKEW_THRESHOLD_MS ? input.jwtExpMs - skew : input.jwtExpMs, source: 'jwt-exp' };
+}
+
 /**
  * Interprets a token endpoint's answer: a DJMessage holding `AccessToken` and every field of the answer,
  * or an InvokerError (code 4) carrying the server's status, `error`, `error_description` and body.
@@ -228,14 +253,12 @@ export function parseTokenResponse(raw: RawResponse, context: ResponseContext): 
     properties.push([name, propertyValue(value)]);
   }
   tokenTypeWarnings(field(parsed.fields, 'token_type'), warnings);
-  const seconds = expiresIn(field(parsed.fields, 'expires_in'), warnings);
-  let expiry: { at: number; source: ExpirySource } | undefined;
-  if (seconds !== undefined) {
-    expiry = { at: context.receivedAt + seconds * 1000, source: 'expires_in' };
-  } else {
-    const exp = numericDateMs(decodeJwt(accessToken)?.payload ?? {}, 'exp');
-    expiry = exp !== undefined ? { at: exp, source: 'jwt-exp' } : undefined;
-  }
+  const expiry = expiryOf({
+    expiresInSeconds: expiresIn(field(parsed.fields, 'expires_in'), warnings),
+    jwtExpMs: numericDateMs(decodeJwt(accessToken)?.payload ?? {}, 'exp'),
+    receivedAt: context.receivedAt,
+    serverDate: raw.headers.date,
+  });
   return new DJMessage({
     name: context.targetMessage,
     body: raw.body,

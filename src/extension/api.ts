@@ -1,7 +1,7 @@
 import type { DJMessage } from '../core/djMessage';
 import { DEFAULT_INVOKER, SECRET_FIELDS, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
-import type { InvokerStore } from './invokerStore';
-import type { InvokerRunner } from './invokerRunner';
+import type { InvokerRef, InvokerStore } from './invokerStore';
+import type { TokenService } from './tokenService';
 import type { MessageStore } from './messageStore';
 import type { ResultTreeProvider } from './resultTree';
 import type { SecretStore } from './secretStore';
@@ -10,6 +10,11 @@ import type { SecretStore } from './secretStore';
 export interface OAuth2InvokerApi {
   /** Executes the invoker of that name (the workspace's first) and resolves to its target DJMessage; rejects with error code 4. */
   execute(invokerName: string): Promise<DJMessage>;
+  /**
+   * A valid access token of the invoker: from the cache while valid for the safety margin, else renewed (refresh
+   * grant when a refresh token is held, else the invoker's own grant). Concurrent calls share one request.
+   */
+  getAccessToken(invokerName: string): Promise<string>;
   /** The names of the invokers, the workspace's first. */
   listInvokers(): string[];
   /** Creates or replaces an invoker; secrets go to SecretStorage, bound to the origin of its Authorization Server URL. */
@@ -23,6 +28,8 @@ export interface OAuth2InvokerApi {
   readonly activationMs: number;
   /** Whether the core (and undici) has been loaded; it is not, until the first Execute. */
   isCoreLoaded(): boolean;
+  /** Settles when the messages of earlier sessions have been restored from secret storage. */
+  readonly restored: Promise<void>;
   /** The folder of the extension's log files (the "OAuth2 Invoker" log), for support and for the tests' redaction checks. */
   readonly logFolder: string;
 }
@@ -31,18 +38,24 @@ export interface ApiParts {
   readonly invokers: InvokerStore;
   readonly secrets: SecretStore;
   readonly messages: MessageStore;
-  readonly runner: InvokerRunner;
+  readonly tokens: TokenService;
   readonly resultTree: ResultTreeProvider;
   readonly activationMs: () => number;
   readonly isCoreLoaded: () => boolean;
   readonly logFolder: string;
+  readonly restored: Promise<void>;
 }
 
 export function createApi(parts: ApiParts): OAuth2InvokerApi {
+  const refOf = (invokerName: string): InvokerRef => {
+    const entry = parts.invokers.find(invokerName);
+    return { name: entry?.config.name ?? invokerName, scope: entry?.scope ?? 'user' };
+  };
   return {
-    async execute(invokerName) {
-      const entry = parts.invokers.find(invokerName);
-      return parts.runner.run({ name: entry?.config.name ?? invokerName, scope: entry?.scope ?? 'user' }, { interactive: false });
+    execute: (invokerName) => parts.tokens.execute(refOf(invokerName), { interactive: false }),
+    async getAccessToken(invokerName) {
+      const message = await parts.tokens.getAccessToken(refOf(invokerName), { interactive: false });
+      return message.accessToken ?? '';
     },
     listInvokers: () => parts.invokers.list().map((entry) => entry.config.name),
     async saveInvoker(config, options = {}) {
@@ -61,7 +74,7 @@ export function createApi(parts: ApiParts): OAuth2InvokerApi {
       const ref = { name: invokerName, scope };
       await parts.invokers.delete(ref);
       await parts.secrets.deleteAll(ref);
-      parts.messages.delete(ref);
+      await parts.tokens.clear([ref]);
     },
     messages: () =>
       parts.messages.list().map((record) => ({ invoker: record.invoker.name, scope: record.invoker.scope, message: record.message, failed: record.failure !== undefined })),
@@ -71,5 +84,6 @@ export function createApi(parts: ApiParts): OAuth2InvokerApi {
     },
     isCoreLoaded: parts.isCoreLoaded,
     logFolder: parts.logFolder,
+    restored: parts.restored,
   };
 }

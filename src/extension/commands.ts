@@ -4,18 +4,19 @@ import { DEFAULT_INVOKER } from '../shared/invoker';
 import { InvokerFormPanel, type FormDependencies } from './formPanel';
 import { pickInvoker, type RecentInvokers } from './invokerPicker';
 import { invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
-import { InvokerUnavailable, type InvokerRunner } from './invokerRunner';
+import { InvokerUnavailable } from './invokerRunner';
 import { messageDocumentUri } from './messageDocuments';
 import type { MessageRecord, MessageStore } from './messageStore';
 import type { ResultNode, ResultTreeProvider } from './resultTree';
 import type { SecretStore } from './secretStore';
+import type { TokenService } from './tokenService';
 
 /** What the commands work with; built once in activate(). */
 export interface CommandContext {
   readonly invokers: InvokerStore;
   readonly secrets: SecretStore;
   readonly messages: MessageStore;
-  readonly runner: InvokerRunner;
+  readonly tokens: TokenService;
   readonly recent: RecentInvokers;
   readonly tree: ResultTreeProvider;
   readonly treeView: vscode.TreeView<ResultNode>;
@@ -74,7 +75,7 @@ export class Commands {
         (_progress, token) => {
           const controller = new AbortController();
           token.onCancellationRequested(() => controller.abort());
-          return this.c.runner.run(ref, { interactive: true, signal: controller.signal });
+          return this.c.tokens.execute(ref, { interactive: true, signal: controller.signal });
         },
       );
       await this.reveal(ref);
@@ -143,30 +144,104 @@ export class Commands {
     return (await vscode.window.showQuickPick(items, { placeHolder }))?.record;
   }
 
+  /** The invoker a token command is about: the tree node's, the one named, or the user's pick (messages first). */
+  private async tokenTarget(target: Target, placeHolder: string): Promise<InvokerRef | undefined> {
+    if (target !== undefined) {
+      return this.resolve(target, placeHolder);
+    }
+    const records = this.c.messages.list().filter((record) => record.failure === undefined);
+    if (records.length === 1) {
+      return records[0].invoker;
+    }
+    if (records.length > 1) {
+      const items = records.map((record) => ({
+        label: record.message.name,
+        description: `${invokerLabel(record.invoker)} · ${describeExpiry(record.message.metadata.expiresAt, Date.now())}`,
+        record,
+      }));
+      return (await vscode.window.showQuickPick(items, { placeHolder }))?.record.invoker;
+    }
+    return this.resolve(undefined, placeHolder);
+  }
+
+  /** A valid token of the invoker, from the cache or renewed (refresh grant, else its own grant) under a progress notification. */
+  private async validToken(ref: InvokerRef, forceRefresh: boolean): Promise<MessageRecord | undefined> {
+    const record = this.c.messages.get(ref);
+    const fresh = !forceRefresh && record?.failure === undefined && this.c.tokens.broker.isFresh(record?.message);
+    try {
+      if (fresh) {
+        await this.c.tokens.getAccessToken(ref, { interactive: true });
+      } else {
+        await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `${forceRefresh ? 'Refreshing' : 'Getting'} the access token of "${invokerLabel(ref)}"…`, cancellable: true },
+          (_progress, token) => {
+            const controller = new AbortController();
+            token.onCancellationRequested(() => controller.abort());
+            return this.c.tokens.getAccessToken(ref, { interactive: true, forceRefresh, signal: controller.signal });
+          },
+        );
+      }
+      return this.c.messages.get(ref);
+    } catch (error) {
+      await this.reportFailure(ref, error);
+      return undefined;
+    }
+  }
+
   async copyAccessToken(target?: Target): Promise<void> {
-    const record = await this.pickMessage(target, 'Copy the access token of which message?');
+    const ref = await this.tokenTarget(target, 'Copy the access token of which invoker?');
+    const record = ref !== undefined ? await this.validToken(ref, false) : undefined;
     const token = record?.message.accessToken;
     if (record === undefined || token === undefined) {
-      const execute = 'Execute OAuth2 Invoker';
-      const choice = await vscode.window.showWarningMessage('There is no access token yet: execute an invoker first.', execute);
-      if (choice === execute) {
-        await this.execute(isRef(target) || typeof target === 'string' ? target : undefined);
-      }
       return;
     }
     await vscode.env.clipboard.writeText(token);
     const expiry = describeExpiry(record.message.metadata.expiresAt, Date.now());
     this.c.log.info(`[${invokerLabel(record.invoker)}] access token of ${record.message.name} copied to the clipboard (${expiry})`);
-    const expired = record.message.metadata.expiresAt !== undefined && record.message.metadata.expiresAt <= Date.now();
-    if (expired) {
-      void vscode.window.showWarningMessage(`Copied the access token of ${record.message.name} (${invokerLabel(record.invoker)}), but it ${expiry}.`, 'Execute Again').then((choice) => {
-        if (choice !== undefined) {
-          void this.executeWithUi(record.invoker);
-        }
-      });
-    } else {
-      void vscode.window.showInformationMessage(`Copied the access token of ${record.message.name} (${invokerLabel(record.invoker)}) — ${expiry}.`);
+    void vscode.window.showInformationMessage(`Copied the access token of ${record.message.name} (${invokerLabel(record.invoker)}) — ${expiry}.`);
+  }
+
+  async refreshToken(target?: Target): Promise<void> {
+    const ref = await this.tokenTarget(target, 'Refresh the token of which invoker?');
+    const record = ref !== undefined ? await this.validToken(ref, true) : undefined;
+    if (record !== undefined) {
+      await this.reveal(record.invoker);
+      void vscode.window.showInformationMessage(
+        `New access token for ${record.message.name} (${invokerLabel(record.invoker)}) — ${describeExpiry(record.message.metadata.expiresAt, Date.now())}.`,
+      );
     }
+  }
+
+  async clearTokens(target?: Target): Promise<void> {
+    if (target !== undefined) {
+      const ref = await this.resolve(target, '');
+      if (ref !== undefined) {
+        await this.c.tokens.clear([ref]);
+      }
+      return;
+    }
+    const records = this.c.messages.list();
+    const all = { label: 'All invokers', description: `${records.length} message(s)`, refs: records.map((record) => record.invoker) };
+    const items = [all, ...records.map((record) => ({ label: invokerLabel(record.invoker), description: record.message.name, refs: [record.invoker] }))];
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Clear the tokens of which invoker?' });
+    if (picked !== undefined) {
+      await this.c.tokens.clear(picked.refs);
+    }
+  }
+
+  /** The status-bar item's menu. */
+  async tokenActions(ref: InvokerRef | undefined): Promise<void> {
+    if (ref === undefined) {
+      return;
+    }
+    const actions = [
+      { label: '$(copy) Copy Access Token', run: () => this.copyAccessToken(ref) },
+      { label: '$(refresh) Refresh Token', run: () => this.refreshToken(ref) },
+      { label: '$(play) Execute OAuth2 Invoker', run: () => this.executeWithUi(ref).then(() => undefined) },
+      { label: '$(output) Show Log', run: async () => this.showLog() },
+    ];
+    const picked = await vscode.window.showQuickPick(actions, { placeHolder: `Invoker "${invokerLabel(ref)}"` });
+    await picked?.run();
   }
 
   async revealAccessToken(target?: Target): Promise<void> {
@@ -233,13 +308,13 @@ export class Commands {
     if (choice === remove) {
       await this.c.invokers.delete(ref);
       await this.c.secrets.deleteAll(ref);
-      this.c.messages.delete(ref);
+      await this.c.tokens.clear([ref]);
       this.c.log.info(`[${invokerLabel(ref)}] deleted with its secrets`);
     }
   }
 
-  clearMessages(): void {
-    this.c.messages.clear();
+  async clearMessages(): Promise<void> {
+    await this.c.messages.clear();
   }
 
   showLog(): void {

@@ -8,11 +8,14 @@ import { DraftStore } from './draftStore';
 import { InvokerFormPanel } from './formPanel';
 import { RecentInvokers } from './invokerPicker';
 import { InvokerRunner } from './invokerRunner';
+import { MessageVault } from './messageVault';
 import { InvokerStore } from './invokerStore';
 import { MESSAGE_SCHEME, MessageDocumentProvider } from './messageDocuments';
 import { MessageStore } from './messageStore';
 import { ResultTreeProvider } from './resultTree';
 import { SecretStore, workspaceIdOf } from './secretStore';
+import { TokenService } from './tokenService';
+import { TokenStatusBar } from './tokenStatusBar';
 
 const TREE_REFRESH_MS = 30_000;
 
@@ -21,9 +24,12 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
   const log = vscode.window.createOutputChannel('OAuth2 Invoker', { log: true });
   const invokers = new InvokerStore();
   const secrets = new SecretStore(context.secrets, workspaceIdOf(vscode.workspace));
-  const messages = new MessageStore();
-  const timeoutMs = (): number => Math.max(1, vscode.workspace.getConfiguration('oauth2Invoker').get<number>('timeoutSeconds', 30)) * 1000;
-  const runner = new InvokerRunner(invokers, secrets, messages, log, timeoutMs);
+  const vault = new MessageVault(context.secrets, (ref) => secrets.scopeKey(ref));
+  const messages = new MessageStore(vault, (ref) => ref.scope === 'user' || (vscode.workspace.workspaceFolders?.length ?? 0) > 0);
+  const setting = (key: string, fallback: number): number => vscode.workspace.getConfiguration('oauth2Invoker').get<number>(key, fallback);
+  const runner = new InvokerRunner(invokers, secrets, messages, log, () => Math.max(1, setting('timeoutSeconds', 30)) * 1000);
+  const tokens = new TokenService(invokers, messages, runner, log, () => Math.max(0, setting('tokenSafetyMarginSeconds', 60)) * 1000);
+  const recent = new RecentInvokers(context.globalState);
   const tree = new ResultTreeProvider(messages);
   const treeView = vscode.window.createTreeView('oauth2Invoker.messages', { treeDataProvider: tree, showCollapseAll: true });
   const drafts = new DraftStore(context.globalState);
@@ -31,22 +37,28 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
     invokers,
     secrets,
     messages,
-    runner,
-    recent: new RecentInvokers(context.globalState),
+    tokens,
+    recent,
     tree,
     treeView,
     log,
     form: { extensionUri: context.extensionUri, invokers, secrets, drafts, log },
   });
-  const timer = setInterval(() => tree.refresh(), TREE_REFRESH_MS);
+  const statusBar = new TokenStatusBar(messages, recent);
+  const timer = setInterval(() => {
+    tree.refresh();
+    statusBar.update();
+  }, TREE_REFRESH_MS);
 
   context.subscriptions.push(
     log,
     invokers,
     secrets,
     messages,
+    vault,
     tree,
     treeView,
+    statusBar,
     { dispose: () => clearInterval(timer) },
     vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, new MessageDocumentProvider(messages)),
     vscode.window.registerWebviewPanelSerializer(InvokerFormPanel.viewType, {
@@ -64,12 +76,20 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
     vscode.commands.registerCommand('oauth2Invoker.duplicateInvoker', (target) => commands.duplicateInvoker(target)),
     vscode.commands.registerCommand('oauth2Invoker.deleteInvoker', (target) => commands.deleteInvoker(target)),
     vscode.commands.registerCommand('oauth2Invoker.clearMessages', () => commands.clearMessages()),
+    vscode.commands.registerCommand('oauth2Invoker.refreshToken', (target) => commands.refreshToken(target)),
+    vscode.commands.registerCommand('oauth2Invoker.clearTokens', (target) => commands.clearTokens(target)),
+    vscode.commands.registerCommand('oauth2Invoker.tokenActions', () => commands.tokenActions(statusBar.active()?.invoker)),
     vscode.commands.registerCommand('oauth2Invoker.showLog', () => commands.showLog()),
   );
 
+  // Messages (and their tokens) of earlier sessions come back from SecretStorage after activation, not during it.
+  const restored = messages.restore().then(
+    (count) => log.info(`restored ${count} message(s) from secret storage`),
+    (error: unknown) => log.error(`could not restore messages: ${error instanceof Error ? error.message : String(error)}`),
+  );
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (core and undici load on first Execute)`);
-  return createApi({ invokers, secrets, messages, runner, resultTree: tree, activationMs: () => activationMs, isCoreLoaded, logFolder: context.logUri.fsPath });
+  return createApi({ invokers, secrets, messages, tokens, resultTree: tree, activationMs: () => activationMs, isCoreLoaded, logFolder: context.logUri.fsPath, restored });
 }
 
 export function deactivate(): void {

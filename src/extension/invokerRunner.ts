@@ -23,6 +23,8 @@ export interface RunOptions {
   /** May ask the user (confirm sending a secret to a changed server); false for the API. */
   readonly interactive: boolean;
   readonly signal?: AbortSignal;
+  /** Runs the refresh-token grant with this token instead of the invoker's own grant. */
+  readonly refreshToken?: string;
 }
 
 function isInvokerError(error: unknown): error is InvokerError {
@@ -93,7 +95,10 @@ export class InvokerRunner {
     );
   }
 
-  /** Executes the invoker and stores its message; a failure is stored too (marked failed) and rethrown. */
+  /**
+   * Executes the invoker (or, with `refreshToken`, the refresh-token grant with the invoker's client) and stores
+   * its message; a failure is stored too (marked failed) and rethrown.
+   */
   async run(ref: InvokerRef, options: RunOptions): Promise<DJMessage> {
     const entry = this.invokers.find(ref.name, ref.scope);
     if (entry === undefined) {
@@ -106,27 +111,39 @@ export class InvokerRunner {
         false,
       );
     }
-    const secrets = await this.secretsFor(entry, found, options.interactive);
+    const refreshing = options.refreshToken !== undefined;
+    const config = refreshing ? { ...entry.config, grantType: 'refresh_token' as const } : entry.config;
+    const secrets = await this.secretsFor({ ...entry, config }, found, options.interactive);
     const core = loadCore();
     const label = invokerLabel(found);
-    this.log.info(`[${label}] Execute (${entry.config.grantType}) → ${entry.config.targetMessage}`);
+    this.log.info(`[${label}] ${refreshing ? 'Refresh' : 'Execute'} (${config.grantType}) → ${config.targetMessage}`);
+    const previous = this.messages.get(found);
     try {
-      const result = await core.execute(toProperties(entry.config, secrets), {
-        targetMessage: entry.config.targetMessage,
+      const result = await core.execute(toProperties(config, refreshing ? { ...secrets, refreshToken: options.refreshToken } : secrets), {
+        targetMessage: config.targetMessage,
         signal: options.signal,
         timeoutMs: this.timeoutMs(),
         log: (level, line) => this.log[level](`[${label}] ${line}`),
       });
       const message = DJMessage.fromJSON(result.toJSON());
-      this.messages.set({ invoker: found, message });
+      const received = message.getProperty('refresh_token') || undefined;
+      // RFC 6749 §6: a refresh answer without a refresh token leaves the old one in use.
+      const refreshToken = received ?? (config.grantType === 'refresh_token' ? (options.refreshToken ?? secrets.refreshToken) : undefined);
+      await this.messages.set({ invoker: found, message, refreshToken });
+      if (received !== undefined && entry.config.grantType === 'refresh_token') {
+        // The invoker's own refresh token was rotated: the stored one is spent, keep the new one instead.
+        await this.secrets.set(found, 'refreshToken', received, entry.config.authorizationServerUrl);
+      }
       return message;
     } catch (error) {
       if (isInvokerError(error) && !['invalid-properties', 'insecure-url', 'aborted'].includes(error.kind)) {
         const message = error.djMessage !== undefined ? DJMessage.fromJSON(error.djMessage.toJSON()) : emptyFailedMessage(entry, entry.config.authorizationServerUrl.trim());
-        this.messages.set({
+        const spent = refreshing && error.error === 'invalid_grant';
+        await this.messages.set({
           invoker: found,
           message,
           failure: { message: error.message, kind: error.kind, status: error.status, error: error.error, errorDescription: error.errorDescription },
+          refreshToken: spent ? undefined : previous?.refreshToken,
         });
       }
       throw error;

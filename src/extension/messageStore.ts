@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { DJMessage } from '../core/djMessage';
 import type { InvokerErrorKind } from '../core/errors';
 import { invokerKey, type InvokerRef } from './invokerStore';
+import type { MessageVault } from './messageVault';
 
 /** What the tree shows of a failed Execute besides the server's answer: never a secret (the core redacts). */
 export interface FailureSummary {
@@ -17,17 +18,73 @@ export interface MessageRecord {
   readonly invoker: InvokerRef;
   readonly message: DJMessage;
   readonly failure?: FailureSummary;
+  /**
+   * The refresh token held for the invoker: the answer's `refresh_token`, or, when a refresh answer had none,
+   * the one it was refreshed with (RFC 6749 §6: the client keeps using it).
+   */
+  readonly refreshToken?: string;
 }
 
-/** The DJMessages of this window, one per invoker (its latest), newest first. */
+function sameRecord(a: MessageRecord | undefined, b: MessageRecord | undefined): boolean {
+  return JSON.stringify(a?.message) === JSON.stringify(b?.message) && a?.refreshToken === b?.refreshToken && JSON.stringify(a?.failure) === JSON.stringify(b?.failure);
+}
+
+/**
+ * The DJMessages of this window, one per invoker (its latest), newest first; kept in the vault so that they and
+ * their tokens survive a reload, and kept in step with other windows that share the vault.
+ */
 export class MessageStore implements vscode.Disposable {
   private readonly records = new Map<string, MessageRecord>();
   private readonly changed = new vscode.EventEmitter<MessageRecord | undefined>();
   /** Fires with the record that changed, or undefined when several did. */
   readonly onDidChange = this.changed.event;
+  private readonly listener: vscode.Disposable;
+  /** Storage keys this window is writing: their change events are its own, not news. */
+  private readonly writing = new Map<string, number>();
+
+  constructor(
+    private readonly vault: MessageVault,
+    private readonly visible: (ref: InvokerRef) => boolean,
+  ) {
+    this.listener = vault.onDidChange((key) => void this.reload(key));
+  }
 
   dispose(): void {
+    this.listener.dispose();
     this.changed.dispose();
+  }
+
+  /** Loads the records kept by earlier sessions. */
+  async restore(): Promise<number> {
+    const restored = await this.vault.load(this.visible);
+    for (const record of restored) {
+      this.records.set(invokerKey(record.invoker), record);
+    }
+    this.changed.fire(undefined);
+    return restored.length;
+  }
+
+  /** Another window (or this one) changed a stored record: take the stored version when it differs. */
+  private async reload(storageKey: string): Promise<void> {
+    if ((this.writing.get(storageKey) ?? 0) > 0) {
+      return;
+    }
+    const stored = await this.vault.read(storageKey);
+    const local = [...this.records.values()].find((record) => this.vault.keyOf(record.invoker) === storageKey);
+    if (stored === undefined) {
+      if (local !== undefined) {
+        this.records.delete(invokerKey(local.invoker));
+        this.changed.fire(undefined);
+      }
+    } else if (
+      this.visible(stored.invoker) &&
+      !sameRecord(stored, local) &&
+      // Only a newer exchange replaces what this window holds: a rotated refresh token never goes back.
+      stored.message.metadata.receivedAt >= (local?.message.metadata.receivedAt ?? 0)
+    ) {
+      this.records.set(invokerKey(stored.invoker), stored);
+      this.changed.fire(stored);
+    }
   }
 
   list(): MessageRecord[] {
@@ -38,19 +95,32 @@ export class MessageStore implements vscode.Disposable {
     return this.records.get(invokerKey(ref));
   }
 
-  set(record: MessageRecord): void {
+  /** Replaces the invoker's record, in memory at once and in the vault before the promise resolves. */
+  async set(record: MessageRecord): Promise<void> {
     this.records.set(invokerKey(record.invoker), record);
     this.changed.fire(record);
+    await this.writingTo([record.invoker], () => this.vault.save(record));
   }
 
-  delete(ref: InvokerRef): void {
-    if (this.records.delete(invokerKey(ref))) {
+  async delete(refs: readonly InvokerRef[]): Promise<void> {
+    const present = refs.filter((ref) => this.records.delete(invokerKey(ref)));
+    if (present.length > 0) {
       this.changed.fire(undefined);
     }
+    await this.writingTo(refs, () => this.vault.delete(refs));
   }
 
-  clear(): void {
-    this.records.clear();
-    this.changed.fire(undefined);
+  async clear(): Promise<void> {
+    await this.delete([...this.records.values()].map((record) => record.invoker));
+  }
+
+  private async writingTo(refs: readonly InvokerRef[], write: () => Promise<void>): Promise<void> {
+    const keys = refs.map((ref) => this.vault.keyOf(ref));
+    keys.forEach((key) => this.writing.set(key, (this.writing.get(key) ?? 0) + 1));
+    try {
+      await write();
+    } finally {
+      keys.forEach((key) => this.writing.set(key, (this.writing.get(key) ?? 1) - 1));
+    }
   }
 }

@@ -54,9 +54,12 @@ export class SecretStore implements vscode.Disposable {
   }
 
   /** Workspace invokers' secrets are keyed by the workspace too: another workspace's invoker of the same name never sees them. */
+  scopeKey(ref: InvokerRef): string {
+    return ref.scope === 'user' ? 'user' : `workspace-${this.workspaceId}`;
+  }
+
   private key(ref: InvokerRef, field: SecretField): string {
-    const scopeKey: string = ref.scope === 'user' ? 'user' : `workspace-${this.workspaceId}`;
-    return `${KEY_PREFIX}${scopeKey}/${ref.name}/${field}`;
+    return `${KEY_PREFIX}${this.scopeKey(ref)}/${ref.name}/${field}`;
   }
 
   private async read(ref: InvokerRef, field: SecretField): Promise<BoundSecret | undefined> {

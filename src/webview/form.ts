@@ -81,7 +81,6 @@ const FIELDS: readonly FieldSpec[] = [
 const LABELS: Readonly<Record<FieldKey, string>> = { ...PROPERTY_LABELS, name: 'Name', storage: 'Stored in' };
 /** Stands in for a stored secret during validation: the form never knows the value. */
 const STORED = '\u2022';
-const DRAFT_DELAY_MS = 300;
 
 interface FieldUi {
   readonly spec: FieldSpec;
@@ -108,7 +107,6 @@ let serverIssues: readonly FormIssue[] = [];
 let takenNames: readonly string[] = [];
 let showAll = false;
 let lastDraft = '';
-let draftTimer: ReturnType<typeof setTimeout> | undefined;
 
 // ---- DOM helpers ----------------------------------------------------------------------------------------------
 
@@ -454,13 +452,7 @@ function currentState(): WebviewState {
   return { config: readConfig(), scope: readScope(), ...savedRef };
 }
 
-function cancelDraft(): void {
-  clearTimeout(draftTimer);
-  draftTimer = undefined;
-}
-
 function postDraft(): void {
-  cancelDraft();
   const state = currentState();
   const text = JSON.stringify(state);
   if (text !== lastDraft) {
@@ -469,20 +461,22 @@ function postDraft(): void {
   }
 }
 
-/** Keeps the state at once (a reload shows it) and tells the extension after a pause in typing. */
+/**
+ * Keeps the state and tells the extension at once, on every change: a panel closed (Ctrl+W, the tab's close button)
+ * or a window reloaded right after typing gets no later chance — nothing posted from `pagehide` reaches the
+ * extension once the webview is being torn down, so a debounced draft lost the last field typed.
+ */
 function changed(key: string): void {
   touched.add(key);
   serverIssues = key === 'grantType' ? [] : serverIssues.filter((i) => i.field !== key);
   validate();
   vscode.setState(currentState());
-  cancelDraft();
-  draftTimer = setTimeout(postDraft, DRAFT_DELAY_MS);
+  postDraft();
 }
 
 // ---- Actions --------------------------------------------------------------------------------------------------
 
 function save(execute: boolean): void {
-  cancelDraft();
   const state = currentState();
   lastDraft = JSON.stringify(state);
   showAll = true;
@@ -537,7 +531,6 @@ function setHeading(savedName: string | undefined): void {
 }
 
 function onInit(message: InitMessage): void {
-  cancelDraft();
   takenNames = message.takenNames;
   fill({ ...DEFAULT_INVOKER, ...message.config }, message.scope);
   const workspace = control('storage').querySelector<HTMLOptionElement>('option[value="workspace"]');
@@ -642,11 +635,6 @@ function start(): void {
   });
   root.addEventListener('click', (e) => onClick(e.target as HTMLElement));
   window.addEventListener('message', (e: MessageEvent<ToWebview>) => onMessage(e.data));
-  window.addEventListener('pagehide', () => {
-    if (draftTimer !== undefined) {
-      postDraft();
-    }
-  });
   vscode.postMessage({ type: 'ready' });
 }
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { DJMessage, InvokerError } from '../../src/core/index';
 import { createRedactor } from '../../src/core/redact';
-import { parseTokenResponse, type ResponseContext } from '../../src/core/tokenResponse';
+import { expiryOf, parseTokenResponse, type ResponseContext } from '../../src/core/tokenResponse';
 import type { RawResponse } from '../../src/core/transport';
 
 const context: ResponseContext = {
@@ -104,5 +104,32 @@ suite('token response parser', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+suite('expiry arithmetic', () => {
+  const receivedAt = Date.parse('2026-01-01T12:00:00Z');
+
+  test('expires_in counts from the arrival, in our clock, whatever the server\'s Date says', () => {
+    assert.deepEqual(expiryOf({ expiresInSeconds: 300, receivedAt, serverDate: 'Thu, 01 Jan 2026 12:10:00 GMT' }), { at: receivedAt + 300_000, source: 'expires_in' });
+  });
+
+  test('JWT exp is shifted by the server\'s clock skew', () => {
+    // the server's clock runs 10 minutes ahead: its exp of 12:15 is our 12:05
+    const exp = Date.parse('2026-01-01T12:15:00Z');
+    assert.deepEqual(expiryOf({ jwtExpMs: exp, receivedAt, serverDate: 'Thu, 01 Jan 2026 12:10:00 GMT' }), { at: receivedAt + 300_000, source: 'jwt-exp' });
+    // and behind
+    assert.equal(expiryOf({ jwtExpMs: exp, receivedAt, serverDate: 'Thu, 01 Jan 2026 11:50:00 GMT' })?.at, Date.parse('2026-01-01T12:25:00Z'));
+  });
+
+  test('a skew under 5 s is Date-header resolution, not skew; a bad Date header is ignored', () => {
+    const exp = receivedAt + 60_000;
+    assert.equal(expiryOf({ jwtExpMs: exp, receivedAt, serverDate: 'Thu, 01 Jan 2026 12:00:03 GMT' })?.at, exp);
+    assert.equal(expiryOf({ jwtExpMs: exp, receivedAt, serverDate: 'not a date' })?.at, exp);
+    assert.equal(expiryOf({ jwtExpMs: exp, receivedAt })?.at, exp);
+  });
+
+  test('no expires_in and no JWT: unknown', () => {
+    assert.equal(expiryOf({ receivedAt }), undefined);
   });
 });

@@ -1,0 +1,66 @@
+import type * as vscode from 'vscode';
+import type { DJMessage } from '../core/djMessage';
+import { TokenBroker, type TokenSource } from '../core/tokenBroker';
+import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
+import type { InvokerRunner } from './invokerRunner';
+import type { MessageStore } from './messageStore';
+
+export interface TokenOptions {
+  readonly interactive: boolean;
+  readonly forceRefresh?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * The one path that hands out tokens (copy, insert, CodeLens refresh, status bar, the API) and the one that runs
+ * explicit executions, so that every exchange of an invoker goes through the broker's single flight.
+ */
+export class TokenService {
+  readonly broker: TokenBroker;
+
+  constructor(
+    private readonly invokers: InvokerStore,
+    private readonly messages: MessageStore,
+    private readonly runner: InvokerRunner,
+    private readonly log: vscode.LogOutputChannel,
+    marginMs: () => number,
+    clock: () => number = Date.now,
+  ) {
+    this.broker = new TokenBroker(clock, marginMs, (error) =>
+      this.log.warn(`refresh token rejected (${error instanceof Error ? error.message : String(error)}); executing the invoker's own grant instead`),
+    );
+  }
+
+  private source(ref: InvokerRef, options: TokenOptions): TokenSource {
+    const run = { interactive: options.interactive, signal: options.signal };
+    const ownGrant = this.invokers.find(ref.name, ref.scope)?.config.grantType;
+    return {
+      current: () => {
+        const record = this.messages.get(ref);
+        return record?.failure === undefined ? record?.message : undefined;
+      },
+      // A refresh-token invoker's own grant is the refresh, with its stored token (kept current on rotation);
+      // the other grants renew with the refresh token their last answer held.
+      heldRefreshToken: async () => (ownGrant === 'refresh_token' ? undefined : this.messages.get(ref)?.refreshToken),
+      refresh: (refreshToken) => this.runner.run(ref, { ...run, refreshToken }),
+      reacquire: () => this.runner.run(ref, run),
+      canReacquireAfterFailedRefresh: true,
+    };
+  }
+
+  /** A message whose access token is valid for at least the safety margin, renewing it when needed. */
+  getAccessToken(ref: InvokerRef, options: TokenOptions): Promise<DJMessage> {
+    return this.broker.get(invokerKey(ref), this.source(ref, options), { forceRefresh: options.forceRefresh });
+  }
+
+  /** Runs the invoker's own grant now (the Execute command), after any exchange of the invoker in flight. */
+  execute(ref: InvokerRef, options: TokenOptions): Promise<DJMessage> {
+    return this.broker.serialize(invokerKey(ref), () => this.runner.run(ref, { interactive: options.interactive, signal: options.signal }));
+  }
+
+  /** Forgets the invoker's tokens: its message (with the held refresh token). */
+  async clear(refs: readonly InvokerRef[]): Promise<void> {
+    await this.messages.delete(refs);
+    this.log.info(`tokens cleared: ${refs.map((ref) => invokerLabel(ref)).join(', ') || 'none'}`);
+  }
+}

@@ -1,0 +1,149 @@
+import * as assert from 'node:assert/strict';
+import { DJMessage } from '../../src/core/djMessage';
+import { InvokerError } from '../../src/core/errors';
+import { TokenBroker, type TokenSource } from '../../src/core/tokenBroker';
+
+function message(token: string, expiresAt: number | undefined, refreshToken?: string): DJMessage {
+  const properties: Array<[string, string]> = [['AccessToken', token]];
+  if (refreshToken !== undefined) {
+    properties.push(['refresh_token', refreshToken]);
+  }
+  return new DJMessage({
+    name: 'DJMOUT',
+    body: '{}',
+    properties,
+    metadata: { status: 200, receivedAt: 0, expiresAt, warnings: [], grantType: 'client_credentials', tokenUrl: 'https://as/token', clientAuthentication: 'client_secret_basic', failed: false },
+  });
+}
+
+/** A source whose grants take a tick and count their calls. */
+class FakeSource implements TokenSource {
+  last: DJMessage | undefined;
+  held: string | undefined;
+  refreshes: string[] = [];
+  reacquires = 0;
+  refreshError: unknown;
+  canReacquireAfterFailedRefresh = true;
+  constructor(private readonly clock: () => number, private readonly lifetimeMs = 60_000) {}
+  current(): DJMessage | undefined {
+    return this.last;
+  }
+  async heldRefreshToken(): Promise<string | undefined> {
+    return this.held;
+  }
+  async refresh(refreshToken: string): Promise<DJMessage> {
+    this.refreshes.push(refreshToken);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (this.refreshError !== undefined) {
+      throw this.refreshError;
+    }
+    this.held = `${refreshToken}+`;
+    this.last = message(`refreshed-${this.refreshes.length}`, this.clock() + this.lifetimeMs, this.held);
+    return this.last;
+  }
+  async reacquire(): Promise<DJMessage> {
+    this.reacquires += 1;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    this.last = message(`acquired-${this.reacquires}`, this.clock() + this.lifetimeMs);
+    return this.last;
+  }
+}
+
+suite('token broker', () => {
+  let now = 1_000_000;
+  const clock = (): number => now;
+  const margin = (): number => 60_000;
+  setup(() => {
+    now = 1_000_000;
+  });
+
+  test('a token valid for at least the margin comes from the cache', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new FakeSource(clock);
+    source.last = message('cached', now + 61_000);
+    assert.equal((await broker.get('a', source)).accessToken, 'cached');
+    assert.equal(source.reacquires, 0);
+    assert.equal(broker.outcomes.cached, 1);
+  });
+
+  test('a token inside the margin is renewed: refresh when a refresh token is held, else the own grant', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new FakeSource(clock);
+    source.last = message('old', now + 59_000);
+    assert.equal((await broker.get('a', source)).accessToken, 'acquired-1');
+    source.held = 'rt';
+    now += 3_600_000;
+    assert.equal((await broker.get('a', source)).accessToken, 'refreshed-1');
+    assert.deepEqual(source.refreshes, ['rt']);
+  });
+
+  test('a token of unknown expiry counts as valid; a failed message does not', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new FakeSource(clock);
+    source.last = message('forever', undefined);
+    assert.equal((await broker.get('a', source)).accessToken, 'forever');
+    source.last = new DJMessage({ ...message('x', undefined).toJSON(), metadata: { ...message('x', undefined).metadata, failed: true } });
+    assert.equal((await broker.get('a', source)).accessToken, 'acquired-1');
+  });
+
+  test('100 concurrent requests cause one exchange and all get its result', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new FakeSource(clock);
+    const results = await Promise.all(Array.from({ length: 100 }, () => broker.get('a', source)));
+    assert.equal(source.reacquires, 1);
+    assert.ok(results.every((m) => m.accessToken === 'acquired-1'));
+    assert.equal(broker.outcomes.joined, 99);
+  });
+
+  test('refreshes of one invoker are serialized: a rotating refresh token is never sent twice', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new FakeSource(clock, 0); // every token is born expired: each request renews
+    source.held = 'rt0';
+    const first = broker.get('a', source, { forceRefresh: true });
+    const explicit = broker.serialize('a', () => source.refresh(source.held ?? ''));
+    await Promise.all([first, explicit]);
+    await broker.get('a', source, { forceRefresh: true });
+    assert.deepEqual(source.refreshes, ['rt0', 'rt0+', 'rt0++']);
+  });
+
+  test('different invokers do not wait for each other', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const a = new FakeSource(clock);
+    const b = new FakeSource(clock);
+    await Promise.all([broker.get('a', a), broker.get('b', b)]);
+    assert.equal(a.reacquires + b.reacquires, 2);
+  });
+
+  test('a rejected refresh token (invalid_grant) falls back to the own grant, once', async () => {
+    const failures: unknown[] = [];
+    const broker = new TokenBroker(clock, margin, (error) => failures.push(error));
+    const source = new FakeSource(clock);
+    source.held = 'burned';
+    source.refreshError = new InvokerError('rejected', { kind: 'server-rejected', status: 400, error: 'invalid_grant' });
+    assert.equal((await broker.get('a', source)).accessToken, 'acquired-1');
+    assert.equal(failures.length, 1);
+  });
+
+  test('without a fallback, or for another failure, the refresh error is the answer', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new FakeSource(clock);
+    source.held = 'rt';
+    source.canReacquireAfterFailedRefresh = false;
+    source.refreshError = new InvokerError('rejected', { kind: 'server-rejected', status: 400, error: 'invalid_grant' });
+    await assert.rejects(broker.get('a', source), /rejected/);
+    source.canReacquireAfterFailedRefresh = true;
+    source.refreshError = new InvokerError('down', { kind: 'network' });
+    await assert.rejects(broker.get('a', source), /down/);
+    assert.equal(source.reacquires, 0);
+  });
+
+  test('after a failure the next request tries again', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new FakeSource(clock);
+    source.held = 'rt';
+    source.refreshError = new InvokerError('down', { kind: 'network' });
+    await assert.rejects(broker.get('a', source));
+    source.refreshError = undefined;
+    assert.equal((await broker.get('a', source)).accessToken, 'refreshed-2');
+  });
+});
