@@ -253,9 +253,11 @@ export function parseTokenResponse(raw: RawResponse, context: ResponseContext): 
     properties.push([name, propertyValue(value)]);
   }
   tokenTypeWarnings(field(parsed.fields, 'token_type'), warnings);
+  const expiresInSeconds = expiresIn(field(parsed.fields, 'expires_in'), warnings);
   const expiry = expiryOf({
-    expiresInSeconds: expiresIn(field(parsed.fields, 'expires_in'), warnings),
-    jwtExpMs: numericDateMs(decodeJwt(accessToken)?.payload ?? {}, 'exp'),
+    expiresInSeconds,
+    // Only decoded when the answer gives no expires_in: most do, and then the JWT is not touched.
+    jwtExpMs: expiresInSeconds === undefined ? numericDateMs(decodeJwt(accessToken)?.payload ?? {}, 'exp') : undefined,
     receivedAt: context.receivedAt,
     serverDate: raw.headers.date,
   });

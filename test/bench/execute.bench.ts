@@ -8,7 +8,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
-import { execute, type InvokerProperties } from '../../src/core/index';
+import { execute, type DJMessage, type InvokerProperties } from '../../src/core/index';
+import { TokenBroker, type TokenSource } from '../../src/core/tokenBroker';
 import { buildTokenRequest } from '../../src/core/tokenRequest';
 
 const ANSWER = JSON.stringify({ access_token: 'bench-access-token-0123456789', token_type: 'Bearer', expires_in: 3600, scope: 'api:read' });
@@ -17,7 +18,14 @@ const PER_ROUND = 400;
 const WARMUP = 400;
 
 function serve(): void {
+  let requests = 0;
+  process.on('message', (message) => {
+    if (message === 'count') {
+      process.send?.({ requests });
+    }
+  });
   const server = createServer((req, res) => {
+    requests += 1;
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -25,13 +33,52 @@ function serve(): void {
     });
   });
   server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1', () => process.send?.((server.address() as AddressInfo).port));
+  server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
 }
 
 async function startServerProcess(): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(__filename, ['--server'], { stdio: 'inherit' });
-  const port = await new Promise<number>((resolve) => child.once('message', (message) => resolve(message as number)));
+  const { port } = await nextMessage<{ port: number }>(child);
   return { child, url: `http://127.0.0.1:${port}/token` };
+}
+
+function nextMessage<T>(child: ChildProcess): Promise<T> {
+  return new Promise<T>((resolve) => child.once('message', (message) => resolve(message as T)));
+}
+
+/** Requests the bench server has answered so far (counted at the server). */
+async function serverRequests(child: ChildProcess): Promise<number> {
+  const answer = nextMessage<{ requests: number }>(child);
+  child.send('count');
+  return (await answer).requests;
+}
+
+/** The token broker: a cached token per second, and how many requests 100 concurrent callers cause. */
+async function brokerFigures(child: ChildProcess, properties: InvokerProperties): Promise<{ cached_get_token_ops_per_s: number; concurrent_100_requests_sent: number }> {
+  let current: DJMessage | undefined;
+  const source: TokenSource = {
+    current: () => current,
+    heldRefreshToken: async () => undefined,
+    refresh: () => Promise.reject(new Error('no refresh token in this benchmark')),
+    reacquire: async () => (current = await execute(properties)),
+    canReacquireAfterFailedRefresh: true,
+  };
+  const broker = new TokenBroker(Date.now, () => 60_000);
+  const before = await serverRequests(child);
+  await Promise.all(Array.from({ length: 100 }, () => broker.get('bench', source)));
+  const concurrent = (await serverRequests(child)) - before;
+
+  const operations = 2_000_000;
+  for (let i = 0; i < 100_000; i += 1) {
+    await broker.get('bench', source);
+  }
+  const start = performance.now();
+  for (let i = 0; i < operations; i += 1) {
+    await broker.get('bench', source);
+  }
+  const opsPerSecond = Math.round(operations / ((performance.now() - start) / 1000));
+  console.log(`token broker: ${opsPerSecond} cached getAccessToken/s (target ≥ 1,000,000); 100 concurrent callers sent ${concurrent} request(s) (must be 1)`);
+  return { cached_get_token_ops_per_s: opsPerSecond, concurrent_100_requests_sent: concurrent };
 }
 
 type Client = () => Promise<unknown>;
@@ -90,6 +137,7 @@ async function main(): Promise<void> {
       busy[name] += performance.now() - start;
     }
   }
+  const broker = await brokerFigures(child, properties);
   child.kill();
 
   const p50: Record<string, number> = {};
@@ -105,6 +153,7 @@ async function main(): Promise<void> {
   const ratios = {
     execute_vs_undici_p50: Number((p50.execute / p50.undici).toFixed(3)),
     execute_vs_oauth4webapi_p50: Number((p50.execute / p50.oauth4webapi).toFixed(3)),
+    ...broker,
   };
   console.log(`execute / undici p50: ${ratios.execute_vs_undici_p50} (target ≤ 1.10)`);
   console.log(`execute / oauth4webapi p50: ${ratios.execute_vs_oauth4webapi_p50} (target ≤ 0.50)`);
