@@ -3,7 +3,20 @@ import type { DJMessage } from './djMessage';
 /** The component's error code for every failure of Execute: "Invalid error — error by server while requesting access token". */
 export const INVOKER_INVALID_ERROR = 4;
 
-/** Why an Execute failed; the extension branches on this, never on message text. */
+/**
+ * Why an Execute (or a discovery) failed; the extension branches on this, never on message text.
+ * - `invalid-properties`: refused before sending; `issues` name the fields (a TLS file that cannot be read or parsed too).
+ * - `insecure-url`: plain http:// to a host that is not loopback.
+ * - `server-rejected`: a non-2xx answer or an OAuth `error`; `status`, `error`, `errorDescription`, `djMessage`.
+ * - `invalid-response`: a 2xx answer that is not a token response (or not authorization server metadata).
+ * - `redirect`: a 3xx answer; `location`. Redirects are never followed.
+ * - `too-large`: the answer passed the size cap.
+ * - `network`: the connection failed (DNS, refused, reset, closed early); `field` names what to check.
+ * - `tls`: the TLS handshake failed: unknown CA, expired certificate, host name mismatch, client certificate
+ *   required or refused; `field` names the TLS property that fixes it.
+ * - `proxy`: the proxy refused the connection, asked for credentials (407) or would not open a tunnel.
+ * - `timeout`, `aborted`: the deadline passed, or the caller cancelled.
+ */
 export type InvokerErrorKind =
   | 'invalid-properties'
   | 'insecure-url'
@@ -12,6 +25,8 @@ export type InvokerErrorKind =
   | 'redirect'
   | 'too-large'
   | 'network'
+  | 'tls'
+  | 'proxy'
   | 'timeout'
   | 'aborted';
 
@@ -41,6 +56,8 @@ export interface InvokerErrorDetails {
   readonly issues?: readonly PropertyIssue[];
   readonly location?: string;
   readonly cause?: TransportCause;
+  /** The invoker property whose change fixes a network, TLS or proxy failure, e.g. `tlsCaFile` or `proxyUsername`. */
+  readonly field?: string;
 }
 
 /**
@@ -59,6 +76,7 @@ export class InvokerError extends Error {
   readonly issues: readonly PropertyIssue[];
   readonly location?: string;
   override readonly cause?: TransportCause;
+  readonly field?: string;
 
   constructor(message: string, details: InvokerErrorDetails) {
     super(message);
@@ -71,6 +89,7 @@ export class InvokerError extends Error {
     this.issues = details.issues ?? [];
     this.location = details.location;
     this.cause = details.cause;
+    this.field = details.field;
   }
 }
 

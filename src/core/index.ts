@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
-import type { BasicVariant, DJMessage } from './djMessage';
+import { DJMessage, type BasicVariant } from './djMessage';
 import { InvokerError } from './errors';
+import { selectNetwork, type NetworkRoute, type SystemProxySettings } from './network';
 import { isLoopbackHost, PROPERTY_LABELS, validateProperties, type InvokerProperties } from './properties';
 import { createRedactor, redactBody, redactForm, redactHeader, type Redactor } from './redact';
 import { basicVariantsDiffer, buildTokenRequest, clientAuthenticationOf, type TokenRequest } from './tokenRequest';
@@ -11,10 +12,17 @@ export { ACCESS_TOKEN_PROPERTY, DJMessage } from './djMessage';
 export type { BasicVariant, ClientAuthentication, DJMessageData, DJMessageMetadata, ExpirySource } from './djMessage';
 export { INVOKER_INVALID_ERROR, InvokerError, isInvokerError } from './errors';
 export type { InvokerErrorKind, PropertyIssue } from './errors';
-export { GRANT_TYPE_LABELS, GRANT_TYPES, PROPERTY_LABELS, validateProperties } from './properties';
-export type { BasicEncoding, ExtraParameter, GrantType, InvokerProperties } from './properties';
+export { GRANT_TYPE_LABELS, GRANT_TYPES, PROPERTY_LABELS, TLS_FILE_PROPERTIES, validateNetworkProperties, validateProperties } from './properties';
+export type { BasicEncoding, ExtraParameter, GrantType, InvokerProperties, NetworkProperties, ProxySetting } from './properties';
 export { createRedactor, REDACTED } from './redact';
 export { decodeJwt } from './jwt';
+export { bypassesProxy, proxyRouteFor, readProxyEnvironment, resetNetwork } from './network';
+export type { ProxyEnvironment, ProxyRoute, SystemProxySettings } from './network';
+export type { NetworkDescription, ProxySource } from './networkErrors';
+export { discover, metadataUrls, parseAuthorizationServerMetadata, suggestCredentialsInRequestBody } from './discovery';
+export type { DiscoveryOptions, DiscoveryResult } from './discovery';
+export { hintFor } from './hints';
+export type { Hint } from './hints';
 
 /** The component's default target message. */
 export const DEFAULT_TARGET_MESSAGE = 'DJMOUT';
@@ -30,7 +38,13 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** Bounds the whole Execute, a Basic-encoding retry included (default 30 s). */
   readonly timeoutMs?: number;
+  /** Sends through this dispatcher (tests: undici's MockAgent); the invoker's proxy and TLS properties are then not applied. */
   readonly dispatcher?: Dispatcher;
+  /**
+   * What the invoker property `proxy: 'system'` (the default) means: VS Code's `http.proxy`, `http.noProxy`,
+   * `http.proxyStrictSSL`, `http.proxyAuthorization`; whatever is absent falls back to HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
+   */
+  readonly systemProxy?: SystemProxySettings;
   readonly maxResponseBytes?: number;
   readonly log?: ExchangeLog;
   /** Clock, for tests. */
@@ -107,6 +121,34 @@ function withSuffix(error: InvokerError, suffix: string): InvokerError {
   return new InvokerError(`${error.message} ${suffix}`, error);
 }
 
+/** The message with one more warning (a DJMessage's metadata is read-only, so this is a copy). */
+function withWarning(message: DJMessage, warning: string): DJMessage {
+  const data = message.toJSON();
+  return new DJMessage({ ...data, metadata: { ...data.metadata, warnings: [...data.metadata.warnings, warning] } });
+}
+
+/** The error with the warning added to the failed answer's message it carries, if any. */
+function errorWithWarning(error: unknown, warning: string): unknown {
+  if (!(error instanceof InvokerError) || error.djMessage === undefined) {
+    return error;
+  }
+  return new InvokerError(error.message, { ...error, kind: error.kind, issues: error.issues, djMessage: withWarning(error.djMessage, warning) });
+}
+
+function logNetwork(log: ExchangeLog, route: NetworkRoute): void {
+  const { proxy, tlsCaFile, clientCertificate } = route.description;
+  if (proxy !== undefined) {
+    const from = proxy.source === 'invoker' ? 'the invoker' : proxy.source === 'settings' ? 'http.proxy' : proxy.variable ?? 'the environment';
+    log('info', `through the proxy ${proxy.display} (from ${from}${proxy.hasCredentials ? ', with credentials' : ''})`);
+  }
+  if (tlsCaFile !== undefined || clientCertificate) {
+    log('info', `TLS: ${[tlsCaFile !== undefined ? `extra CAs from ${tlsCaFile}` : '', clientCertificate ? 'client certificate' : ''].filter((part) => part !== '').join(', ')}`);
+  }
+  if (route.warning !== undefined) {
+    log('warn', route.warning);
+  }
+}
+
 /**
  * The OAuth 2.0 Invoker's Execute action: requests an access token with the properties' grant and writes the
  * server's answer to the target DJMessage. Every failure rejects with an InvokerError whose code is 4.
@@ -120,7 +162,9 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let redactor: Redactor | undefined;
-  const redact: Redactor = (text) => (redactor ??= createRedactor([properties.clientSecret, properties.password, properties.refreshToken]))(text);
+  let routeSecrets: readonly string[] = [];
+  const redact: Redactor = (text) =>
+    (redactor ??= createRedactor([properties.clientSecret, properties.password, properties.refreshToken, properties.proxyPassword, properties.tlsPassphrase, ...routeSecrets]))(text);
   const { log } = options;
 
   const deadline = new AbortController();
@@ -132,13 +176,20 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   userSignal?.addEventListener('abort', onUserAbort, { once: true });
   const timer = setTimeout(() => deadline.abort(timedOut), timeoutMs);
 
+  let route: NetworkRoute | undefined;
   const attempt = async (variant: BasicVariant): Promise<DJMessage> => {
     const request = buildTokenRequest(properties, variant);
     if (log !== undefined) {
       logRequest(log, request, redact);
     }
     const started = now();
-    const raw = await send(request, { signal: deadline.signal, dispatcher: options.dispatcher, maxResponseBytes: options.maxResponseBytes });
+    const raw = await send(request, {
+      signal: deadline.signal,
+      dispatcher: options.dispatcher ?? route?.dispatcher,
+      maxResponseBytes: options.maxResponseBytes,
+      network: route?.description,
+      redact,
+    });
     const receivedAt = now();
     if (log !== undefined) {
       logResponse(log, raw, receivedAt - started, redact);
@@ -156,6 +207,14 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
 
   const tokenUrl = properties.authorizationServerUrl.trim();
   try {
+    if (options.dispatcher === undefined) {
+      const selected = selectNetwork(tokenUrl, properties, options.systemProxy);
+      route = selected instanceof Promise ? await selected : selected;
+      routeSecrets = route.secrets;
+      if (log !== undefined) {
+        logNetwork(log, route);
+      }
+    }
     const [first, fallback] = basicVariants(properties);
     let message: DJMessage;
     try {
@@ -184,8 +243,9 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
     for (const warning of message.metadata.warnings) {
       log?.('warn', warning);
     }
-    return message;
-  } catch (error) {
+    return route?.warning !== undefined ? withWarning(message, route.warning) : message;
+  } catch (caught) {
+    const error = route?.warning !== undefined ? errorWithWarning(caught, route.warning) : caught;
     if (error === timedOut || (deadline.signal.reason === timedOut && !(error instanceof InvokerError))) {
       throw new InvokerError(`The token request to ${redact(tokenUrl)} did not complete within ${timeoutMs / 1000} s.`, { kind: 'timeout' });
     }

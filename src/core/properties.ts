@@ -14,8 +14,37 @@ export interface ExtraParameter {
   readonly value: string;
 }
 
+/**
+ * Which proxy an invoker's requests go through: `system` (the default) uses what the extension passes as
+ * `ExecuteOptions.systemProxy` (VS Code's `http.proxy` …), falling back to HTTPS_PROXY / HTTP_PROXY / NO_PROXY;
+ * `none` connects directly; anything else is the proxy's URL (`http://proxy.example.com:3128`, no credentials in it).
+ */
+export type ProxySetting = 'system' | 'none' | (string & {});
+
+/** The per-invoker network properties: proxy and TLS. Every one is optional; without any, the shared direct pool is used. */
+export interface NetworkProperties {
+  /** `system` (default), `none`, or a proxy URL. */
+  readonly proxy?: ProxySetting;
+  /** Sent with `proxyPassword` as Basic Proxy-Authorization to whichever proxy the invoker uses. */
+  readonly proxyUsername?: string;
+  /** A secret. */
+  readonly proxyPassword?: string;
+  /** Absolute path of a PEM (or DER) file with extra CA certificates, trusted besides the system's. */
+  readonly tlsCaFile?: string;
+  /** Absolute path of the client certificate (PEM) for mutual TLS; may also hold the key. */
+  readonly tlsCertFile?: string;
+  /** Absolute path of the client certificate's private key (PEM). */
+  readonly tlsKeyFile?: string;
+  /** Absolute path of a PKCS#12 (.pfx / .p12) file with the client certificate and key, instead of the two PEM files. */
+  readonly tlsPfxFile?: string;
+  /** Decrypts `tlsKeyFile` or `tlsPfxFile`. A secret. */
+  readonly tlsPassphrase?: string;
+  /** `false` turns off verification of the server's certificate (off by default; every message then carries a warning). */
+  readonly tlsRejectUnauthorized?: boolean;
+}
+
 /** The OAuth 2.0 Invoker's properties, as the original component names them. */
-export interface InvokerProperties {
+export interface InvokerProperties extends NetworkProperties {
   readonly authorizationServerUrl: string;
   readonly grantType: GrantType;
   /** false (default): client credentials go in a Basic header; true: in the request body. */
@@ -46,8 +75,21 @@ export const PROPERTY_LABELS: Readonly<Record<keyof InvokerProperties | 'targetM
   extraParameters: 'Extra Parameters',
   basicEncoding: 'Basic Encoding',
   allowInsecureHttp: 'Allow Insecure HTTP',
+  proxy: 'Proxy',
+  proxyUsername: 'Proxy Username',
+  proxyPassword: 'Proxy Password',
+  tlsCaFile: 'CA Certificates File',
+  tlsCertFile: 'Client Certificate File',
+  tlsKeyFile: 'Client Key File',
+  tlsPfxFile: 'Client PFX File',
+  tlsPassphrase: 'Client Key Passphrase',
+  tlsRejectUnauthorized: 'Verify Server Certificate',
   targetMessage: 'Target Message',
 };
+
+/** The network properties that hold a file path. */
+export const TLS_FILE_PROPERTIES = ['tlsCaFile', 'tlsCertFile', 'tlsKeyFile', 'tlsPfxFile'] as const;
+export type TlsFileProperty = (typeof TLS_FILE_PROPERTIES)[number];
 
 export const GRANT_TYPE_LABELS: Readonly<Record<GrantType, string>> = {
   client_credentials: 'Client Credentials',
@@ -139,6 +181,73 @@ function validateExtraParameters(parameters: readonly ExtraParameter[]): Propert
   return problems;
 }
 
+function present(value: string | undefined): value is string {
+  return !isBlank(value);
+}
+
+/**
+ * An absolute path on any platform: `/etc/ssl/ca.pem`, `C:\certs\ca.pem`, `C:/certs/ca.pem`, `\\server\share\ca.pem`.
+ * (No node:path: the form's script runs this validation in the webview.)
+ */
+export function isAbsolutePath(file: string): boolean {
+  return /^(\/|[A-Za-z]:[\\/]|\\\\[^\\])/.test(file);
+}
+
+/** The proxy URL of a `proxy` property that is neither `system` nor `none`, or the issue with it. */
+function validateProxy(value: string): PropertyIssue[] {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return [issue('proxy', 'invalid', `must be "system", "none" or a proxy URL such as http://proxy.example.com:3128 (it is "${value.trim().slice(0, 200)}").`)];
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return [issue('proxy', 'invalid', `must be an http:// or https:// proxy URL (it starts with ${url.protocol}//).`)];
+  }
+  const problems: PropertyIssue[] = [];
+  if (url.username !== '' || url.password !== '') {
+    problems.push(issue('proxy', 'not-allowed', `must not contain a user name or password; use "${PROPERTY_LABELS.proxyUsername}" and "${PROPERTY_LABELS.proxyPassword}".`));
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
+    problems.push(issue('proxy', 'invalid', 'must be the proxy\'s address only: scheme, host and port, without a path.'));
+  }
+  return problems;
+}
+
+/**
+ * Checks the proxy and TLS properties (without reading any file) and returns every problem, each naming its field.
+ * Files are read when a request is sent; a file that cannot be read or parsed is then reported against its field.
+ */
+export function validateNetworkProperties(properties: NetworkProperties): PropertyIssue[] {
+  const p = properties;
+  const problems: PropertyIssue[] = [];
+  const proxy = p.proxy?.trim() ?? '';
+  if (proxy !== '' && proxy !== 'system' && proxy !== 'none') {
+    problems.push(...validateProxy(proxy));
+  }
+  if (present(p.proxyPassword) && !present(p.proxyUsername)) {
+    problems.push(issue('proxyUsername', 'required', `is required when a "${PROPERTY_LABELS.proxyPassword}" is given.`));
+  }
+  for (const field of TLS_FILE_PROPERTIES) {
+    const file = p[field];
+    if (present(file) && !isAbsolutePath(file.trim())) {
+      problems.push(issue(field, 'invalid', `must be an absolute file path (it is "${file.trim().slice(0, 200)}").`));
+    }
+  }
+  if (present(p.tlsPfxFile) && (present(p.tlsCertFile) || present(p.tlsKeyFile))) {
+    problems.push(
+      issue('tlsPfxFile', 'not-allowed', `cannot be combined with "${PROPERTY_LABELS.tlsCertFile}" or "${PROPERTY_LABELS.tlsKeyFile}": give either the PFX file or the PEM files.`),
+    );
+  }
+  if (present(p.tlsKeyFile) && !present(p.tlsCertFile)) {
+    problems.push(issue('tlsCertFile', 'required', `is required when a "${PROPERTY_LABELS.tlsKeyFile}" is given.`));
+  }
+  if (p.tlsRejectUnauthorized !== undefined && typeof p.tlsRejectUnauthorized !== 'boolean') {
+    problems.push(issue('tlsRejectUnauthorized', 'invalid', 'must be true or false.'));
+  }
+  return problems;
+}
+
 /**
  * Checks the properties before any request and returns every problem, each naming its field; empty when Execute may run.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
@@ -175,6 +284,7 @@ export function validateProperties(properties: InvokerProperties, targetMessage?
     problems.push(issue('refreshToken', 'required', `is required for the ${grant} grant.`));
   }
   problems.push(...validateExtraParameters(p.extraParameters ?? []));
+  problems.push(...validateNetworkProperties(p));
   if (targetMessage !== undefined && !TARGET_MESSAGE_PATTERN.test(targetMessage)) {
     problems.push(
       issue('targetMessage', 'invalid', 'must start with a letter or _ and hold only letters, digits, _ . - (at most 64), like DJMOUT.'),

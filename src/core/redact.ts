@@ -10,7 +10,7 @@ export function isSensitiveName(name: string): boolean {
   if (/(^token_type$|_type$|_hint$|_in$|_at$|_uri$|_url$|_endpoint$)/.test(n)) {
     return false;
   }
-  return /secret|password|passwd|token|assertion|^code$|code_verifier|^authorization$|cookie|credential/.test(n);
+  return /secret|password|passwd|passphrase|token|assertion|^code$|code_verifier|^(proxy-)?authorization$|cookie|credential/.test(n);
 }
 
 const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
@@ -45,6 +45,34 @@ export function createRedactor(secrets: Iterable<string | undefined>): Redactor 
     const scrubbed = pattern !== undefined ? text.replace(pattern, REDACTED) : text;
     return scrubbed.replace(JWT_PATTERN, REDACTED);
   };
+}
+
+/**
+ * A URL fit for a log or an error: any `user:password@` replaced, so a proxy URL from a setting or HTTPS_PROXY
+ * can be shown without its credentials.
+ */
+export function redactUrlCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, `$1${REDACTED}@`);
+}
+
+/** The password inside a URL's user info (as written and decoded), for a redactor; the user name is not a secret. */
+export function urlPassword(url: string | undefined): string[] {
+  if (url === undefined || !url.includes('@')) {
+    return [];
+  }
+  try {
+    const { password } = new URL(url.includes('://') ? url : `http://${url}`);
+    if (password === '') {
+      return [];
+    }
+    try {
+      return [password, decodeURIComponent(password)];
+    } catch {
+      return [password];
+    }
+  } catch {
+    return [];
+  }
 }
 
 /** A header value for a log: credentials keep only their scheme. */

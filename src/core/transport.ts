@@ -1,12 +1,23 @@
-import type { Agent as UndiciAgent, Dispatcher } from 'undici';
-import { InvokerError, type TransportCause } from './errors';
+import type { Agent as UndiciAgent, buildConnector as undiciBuildConnector, Dispatcher } from 'undici';
+import { InvokerError } from './errors';
+import { describeNetworkFailure, type NetworkDescription, type RequestPurpose } from './networkErrors';
+import type { Redactor } from './redact';
 
 // undici's Agent alone (with its Pool and HTTP/1.1 client), not the whole package with fetch, WebSocket and caches:
 // the extension's core bundle stays at a third of the size.
-import type { TokenRequest } from './tokenRequest';
-
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Agent = require('undici/lib/dispatcher/agent') as typeof UndiciAgent;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const buildConnector = require('undici/lib/core/connect') as typeof undiciBuildConnector;
+
+/** One request to send: a token request (POST of a form) or a discovery request (GET). */
+export interface HttpRequest {
+  readonly url: string;
+  /** Default `POST`. */
+  readonly method?: 'GET' | 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
 
 /** A server's answer before any interpretation: `tokenResponse` parses it. */
 export interface RawResponse {
@@ -19,51 +30,84 @@ export interface RawResponse {
 /** Answers larger than this are refused, not truncated. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
+/** What `send` needs of a dispatcher: undici's Agent, ProxyAgent and MockAgent all qualify. */
+export type DispatcherLike = Pick<Dispatcher, 'dispatch'>;
+
 export interface SendOptions {
   /** Aborts the exchange at any moment; the caller decides whether that was a timeout or a cancel. */
   readonly signal: AbortSignal;
-  readonly dispatcher?: Dispatcher;
+  /** Default: the shared direct keep-alive pool. */
+  readonly dispatcher?: DispatcherLike;
   readonly maxResponseBytes?: number;
+  /** The proxy and TLS settings the dispatcher applies, so a failure can name the one to change. */
+  readonly network?: NetworkDescription;
+  /** Default `token`. */
+  readonly purpose?: RequestPurpose;
+  readonly redact?: Redactor;
 }
+
+/** Options of every pool the invoker builds: keep-alive, so a second request skips TCP and TLS setup. */
+export const POOL_OPTIONS = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 } as const;
+export const CONNECT_TIMEOUT_MS = 15_000;
+
+/**
+ * TLS alerts seen on sockets, by their ports. A server that wants a client certificate (TLS 1.3) says so with an
+ * alert after the handshake, while the request is already on its way; undici then reports only "other side closed".
+ * The connector below keeps the alert for a moment so the failure can name its real cause.
+ */
+const tlsAlerts = new Map<string, Error>();
+
+function socketKey(info: { localPort?: unknown; remotePort?: unknown }): string {
+  return `${String(info.localPort)}>${String(info.remotePort)}`;
+}
+
+type Connector = undiciBuildConnector.connector;
+
+/** Wraps a connector so that a TLS alert on its sockets is remembered until shortly after the socket closes. */
+export function watchTlsAlerts(connector: Connector): Connector {
+  return (options, callback) =>
+    connector(options, (error, socket) => {
+      if (socket !== null && socket !== undefined && options.protocol === 'https:') {
+        socket.prependListener('error', (socketError: Error & { code?: unknown }) => {
+          if (typeof socketError.code === 'string' && socketError.code.startsWith('ERR_SSL_')) {
+            const key = socketKey(socket);
+            tlsAlerts.set(key, socketError);
+            socket.once('close', () => setTimeout(() => tlsAlerts.delete(key), 1000).unref());
+          }
+        });
+      }
+      // undici's types declare (error: null, socket) | (error: Error, socket: null); the pair is passed on as is.
+      (callback as (error: Error | null, socket: Parameters<undiciBuildConnector.Callback>[1]) => void)(error, socket);
+    });
+}
+
+/** The TLS alert behind undici's "other side closed", if one was seen on that socket. */
+function explainedByTlsAlert(error: unknown): unknown {
+  const info = (error as { code?: unknown; socket?: { localPort?: unknown; remotePort?: unknown } } | null)?.socket;
+  if ((error as { code?: unknown } | null)?.code !== 'UND_ERR_SOCKET' || info === undefined) {
+    return error;
+  }
+  return tlsAlerts.get(socketKey(info)) ?? error;
+}
+
+/** A connector with the invoker's connect timeout and TLS options, remembering TLS alerts. */
+export function connector(tls: Record<string, unknown> = {}): Connector {
+  return watchTlsAlerts(buildConnector({ timeout: CONNECT_TIMEOUT_MS, ...tls }));
+}
+
+const identity = (text: string): string => text;
 
 let sharedAgent: UndiciAgent | undefined;
 
 /** One keep-alive pool for every Execute of the process, so a second token request skips TCP and TLS setup. */
 export function defaultDispatcher(): UndiciAgent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connect: { timeout: 15_000 } });
+  sharedAgent ??= new Agent({ ...POOL_OPTIONS, connect: connector() });
   return sharedAgent;
 }
 
-const NETWORK_MESSAGES: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'the connection was refused (is the server running and the port right?)',
-  ENOTFOUND: 'the host name could not be resolved (DNS)',
-  EAI_AGAIN: 'the host name could not be resolved right now (DNS)',
-  ECONNRESET: 'the connection was reset by the server',
-  EHOSTUNREACH: 'the host is unreachable',
-  ENETUNREACH: 'the network is unreachable',
-  ETIMEDOUT: 'the connection timed out',
-  UND_ERR_CONNECT_TIMEOUT: 'the connection timed out',
-  UND_ERR_SOCKET: 'the connection closed before the whole answer arrived',
-  UND_ERR_CLOSED: 'the connection closed before the whole answer arrived',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'the answer did not match its Content-Length',
-  UND_ERR_HEADERS_OVERFLOW: 'the answer\'s headers were too large',
-};
-
-function causeOf(error: unknown): TransportCause {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { name: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
-  }
-  return { name: 'Error', message: String(error) };
-}
-
-/** Turns a failure of undici into a network error whose sentence says what happened, keeping only safe data. */
-export function networkError(error: unknown, url: string): InvokerError {
-  const cause = causeOf(error);
-  const innerCode = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  const code = cause.code ?? (typeof innerCode === 'string' ? innerCode : undefined);
-  const what = (code !== undefined ? NETWORK_MESSAGES[code] : undefined) ?? cause.message;
-  return new InvokerError(`The token request to ${url} failed: ${what}.`, { kind: 'network', cause: { ...cause, code } });
+/** Turns a failure of undici into an InvokerError whose sentence says what happened and what fixes it, keeping only safe data. */
+export function networkError(error: unknown, url: string, context: Omit<SendOptions, 'signal'> = {}): InvokerError {
+  return describeNetworkFailure(explainedByTlsAlert(error), { url, purpose: context.purpose, network: context.network, redact: context.redact });
 }
 
 function joinHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
@@ -82,15 +126,16 @@ function tooLarge(url: string, limit: number): InvokerError {
 }
 
 /**
- * POSTs the token request with undici and collects the answer, at most `maxResponseBytes` of it. Redirects are not followed.
+ * Sends the request (POST by default) with undici and collects the answer, at most `maxResponseBytes` of it. Redirects are not followed.
  * Rejects with an InvokerError for network failures and oversized answers; an abort rejects with the signal's reason.
  * It speaks undici's dispatch API directly: the answer is small and read whole, so no stream is built for it, and
  * an oversized answer is cut off at the byte that passes the cap (its connection closed, the rest never read).
  */
-export function send(tokenRequest: TokenRequest, options: SendOptions): Promise<RawResponse> {
+export function send(tokenRequest: HttpRequest, options: SendOptions): Promise<RawResponse> {
   const { signal } = options;
   const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const url = new URL(tokenRequest.url);
+  const redactUrl = options.redact ?? identity;
   return new Promise<RawResponse>((resolve, reject) => {
     if (signal.aborted) {
       reject(signal.reason);
@@ -151,16 +196,16 @@ export function send(tokenRequest: TokenRequest, options: SendOptions): Promise<
         resolve({ status, headers, body });
       },
       onResponseError(_c, error) {
-        stop(signal.aborted ? signal.reason : networkError(error, tokenRequest.url));
+        stop(signal.aborted ? signal.reason : networkError(error, redactUrl(tokenRequest.url), options));
       },
     };
     try {
       (options.dispatcher ?? defaultDispatcher()).dispatch(
-        { origin: url.origin, path: `${url.pathname}${url.search}`, method: 'POST', headers: tokenRequest.headers, body: tokenRequest.body },
+        { origin: url.origin, path: `${url.pathname}${url.search}`, method: tokenRequest.method ?? 'POST', headers: tokenRequest.headers, body: tokenRequest.body ?? null },
         handler,
       );
     } catch (error) {
-      stop(networkError(error, tokenRequest.url));
+      stop(networkError(error, redactUrl(tokenRequest.url), options));
     }
   });
 }

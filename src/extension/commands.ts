@@ -116,12 +116,11 @@ export class Commands {
 
   private async reveal(ref: InvokerRef): Promise<void> {
     const record = this.c.messages.get(ref);
-    if (record !== undefined && this.c.treeView.visible) {
-      await this.c.treeView.reveal(this.c.tree.nodeFor(record), { select: true, focus: false, expand: true });
-    } else if (record !== undefined) {
-      await vscode.commands.executeCommand('oauth2Invoker.messages.focus');
-      await this.c.treeView.reveal(this.c.tree.nodeFor(record), { select: true, focus: false, expand: true });
+    if (record === undefined) {
+      return;
     }
+    // reveal() also shows the view when it is hidden, without taking focus from the form or editor.
+    await this.c.treeView.reveal(this.c.tree.nodeFor(record), { select: true, focus: false, expand: true });
   }
 
   private async pickMessage(target: Target, placeHolder: string): Promise<MessageRecord | undefined> {
