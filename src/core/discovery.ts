@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { Deadline } from './deadline';
 import { InvokerError, type PropertyIssue } from './errors';
 import { selectNetwork, type NetworkRoute, type SystemProxySettings } from './network';
 import { GRANT_TYPES, isLoopbackHost, validateNetworkProperties, type GrantType, type NetworkProperties } from './properties';
@@ -191,10 +192,6 @@ export function parseAuthorizationServerMetadata(
   };
 }
 
-/** Abort reasons of our own, told apart from any other failure by identity. */
-const timedOut = Symbol('timeout');
-const cancelled = Symbol('cancelled');
-
 interface Miss {
   readonly url: string;
   readonly error: InvokerError;
@@ -257,10 +254,7 @@ export async function discover(issuerUrl: string, options: DiscoveryOptions = {}
   let route: NetworkRoute | undefined;
   let redactor: Redactor | undefined;
   const redact: Redactor = (text) => (redactor ??= createRedactor([network.proxyPassword, network.tlsPassphrase, ...(route?.secrets ?? [])]))(text);
-  const deadline = new AbortController();
-  const onUserAbort = (): void => deadline.abort(cancelled);
-  options.signal?.addEventListener('abort', onUserAbort, { once: true });
-  const timer = setTimeout(() => deadline.abort(timedOut), timeoutMs);
+  const deadline = new Deadline(timeoutMs, options.signal);
   const urls = metadataUrls(issuer.href);
   try {
     if (options.dispatcher === undefined) {
@@ -272,7 +266,7 @@ export async function discover(issuerUrl: string, options: DiscoveryOptions = {}
       options.log?.('info', `GET ${url}`);
       const raw = await send(
         { url, method: 'GET', headers: { accept: 'application/json', 'user-agent': USER_AGENT } },
-        { signal: deadline.signal, dispatcher: options.dispatcher ?? route?.dispatcher, maxResponseBytes: options.maxResponseBytes, network: route?.description, purpose: 'discovery', redact },
+        { deadline, dispatcher: options.dispatcher ?? route?.dispatcher, maxResponseBytes: options.maxResponseBytes, network: route?.description, purpose: 'discovery', redact },
       );
       options.log?.('info', `answer ${raw.status} (${raw.headers['content-type'] ?? 'no content type'}, ${raw.body.length} characters)`);
       if (raw.status < 200 || raw.status >= 300) {
@@ -294,11 +288,9 @@ export async function discover(issuerUrl: string, options: DiscoveryOptions = {}
     }
     throw bestMiss(issuer.href, misses);
   } catch (error) {
-    if (error === timedOut || (deadline.signal.reason === timedOut && !(error instanceof InvokerError))) {
-      throw new InvokerError(`The discovery of ${issuer.href} did not complete within ${timeoutMs / 1000} s.`, { kind: 'timeout' });
-    }
-    if (error === cancelled || (deadline.signal.reason === cancelled && !(error instanceof InvokerError))) {
-      throw new InvokerError('The discovery was cancelled.', { kind: 'aborted' });
+    const stopped = deadline.failure(error, `The discovery of ${issuer.href}`);
+    if (stopped !== undefined) {
+      throw stopped;
     }
     if (error instanceof InvokerError) {
       options.log?.('warn', error.message);
@@ -306,7 +298,6 @@ export async function discover(issuerUrl: string, options: DiscoveryOptions = {}
     }
     throw new InvokerError(`The discovery of ${issuer.href} failed unexpectedly: ${redact(String(error))}`, { kind: 'network' });
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onUserAbort);
+    deadline.dispose();
   }
 }

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { DJMessage, type BasicVariant } from './djMessage';
+import { Deadline } from './deadline';
 import { InvokerError } from './errors';
 import { selectNetwork, type NetworkRoute, type SystemProxySettings } from './network';
 import { isLoopbackHost, PROPERTY_LABELS, validateProperties, type InvokerProperties } from './properties';
@@ -50,10 +51,6 @@ export interface ExecuteOptions {
   /** Clock, for tests. */
   readonly now?: () => number;
 }
-
-/** Abort reasons of our own, told apart from any other failure by identity. */
-const timedOut = Symbol('timeout');
-const cancelled = Symbol('cancelled');
 
 /** Which Basic form worked for a token URL and client, so the next Execute starts with it. */
 const basicVariantMemory = new Map<string, BasicVariant>();
@@ -167,14 +164,10 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
     (redactor ??= createRedactor([properties.clientSecret, properties.password, properties.refreshToken, properties.proxyPassword, properties.tlsPassphrase, ...routeSecrets]))(text);
   const { log } = options;
 
-  const deadline = new AbortController();
-  const userSignal = options.signal;
-  const onUserAbort = (): void => deadline.abort(cancelled);
-  if (userSignal?.aborted) {
+  if (options.signal?.aborted === true) {
     throw new InvokerError('The token request was cancelled before it was sent.', { kind: 'aborted' });
   }
-  userSignal?.addEventListener('abort', onUserAbort, { once: true });
-  const timer = setTimeout(() => deadline.abort(timedOut), timeoutMs);
+  const deadline = new Deadline(timeoutMs, options.signal);
 
   let route: NetworkRoute | undefined;
   const attempt = async (variant: BasicVariant): Promise<DJMessage> => {
@@ -184,7 +177,7 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
     }
     const started = now();
     const raw = await send(request, {
-      signal: deadline.signal,
+      deadline,
       dispatcher: options.dispatcher ?? route?.dispatcher,
       maxResponseBytes: options.maxResponseBytes,
       network: route?.description,
@@ -246,11 +239,9 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
     return route?.warning !== undefined ? withWarning(message, route.warning) : message;
   } catch (caught) {
     const error = route?.warning !== undefined ? errorWithWarning(caught, route.warning) : caught;
-    if (error === timedOut || (deadline.signal.reason === timedOut && !(error instanceof InvokerError))) {
-      throw new InvokerError(`The token request to ${redact(tokenUrl)} did not complete within ${timeoutMs / 1000} s.`, { kind: 'timeout' });
-    }
-    if (error === cancelled || (deadline.signal.reason === cancelled && !(error instanceof InvokerError))) {
-      throw new InvokerError('The token request was cancelled.', { kind: 'aborted' });
+    const stopped = deadline.failure(error, `The token request to ${redact(tokenUrl)}`);
+    if (stopped !== undefined) {
+      throw stopped;
     }
     if (error instanceof InvokerError) {
       log?.('warn', error.message);
@@ -258,7 +249,6 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
     }
     throw new InvokerError(`The token request to ${redact(tokenUrl)} failed unexpectedly: ${redact(String(error))}`, { kind: 'network' });
   } finally {
-    clearTimeout(timer);
-    userSignal?.removeEventListener('abort', onUserAbort);
+    deadline.dispose();
   }
 }

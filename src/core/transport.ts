@@ -1,6 +1,7 @@
 import type { Agent as UndiciAgent, buildConnector as undiciBuildConnector, Dispatcher } from 'undici';
 import { InvokerError } from './errors';
 import { describeNetworkFailure, type NetworkDescription, type RequestPurpose } from './networkErrors';
+import type { Deadline } from './deadline';
 import type { Redactor } from './redact';
 
 // undici's Agent alone (with its Pool and HTTP/1.1 client), not the whole package with fetch, WebSocket and caches:
@@ -34,8 +35,8 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 export type DispatcherLike = Pick<Dispatcher, 'dispatch'>;
 
 export interface SendOptions {
-  /** Aborts the exchange at any moment; the caller decides whether that was a timeout or a cancel. */
-  readonly signal: AbortSignal;
+  /** Stops the exchange at any moment; the caller turns that into a timeout or a cancel. */
+  readonly deadline: Deadline;
   /** Default: the shared direct keep-alive pool. */
   readonly dispatcher?: DispatcherLike;
   readonly maxResponseBytes?: number;
@@ -106,7 +107,7 @@ export function defaultDispatcher(): UndiciAgent {
 }
 
 /** Turns a failure of undici into an InvokerError whose sentence says what happened and what fixes it, keeping only safe data. */
-export function networkError(error: unknown, url: string, context: Omit<SendOptions, 'signal'> = {}): InvokerError {
+export function networkError(error: unknown, url: string, context: Omit<SendOptions, 'deadline'> = {}): InvokerError {
   return describeNetworkFailure(explainedByTlsAlert(error), { url, purpose: context.purpose, network: context.network, redact: context.redact });
 }
 
@@ -127,36 +128,35 @@ function tooLarge(url: string, limit: number): InvokerError {
 
 /**
  * Sends the request (POST by default) with undici and collects the answer, at most `maxResponseBytes` of it. Redirects are not followed.
- * Rejects with an InvokerError for network failures and oversized answers; an abort rejects with the signal's reason.
+ * Rejects with an InvokerError for network failures and oversized answers; a stopped deadline rejects with its reason.
  * It speaks undici's dispatch API directly: the answer is small and read whole, so no stream is built for it, and
  * an oversized answer is cut off at the byte that passes the cap (its connection closed, the rest never read).
  */
 export function send(tokenRequest: HttpRequest, options: SendOptions): Promise<RawResponse> {
-  const { signal } = options;
+  const { deadline } = options;
   const limit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const url = new URL(tokenRequest.url);
   const redactUrl = options.redact ?? identity;
   return new Promise<RawResponse>((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
     let controller: Dispatcher.DispatchController | undefined;
     let settled = false;
     let status = 0;
     let headers: Record<string, string> = {};
     const chunks: Buffer[] = [];
     let received = 0;
+    let unsubscribe = (): void => undefined;
     const stop = (reason: unknown): void => {
       if (!settled) {
         settled = true;
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         controller?.abort(new Error('the token request was stopped'));
         reject(reason);
       }
     };
-    const onAbort = (): void => stop(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    unsubscribe = deadline.onStop(stop);
+    if (settled) {
+      return;
+    }
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(c) {
         controller = c;
@@ -191,12 +191,12 @@ export function send(tokenRequest: HttpRequest, options: SendOptions): Promise<R
           return;
         }
         settled = true;
-        signal.removeEventListener('abort', onAbort);
+        unsubscribe();
         const body = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks, received).toString('utf8');
         resolve({ status, headers, body });
       },
       onResponseError(_c, error) {
-        stop(signal.aborted ? signal.reason : networkError(error, redactUrl(tokenRequest.url), options));
+        stop(networkError(error, redactUrl(tokenRequest.url), options));
       },
     };
     try {
