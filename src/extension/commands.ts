@@ -92,7 +92,10 @@ export class Commands {
   }
 
   private async reportFailure(ref: InvokerRef, error: unknown): Promise<{ ok: boolean; text: string }> {
-    const text = error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
+    // The runner stored this failure with a hint when one applies (an older failure's hint does not).
+    const failure = this.c.messages.get(ref)?.failure;
+    const text = failure?.hint !== undefined && failure.message === message ? `${message} ${failure.hint}` : message;
     const kind = (error as { kind?: unknown }).kind;
     if (kind === 'aborted') {
       this.c.log.info(`[${invokerLabel(ref)}] cancelled`);

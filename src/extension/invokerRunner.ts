@@ -118,8 +118,9 @@ export class InvokerRunner {
     const label = invokerLabel(found);
     this.log.info(`[${label}] ${refreshing ? 'Refresh' : 'Execute'} (${config.grantType}) → ${config.targetMessage}`);
     const previous = this.messages.get(found);
+    const properties = toProperties(config, refreshing ? { ...secrets, refreshToken: options.refreshToken } : secrets);
     try {
-      const result = await core.execute(toProperties(config, refreshing ? { ...secrets, refreshToken: options.refreshToken } : secrets), {
+      const result = await core.execute(properties, {
         targetMessage: config.targetMessage,
         signal: options.signal,
         timeoutMs: this.timeoutMs(),
@@ -142,7 +143,14 @@ export class InvokerRunner {
         await this.messages.set({
           invoker: found,
           message,
-          failure: { message: error.message, kind: error.kind, status: error.status, error: error.error, errorDescription: error.errorDescription },
+          failure: {
+            message: error.message,
+            kind: error.kind,
+            status: error.status,
+            error: error.error,
+            errorDescription: error.errorDescription,
+            hint: core.hintFor(error, properties)?.text,
+          },
           refreshToken: spent ? undefined : previous?.refreshToken,
         });
       }

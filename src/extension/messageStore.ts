@@ -11,6 +11,8 @@ export interface FailureSummary {
   readonly status?: number;
   readonly error?: string;
   readonly errorDescription?: string;
+  /** What most likely fixes it (Entra AADSTS codes, client authentication mismatches, …), when known. */
+  readonly hint?: string;
 }
 
 /** The last message an invoker wrote: its target DJMessage, and why it failed when it did (error code 4). */

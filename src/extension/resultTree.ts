@@ -46,6 +46,9 @@ function details(record: MessageRecord, now: number): ResultNode[] {
     if (record.failure.errorDescription !== undefined) {
       lines.push(['error_description', record.failure.errorDescription, true]);
     }
+    if (record.failure.hint !== undefined) {
+      lines.push(['Hint', record.failure.hint, true]);
+    }
   }
   lines.push(['HTTP status', m.status === 0 ? 'no answer' : String(m.status)]);
   lines.push(['Received', new Date(m.receivedAt).toLocaleString()]);
