@@ -6,6 +6,7 @@ import { Commands } from './commands';
 import { isCoreLoaded } from './coreLoader';
 import { DraftStore } from './draftStore';
 import { InvokerFormPanel } from './formPanel';
+import { registerHttpSupport } from './http/httpSupport';
 import { RecentInvokers } from './invokerPicker';
 import { InvokerRunner } from './invokerRunner';
 import { MessageVault } from './messageVault';
@@ -80,6 +81,7 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
     vscode.commands.registerCommand('oauth2Invoker.clearTokens', (target) => commands.clearTokens(target)),
     vscode.commands.registerCommand('oauth2Invoker.tokenActions', () => commands.tokenActions(statusBar.active()?.invoker)),
     vscode.commands.registerCommand('oauth2Invoker.showLog', () => commands.showLog()),
+    ...registerHttpSupport({ invokers, messages, tokens, recent, log }),
   );
 
   // Messages (and their tokens) of earlier sessions come back from SecretStorage after activation, not during it.
