@@ -198,25 +198,26 @@ export function writeUserSettings(userDataDir, settings = {}) {
 /**
  * Starts code-server in its own process group and waits for /healthz.
  * @param {{version: string, userDataDir: string, extensionsDir: string, folder?: string,
- *   env?: Record<string,string>, settings?: Record<string, unknown>, workDir?: string}} opts
+ *   env?: Record<string,string>, settings?: Record<string, unknown>, workDir?: string, workspaceTrust?: boolean}} opts
  *   workDir holds XDG dirs, TMPDIR and code-server.log (default: a fresh temp dir, removed by stop()).
  * @returns {Promise<{url: string, port: number, logFile: string, stop: () => Promise<void>}>}
  */
-export async function startCodeServer({ version, userDataDir, extensionsDir, folder, env = {}, settings = {}, workDir }) {
+export async function startCodeServer({ version, userDataDir, extensionsDir, folder, env = {}, settings = {}, workDir, workspaceTrust = false }) {
   const installed = await ensureCodeServer(version);
   const ownWorkDir = !workDir;
   workDir = workDir || mkdtempSync(join(tmpdir(), 'oauth2-invoker-cs-'));
   mkdirSync(workDir, { recursive: true });
   mkdirSync(userDataDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeUserSettings(userDataDir, settings);
+  // workspaceTrust: VS Code's trust model on, so a folder it has not been told to trust opens in Restricted Mode.
+  writeUserSettings(userDataDir, workspaceTrust ? { ...settings, 'security.workspace.trust.enabled': true } : settings);
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const logFile = join(workDir, 'code-server.log');
   const fd = openSync(logFile, 'a');
   const args = [installed.bin, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--user-data-dir', userDataDir,
+    '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir];
   if (folder) {
     args.push(folder);

@@ -16,12 +16,13 @@ export function formatConsoleArgs(args) {
 
 /**
  * @param {{version: string, extensionDevelopmentPath: string, extensionTestsPath: string, folder?: string,
- *   env?: Record<string,string>, timeoutMs?: number, settings?: Record<string, unknown>}} opts
+ *   env?: Record<string,string>, timeoutMs?: number, settings?: Record<string, unknown>, workspaceTrust?: boolean}} opts
+ *   workspaceTrust: run with VS Code's trust model on (the folder opens untrusted, in Restricted Mode).
  *   version: '1.100.3' | '1.139.1' (or the code-server version); paths absolute; env is added to the
  *   code-server (and so extension host) environment; timeoutMs bounds start + suite (install excluded).
  * @returns {Promise<number>} the suite's exit code (0 = run() resolved); 1 on error or timeout
  */
-export async function runInHost({ version, extensionDevelopmentPath, extensionTestsPath, folder, env = {}, timeoutMs = 180_000, settings }) {
+export async function runInHost({ version, extensionDevelopmentPath, extensionTestsPath, folder, env = {}, timeoutMs = 180_000, settings, workspaceTrust = false }) {
   const { vscode, codeServer } = resolveVersion(version);
   await ensureCodeServer(codeServer); // outside the timeout: a first install takes minutes
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'oauth2-invoker-host-')));
@@ -39,7 +40,7 @@ export async function runInHost({ version, extensionDevelopmentPath, extensionTe
     mkdirSync(workspace, { recursive: true });
     server = await startCodeServer({
       version: codeServer, userDataDir: join(root, 'user-data'), extensionsDir: join(root, 'extensions'),
-      folder: workspace, env, settings, workDir: join(root, 'server'),
+      folder: workspace, env, settings, workDir: join(root, 'server'), workspaceTrust,
     });
     say(`VS Code ${vscode} (code-server ${codeServer}) at ${server.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (aborted) {
@@ -97,10 +98,11 @@ async function main() {
       tests: { type: 'string' },
       folder: { type: 'string' },
       timeout: { type: 'string' },
+      untrusted: { type: 'boolean', default: false },
     },
   });
   if (!values.extension || !values.tests) {
-    console.error('usage: node test/harness/runInHost.mjs --vscode 1.100.3|1.139.1 --extension <dir> --tests <compiled index.js> [--folder <dir>] [--timeout <ms>]');
+    console.error('usage: node test/harness/runInHost.mjs --vscode 1.100.3|1.139.1 --extension <dir> --tests <compiled index.js> [--folder <dir>] [--timeout <ms>] [--untrusted]');
     return 2;
   }
   return runInHost({
@@ -109,6 +111,9 @@ async function main() {
     extensionTestsPath: resolve(values.tests),
     folder: values.folder,
     timeoutMs: values.timeout ? Number(values.timeout) : undefined,
+    workspaceTrust: values.untrusted,
+    // The suite picks its Restricted Mode tests by this (test/integration/index.ts).
+    env: values.untrusted ? { OAUTH2_INVOKER_SUITE: 'untrusted' } : {},
   });
 }
 

@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { OAuth2InvokerApi } from '../../src/extension/api';
+import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
+
+/** Runs in a folder VS Code does not trust (Restricted Mode): runInHost.mjs --untrusted. */
+suite('OAuth2 Invoker in an untrusted workspace', function () {
+  let api: OAuth2InvokerApi;
+  let server: OidcServer;
+
+  suiteSetup(async () => {
+    api = await (vscode.extensions.getExtension<OAuth2InvokerApi>('oauth2-invoker.oauth2-invoker') as vscode.Extension<OAuth2InvokerApi>).activate();
+    server = await startOidcServer();
+  });
+
+  suiteTeardown(async () => {
+    await api.deleteInvoker('mine');
+    await server.close();
+  });
+
+  test('the workspace is untrusted and the extension runs in Restricted Mode', () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+    assert.ok(api.listInvokers !== undefined);
+  });
+
+  test('an invoker from the workspace\'s settings does not execute, and nothing is sent', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(folder !== undefined);
+    // What a cloned repository would ship: an invoker in .vscode/settings.json pointing at a server of its choosing.
+    fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
+    fs.writeFileSync(
+      path.join(folder, '.vscode', 'settings.json'),
+      JSON.stringify({ 'oauth2Invoker.invokers': [{ name: 'cloned', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId }] }),
+    );
+    // VS Code withholds the restricted setting's workspace value in Restricted Mode (package.json
+    // capabilities.untrustedWorkspaces.restrictedConfigurations), and the runner refuses workspace invokers too.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.ok(!api.listInvokers().includes('cloned'), 'the workspace invoker is not offered');
+    const before = server.tokenRequests();
+    await assert.rejects(api.execute('cloned'), /no invoker "cloned"|not trusted/);
+    assert.equal(server.tokenRequests(), before);
+  });
+
+  test('the user\'s own invokers keep working', async () => {
+    await api.saveInvoker(
+      { name: 'mine', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId },
+      { secrets: { clientSecret: server.basicClient.clientSecret } },
+    );
+    const message = await api.execute('mine');
+    assert.ok((message.accessToken ?? '').length > 20);
+  });
+});
