@@ -101,6 +101,14 @@ function isClientAuthRejection(error: unknown): boolean {
   return error.status === 401 || error.error === 'invalid_client' || ((error.status === 400 || error.status === 403) && emptyBody);
 }
 
+/** A failure that shows the server accepted the client (it objected to the grant, the scope or the answer's shape). */
+function passedClientAuthentication(error: unknown): boolean {
+  if (!(error instanceof InvokerError) || isClientAuthRejection(error)) {
+    return false;
+  }
+  return error.kind === 'invalid-response' || (error.kind === 'server-rejected' && error.error !== undefined && error.error !== 'invalid_request');
+}
+
 function logRequest(log: ExchangeLog, request: TokenRequest, redact: Redactor): void {
   const auth = request.basicVariant !== undefined ? `${request.clientAuthentication} (${request.basicVariant})` : request.clientAuthentication;
   log('info', `POST ${redact(request.url)} — client authentication: ${auth}`);
@@ -220,12 +228,13 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
       try {
         message = await attempt(fallback);
       } catch (retryError) {
-        if (isClientAuthRejection(retryError)) {
-          throw withSuffix(error as InvokerError, `(Both Basic forms of the client credentials were tried: RFC 6749 form-encoded and raw.)`);
-        }
-        if (retryError instanceof InvokerError && (retryError.kind === 'server-rejected' || retryError.kind === 'invalid-response')) {
+        if (passedClientAuthentication(retryError)) {
           // The server got past client authentication with this form: it is the one to start with next time.
           basicVariantMemory.set(memoryKey(properties), fallback);
+        } else if (retryError instanceof InvokerError && retryError.kind === 'server-rejected') {
+          // The fallback did no better (rejected, or not even parsed: a raw '%' is a malformed Basic value to a
+          // server that decodes): the first answer is the one that explains, and nothing is remembered.
+          throw withSuffix(error as InvokerError, `(Both Basic forms of the client credentials were tried: RFC 6749 form-encoded and raw.)`);
         }
         throw retryError;
       }

@@ -229,7 +229,9 @@ function buildPage(root: HTMLElement): void {
     (spec.advanced ? advanced : list).append(ui.row);
   }
   root.replaceChildren(header, banner, list, buildFooter());
-  root.removeAttribute('aria-busy');
+  // Shown at once (a reloaded window shows its saved state), but inert until `init`: `init` replaces every value,
+  // so anything typed before it would be silently wiped (seen when the extension host answers late).
+  root.inert = true;
 }
 
 function buildFooter(): HTMLElement {
@@ -531,6 +533,9 @@ function setHeading(savedName: string | undefined): void {
 }
 
 function onInit(message: InitMessage): void {
+  const root = byId('app');
+  root.inert = false;
+  root.removeAttribute('aria-busy');
   takenNames = message.takenNames;
   fill({ ...DEFAULT_INVOKER, ...message.config }, message.scope);
   const workspace = control('storage').querySelector<HTMLOptionElement>('option[value="workspace"]');

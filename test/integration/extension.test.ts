@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerApi } from '../../src/extension/api';
+import { activateApi, assertAbsent, filesBelow } from './helpers';
 import type { ResultNode } from '../../src/extension/resultTree';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 
-const EXTENSION_ID = 'oauth2-invoker.oauth2-invoker';
 
 const COMMANDS = [
   'execute',
@@ -21,17 +21,6 @@ const COMMANDS = [
   'clearMessages',
   'showLog',
 ].map((name) => `oauth2Invoker.${name}`);
-
-/** Every file below a folder, recursively (logs, settings). */
-function filesBelow(folder: string): string[] {
-  if (!fs.existsSync(folder)) {
-    return [];
-  }
-  return fs.readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(folder, entry.name);
-    return entry.isDirectory() ? filesBelow(full) : [full];
-  });
-}
 
 /** Labels, descriptions and tooltips of the whole tree, as VS Code would render them. */
 function treeText(api: OAuth2InvokerApi): string {
@@ -48,23 +37,13 @@ function treeText(api: OAuth2InvokerApi): string {
   return lines.join('\n');
 }
 
-function assertAbsent(text: string, secrets: readonly string[], where: string): void {
-  for (const secret of secrets) {
-    for (const form of new Set([secret, encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)])) {
-      assert.ok(!text.includes(form), `a secret appears in ${where}`);
-    }
-  }
-}
-
 suite('OAuth2 Invoker in a real VS Code', function () {
   let api: OAuth2InvokerApi;
   let server: OidcServer;
   const tokens: string[] = [];
 
   suiteSetup(async () => {
-    const extension = vscode.extensions.getExtension<OAuth2InvokerApi>(EXTENSION_ID);
-    assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
-    api = await extension.activate();
+    api = await activateApi();
     server = await startOidcServer();
   });
 

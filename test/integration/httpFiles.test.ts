@@ -4,10 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerApi } from '../../src/extension/api';
+import { activateApi, assertAbsent, filesBelow } from './helpers';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startResourceServer, type ResourceServer } from '../fixtures/resourceServer';
 
-const EXTENSION_ID = 'oauth2-invoker.oauth2-invoker';
 const REPO = path.resolve(__dirname, '..', '..', '..');
 /** Long enough for httpyac to start and send (about 1.5 s here), short enough to wait for. */
 const SHORT_TTL_SECONDS = 6;
@@ -72,23 +72,6 @@ function markdownText(content: vscode.MarkdownString | vscode.MarkedString): str
   return typeof content === 'string' ? content : content.value;
 }
 
-function assertAbsent(text: string, secrets: Iterable<string>, where: string): void {
-  for (const secret of secrets) {
-    assert.ok(!text.includes(secret), `a token appears in ${where}`);
-  }
-}
-
-/** Every file below a folder, recursively. */
-function filesBelow(folder: string): string[] {
-  if (!fs.existsSync(folder)) {
-    return [];
-  }
-  return fs.readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(folder, entry.name);
-    return entry.isDirectory() ? filesBelow(full) : [full];
-  });
-}
-
 suite('Tokens in .http files, sent by httpyac', function () {
   this.timeout(60_000);
   let api: OAuth2InvokerApi;
@@ -108,7 +91,7 @@ suite('Tokens in .http files, sent by httpyac', function () {
   };
 
   suiteSetup(async () => {
-    api = await (vscode.extensions.getExtension<OAuth2InvokerApi>(EXTENSION_ID) as vscode.Extension<OAuth2InvokerApi>).activate();
+    api = await activateApi();
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     assert.ok(root !== undefined, 'the suite runs with a workspace folder');
     folder = path.join(root, 'http-files');

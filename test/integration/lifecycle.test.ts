@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerApi } from '../../src/extension/api';
+import { activateApi } from './helpers';
 import { startServer, type TestServer } from '../fixtures/httpServer';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 
-const EXTENSION_ID = 'oauth2-invoker.oauth2-invoker';
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -15,7 +15,7 @@ suite('Token lifecycle in a real VS Code', function () {
   let server: OidcServer;
 
   suiteSetup(async () => {
-    api = await (vscode.extensions.getExtension<OAuth2InvokerApi>(EXTENSION_ID) as vscode.Extension<OAuth2InvokerApi>).activate();
+    api = await activateApi();
     server = await startOidcServer({ accessTokenTtlSeconds: 2, rotateRefreshTokens: true });
     await vscode.workspace.getConfiguration('oauth2Invoker').update('tokenSafetyMarginSeconds', 0, vscode.ConfigurationTarget.Global);
   });

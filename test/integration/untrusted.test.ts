@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerApi } from '../../src/extension/api';
+import { activateApi } from './helpers';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 
 /** Runs in a folder VS Code does not trust (Restricted Mode): runInHost.mjs --untrusted. */
@@ -11,7 +12,7 @@ suite('OAuth2 Invoker in an untrusted workspace', function () {
   let server: OidcServer;
 
   suiteSetup(async () => {
-    api = await (vscode.extensions.getExtension<OAuth2InvokerApi>('oauth2-invoker.oauth2-invoker') as vscode.Extension<OAuth2InvokerApi>).activate();
+    api = await activateApi();
     server = await startOidcServer();
   });
 

@@ -275,6 +275,21 @@ suite('Basic encoding fallback (basicEncoding: auto)', () => {
     assertNoSecret(error, [secret]);
   });
 
+  test('a raw retry the server cannot even parse (400 invalid_request) reports the first answer and is not remembered', async () => {
+    server = await startServer((request, res) => {
+      const raw = `Basic ${Buffer.from(`${id}:${secret}`, 'utf8').toString('base64')}`;
+      res.writeHead(request.headers.authorization === raw ? 400 : 401, { 'content-type': 'application/json' });
+      res.end(request.headers.authorization === raw ? '{"error":"invalid_request","error_description":"malformed credentials"}' : '{"error":"invalid_client"}');
+    });
+    const properties: InvokerProperties = { authorizationServerUrl: server.url, grantType: 'client_credentials', clientId: id, clientSecret: secret };
+    const error = await rejectsWith(execute(properties), 'server-rejected');
+    assert.equal(error.error, 'invalid_client');
+    assert.match(error.message, /Both Basic forms/);
+    await rejectsWith(execute(properties), 'server-rejected');
+    const rfc = `Basic ${Buffer.from(`${encodeURIComponent(id)}:${new URLSearchParams([['', secret]]).toString().slice(1)}`).toString('base64')}`;
+    assert.equal(server.requests[2].headers.authorization, rfc, 'the next Execute starts with the RFC 6749 form again');
+  });
+
   test('basicEncoding rfc6749 never retries', async () => {
     server = await startServer(rawComparingServer(id, secret));
     await rejectsWith(

@@ -1,0 +1,37 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { OAuth2InvokerApi } from '../../src/extension/api';
+
+export const EXTENSION_ID = 'oauth2-invoker.oauth2-invoker';
+
+/** The extension's API, activating it if needed. */
+export async function activateApi(): Promise<OAuth2InvokerApi> {
+  const extension = vscode.extensions.getExtension<OAuth2InvokerApi>(EXTENSION_ID);
+  assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
+  return extension.activate();
+}
+
+/** Every file below a folder, recursively (logs, settings). */
+export function filesBelow(folder: string): string[] {
+  if (!fs.existsSync(folder)) {
+    return [];
+  }
+  return fs.readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(folder, entry.name);
+    return entry.isDirectory() ? filesBelow(full) : [full];
+  });
+}
+
+/** Fails when any secret (as is, form- or percent-encoded) appears in the text. */
+export function assertAbsent(text: string, secrets: Iterable<string>, where: string): void {
+  for (const secret of secrets) {
+    if (secret === '') {
+      continue;
+    }
+    for (const form of new Set([secret, encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)])) {
+      assert.ok(!text.includes(form), `a secret appears in ${where}`);
+    }
+  }
+}
