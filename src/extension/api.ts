@@ -1,5 +1,7 @@
+import type { DiscoveryResult } from '../core/discovery';
 import type { DJMessage } from '../core/djMessage';
 import { DEFAULT_INVOKER, SECRET_FIELDS, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
+import type { InvokerRunner } from './invokerRunner';
 import type { InvokerRef, InvokerStore } from './invokerStore';
 import type { TokenService } from './tokenService';
 import type { MessageStore } from './messageStore';
@@ -15,6 +17,12 @@ export interface OAuth2InvokerApi {
    * grant when a refresh token is held, else the invoker's own grant). Concurrent calls share one request.
    */
   getAccessToken(invokerName: string): Promise<string>;
+  /**
+   * Reads an authorization server's metadata (OpenID Connect Discovery, then RFC 8414) from its issuer URL, over the
+   * proxy and TLS settings of the invoker named (its stored proxy password and key passphrase included), or with
+   * VS Code's proxy settings alone; rejects with error code 4.
+   */
+  discover(issuer: string, options?: { invoker?: string }): Promise<DiscoveryResult>;
   /** The names of the invokers, the workspace's first. */
   listInvokers(): string[];
   /** Creates or replaces an invoker; secrets go to SecretStorage, bound to the origin of its Authorization Server URL. */
@@ -39,6 +47,7 @@ export interface ApiParts {
   readonly secrets: SecretStore;
   readonly messages: MessageStore;
   readonly tokens: TokenService;
+  readonly runner: InvokerRunner;
   readonly resultTree: ResultTreeProvider;
   readonly activationMs: () => number;
   readonly isCoreLoaded: () => boolean;
@@ -57,6 +66,7 @@ export function createApi(parts: ApiParts): OAuth2InvokerApi {
       const message = await parts.tokens.getAccessToken(refOf(invokerName), { interactive: false });
       return message.accessToken ?? '';
     },
+    discover: (issuer, options = {}) => parts.runner.discover(issuer, options.invoker !== undefined ? { ref: refOf(options.invoker) } : {}),
     listInvokers: () => parts.invokers.list().map((entry) => entry.config.name),
     async saveInvoker(config, options = {}) {
       const scope = options.scope ?? 'user';

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { describeExpiry } from '../shared/expiry';
-import { DEFAULT_INVOKER } from '../shared/invoker';
+import { DEFAULT_INVOKER, type InvokerConfig } from '../shared/invoker';
 import { InvokerFormPanel, type FormDependencies } from './formPanel';
 import { pickInvoker, type RecentInvokers } from './invokerPicker';
 import { invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
-import { InvokerUnavailable } from './invokerRunner';
+import { InvokerUnavailable, type InvokerRunner } from './invokerRunner';
+import { BLANK_PRESET_ID, pickPreset } from './presetPicker';
 import { messageDocumentUri } from './messageDocuments';
 import type { MessageRecord, MessageStore } from './messageStore';
 import type { ResultNode, ResultTreeProvider } from './resultTree';
@@ -21,7 +22,21 @@ export interface CommandContext {
   readonly tree: ResultTreeProvider;
   readonly treeView: vscode.TreeView<ResultNode>;
   readonly log: vscode.LogOutputChannel;
-  readonly form: Omit<FormDependencies, 'execute' | 'copyAccessToken'>;
+  readonly runner: InvokerRunner;
+  readonly form: Omit<FormDependencies, 'execute' | 'copyAccessToken' | 'discover'>;
+}
+
+/** "New Invoker"'s optional argument (keybindings, other extensions, tests): a preset id and its placeholder values. */
+export interface NewInvokerArgs {
+  readonly preset?: string;
+  readonly values?: Readonly<Record<string, string>>;
+}
+
+/** The property a failed Execute names as the fix: the error's own `field`, else its first issue's. */
+function errorField(error: unknown): string | undefined {
+  const e = error as { field?: unknown; issues?: ReadonlyArray<{ field?: unknown }> } | null;
+  const field = e?.field ?? e?.issues?.[0]?.field;
+  return typeof field === 'string' ? field : undefined;
 }
 
 /** A command's argument: a tree node, an invoker reference, or an invoker's name (from the API or a keybinding). */
@@ -41,7 +56,12 @@ export class Commands {
 
   /** Form dependencies including the callbacks that run through these commands. */
   formDependencies(): FormDependencies {
-    return { ...this.c.form, execute: (ref) => this.executeWithUi(ref), copyAccessToken: (ref) => this.copyAccessToken(ref) };
+    return {
+      ...this.c.form,
+      execute: (ref) => this.executeWithUi(ref),
+      copyAccessToken: (ref) => this.copyAccessToken(ref),
+      discover: (issuer, options) => this.c.runner.discover(issuer, options),
+    };
   }
 
   private async resolve(target: Target, placeHolder: string): Promise<InvokerRef | undefined> {
@@ -95,7 +115,10 @@ export class Commands {
     const message = error instanceof Error ? error.message : String(error);
     // The runner stored this failure with a hint when one applies (an older failure's hint does not).
     const failure = this.c.messages.get(ref)?.failure;
-    const text = failure?.hint !== undefined && failure.message === message ? `${message} ${failure.hint}` : message;
+    const current = failure !== undefined && failure.message === message ? failure : undefined;
+    const text = current?.hint !== undefined ? `${message} ${current.hint}` : message;
+    // Edit Invoker opens the form at the property that fixes it (a TLS file, the proxy credentials, the secret…).
+    const focusField = errorField(error) ?? current?.field;
     const kind = (error as { kind?: unknown }).kind;
     if (kind === 'aborted') {
       this.c.log.info(`[${invokerLabel(ref)}] cancelled`);
@@ -111,7 +134,7 @@ export class Commands {
       if (choice === 'Show Log') {
         this.c.log.show(true);
       } else if (choice === 'Edit Invoker') {
-        InvokerFormPanel.createOrShow(this.formDependencies(), ref);
+        InvokerFormPanel.createOrShow(this.formDependencies(), ref, undefined, focusField !== undefined ? { focusField, focusReason: text } : {});
       }
     });
     return { ok: false, text };
@@ -271,14 +294,34 @@ export class Commands {
     }
   }
 
-  newInvoker(): void {
-    InvokerFormPanel.createOrShow(this.formDependencies());
+  /**
+   * A preset (or the blank invoker) from a quick pick, its placeholders asked one by one, then the form pre-filled with
+   * the provider's notes. Resolves to the configuration the preset filled in (the defaults for the blank invoker, whose
+   * form shows an unsaved draft if there is one), or undefined when cancelled.
+   */
+  async newInvoker(args?: NewInvokerArgs): Promise<InvokerConfig | undefined> {
+    const start = await pickPreset(this.c.invokers.list().map((entry) => entry.config.name), args);
+    if (start === undefined) {
+      return undefined;
+    }
+    if (start.preset.id === BLANK_PRESET_ID) {
+      // The blank form as before: an unsaved new form (a draft) comes back as it was. Its notes would only repeat
+      // what the Issuer URL field says, so it has none.
+      InvokerFormPanel.createOrShow(this.formDependencies());
+      return DEFAULT_INVOKER;
+    }
+    this.c.log.info(`New Invoker from the ${start.preset.label} preset`);
+    InvokerFormPanel.createOrShow(this.formDependencies(), undefined, start.config, { help: start.help, pristine: true });
+    return start.config;
   }
 
   async editInvoker(target?: Target): Promise<void> {
     const ref = await this.resolve(target, 'Edit which OAuth2 invoker?');
     if (ref !== undefined && this.c.invokers.find(ref.name, ref.scope) !== undefined) {
-      InvokerFormPanel.createOrShow(this.formDependencies(), ref);
+      // From a failed message in the tree: open at the property that fixes it, saying why.
+      const failure = isNode(target) ? target.record.failure : undefined;
+      const reason = failure !== undefined ? [failure.message, failure.hint].filter((part) => part !== undefined).join(' ') : undefined;
+      InvokerFormPanel.createOrShow(this.formDependencies(), ref, undefined, failure?.field !== undefined ? { focusField: failure.field, focusReason: reason } : {});
     }
   }
 

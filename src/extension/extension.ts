@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { WebviewState } from '../shared/protocol';
 import { createApi, type OAuth2InvokerApi } from './api';
-import { Commands } from './commands';
-import { isCoreLoaded } from './coreLoader';
+import { Commands, type NewInvokerArgs } from './commands';
+import { isCoreLoaded, loadCore } from './coreLoader';
 import { DraftStore } from './draftStore';
 import { InvokerFormPanel } from './formPanel';
 import { registerHttpSupport } from './http/httpSupport';
@@ -43,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
     tree,
     treeView,
     log,
+    runner,
     form: { extensionUri: context.extensionUri, invokers, secrets, drafts, log },
   });
   const statusBar = new TokenStatusBar(messages, recent);
@@ -72,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
     vscode.commands.registerCommand('oauth2Invoker.revealAccessToken', (target) => commands.revealAccessToken(target)),
     vscode.commands.registerCommand('oauth2Invoker.openBody', (target) => commands.openBody(target)),
     vscode.commands.registerCommand('oauth2Invoker.copyValue', (node) => commands.copyValue(node)),
-    vscode.commands.registerCommand('oauth2Invoker.newInvoker', () => commands.newInvoker()),
+    vscode.commands.registerCommand('oauth2Invoker.newInvoker', (args?: unknown) => commands.newInvoker(newInvokerArgs(args))),
     vscode.commands.registerCommand('oauth2Invoker.editInvoker', (target) => commands.editInvoker(target)),
     vscode.commands.registerCommand('oauth2Invoker.duplicateInvoker', (target) => commands.duplicateInvoker(target)),
     vscode.commands.registerCommand('oauth2Invoker.deleteInvoker', (target) => commands.deleteInvoker(target)),
@@ -91,9 +92,34 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
   );
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (core and undici load on first Execute)`);
-  return createApi({ invokers, secrets, messages, tokens, resultTree: tree, activationMs: () => activationMs, isCoreLoaded, logFolder: context.logUri.fsPath, restored });
+  return createApi({
+    invokers,
+    secrets,
+    messages,
+    tokens,
+    runner,
+    resultTree: tree,
+    activationMs: () => activationMs,
+    isCoreLoaded,
+    logFolder: context.logUri.fsPath,
+    restored,
+  });
 }
 
-export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+/** The New Invoker command's argument when it is one (a menu passes none, a keybinding or an extension may pass `{ preset, values }`). */
+function newInvokerArgs(args: unknown): NewInvokerArgs | undefined {
+  if (args === null || typeof args !== 'object') {
+    return undefined;
+  }
+  const { preset, values } = args as { preset?: unknown; values?: unknown };
+  const strings = values !== null && typeof values === 'object' ? Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) : undefined;
+  return { ...(typeof preset === 'string' ? { preset } : {}), ...(strings !== undefined ? { values: strings } : {}) };
+}
+
+export async function deactivate(): Promise<void> {
+  // Everything else is disposed through context.subscriptions. The proxy and TLS pools belong to the core: closed
+  // only when it was loaded (loading it here just to close nothing would cost the time activation saved).
+  if (isCoreLoaded()) {
+    await loadCore().resetNetwork();
+  }
 }

@@ -1,9 +1,24 @@
 import * as vscode from 'vscode';
-import { validateProperties } from '../core/properties';
-import { DEFAULT_INVOKER, invokerNameIssue, SECRET_FIELDS, toProperties, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
-import type { FormIssue, FromWebview, SaveMessage, ToWebview, WebviewState } from '../shared/protocol';
+import type { DiscoveryResult } from '../core/discovery';
+import { PROPERTY_LABELS, validateProperties } from '../core/properties';
+import { matchPreset } from '../shared/presets';
+import {
+  DEFAULT_INVOKER,
+  formOnlyIssues,
+  invokerNameIssue,
+  NO_STORED_SECRETS,
+  SECRET_FIELDS,
+  secretsUsedBy,
+  toProperties,
+  type InvokerConfig,
+  type InvokerScope,
+  type SecretField,
+  type TlsFileField,
+} from '../shared/invoker';
+import type { DiscoverMessage, DiscoverySummary, FormHelp, FormIssue, FromWebview, SaveMessage, ToWebview, WebviewState } from '../shared/protocol';
 import type { DraftStore } from './draftStore';
 import { createNonce, formHtml } from './formHtml';
+import type { DiscoverOptions } from './invokerRunner';
 import { invokerKey, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { SecretStore } from './secretStore';
 
@@ -17,6 +32,47 @@ export interface FormDependencies {
   /** Runs the invoker as the Execute command does, and says in one line how it went. */
   execute(ref: InvokerRef): Promise<{ ok: boolean; text: string }>;
   copyAccessToken(ref: InvokerRef): Promise<void>;
+  /** Reads an issuer's metadata over the invoker's network settings (the runner's `discover`). */
+  discover(issuer: string, options: DiscoverOptions): Promise<DiscoveryResult>;
+}
+
+/** How a form opens besides its invoker: the provider's notes, the field to focus, whether a template is a fresh start. */
+export interface FormOptions {
+  readonly help?: FormHelp;
+  /** A property name (`tlsCaFile`, `clientSecret`, …) to focus, its section opened. */
+  readonly focusField?: string;
+  /** The failure that named it, shown beside the field. */
+  readonly focusReason?: string;
+  /** The template is a preset's fresh start, not unsaved changes: no "restored" banner, problems shown as fields are touched. */
+  readonly pristine?: boolean;
+}
+
+/** What the open dialog of each TLS file field offers. */
+const FILE_FILTERS: Readonly<Record<TlsFileField, Record<string, string[]>>> = {
+  tlsCaFile: { 'Certificates (PEM, DER)': ['pem', 'crt', 'cer', 'der'], 'All files': ['*'] },
+  tlsCertFile: { 'Certificates (PEM)': ['pem', 'crt', 'cer'], 'All files': ['*'] },
+  tlsKeyFile: { 'Private keys (PEM)': ['pem', 'key'], 'All files': ['*'] },
+  tlsPfxFile: { 'PKCS#12 (.pfx, .p12)': ['pfx', 'p12'], 'All files': ['*'] },
+};
+
+/** The provider's notes for an invoker whose token URL a preset recognizes. */
+export function helpForUrl(tokenUrl: string): FormHelp | undefined {
+  const match = matchPreset(tokenUrl);
+  return match !== undefined ? { title: match.preset.label, text: match.preset.help, ...(match.preset.docs !== undefined ? { docs: match.preset.docs } : {}) } : undefined;
+}
+
+/** What the form shows of a discovery: the result without the metadata document (which may be large). */
+function summaryOf(result: DiscoveryResult): DiscoverySummary {
+  return {
+    issuer: result.issuer,
+    metadataUrl: result.metadataUrl,
+    tokenEndpoint: result.tokenEndpoint,
+    ...(result.grantTypesSupported !== undefined ? { grantTypesSupported: result.grantTypesSupported } : {}),
+    invokerGrantTypes: result.invokerGrantTypes,
+    ...(result.credentialsInRequestBody !== undefined ? { credentialsInRequestBody: result.credentialsInRequestBody } : {}),
+    ...(result.tokenEndpointAuthMethodsSupported !== undefined ? { tokenEndpointAuthMethodsSupported: result.tokenEndpointAuthMethodsSupported } : {}),
+    warnings: result.warnings,
+  };
 }
 
 const NEW_FORM = 'new';
@@ -37,23 +93,33 @@ export class InvokerFormPanel implements vscode.Disposable {
 
   private readonly disposables: vscode.Disposable[] = [];
   private template: InvokerConfig | undefined;
+  /** False while a template (preset, duplicate) has not been edited: an older draft of a new form must not replace it. */
+  private useDraft: boolean;
+  private help: FormHelp | undefined;
+  private pristine: boolean;
+  /** Focused by the next `init` (the webview of a hidden panel reloads when it is shown). */
+  private pendingFocus: { readonly field: string; readonly reason?: string } | undefined;
+  private discovery: AbortController | undefined;
 
   /** Opens the form of an invoker (or a new one, optionally pre-filled), or brings its open panel to the front. */
-  static createOrShow(deps: FormDependencies, ref?: InvokerRef, template?: InvokerConfig): InvokerFormPanel {
+  static createOrShow(deps: FormDependencies, ref?: InvokerRef, template?: InvokerConfig, options: FormOptions = {}): InvokerFormPanel {
     const existing = template === undefined ? InvokerFormPanel.panels.get(formKeyOf(ref)) : undefined;
     if (existing !== undefined) {
+      if (options.focusField !== undefined) {
+        existing.focus(options.focusField, options.focusReason);
+      }
       existing.panel.reveal();
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(InvokerFormPanel.viewType, 'OAuth2 Invoker', vscode.ViewColumn.Active, InvokerFormPanel.options(deps.extensionUri));
-    return new InvokerFormPanel(panel, deps, ref, template);
+    return new InvokerFormPanel(panel, deps, ref, template, options);
   }
 
   /** Re-attaches a panel VS Code restored after a window reload. */
   static revive(deps: FormDependencies, panel: vscode.WebviewPanel, state: WebviewState | undefined): InvokerFormPanel {
     panel.webview.options = InvokerFormPanel.options(deps.extensionUri);
     const ref = state?.savedName !== undefined && state.savedScope !== undefined ? { name: state.savedName, scope: state.savedScope } : undefined;
-    return new InvokerFormPanel(panel, deps, ref && deps.invokers.find(ref.name, ref.scope) ? ref : undefined, undefined);
+    return new InvokerFormPanel(panel, deps, ref && deps.invokers.find(ref.name, ref.scope) ? ref : undefined, undefined, {});
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -69,8 +135,13 @@ export class InvokerFormPanel implements vscode.Disposable {
     private readonly deps: FormDependencies,
     private savedRef: InvokerRef | undefined,
     template: InvokerConfig | undefined,
+    options: FormOptions,
   ) {
     this.template = template;
+    this.useDraft = template === undefined;
+    this.help = options.help;
+    this.pristine = options.pristine === true;
+    this.pendingFocus = options.focusField !== undefined ? { field: options.focusField, ...(options.focusReason !== undefined ? { reason: options.focusReason } : {}) } : undefined;
     InvokerFormPanel.panels.set(this.formKey, this);
     this.panel.webview.html = this.html();
     this.panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
@@ -78,6 +149,7 @@ export class InvokerFormPanel implements vscode.Disposable {
     this.panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.panel.webview.onDidReceiveMessage((message: FromWebview) => void this.receive(message), undefined, this.disposables);
     deps.secrets.onDidChange(() => void this.postStoredSecrets(), undefined, this.disposables);
+    this.disposables.push({ dispose: () => this.discovery?.abort() });
   }
 
   private get formKey(): string {
@@ -120,7 +192,16 @@ export class InvokerFormPanel implements vscode.Disposable {
   }
 
   private async storedSecrets(): Promise<Record<SecretField, boolean>> {
-    return this.savedRef !== undefined ? this.deps.secrets.stored(this.savedRef) : { clientSecret: false, password: false, refreshToken: false };
+    return this.savedRef !== undefined ? this.deps.secrets.stored(this.savedRef) : { ...NO_STORED_SECRETS };
+  }
+
+  /** Focuses a field: at once when the form is showing, else when it has loaded again. */
+  private focus(field: string, reason?: string): void {
+    if (this.panel.visible) {
+      this.post({ type: 'focus', field, ...(reason !== undefined ? { reason } : {}) });
+    } else {
+      this.pendingFocus = { field, ...(reason !== undefined ? { reason } : {}) };
+    }
   }
 
   private async postStoredSecrets(): Promise<void> {
@@ -128,10 +209,13 @@ export class InvokerFormPanel implements vscode.Disposable {
   }
 
   private async init(): Promise<void> {
-    const draft = this.deps.drafts.get(this.formKey);
+    const draft = this.useDraft ? this.deps.drafts.get(this.formKey) : undefined;
     const saved = this.savedRef !== undefined ? this.deps.invokers.find(this.savedRef.name, this.savedRef.scope) : undefined;
     const config = draft?.config ?? saved?.config ?? this.template ?? DEFAULT_INVOKER;
     const scope = draft?.scope ?? saved?.scope ?? 'user';
+    const help = this.help ?? helpForUrl(config.authorizationServerUrl);
+    const focus = this.pendingFocus;
+    this.pendingFocus = undefined;
     this.post({
       type: 'init',
       config,
@@ -141,7 +225,10 @@ export class InvokerFormPanel implements vscode.Disposable {
       storedSecrets: await this.storedSecrets(),
       takenNames: this.takenNames(scope),
       workspaceAvailable: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
-      dirty: draft !== undefined || (this.template !== undefined && saved === undefined),
+      dirty: draft !== undefined || (this.template !== undefined && saved === undefined && !this.pristine),
+      ...(help !== undefined ? { help } : {}),
+      ...(focus !== undefined ? { focusField: focus.field } : {}),
+      ...(focus?.reason !== undefined ? { focusReason: focus.reason } : {}),
     });
   }
 
@@ -152,12 +239,20 @@ export class InvokerFormPanel implements vscode.Disposable {
           await this.init();
           return;
         case 'draft':
+          this.useDraft = true;
           await this.deps.drafts.set(this.formKey, { config: message.config, scope: message.scope, savedName: this.savedRef?.name, savedScope: this.savedRef?.scope });
           return;
         case 'discardDraft':
           await this.deps.drafts.delete(this.formKey);
           this.template = undefined;
+          this.help = undefined;
           await this.init();
+          return;
+        case 'browse':
+          await this.browse(message.field, message.current);
+          return;
+        case 'discover':
+          await this.discover(message);
           return;
         case 'save':
           await this.save(message);
@@ -183,7 +278,8 @@ export class InvokerFormPanel implements vscode.Disposable {
   private async issues(message: SaveMessage): Promise<FormIssue[]> {
     const stored = await this.storedSecrets();
     const secrets: Partial<Record<SecretField, string>> = {};
-    for (const field of SECRET_FIELDS) {
+    // Only the secrets this invoker uses are checked (and sent): a Proxy Password kept after its user name is cleared is not.
+    for (const field of secretsUsedBy(message.config)) {
       const edit = message.secrets[field];
       secrets[field] = edit?.action === 'replace' ? edit.value : edit?.action === 'clear' ? undefined : stored[field] ? STORED : undefined;
     }
@@ -195,10 +291,73 @@ export class InvokerFormPanel implements vscode.Disposable {
     if (message.scope === 'workspace' && (vscode.workspace.workspaceFolders?.length ?? 0) === 0) {
       problems.push({ field: 'storage', message: '"Stored in" cannot be Workspace settings: no folder is open.' });
     }
-    for (const issue of validateProperties(toProperties(message.config, secrets), message.config.targetMessage)) {
+    for (const issue of [...formOnlyIssues(message.config), ...validateProperties(toProperties(message.config, secrets), message.config.targetMessage)]) {
       problems.push({ field: issue.field, message: issue.message });
     }
     return problems;
+  }
+
+  /** "Browse…" beside a TLS file field: VS Code's open dialog, starting in the folder of the path typed. */
+  private async browse(field: TlsFileField, current: string): Promise<void> {
+    let defaultUri: vscode.Uri | undefined;
+    if (current.trim() !== '') {
+      const typed = vscode.Uri.file(current.trim());
+      defaultUri = vscode.Uri.joinPath(typed, '..');
+    }
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: true,
+      canSelectFolders: false,
+      canSelectMany: false,
+      openLabel: 'Select',
+      title: PROPERTY_LABELS[field],
+      filters: FILE_FILTERS[field],
+      ...(defaultUri !== undefined ? { defaultUri } : {}),
+    });
+    const file = picked?.[0];
+    if (file !== undefined) {
+      // The core reads the file from the extension host's file system: only a local path can be used.
+      if (file.scheme !== 'file') {
+        this.post({ type: 'result', ok: false, text: `"${PROPERTY_LABELS[field]}" must be a file on this machine (${file.scheme}: files cannot be read by the token request).` });
+        return;
+      }
+      this.post({ type: 'browsed', field, path: file.fsPath });
+    }
+  }
+
+  /** "Discover": reads the issuer's metadata with the network settings typed; one line back when it fails. */
+  private async discover(message: DiscoverMessage): Promise<void> {
+    this.discovery?.abort();
+    const controller = new AbortController();
+    this.discovery = controller;
+    const typed: Partial<Record<SecretField, string>> = {};
+    for (const field of ['proxyPassword', 'tlsPassphrase'] as const) {
+      const edit = message.secrets[field];
+      if (edit?.action === 'replace') {
+        typed[field] = edit.value;
+      } else if (edit?.action === 'clear') {
+        typed[field] = '';
+      }
+    }
+    try {
+      const result = await this.deps.discover(message.config.issuer, { ref: this.savedRef, config: message.config, typed, signal: controller.signal });
+      if (this.discovery === controller) {
+        this.post({ type: 'discovered', result: summaryOf(result) });
+      }
+    } catch (error) {
+      if (this.discovery !== controller) {
+        return;
+      }
+      // The core's errors are one redacted sentence (or a few); the form shows the first line only.
+      const text = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      const issueField = (error as { issues?: ReadonlyArray<{ field?: unknown }> }).issues?.[0]?.field;
+      const field = typeof issueField === 'string' ? issueField : (error as { field?: unknown }).field;
+      this.deps.log.warn(`form: discovery of ${message.config.issuer.trim()} failed: ${text}`);
+      this.post({ type: 'discovered', error: { text, ...(typeof field === 'string' ? { field } : {}) } });
+    } finally {
+      if (this.discovery === controller) {
+        this.discovery = undefined;
+      }
+    }
   }
 
   private async save(message: SaveMessage): Promise<void> {

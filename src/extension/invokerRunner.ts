@@ -1,12 +1,14 @@
 import * as vscode from 'vscode';
 import { DJMessage } from '../core/djMessage';
+import type { DiscoveryResult } from '../core/discovery';
 import type { InvokerError } from '../core/errors';
 import { PROPERTY_LABELS } from '../core/properties';
-import { secretsUsedBy, toProperties, type SecretField } from '../shared/invoker';
+import { DEFAULT_INVOKER, networkProperties, secretsUsedBy, toProperties, type InvokerConfig, type SecretField } from '../shared/invoker';
 import { loadCore } from './coreLoader';
 import { invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { MessageStore } from './messageStore';
 import { originOf, type SecretStore, type WithheldSecret } from './secretStore';
+import { readSystemProxy } from './systemProxy';
 
 /** Why an invoker could not run before anything was sent, said to the user as is. `edit` when the form fixes it. */
 export class InvokerUnavailable extends Error {
@@ -29,6 +31,25 @@ export interface RunOptions {
 
 function isInvokerError(error: unknown): error is InvokerError {
   return error instanceof Error && (error as { code?: unknown }).code === 4 && typeof (error as { kind?: unknown }).kind === 'string';
+}
+
+/** The secrets that only the network uses (proxy, client key): discovery sends these and no OAuth secret. */
+const NETWORK_SECRETS: readonly SecretField[] = ['proxyPassword', 'tlsPassphrase'];
+
+/** What discovery runs with: an invoker's network properties as saved, or as typed in its form. */
+export interface DiscoverOptions {
+  /** The saved invoker whose stored secrets may be used (for the origin they were entered for). */
+  readonly ref?: InvokerRef;
+  /** The invoker's properties as typed (the form); default: the saved invoker's, or none. */
+  readonly config?: InvokerConfig;
+  /** Network secrets typed in the form since its last save: used instead of the stored ones. */
+  readonly typed?: Partial<Record<SecretField, string>>;
+  readonly signal?: AbortSignal;
+}
+
+/** The invoker property that fixes a failure: the one the error names, else its hint's, else its first issue's. */
+export function fieldOf(error: InvokerError, hintField?: string): string | undefined {
+  return error.field ?? hintField ?? error.issues[0]?.field;
 }
 
 /** A message for a failure that has no answer of the server (network, timeout): the tree still shows what happened. */
@@ -77,7 +98,7 @@ export class InvokerRunner {
 
   /** The secrets this grant sends, after the origin check; refuses when one is withheld and not confirmed. */
   private async secretsFor(entry: InvokerEntry, ref: InvokerRef, interactive: boolean): Promise<Partial<Record<SecretField, string>>> {
-    const fields = secretsUsedBy(entry.config.grantType);
+    const fields = secretsUsedBy(entry.config);
     const url = entry.config.authorizationServerUrl;
     const { values, withheld } = await this.secrets.forUrl(ref, url, fields);
     if (withheld.length === 0) {
@@ -124,6 +145,7 @@ export class InvokerRunner {
         targetMessage: config.targetMessage,
         signal: options.signal,
         timeoutMs: this.timeoutMs(),
+        systemProxy: readSystemProxy(),
         log: (level, line) => this.log[level](`[${label}] ${line}`),
       });
       const message = DJMessage.fromJSON(result.toJSON());
@@ -140,6 +162,8 @@ export class InvokerRunner {
       if (isInvokerError(error) && !['invalid-properties', 'insecure-url', 'aborted'].includes(error.kind)) {
         const message = error.djMessage !== undefined ? DJMessage.fromJSON(error.djMessage.toJSON()) : emptyFailedMessage(entry, entry.config.authorizationServerUrl.trim());
         const spent = refreshing && error.error === 'invalid_grant';
+        const hint = core.hintFor(error, properties);
+        const field = fieldOf(error, hint?.field);
         await this.messages.set({
           invoker: found,
           message,
@@ -149,12 +173,46 @@ export class InvokerRunner {
             status: error.status,
             error: error.error,
             errorDescription: error.errorDescription,
-            hint: core.hintFor(error, properties)?.text,
+            hint: hint?.text,
+            ...(field !== undefined ? { field } : {}),
           },
           refreshToken: spent ? undefined : previous?.refreshToken,
         });
       }
       throw error;
     }
+  }
+
+  /**
+   * Reads an issuer's metadata over an invoker's proxy and TLS settings (VS Code's proxy for `system`): the form's
+   * "Discover" and the API's `discover`. Only the network secrets go along, each only for the origin it was entered for.
+   */
+  async discover(issuer: string, options: DiscoverOptions = {}): Promise<DiscoveryResult> {
+    const saved = options.ref !== undefined ? this.invokers.find(options.ref.name, options.ref.scope) : undefined;
+    if (options.ref !== undefined && saved === undefined && options.config === undefined) {
+      throw new InvokerUnavailable(`There is no invoker "${invokerLabel(options.ref)}".`, false);
+    }
+    const config = options.config ?? saved?.config ?? DEFAULT_INVOKER;
+    const typed = options.typed ?? {};
+    const wanted = secretsUsedBy(config).filter((field) => NETWORK_SECRETS.includes(field) && typed[field] === undefined);
+    // A workspace's invoker in an untrusted workspace does not send its stored secrets anywhere (as with Execute).
+    const trusted = saved !== undefined && (saved.scope === 'user' || vscode.workspace.isTrusted);
+    const stored = trusted && wanted.length > 0 ? (await this.secrets.forUrl({ name: saved.config.name, scope: saved.scope }, config.authorizationServerUrl, wanted)).values : {};
+    const secrets: Partial<Record<SecretField, string>> = { ...stored };
+    for (const field of NETWORK_SECRETS) {
+      if (typed[field] !== undefined && typed[field] !== '') {
+        secrets[field] = typed[field];
+      }
+    }
+    const label = config.name.trim() || 'new invoker';
+    this.log.info(`[${label}] Discover ${issuer.trim()}`);
+    return loadCore().discover(issuer, {
+      network: networkProperties(config, secrets),
+      systemProxy: readSystemProxy(),
+      allowInsecureHttp: config.allowInsecureHttp,
+      timeoutMs: this.timeoutMs(),
+      signal: options.signal,
+      log: (level, line) => this.log[level](`[${label}] discovery: ${line}`),
+    });
   }
 }

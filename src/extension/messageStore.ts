@@ -13,6 +13,8 @@ export interface FailureSummary {
   readonly errorDescription?: string;
   /** What most likely fixes it (Entra AADSTS codes, client authentication mismatches, …), when known. */
   readonly hint?: string;
+  /** The invoker property that fixes it (e.g. `tlsCaFile`), when known: Edit Invoker focuses it. */
+  readonly field?: string;
 }
 
 /** The last message an invoker wrote: its target DJMessage, and why it failed when it did (error code 4). */

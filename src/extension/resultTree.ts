@@ -3,6 +3,7 @@ import { ACCESS_TOKEN_PROPERTY } from '../core/djMessage';
 import { isSensitiveName } from '../core/redact';
 import { GRANT_TYPE_LABELS } from '../core/properties';
 import { describeExpiry } from '../shared/expiry';
+import { PRESETS } from '../shared/presets';
 import { invokerKey, invokerLabel } from './invokerStore';
 import type { MessageRecord, MessageStore } from './messageStore';
 
@@ -14,8 +15,28 @@ export type ResultNode =
   | { readonly kind: 'details'; readonly record: MessageRecord }
   | { readonly kind: 'detail'; readonly record: MessageRecord; readonly label: string; readonly value: string; readonly warning?: boolean };
 
+/** Markdown's special characters escaped, for text of the server or the user in a tooltip (no theme icons: `$(` stays text). */
+function escape(text: string): string {
+  // Only what can start markup mid-line; a line's own start (a "1." or "- ") cannot occur where these are used.
+  return text.replace(/[\\`*_[\]<>&|~]/g, '\\$&');
+}
+
 /** What stands in a label or description where a token or secret would be. */
 export const MASK = '••••••••';
+
+/**
+ * Answer fields shown on the message itself, not only among its properties: those a preset marks prominent
+ * (Salesforce's `instance_url`, the host to call the APIs on), whichever server sent them.
+ */
+export const PROMINENT_PROPERTIES: readonly string[] = [...new Set(PRESETS.flatMap((preset) => preset.prominentProperties))];
+
+/** The prominent fields a message holds, as name and value, in PROMINENT_PROPERTIES' order. */
+function prominentOf(record: MessageRecord): Array<[string, string]> {
+  return PROMINENT_PROPERTIES.flatMap((name): Array<[string, string]> => {
+    const value = record.message.getProperty(name);
+    return value !== undefined && value !== '' && !isSensitiveName(name) ? [[name, value]] : [];
+  });
+}
 
 function time(epochMs: number): string {
   return new Date(epochMs).toLocaleTimeString();
@@ -131,15 +152,37 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
     switch (node.kind) {
       case 'message': {
         const item = new vscode.TreeItem(message.name, vscode.TreeItemCollapsibleState.Expanded);
-        const state = record.failure !== undefined ? 'failed (error 4)' : describeExpiry(message.metadata.expiresAt, this.now());
-        item.description = `${invokerLabel(record.invoker)} · ${time(message.metadata.receivedAt)} · ${state}`;
-        item.iconPath = new vscode.ThemeIcon(record.failure !== undefined ? 'error' : 'pass', new vscode.ThemeColor(record.failure !== undefined ? 'errorForeground' : 'testing.iconPassed'));
-        item.contextValue = record.failure !== undefined ? 'message.failed' : 'message';
-        item.tooltip = new vscode.MarkdownString(
-          record.failure !== undefined
-            ? `**${message.name}** from invoker *${invokerLabel(record.invoker)}* failed — error code 4\n\n${record.failure.message}`
-            : `**${message.name}** from invoker *${invokerLabel(record.invoker)}*\n\nReceived ${new Date(message.metadata.receivedAt).toLocaleString()}, ${describeExpiry(message.metadata.expiresAt, this.now())}.`,
+        const failed = record.failure !== undefined;
+        const warnings = message.metadata.warnings;
+        const prominent = prominentOf(record);
+        const state = failed ? 'failed (error 4)' : describeExpiry(message.metadata.expiresAt, this.now());
+        item.description = [
+          invokerLabel(record.invoker),
+          time(message.metadata.receivedAt),
+          state,
+          ...(warnings.length > 0 ? [warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`] : []),
+          ...prominent.map(([, value]) => value),
+        ].join(' · ');
+        // A warning (e.g. the server's certificate was not verified) shows on the message, not only in its Details.
+        item.iconPath = failed
+          ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+          : warnings.length > 0
+            ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+            : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+        item.contextValue = failed ? 'message.failed' : 'message';
+        // Escaped by hand, not with appendText, which turns spaces into &nbsp; and so keeps long lines from wrapping.
+        const lines = [`**${escape(message.name)}** from invoker *${escape(invokerLabel(record.invoker))}*${failed ? ' failed — error code 4' : ''}`];
+        lines.push(
+          escape(
+            record.failure !== undefined
+              ? record.failure.message
+              : `Received ${new Date(message.metadata.receivedAt).toLocaleString()}, ${describeExpiry(message.metadata.expiresAt, this.now())}.`,
+          ),
         );
+        lines.push(...prominent.map(([name, value]) => `\`${name.replace(/`/g, '')}\`: ${escape(value)}`));
+        lines.push(...warnings.map((warning) => `⚠ ${escape(warning)}`));
+        const tooltip = new vscode.MarkdownString(lines.join('\n\n'));
+        item.tooltip = tooltip;
         return item;
       }
       case 'body': {

@@ -27,7 +27,7 @@ export interface WithheldSecret {
 }
 
 /**
- * Client secrets, passwords and refresh tokens in VS Code's SecretStorage, bound to the invoker and to the origin of
+ * Client secrets, passwords, refresh tokens, proxy passwords and key passphrases in VS Code's SecretStorage, bound to the invoker and to the origin of
  * its Authorization Server URL: a secret is only handed out for the origin it was entered for, so a settings change
  * (a cloned workspace, say) cannot send a stored secret to another server.
  */
@@ -89,8 +89,8 @@ export class SecretStore implements vscode.Disposable {
 
   /** Which secrets are stored: what the form and the tree may know. */
   async stored(ref: InvokerRef): Promise<StoredSecrets> {
-    const [clientSecret, password, refreshToken] = await Promise.all(SECRET_FIELDS.map(async (field) => (await this.read(ref, field)) !== undefined));
-    return { clientSecret, password, refreshToken };
+    const present = await Promise.all(SECRET_FIELDS.map(async (field) => [field, (await this.read(ref, field)) !== undefined] as const));
+    return Object.fromEntries(present) as Record<SecretField, boolean>;
   }
 
   /** Moves the secrets to a renamed or re-scoped invoker. */

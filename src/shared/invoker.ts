@@ -1,14 +1,19 @@
-import type { BasicEncoding, ExtraParameter, GrantType, InvokerProperties } from '../core/properties';
+import type { BasicEncoding, ExtraParameter, GrantType, InvokerProperties, NetworkProperties } from '../core/properties';
+import { PROPERTY_LABELS } from '../core/properties';
 
 /** Where an invoker's non-secret properties are stored: the user's settings or the workspace's. */
 export type InvokerScope = 'user' | 'workspace';
 
 /** The properties that are secrets: they live only in SecretStorage, never in settings, the webview's state or a log. */
-export type SecretField = 'clientSecret' | 'password' | 'refreshToken';
-export const SECRET_FIELDS: readonly SecretField[] = ['clientSecret', 'password', 'refreshToken'];
+export type SecretField = 'clientSecret' | 'password' | 'refreshToken' | 'proxyPassword' | 'tlsPassphrase';
+export const SECRET_FIELDS: readonly SecretField[] = ['clientSecret', 'password', 'refreshToken', 'proxyPassword', 'tlsPassphrase'];
 
 /** Which secrets are stored for an invoker: what the form may know (never the values). */
 export type StoredSecrets = Readonly<Record<SecretField, boolean>>;
+export const NO_STORED_SECRETS: StoredSecrets = { clientSecret: false, password: false, refreshToken: false, proxyPassword: false, tlsPassphrase: false };
+
+/** The file-path properties of the TLS section, in the form's order. */
+export type TlsFileField = 'tlsCaFile' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsPfxFile';
 
 /** An invoker as kept in the `oauth2Invoker.invokers` setting: every property but the secrets. */
 export interface InvokerConfig {
@@ -23,6 +28,17 @@ export interface InvokerConfig {
   readonly basicEncoding: BasicEncoding;
   readonly allowInsecureHttp: boolean;
   readonly targetMessage: string;
+  /** The issuer "Discover" reads metadata from; only the form uses it (the token request goes to `authorizationServerUrl`). */
+  readonly issuer: string;
+  /** `system` (VS Code's `http.proxy`, then the proxy environment variables), `none`, or a proxy URL without credentials. */
+  readonly proxy: string;
+  readonly proxyUsername: string;
+  readonly tlsCaFile: string;
+  readonly tlsCertFile: string;
+  readonly tlsKeyFile: string;
+  readonly tlsPfxFile: string;
+  /** Verify the server's certificate (default true). */
+  readonly tlsRejectUnauthorized: boolean;
 }
 
 export const DEFAULT_INVOKER: InvokerConfig = {
@@ -37,6 +53,14 @@ export const DEFAULT_INVOKER: InvokerConfig = {
   basicEncoding: 'auto',
   allowInsecureHttp: false,
   targetMessage: 'DJMOUT',
+  issuer: '',
+  proxy: 'system',
+  proxyUsername: '',
+  tlsCaFile: '',
+  tlsCertFile: '',
+  tlsKeyFile: '',
+  tlsPfxFile: '',
+  tlsRejectUnauthorized: true,
 };
 
 const NAME_PATTERN = /^[^\s/\\][^/\\]{0,63}$/;
@@ -92,6 +116,15 @@ export function normalizeInvoker(raw: unknown): InvokerConfig | undefined {
     basicEncoding,
     allowInsecureHttp: r.allowInsecureHttp === true,
     targetMessage: text(r.targetMessage, '').trim() || DEFAULT_INVOKER.targetMessage,
+    issuer: text(r.issuer, '').trim(),
+    proxy: text(r.proxy, '').trim() || DEFAULT_INVOKER.proxy,
+    proxyUsername: text(r.proxyUsername, ''),
+    tlsCaFile: text(r.tlsCaFile, '').trim(),
+    tlsCertFile: text(r.tlsCertFile, '').trim(),
+    tlsKeyFile: text(r.tlsKeyFile, '').trim(),
+    tlsPfxFile: text(r.tlsPfxFile, '').trim(),
+    // Only an explicit false turns verification off: a typo in settings.json keeps it on.
+    tlsRejectUnauthorized: r.tlsRejectUnauthorized !== false,
   };
 }
 
@@ -126,17 +159,86 @@ export function toProperties(config: InvokerConfig, secrets: Partial<Record<Secr
     extraParameters: config.extraParameters,
     basicEncoding: config.basicEncoding,
     allowInsecureHttp: config.allowInsecureHttp,
+    ...networkProperties(config, secrets),
   };
 }
 
-/** Which secrets a grant uses; the others are neither asked for nor sent. */
-export function secretsUsedBy(grantType: GrantType): readonly SecretField[] {
-  switch (grantType) {
-    case 'client_credentials':
-      return ['clientSecret'];
-    case 'password':
-      return ['clientSecret', 'password'];
-    case 'refresh_token':
-      return ['clientSecret', 'refreshToken'];
-  }
+/** The core's network properties (proxy and TLS) of an invoker and its secrets: the token request and discovery use the same. */
+export function networkProperties(config: InvokerConfig, secrets: Partial<Record<SecretField, string>>): NetworkProperties {
+  return {
+    proxy: config.proxy,
+    proxyUsername: config.proxyUsername,
+    proxyPassword: secrets.proxyPassword,
+    tlsCaFile: config.tlsCaFile,
+    tlsCertFile: config.tlsCertFile,
+    tlsKeyFile: config.tlsKeyFile,
+    tlsPfxFile: config.tlsPfxFile,
+    tlsPassphrase: secrets.tlsPassphrase,
+    tlsRejectUnauthorized: config.tlsRejectUnauthorized,
+  };
 }
+
+function filled(value: string): boolean {
+  return value.trim() !== '';
+}
+
+/** True when the invoker presents a client certificate: a PEM certificate (which may hold its key), a key or a PFX file. */
+export function hasClientCertificate(config: Pick<InvokerConfig, 'tlsCertFile' | 'tlsKeyFile' | 'tlsPfxFile'>): boolean {
+  return filled(config.tlsCertFile) || filled(config.tlsKeyFile) || filled(config.tlsPfxFile);
+}
+
+/**
+ * Which secrets an invoker uses; the others are neither asked for nor sent. The grant decides the OAuth secrets;
+ * the Proxy Password goes with a Proxy Username (and a proxy that may be used), the passphrase with a client key.
+ */
+export function secretsUsedBy(config: Pick<InvokerConfig, 'grantType' | 'proxy' | 'proxyUsername' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsPfxFile'>): readonly SecretField[] {
+  const fields: SecretField[] = ['clientSecret'];
+  if (config.grantType === 'password') {
+    fields.push('password');
+  } else if (config.grantType === 'refresh_token') {
+    fields.push('refreshToken');
+  }
+  if (config.proxy.trim() !== 'none' && filled(config.proxyUsername)) {
+    fields.push('proxyPassword');
+  }
+  if (hasClientCertificate(config)) {
+    fields.push('tlsPassphrase');
+  }
+  return fields;
+}
+
+/**
+ * What the setting's `proxy` says, as the form's Proxy select shows it: `system` and `none` as such, anything else
+ * (a URL, or nothing yet) is `url`.
+ */
+export function proxyMode(proxy: string): 'system' | 'none' | 'url' {
+  const value = proxy.trim();
+  return value === 'system' || value === 'none' ? value : 'url';
+}
+
+/**
+ * Problems of the form's own fields that the core does not see: a Proxy set to "URL" with no URL (the core reads an
+ * empty proxy as `system`), an Issuer URL that is not an http(s) URL. Each names its field, like the core's.
+ */
+export function formOnlyIssues(config: Pick<InvokerConfig, 'proxy' | 'issuer'>): Array<{ field: string; message: string }> {
+  const issues: Array<{ field: string; message: string }> = [];
+  if (config.proxy.trim() === '') {
+    issues.push({ field: 'proxy', message: `"${PROPERTY_LABELS.proxy}" needs a URL, e.g. http://proxy.example.com:3128 (or choose System or None).` });
+  }
+  const issuer = config.issuer.trim();
+  if (issuer !== '') {
+    let url: URL | undefined;
+    try {
+      url = new URL(issuer);
+    } catch {
+      url = undefined;
+    }
+    if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+      issues.push({ field: 'issuer', message: `"${ISSUER_LABEL}" must be an https:// URL, e.g. https://login.example.com/realms/acme.` });
+    }
+  }
+  return issues;
+}
+
+/** The label of the form's Issuer URL field (the core's discovery messages name it so). */
+export const ISSUER_LABEL = 'Issuer URL';

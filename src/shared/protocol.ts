@@ -2,7 +2,8 @@
  * Every message between the invoker form (webview) and the extension. Types only; both sides import them.
  * The webview sends `ready`, then the extension sends `init`. Secrets travel one way, form -> extension, in `save`.
  */
-import type { InvokerConfig, InvokerScope, SecretField, StoredSecrets } from './invoker';
+import type { GrantType } from '../core/properties';
+import type { InvokerConfig, InvokerScope, SecretField, StoredSecrets, TlsFileField } from './invoker';
 
 /** A problem shown beside one field of the form. `field` is a property name, `name`, `targetMessage`, or `storage` ("Stored in"). */
 export interface FormIssue {
@@ -13,6 +14,16 @@ export interface FormIssue {
 /** What the form asks the extension to do with one secret; a field left out is kept as stored. */
 export type SecretEdit = { readonly action: 'replace'; readonly value: string } | { readonly action: 'clear' };
 export type SecretEdits = Partial<Record<SecretField, SecretEdit>>;
+
+/** A provider's notes shown at the top of the form: the preset the invoker was made from, or that its token URL matches. */
+export interface FormHelp {
+  /** The provider, e.g. `Keycloak`. */
+  readonly title: string;
+  /** What the preset filled and what is left to do; plain text. */
+  readonly text: string;
+  /** The provider's documentation of its token endpoint (https://). */
+  readonly docs?: string;
+}
 
 /** Extension -> form: the invoker to edit (a restored draft when `dirty`), and what is stored for it. */
 export interface InitMessage {
@@ -28,6 +39,12 @@ export interface InitMessage {
   readonly workspaceAvailable: boolean;
   /** True when `config` is an unsaved draft restored after the panel was closed or the window reloaded. */
   readonly dirty: boolean;
+  /** The provider's notes, shown as an info box. */
+  readonly help?: FormHelp;
+  /** The property to focus (and reveal in its section): the one a failed Execute named as the fix. */
+  readonly focusField?: string;
+  /** Why: the failure, shown beside that field until it is changed (one line, never a secret). */
+  readonly focusReason?: string;
 }
 
 /** Extension -> form: problems found on Save or Execute; the form keeps everything typed. */
@@ -64,7 +81,54 @@ export interface StoredSecretsMessage {
   readonly storedSecrets: StoredSecrets;
 }
 
-export type ToWebview = InitMessage | IssuesMessage | SavedMessage | BusyMessage | ResultMessage | StoredSecretsMessage;
+/** Extension -> form: focus a field of the open form (Edit Invoker after a failure that named it). */
+export interface FocusMessage {
+  readonly type: 'focus';
+  readonly field: string;
+  /** As InitMessage's `focusReason`. */
+  readonly reason?: string;
+}
+
+/** Extension -> form: the file the user chose in the open dialog that `browse` asked for. */
+export interface BrowsedMessage {
+  readonly type: 'browsed';
+  readonly field: TlsFileField;
+  readonly path: string;
+}
+
+/** What the form needs of a discovery: the core's DiscoveryResult without the metadata document. */
+export interface DiscoverySummary {
+  readonly issuer: string;
+  readonly metadataUrl: string;
+  /** Becomes "Authorization Server URL". */
+  readonly tokenEndpoint: string;
+  /** As listed by the server; absent when it lists none. */
+  readonly grantTypesSupported?: readonly string[];
+  /** The invoker's grants the server offers (all of them when it lists none). */
+  readonly invokerGrantTypes: readonly GrantType[];
+  /** The suggested "Credentials in Request Body"; absent when the server lists neither Basic nor body credentials. */
+  readonly credentialsInRequestBody?: boolean;
+  readonly tokenEndpointAuthMethodsSupported?: readonly string[];
+  readonly warnings: readonly string[];
+}
+
+/** Extension -> form: the outcome of `discover`: the summary, or one line saying why not (never a secret). */
+export interface DiscoveredMessage {
+  readonly type: 'discovered';
+  readonly result?: DiscoverySummary;
+  readonly error?: { readonly text: string; readonly field?: string };
+}
+
+export type ToWebview =
+  | InitMessage
+  | IssuesMessage
+  | SavedMessage
+  | BusyMessage
+  | ResultMessage
+  | StoredSecretsMessage
+  | FocusMessage
+  | BrowsedMessage
+  | DiscoveredMessage;
 
 /** Form -> extension: the form is loaded and listening. */
 export interface ReadyMessage {
@@ -102,7 +166,24 @@ export interface DiscardDraftMessage {
   readonly type: 'discardDraft';
 }
 
-export type FromWebview = ReadyMessage | DraftMessage | SaveMessage | CopyTokenMessage | ShowLogMessage | DiscardDraftMessage;
+/** Form -> extension: "Browse…" beside a TLS file field: show VS Code's open dialog, starting at `current`'s folder. */
+export interface BrowseMessage {
+  readonly type: 'browse';
+  readonly field: TlsFileField;
+  readonly current: string;
+}
+
+/**
+ * Form -> extension: "Discover": read the metadata of `config.issuer` over the network settings as typed, with the
+ * proxy password and key passphrase typed since the last save (others: as stored).
+ */
+export interface DiscoverMessage {
+  readonly type: 'discover';
+  readonly config: InvokerConfig;
+  readonly secrets: SecretEdits;
+}
+
+export type FromWebview = ReadyMessage | DraftMessage | SaveMessage | CopyTokenMessage | ShowLogMessage | DiscardDraftMessage | BrowseMessage | DiscoverMessage;
 
 /** What the webview keeps in its own state (setState): never a secret. */
 export interface WebviewState {

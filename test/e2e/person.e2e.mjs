@@ -124,6 +124,24 @@ async function typeInPalette(title, { timeoutMs = 20_000 } = {}) {
   }
 }
 
+/**
+ * "New Invoker" first offers provider presets; a person wanting a blank form takes the first item, "Blank invoker",
+ * with Enter. Call with the preset pick open.
+ */
+async function pickBlankInvoker() {
+  const input = page.locator('.quick-input-widget input.input');
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Blank invoker' }).waitFor();
+  await input.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** Palette -> "New Invoker" -> "Blank invoker". */
+async function newBlankInvoker() {
+  const input = await typeInPalette(NEW_INVOKER);
+  await input.press('Enter');
+  await pickBlankInvoker();
+}
+
 /** A form field by its label, typed into the way a person does: click, then keys (delay: ms between keys). */
 async function typeInto(form, label, text, { delay = 0 } = {}) {
   const input = form.getByLabel(label, { exact: true });
@@ -273,10 +291,13 @@ async function main() {
 
     const form = webviewFrame(page);
 
-    await step(`palette: "${NEW_INVOKER}" opens the form`, [1], async () => {
+    await step(`palette: "${NEW_INVOKER}", then "Blank invoker" among the presets, opens the form`, [1], async () => {
       const input = await typeInPalette(NEW_INVOKER);
       await shot('01-palette-new-invoker');
       await input.press('Enter');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Keycloak' }).waitFor();
+      await shot('01-new-invoker-presets');
+      await pickBlankInvoker();
       await page.locator('.tabs-container .tab.active', { hasText: 'New OAuth2 Invoker' }).waitFor();
       await form.locator('#heading', { hasText: 'New invoker' }).waitFor();
       await form.getByLabel('Name', { exact: true }).waitFor();
@@ -368,7 +389,7 @@ async function main() {
     });
 
     await step('draft: a name and URL typed into a new form, tab closed at once, are back on New Invoker with the banner', [2], async () => {
-      await runCommand(page, NEW_INVOKER);
+      await newBlankInvoker();
       const tab = page.locator('.tabs-container .tab', { hasText: 'New OAuth2 Invoker' });
       await tab.waitFor();
       await form.locator('#heading', { hasText: 'New invoker' }).waitFor();
@@ -382,7 +403,7 @@ async function main() {
       await tab.waitFor({ state: 'detached' });
       // The invoker's own tab is active again; wait until its form has loaded (and taken focus) before F1.
       await form.locator('#heading', { hasText: 'demo' }).waitFor();
-      await runCommand(page, NEW_INVOKER);
+      await newBlankInvoker();
       await form.locator('#heading', { hasText: 'New invoker' }).waitFor();
       await expectDraftRestored(form, 'reopened,');
       await shot('08-draft-restored-after-close');
@@ -395,7 +416,7 @@ async function main() {
       await reloaded;
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       check(await page.evaluate(() => window.__e2eBeforeReload === undefined), 'the window did not reload');
-      await runCommand(page, NEW_INVOKER);
+      await newBlankInvoker();
       await page.locator('.tabs-container .tab.active', { hasText: 'New OAuth2 Invoker' }).waitFor();
       await form.locator('#heading', { hasText: 'New invoker' }).waitFor({ timeout: 20_000 });
       await expectDraftRestored(form, 'after the reload');
