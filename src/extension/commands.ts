@@ -153,6 +153,7 @@ export class Commands {
     if (isNode(target)) {
       return target.record;
     }
+    await this.c.messages.whenRestored();
     if (target !== undefined) {
       const ref = await this.resolve(target, placeHolder);
       return ref !== undefined ? this.c.messages.get(ref) : undefined;
@@ -174,6 +175,7 @@ export class Commands {
     if (target !== undefined) {
       return this.resolve(target, placeHolder);
     }
+    await this.c.messages.whenRestored();
     const records = this.c.messages.list().filter((record) => record.failure === undefined);
     if (records.length === 1) {
       return records[0].invoker;
@@ -245,6 +247,7 @@ export class Commands {
       }
       return;
     }
+    await this.c.messages.whenRestored();
     const records = this.c.messages.list();
     const all = { label: 'All invokers', description: `${records.length} message(s)`, refs: records.map((record) => record.invoker) };
     const items = [all, ...records.map((record) => ({ label: invokerLabel(record.invoker), description: record.message.name, refs: [record.invoker] }))];

@@ -43,6 +43,7 @@ export class MessageStore implements vscode.Disposable {
   /** Fires with the record that changed, or undefined when several did. */
   readonly onDidChange = this.changed.event;
   private readonly listener: vscode.Disposable;
+  private restoring: Promise<number> | undefined;
   /** Storage keys this window is writing: their change events are its own, not news. */
   private readonly writing = new Map<string, number>();
 
@@ -59,13 +60,23 @@ export class MessageStore implements vscode.Disposable {
   }
 
   /** Loads the records kept by earlier sessions. */
-  async restore(): Promise<number> {
-    const restored = await this.vault.load(this.visible);
-    for (const record of restored) {
-      this.records.set(invokerKey(record.invoker), record);
-    }
-    this.changed.fire(undefined);
-    return restored.length;
+  restore(): Promise<number> {
+    this.restoring ??= this.vault.load(this.visible).then((restored) => {
+      for (const record of restored) {
+        // A record this window wrote meanwhile is newer than the stored one.
+        if (!this.records.has(invokerKey(record.invoker))) {
+          this.records.set(invokerKey(record.invoker), record);
+        }
+      }
+      this.changed.fire(undefined);
+      return restored.length;
+    });
+    return this.restoring;
+  }
+
+  /** Settles once the records of earlier sessions are in: token commands wait for it, so none acts on a half-loaded store. */
+  async whenRestored(): Promise<void> {
+    await this.restoring?.catch(() => undefined);
   }
 
   /** Another window (or this one) changed a stored record: take the stored version when it differs. */

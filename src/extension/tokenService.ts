@@ -49,12 +49,15 @@ export class TokenService {
   }
 
   /** A message whose access token is valid for at least the safety margin, renewing it when needed. */
-  getAccessToken(ref: InvokerRef, options: TokenOptions): Promise<DJMessage> {
+  async getAccessToken(ref: InvokerRef, options: TokenOptions): Promise<DJMessage> {
+    // Right after activation the tokens of earlier sessions may still be loading: wait, rather than fetch anew.
+    await this.messages.whenRestored();
     return this.broker.get(invokerKey(ref), this.source(ref, options), { forceRefresh: options.forceRefresh });
   }
 
   /** Runs the invoker's own grant now (the Execute command), after any exchange of the invoker in flight. */
-  execute(ref: InvokerRef, options: TokenOptions): Promise<DJMessage> {
+  async execute(ref: InvokerRef, options: TokenOptions): Promise<DJMessage> {
+    await this.messages.whenRestored();
     return this.broker.serialize(invokerKey(ref), () => this.runner.run(ref, { interactive: options.interactive, signal: options.signal }));
   }
 

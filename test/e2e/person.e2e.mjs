@@ -161,6 +161,22 @@ async function treeRows() {
     .map((c) => r.querySelector(c)?.textContent?.trim() ?? '').filter(Boolean).join(' ')));
 }
 
+const NOT_COPIED = 'e2e: not copied yet';
+
+/** Clears the clipboard to a sentinel, runs `copy`, and returns what it put there (waits until it is there). */
+async function copiedBy(copy) {
+  await page.evaluate((sentinel) => navigator.clipboard.writeText(sentinel), NOT_COPIED);
+  await copy();
+  // Polled from here: page.waitForFunction does not await an async predicate (its Promise counts as truthy).
+  for (const deadline = Date.now() + 5000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+    const text = await page.evaluate(() => navigator.clipboard.readText().catch(() => ''));
+    if (text !== '' && text !== NOT_COPIED) {
+      return text;
+    }
+  }
+  throw new Error('nothing was copied to the clipboard');
+}
+
 async function waitForTreeRow(text, { timeoutMs = 10_000 } = {}) {
   const row = page.locator('.part.sidebar .monaco-list-row', { hasText: text }).first();
   await row.waitFor({ state: 'visible', timeout: timeoutMs });
@@ -262,6 +278,17 @@ async function main() {
   let server;
   let context;
   let token;
+  let tokenBeforeReload;
+  /** RFC 7662 introspection by the resource server, authenticated as RFC 6749 §2.3.1 says. */
+  const introspect = async (value) => {
+    const response = await fetch(oidc.introspectionEndpoint, {
+      method: 'POST',
+      headers: { authorization: basicAuth(oidc.resourceServer.clientId, oidc.resourceServer.clientSecret), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ token: value, token_type_hint: 'access_token' }).toString(),
+    });
+    check(response.status === 200, `introspection answered ${response.status}`);
+    return response.json();
+  };
   const wrongSecret = () => `${oidc.basicClient.clientSecret.slice(0, -1)}!`; // the real one with a typo
   console.log(`e2e: VS Code ${vscodeVersion} (code-server ${codeServerVersion}); screenshots in ${shotsDir}`);
   try {
@@ -339,26 +366,18 @@ async function main() {
     });
 
     await step('copy: the AccessToken row\'s inline Copy puts a token on the clipboard that the server says is active', [4], async () => {
-      await page.evaluate(() => navigator.clipboard.writeText('e2e: not copied yet'));
       const row = await waitForTreeRow('AccessToken');
       await row.hover();
       const copy = row.getByRole('button', { name: 'Copy Access Token' });
       await copy.waitFor();
       await shot('04-tree-accesstoken-actions');
-      await copy.click();
-      await waitForNotification(page, /Copied the access token of DJMOUT \(demo\)/);
-      await page.waitForFunction(async () => (await navigator.clipboard.readText()) !== 'e2e: not copied yet', undefined, { timeout: 5000 });
-      token = await page.evaluate(() => navigator.clipboard.readText());
+      token = await copiedBy(async () => {
+        await copy.click();
+        await waitForNotification(page, /Copied the access token of DJMOUT \(demo\)/);
+      });
       check(/^[\w.~+/=-]{16,}$/.test(token), `the clipboard holds no token (${token.length} characters)`);
       await shot('05-copied-notification');
-      // RFC 7662 introspection by the resource server, authenticated as RFC 6749 §2.3.1 says.
-      const response = await fetch(oidc.introspectionEndpoint, {
-        method: 'POST',
-        headers: { authorization: basicAuth(oidc.resourceServer.clientId, oidc.resourceServer.clientSecret), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
-      });
-      const introspection = await response.json();
-      check(response.status === 200, `introspection answered ${response.status} ${JSON.stringify(introspection)}`);
+      const introspection = await introspect(token);
       check(introspection.active === true, `the token is not active: ${JSON.stringify(introspection)}`);
       check(introspection.client_id === oidc.basicClient.clientId, `the token belongs to ${introspection.client_id}`);
       check(String(introspection.scope).split(' ').includes('api:read'), `the token's scope is ${introspection.scope}`);
@@ -388,6 +407,20 @@ async function main() {
       return `"${(await toast.innerText()).split('\n').find((l) => l.includes('invalid_client'))}"; tree: ${(await treeRows()).join(' | ')}`;
     });
 
+    await step('right secret again: Execute succeeds and the palette\'s Copy Access Token copies the new token', [6], async () => {
+      await form.getByRole('button', { name: 'Replace Client Secret' }).click();
+      await form.getByLabel('Client Secret', { exact: true }).pressSequentially(oidc.basicClient.clientSecret);
+      await form.getByRole('button', { name: 'Execute', exact: true }).click();
+      // "Saved to User settings." is an ok status too: wait for the Execute's own line.
+      await form.locator('#status.ok', { hasText: 'AccessToken received' }).waitFor();
+      await waitForTreeRow(/DJMOUT.*expires in/);
+      tokenBeforeReload = await copiedBy(() => runCommand(page, 'OAuth2 Invoker: Copy Access Token'));
+      check(tokenBeforeReload !== token, 'the palette copied the old token');
+      const introspection = await introspect(tokenBeforeReload);
+      check(introspection.active === true, `the new token is not active: ${JSON.stringify(introspection)}`);
+      await shot('07b-right-secret-executed');
+    });
+
     await step('draft: a name and URL typed into a new form, tab closed at once, are back on New Invoker with the banner', [2], async () => {
       await newBlankInvoker();
       const tab = page.locator('.tabs-container .tab', { hasText: 'New OAuth2 Invoker' });
@@ -409,7 +442,7 @@ async function main() {
       await shot('08-draft-restored-after-close');
     });
 
-    await step('draft: still there after "Developer: Reload Window" and New Invoker', [7], async () => {
+    await step('draft: still there after "Developer: Reload Window" and New Invoker', [8], async () => {
       await page.evaluate(() => { window.__e2eBeforeReload = true; });
       const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 30_000 });
       await runCommand(page, 'Developer: Reload Window');
@@ -423,11 +456,31 @@ async function main() {
       await shot('09-draft-restored-after-reload');
     });
 
+    await step('restored: after the reload, Messages shows DJMOUT from secret storage and its token still works, with no new request', [7, 9], async () => {
+      const requestsBefore = oidc.tokenRequests();
+      // The reloaded window may have the side bar hidden (a click on the active container's icon toggles it).
+      const icon = page.locator('.activitybar .action-label[aria-label^="OAuth2 Invoker"]');
+      for (let clicks = 0; clicks < 2 && !(await page.locator('.part.sidebar .monaco-list-row', { hasText: 'DJMOUT' }).isVisible()); clicks += 1) {
+        await icon.click();
+        await page.waitForTimeout(500);
+      }
+      await waitForTreeRow(/DJMOUT.*demo.*expires in/);
+      await waitForTreeRow('AccessToken');
+      const restored = await copiedBy(() => runCommand(page, 'OAuth2 Invoker: Copy Access Token'));
+      check(restored === tokenBeforeReload, 'the token after the reload is not the one from before it');
+      check(oidc.tokenRequests() === requestsBefore, `the reload cost ${oidc.tokenRequests() - requestsBefore} token request(s)`);
+      const introspection = await introspect(restored);
+      check(introspection.active === true, `the restored token is not active: ${JSON.stringify(introspection)}`);
+      await shot('10-restored-after-reload');
+      return `DJMOUT restored; its token is active (${introspection.client_id}) and no token request was sent`;
+    });
+
     await step('secrets: no client secret, wrong secret or token in any screenshot\'s page text, settings.json, .vscode or the logs', [1], async () => {
       const secrets = [
         { what: 'the client secret', forms: forms(oidc.basicClient.clientSecret, oidc.basicClient.clientId) },
         { what: 'the wrong secret', forms: forms(wrongSecret(), oidc.basicClient.clientId) },
         ...(token ? [{ what: 'the access token', forms: forms(token) }] : []),
+        ...(tokenBeforeReload ? [{ what: 'the second access token', forms: forms(tokenBeforeReload) }] : []),
       ];
       const onScreen = seenText.flatMap(({ name, text }) => secrets.filter((s) => s.forms.some((f) => text.includes(f))).map((s) => `${s.what} in ${name}`));
       // Positive controls: the files looked at are the ones the run wrote.
