@@ -1,8 +1,8 @@
 // Debian chromium driven by playwright-core, opening code-server's workbench.
 /* global Element */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { isolatedEnv } from './codeServer.mjs';
 
 export const CHROMIUM = process.env.OAUTH2_INVOKER_CHROMIUM || '/usr/bin/chromium';
 
@@ -13,21 +13,13 @@ export const CHROMIUM = process.env.OAUTH2_INVOKER_CHROMIUM || '/usr/bin/chromiu
  * @returns {Promise<import('playwright-core').BrowserContext>}
  */
 export async function launchBrowser(profileDir, { viewport = { width: 1400, height: 900 } } = {}) {
-  const xdg = (name) => { const d = join(profileDir, '.xdg', name); mkdirSync(d, { recursive: true, mode: 0o700 }); return d; };
   return chromium.launchPersistentContext(join(profileDir, 'chromium'), {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
-    env: {
-      ...process.env,
-      XDG_CONFIG_HOME: xdg('config'),
-      XDG_DATA_HOME: xdg('data'),
-      XDG_CACHE_HOME: xdg('cache'),
-      XDG_RUNTIME_DIR: xdg('runtime'),
-      TMPDIR: xdg('tmp'),
-    },
+    env: isolatedEnv(join(profileDir, '.xdg')),
   });
 }
 

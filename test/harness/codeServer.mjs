@@ -153,15 +153,25 @@ function healthy(url) {
 }
 
 /** Environment code-server runs with: its own XDG dirs/TMPDIR, no marketplace, Node 24 first on PATH if needed. */
-function serverEnv(installed, workDir, extra) {
-  const xdg = (name) => { const d = join(workDir, name); mkdirSync(d, { recursive: true, mode: 0o700 }); return d; };
-  const env = {
+/**
+ * The environment with XDG dirs and TMPDIR inside `dir`: code-server and chromium write to ~/.config, ~/.cache…
+ * even when told other dirs, so each run gets its own.
+ */
+export function isolatedEnv(dir) {
+  const xdg = (name) => { const d = join(dir, name); mkdirSync(d, { recursive: true, mode: 0o700 }); return d; };
+  return {
     ...process.env,
     XDG_CONFIG_HOME: xdg('config'),
     XDG_DATA_HOME: xdg('data'),
     XDG_CACHE_HOME: xdg('cache'),
     XDG_RUNTIME_DIR: xdg('runtime'),
     TMPDIR: xdg('tmp'),
+  };
+}
+
+function serverEnv(installed, workDir, extra) {
+  const env = {
+    ...isolatedEnv(workDir),
     EXTENSIONS_GALLERY: 'null',
     ...extra,
   };

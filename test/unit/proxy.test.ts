@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
-import { execute, forgetBasicVariants, resetNetwork, type ExecuteOptions, type InvokerProperties } from '../../src/core/index';
+import { execute, forgetBasicVariants, resetNetwork, type ExecuteOptions } from '../../src/core/index';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startProxy, type TestProxy } from '../fixtures/proxyServer';
 import { createTestPki, type TestPki } from '../fixtures/testPki';
+import { clientCredentialsOf } from '../fixtures/invokerProperties';
 
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY'] as const;
 const PROXY_USER = 'proxy-user';
@@ -56,16 +57,7 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
     await resetNetwork();
   });
 
-  function props(on: OidcServer, extra: Partial<InvokerProperties> = {}): InvokerProperties {
-    return {
-      authorizationServerUrl: on.tokenEndpoint,
-      grantType: 'client_credentials',
-      clientId: on.basicClient.clientId,
-      clientSecret: on.basicClient.clientSecret,
-      scope: 'api:read',
-      ...extra,
-    };
-  }
+  const props = clientCredentialsOf;
 
   function logged(): { lines: string[]; options: ExecuteOptions } {
     const lines: string[] = [];

@@ -3,11 +3,12 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { execute, forgetBasicVariants, resetNetwork, type InvokerError, type InvokerProperties } from '../../src/core/index';
+import { execute, forgetBasicVariants, resetNetwork, type InvokerError } from '../../src/core/index';
 import { openPoolCount } from '../../src/core/network';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { createTestPki, type PemPair, type TestPki } from '../fixtures/testPki';
+import { clientCredentialsOf } from '../fixtures/invokerProperties';
 
 /** A bare HTTPS server with one certificate: enough for handshakes that must fail. */
 async function httpsServer(pair: PemPair): Promise<{ url: string; close: () => Promise<void> }> {
@@ -48,16 +49,7 @@ suite('TLS per invoker: CA file, client certificates, verification switch', func
     assert.deepEqual(mtls.serverErrors(), []);
   });
 
-  function props(on: OidcServer, extra: Partial<InvokerProperties> = {}): InvokerProperties {
-    return {
-      authorizationServerUrl: on.tokenEndpoint,
-      grantType: 'client_credentials',
-      clientId: on.basicClient.clientId,
-      clientSecret: on.basicClient.clientSecret,
-      scope: 'api:read',
-      ...extra,
-    };
-  }
+  const props = clientCredentialsOf;
 
   function assertTls(error: InvokerError, field: string, pattern: RegExp): void {
     assert.equal(error.field, field, error.message);
