@@ -12,7 +12,9 @@ export function run(): Promise<void> {
   // An untrusted folder (Restricted Mode) runs its own suite; a trusted one runs the rest.
   const untrusted = process.env.OAUTH2_INVOKER_SUITE === 'untrusted';
   const files = fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js') && name.startsWith('untrusted.') === untrusted);
-  for (const file of files.sort()) {
+  // extension.test.js first: it checks that activation alone does not load the core, before any Execute does.
+  const order = (name: string): string => (name === 'extension.test.js' ? '' : name);
+  for (const file of files.sort((a, b) => order(a).localeCompare(order(b)))) {
     mocha.addFile(path.join(__dirname, file));
   }
   return new Promise((resolve, reject) => {
