@@ -80,6 +80,15 @@ export function ensureCodeServer(version) {
   return installing.get(codeServer);
 }
 
+/**
+ * The environment without what an outer `npm run` (npm test, npm start) sets: its npm_config_* would override the
+ * inner npm's own config, and code-server's postinstall reads the Node version from npm_config_user_agent, which
+ * would then name the outer npm's Node 20 instead of the Node 24 that 4.139.1 installs with.
+ */
+function withoutOuterNpm(env) {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD'));
+}
+
 async function install(version) {
   const { codeServer, node } = resolveVersion(version);
   const p = paths(codeServer);
@@ -95,7 +104,7 @@ async function install(version) {
   const logFile = join(p.dir, 'install.log');
 
   const env = {
-    ...process.env,
+    ...withoutOuterNpm(process.env),
     TMPDIR: tmp,
     npm_config_unsafe_perm: 'true', // code-server's postinstall refuses root otherwise
     npm_config_yes: 'true', // node-pty's `npx node-gyp` aborts without a TTY otherwise
