@@ -10,8 +10,6 @@ export interface TokenSource {
   refresh(refreshToken: string): Promise<DJMessage>;
   /** Runs the invoker's own grant (client credentials, password, or its stored refresh token); stores and returns it. */
   reacquire(): Promise<DJMessage>;
-  /** Whether a failed refresh may fall back to the invoker's own grant (not when that grant is the refresh itself). */
-  readonly canReacquireAfterFailedRefresh: boolean;
 }
 
 export interface TokenRequestOptions {
@@ -103,7 +101,7 @@ export class TokenBroker {
         this.outcomes.refreshed += 1;
         return message;
       } catch (error) {
-        if (!source.canReacquireAfterFailedRefresh || !isRefreshRejection(error)) {
+        if (!isRefreshRejection(error)) {
           throw error;
         }
         this.onRefreshFailed(error);

@@ -33,7 +33,6 @@ export class TokenService {
 
   private source(ref: InvokerRef, options: TokenOptions): TokenSource {
     const run = { interactive: options.interactive, signal: options.signal };
-    const ownGrant = this.invokers.find(ref.name, ref.scope)?.config.grantType;
     return {
       current: () => {
         const record = this.messages.get(ref);
@@ -41,10 +40,11 @@ export class TokenService {
       },
       // A refresh-token invoker's own grant is the refresh, with its stored token (kept current on rotation);
       // the other grants renew with the refresh token their last answer held.
-      heldRefreshToken: async () => (ownGrant === 'refresh_token' ? undefined : this.messages.get(ref)?.refreshToken),
+      // (Looked up only on renewal: a cached token costs no settings read.)
+      heldRefreshToken: async () =>
+        this.invokers.find(ref.name, ref.scope)?.config.grantType === 'refresh_token' ? undefined : this.messages.get(ref)?.refreshToken,
       refresh: (refreshToken) => this.runner.run(ref, { ...run, refreshToken }),
       reacquire: () => this.runner.run(ref, run),
-      canReacquireAfterFailedRefresh: true,
     };
   }
 

@@ -61,7 +61,6 @@ async function brokerFigures(child: ChildProcess, properties: InvokerProperties)
     heldRefreshToken: async () => undefined,
     refresh: () => Promise.reject(new Error('no refresh token in this benchmark')),
     reacquire: async () => (current = await execute(properties)),
-    canReacquireAfterFailedRefresh: true,
   };
   const broker = new TokenBroker(Date.now, () => 60_000);
   const before = await serverRequests(child);

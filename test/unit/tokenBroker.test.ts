@@ -23,7 +23,6 @@ class FakeSource implements TokenSource {
   refreshes: string[] = [];
   reacquires = 0;
   refreshError: unknown;
-  canReacquireAfterFailedRefresh = true;
   constructor(private readonly clock: () => number, private readonly lifetimeMs = 60_000) {}
   current(): DJMessage | undefined {
     return this.last;
@@ -124,14 +123,12 @@ suite('token broker', () => {
     assert.equal(failures.length, 1);
   });
 
-  test('without a fallback, or for another failure, the refresh error is the answer', async () => {
+  test('a refresh failure that is not a rejected refresh token (network, invalid_client) is the answer', async () => {
     const broker = new TokenBroker(clock, margin);
     const source = new FakeSource(clock);
     source.held = 'rt';
-    source.canReacquireAfterFailedRefresh = false;
-    source.refreshError = new InvokerError('rejected', { kind: 'server-rejected', status: 400, error: 'invalid_grant' });
-    await assert.rejects(broker.get('a', source), /rejected/);
-    source.canReacquireAfterFailedRefresh = true;
+    source.refreshError = new InvokerError('bad client', { kind: 'server-rejected', status: 401, error: 'invalid_client' });
+    await assert.rejects(broker.get('a', source), /bad client/);
     source.refreshError = new InvokerError('down', { kind: 'network' });
     await assert.rejects(broker.get('a', source), /down/);
     assert.equal(source.reacquires, 0);
