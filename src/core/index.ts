@@ -23,6 +23,8 @@ export type { NetworkDescription, ProxySource } from './networkErrors';
 export { discover, metadataUrls, parseAuthorizationServerMetadata, suggestCredentialsInRequestBody } from './discovery';
 export type { DiscoveryOptions, DiscoveryResult } from './discovery';
 export { hintFor } from './hints';
+export { routeBindingOf } from './currentRoute';
+export { readRegularFile, MAX_TLS_FILE_BYTES } from './boundedFile';
 export type { Hint } from './hints';
 
 /** The component's default target message. */

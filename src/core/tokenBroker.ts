@@ -70,8 +70,17 @@ export class TokenBroker {
     return renewal;
   }
 
-  /** Runs `task` after every earlier exchange of the invoker `key` has settled (an explicit Execute, say). */
-  serialize<T>(key: string, task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `task` after every earlier exchange of the invoker `key` has settled (an explicit Execute, say). With several
+   * keys (a rename touches the old name and the new), after those of each; keys are taken in one order, so two such
+   * tasks never wait for each other.
+   */
+  serialize<T>(keys: string | readonly string[], task: () => Promise<T>): Promise<T> {
+    const [first, ...rest] = typeof keys === 'string' ? [keys] : [...new Set(keys)].sort();
+    return rest.length === 0 ? this.serializeOne(first, task) : this.serializeOne(first, () => this.serialize(rest, task));
+  }
+
+  private serializeOne<T>(key: string, task: () => Promise<T>): Promise<T> {
     const previous = this.chains.get(key) ?? Promise.resolve();
     const next = previous.then(task, task);
     const settled = next.then(

@@ -1,20 +1,25 @@
 import type { DiscoveryResult } from '../core/discovery';
 import type { DJMessage } from '../core/djMessage';
-import { DEFAULT_INVOKER, SECRET_FIELDS, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
+import { maskSecrets } from '../core/maskedMessage';
+import { DEFAULT_INVOKER, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
 import type { InvokerRunner } from './invokerRunner';
+import type { InvokerService } from './invokerService';
 import type { InvokerRef, InvokerStore } from './invokerStore';
 import type { TokenService } from './tokenService';
 import type { MessageStore } from './messageStore';
 import type { ResultTreeProvider } from './resultTree';
-import type { SecretStore } from './secretStore';
 
 /** What `activate()` returns to other extensions and to the tests. It never returns a stored secret. */
 export interface OAuth2InvokerApi {
-  /** Executes the invoker of that name (the workspace's first) and resolves to its target DJMessage; rejects with error code 4. */
+  /**
+   * Executes the invoker of that name (the workspace's first) and resolves to its target DJMessage, secret fields other
+   * than the access token (`refresh_token`, `id_token`, …) masked in its properties and body; rejects with error code 4.
+   */
   execute(invokerName: string): Promise<DJMessage>;
   /**
    * A valid access token of the invoker: from the cache while valid for the safety margin, else renewed (refresh
-   * grant when a refresh token is held, else the invoker's own grant). Concurrent calls share one request.
+   * grant when a refresh token is held, else the invoker's own grant). Concurrent calls share one request. Rejects
+   * when no token can be had (an error with code 4 from the server, or the reason nothing was sent).
    */
   getAccessToken(invokerName: string): Promise<string>;
   /**
@@ -25,34 +30,41 @@ export interface OAuth2InvokerApi {
   discover(issuer: string, options?: { invoker?: string }): Promise<DiscoveryResult>;
   /** The names of the invokers, the workspace's first. */
   listInvokers(): string[];
-  /** Creates or replaces an invoker; secrets go to SecretStorage, bound to the origin of its Authorization Server URL. */
-  saveInvoker(config: Partial<InvokerConfig> & { name: string }, options?: { scope?: InvokerScope; secrets?: Partial<Record<SecretField, string>> }): Promise<void>;
+  /**
+   * Creates or replaces an invoker; secrets go to SecretStorage, bound to the route its requests take now (`''`
+   * clears one). With `previousName`, renames that invoker: its secrets and its message (tokens included) move along,
+   * after any exchange of it in flight.
+   */
+  saveInvoker(
+    config: Partial<InvokerConfig> & { name: string },
+    options?: { scope?: InvokerScope; secrets?: Partial<Record<SecretField, string>>; previousName?: string },
+  ): Promise<void>;
   deleteInvoker(invokerName: string, scope?: InvokerScope): Promise<void>;
-  /** The last message of each invoker, newest first. */
+  /** The last message of each invoker, newest first, masked as `execute` masks it. */
   messages(): Array<{ invoker: string; scope: InvokerScope; message: DJMessage; failed: boolean }>;
   /** The messages view's data provider, so tests read the tree as VS Code does. */
   readonly resultTree: ResultTreeProvider;
-  /** How long activate() took, in milliseconds. */
-  readonly activationMs: number;
   /** Whether the core (and undici) has been loaded; it is not, until the first Execute. */
   isCoreLoaded(): boolean;
   /** Settles when the messages of earlier sessions have been restored from secret storage. */
   readonly restored: Promise<void>;
+  /** The SecretStorage keys the extension holds (names only, never a value): for support, and for the tests that prove a delete leaves nothing. */
+  storedKeys(): Promise<string[]>;
   /** The folder of the extension's log files (the "OAuth2 Invoker" log), for support and for the tests' redaction checks. */
   readonly logFolder: string;
 }
 
 export interface ApiParts {
   readonly invokers: InvokerStore;
-  readonly secrets: SecretStore;
+  readonly service: InvokerService;
   readonly messages: MessageStore;
   readonly tokens: TokenService;
   readonly runner: InvokerRunner;
   readonly resultTree: ResultTreeProvider;
-  readonly activationMs: () => number;
   readonly isCoreLoaded: () => boolean;
   readonly logFolder: string;
   readonly restored: Promise<void>;
+  readonly storedKeys: () => Promise<string[]>;
 }
 
 export function createApi(parts: ApiParts): OAuth2InvokerApi {
@@ -61,39 +73,30 @@ export function createApi(parts: ApiParts): OAuth2InvokerApi {
     return { name: entry?.config.name ?? invokerName, scope: entry?.scope ?? 'user' };
   };
   return {
-    execute: (invokerName) => parts.tokens.execute(refOf(invokerName), { interactive: false }),
+    execute: async (invokerName) => maskSecrets(await parts.tokens.execute(refOf(invokerName), { interactive: false })),
     async getAccessToken(invokerName) {
       const message = await parts.tokens.getAccessToken(refOf(invokerName), { interactive: false });
-      return message.accessToken ?? '';
+      if (message.accessToken === undefined || message.accessToken === '') {
+        throw new Error(`Invoker "${invokerName}" has no access token.`);
+      }
+      return message.accessToken;
     },
     discover: (issuer, options = {}) => parts.runner.discover(issuer, options.invoker !== undefined ? { ref: refOf(options.invoker) } : {}),
     listInvokers: () => parts.invokers.list().map((entry) => entry.config.name),
     async saveInvoker(config, options = {}) {
       const scope = options.scope ?? 'user';
       const full: InvokerConfig = { ...DEFAULT_INVOKER, ...config };
-      const ref = { name: full.name, scope };
-      await parts.invokers.save(full, scope, parts.invokers.find(full.name, scope) !== undefined ? ref : undefined);
-      for (const field of SECRET_FIELDS) {
-        const value = options.secrets?.[field];
-        if (value !== undefined) {
-          await parts.secrets.set(ref, field, value, full.authorizationServerUrl);
-        }
-      }
+      const previous = options.previousName ?? full.name;
+      const exists = parts.invokers.find(previous, scope) !== undefined;
+      await parts.service.save({ config: full, scope, ...(exists ? { previous: { name: previous, scope } } : {}), secrets: options.secrets });
     },
-    async deleteInvoker(invokerName, scope = 'user') {
-      const ref = { name: invokerName, scope };
-      await parts.invokers.delete(ref);
-      await parts.secrets.deleteAll(ref);
-      await parts.tokens.clear([ref]);
-    },
+    deleteInvoker: (invokerName, scope = 'user') => parts.service.delete({ name: invokerName, scope }),
     messages: () =>
-      parts.messages.list().map((record) => ({ invoker: record.invoker.name, scope: record.invoker.scope, message: record.message, failed: record.failure !== undefined })),
+      parts.messages.list().map((record) => ({ invoker: record.invoker.name, scope: record.invoker.scope, message: maskSecrets(record.message), failed: record.failure !== undefined })),
     resultTree: parts.resultTree,
-    get activationMs() {
-      return parts.activationMs();
-    },
     isCoreLoaded: parts.isCoreLoaded,
     logFolder: parts.logFolder,
     restored: parts.restored,
+    storedKeys: parts.storedKeys,
   };
 }

@@ -5,17 +5,18 @@ import { InvokerFormPanel, type FormDependencies } from './formPanel';
 import { pickInvoker, type RecentInvokers } from './invokerPicker';
 import { invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 import { InvokerUnavailable, type InvokerRunner } from './invokerRunner';
+import type { InvokerService } from './invokerService';
 import { BLANK_PRESET_ID, pickPreset } from './presetPicker';
 import { messageDocumentUri } from './messageDocuments';
-import type { MessageRecord, MessageStore } from './messageStore';
+import type { MessageRecord } from './messageRecord';
+import type { MessageStore } from './messageStore';
 import type { ResultNode, ResultTreeProvider } from './resultTree';
-import type { SecretStore } from './secretStore';
 import type { TokenService } from './tokenService';
 
 /** What the commands work with; built once in activate(). */
 export interface CommandContext {
   readonly invokers: InvokerStore;
-  readonly secrets: SecretStore;
+  readonly service: InvokerService;
   readonly messages: MessageStore;
   readonly tokens: TokenService;
   readonly recent: RecentInvokers;
@@ -354,10 +355,7 @@ export class Commands {
       remove,
     );
     if (choice === remove) {
-      await this.c.invokers.delete(ref);
-      await this.c.secrets.deleteAll(ref);
-      await this.c.tokens.clear([ref]);
-      this.c.log.info(`[${invokerLabel(ref)}] deleted with its secrets`);
+      await this.c.service.delete(ref);
     }
   }
 

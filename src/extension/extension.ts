@@ -9,7 +9,9 @@ import { InvokerFormPanel } from './formPanel';
 import { registerHttpSupport } from './http/httpSupport';
 import { RecentInvokers } from './invokerPicker';
 import { InvokerRunner } from './invokerRunner';
+import { InvokerService } from './invokerService';
 import { MessageVault } from './messageVault';
+import { OwnedSecrets } from './ownedSecrets';
 import { InvokerStore } from './invokerStore';
 import { MESSAGE_SCHEME, MessageDocumentProvider } from './messageDocuments';
 import { MessageStore } from './messageStore';
@@ -24,8 +26,9 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('OAuth2 Invoker', { log: true });
   const invokers = new InvokerStore();
-  const secrets = new SecretStore(context.secrets, workspaceIdOf(vscode.workspace));
-  const vault = new MessageVault(context.secrets, (ref) => secrets.scopeKey(ref));
+  const owned = new OwnedSecrets(context.secrets);
+  const secrets = new SecretStore(owned, workspaceIdOf(vscode.workspace));
+  const vault = new MessageVault(owned, (ref) => secrets.scopeKey(ref));
   const messages = new MessageStore(vault, (ref) => ref.scope === 'user' || (vscode.workspace.workspaceFolders?.length ?? 0) > 0);
   const setting = (key: string, fallback: number): number => vscode.workspace.getConfiguration('oauth2Invoker').get<number>(key, fallback);
   const runner = new InvokerRunner(invokers, secrets, messages, log, () => Math.max(1, setting('timeoutSeconds', 30)) * 1000);
@@ -33,10 +36,19 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
   const recent = new RecentInvokers(context.globalState);
   const tree = new ResultTreeProvider(messages);
   const treeView = vscode.window.createTreeView('oauth2Invoker.messages', { treeDataProvider: tree, showCollapseAll: true });
-  const drafts = new DraftStore(context.globalState);
-  const commands = new Commands({
+  const drafts = new DraftStore(context.globalState, context.workspaceState);
+  const service = new InvokerService({
     invokers,
     secrets,
+    messages,
+    drafts,
+    log,
+    serialize: (keys, task) => tokens.broker.serialize(keys, task),
+    bindingOf: (config) => runner.bindingOf(config),
+  });
+  const commands = new Commands({
+    invokers,
+    service,
     messages,
     tokens,
     recent,
@@ -44,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
     treeView,
     log,
     runner,
-    form: { extensionUri: context.extensionUri, invokers, secrets, drafts, log },
+    form: { extensionUri: context.extensionUri, invokers, secrets, service, drafts, log },
   });
   const statusBar = new TokenStatusBar(messages, recent);
   const timer = setInterval(() => {
@@ -94,15 +106,15 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
   log.info(`activated in ${activationMs.toFixed(1)} ms (core and undici load on first Execute)`);
   return createApi({
     invokers,
-    secrets,
+    service,
     messages,
     tokens,
     runner,
     resultTree: tree,
-    activationMs: () => activationMs,
     isCoreLoaded,
     logFolder: context.logUri.fsPath,
     restored,
+    storedKeys: () => owned.keys(),
   });
 }
 

@@ -20,6 +20,7 @@ import type { DraftStore } from './draftStore';
 import { createNonce, formHtml } from './formHtml';
 import type { DiscoverOptions } from './invokerRunner';
 import { invokerKey, type InvokerRef, type InvokerStore } from './invokerStore';
+import type { InvokerService } from './invokerService';
 import type { SecretStore } from './secretStore';
 
 /** What the form needs from the rest of the extension, handed in so the panel never reaches back up. */
@@ -27,6 +28,7 @@ export interface FormDependencies {
   readonly extensionUri: vscode.Uri;
   readonly invokers: InvokerStore;
   readonly secrets: SecretStore;
+  readonly service: InvokerService;
   readonly drafts: DraftStore;
   readonly log: vscode.LogOutputChannel;
   /** Runs the invoker as the Execute command does, and says in one line how it went. */
@@ -368,19 +370,14 @@ export class InvokerFormPanel implements vscode.Disposable {
     }
     const config: InvokerConfig = { ...message.config, name: message.config.name.trim() };
     const ref: InvokerRef = { name: config.name, scope: message.scope };
-    const previous = this.savedRef;
-    await this.deps.invokers.save(config, ref.scope, previous);
-    if (previous !== undefined) {
-      await this.deps.secrets.move(previous, ref);
-    }
+    const secrets: Partial<Record<SecretField, string>> = {};
     for (const field of SECRET_FIELDS) {
       const edit = message.secrets[field];
-      if (edit?.action === 'replace') {
-        await this.deps.secrets.set(ref, field, edit.value, config.authorizationServerUrl);
-      } else if (edit?.action === 'clear') {
-        await this.deps.secrets.delete(ref, field);
+      if (edit?.action === 'replace' || edit?.action === 'clear') {
+        secrets[field] = edit.action === 'replace' ? edit.value : '';
       }
     }
+    await this.deps.service.save({ config, scope: ref.scope, ...(this.savedRef !== undefined ? { previous: this.savedRef } : {}), secrets });
     await this.deps.drafts.delete(this.formKey);
     InvokerFormPanel.panels.delete(this.formKey);
     this.savedRef = ref;

@@ -2,12 +2,13 @@ import * as vscode from 'vscode';
 import { DJMessage } from '../core/djMessage';
 import type { DiscoveryResult } from '../core/discovery';
 import type { InvokerError } from '../core/errors';
+import { bindingChanges, bindingFor, type RouteBinding } from '../core/routeBinding';
 import { PROPERTY_LABELS } from '../core/properties';
 import { DEFAULT_INVOKER, networkProperties, secretsUsedBy, toProperties, type InvokerConfig, type SecretField } from '../shared/invoker';
 import { loadCore } from './coreLoader';
 import { invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { MessageStore } from './messageStore';
-import { originOf, type SecretStore, type WithheldSecret } from './secretStore';
+import type { SecretStore } from './secretStore';
 import { readSystemProxy } from './systemProxy';
 
 /** Why an invoker could not run before anything was sent, said to the user as is. `edit` when the form fixes it. */
@@ -83,35 +84,43 @@ export class InvokerRunner {
     private readonly timeoutMs: () => number,
   ) {}
 
-  private async confirmRebind(entry: InvokerEntry, ref: InvokerRef, withheld: readonly WithheldSecret[]): Promise<boolean> {
-    const url = entry.config.authorizationServerUrl;
-    const names = withheld.map((w) => `"${PROPERTY_LABELS[w.field]}"`).join(' and ');
-    const was = [...new Set(withheld.map((w) => w.boundOrigin || 'another server'))].join(', ');
-    const send = `Send to ${originOf(url)}`;
+  /** The route a request of this configuration takes now (see RouteBinding): what its secrets must have been entered for. */
+  bindingOf(config: InvokerConfig, signal?: AbortSignal): Promise<RouteBinding> {
+    return loadCore().routeBindingOf(config.authorizationServerUrl, networkProperties(config, {}), readSystemProxy(), signal);
+  }
+
+  private async confirmRebind(ref: InvokerRef, names: string, changes: readonly string[], count: number): Promise<boolean> {
+    const send = 'Send';
     const choice = await vscode.window.showWarningMessage(
-      `The Authorization Server URL of invoker "${invokerLabel(ref)}" now points to ${originOf(url)}, but its ${names} ${withheld.length > 1 ? 'were' : 'was'} entered for ${was}.`,
-      { modal: true, detail: `Send the stored ${withheld.length > 1 ? 'secrets' : 'secret'} to ${originOf(url)} only if you trust that server. Otherwise edit the invoker and enter ${withheld.length > 1 ? 'them' : 'it'} again.` },
+      `Invoker "${invokerLabel(ref)}": since its ${names} ${count > 1 ? 'were' : 'was'} entered, ${changes.join('; ')}.`,
+      {
+        modal: true,
+        detail: `Send the stored ${count > 1 ? 'secrets' : 'secret'} this way only if you made these changes and trust whoever can now read the request. Otherwise edit the invoker and enter ${count > 1 ? 'them' : 'it'} again.`,
+      },
       send,
     );
     return choice === send;
   }
 
-  /** The secrets this grant sends, after the origin check; refuses when one is withheld and not confirmed. */
-  private async secretsFor(entry: InvokerEntry, ref: InvokerRef, interactive: boolean): Promise<Partial<Record<SecretField, string>>> {
-    const fields = secretsUsedBy(entry.config);
-    const url = entry.config.authorizationServerUrl;
-    const { values, withheld } = await this.secrets.forUrl(ref, url, fields);
+  /**
+   * The secrets `fields` of the invoker, each only when the route its requests take now is the one it was entered
+   * or confirmed with; otherwise the user confirms (interactive) or the invoker is refused, naming what changed.
+   */
+  private async secretsFor(config: InvokerConfig, ref: InvokerRef, fields: readonly SecretField[], interactive: boolean, signal?: AbortSignal): Promise<Partial<Record<SecretField, string>>> {
+    const binding = await this.bindingOf(config, signal);
+    const { values, withheld } = await this.secrets.forRoute(ref, fields, binding);
     if (withheld.length === 0) {
       return values;
     }
-    if (interactive && (await this.confirmRebind(entry, ref, withheld))) {
-      await this.secrets.rebind(ref, withheld.map((w) => w.field), url);
-      this.log.info(`[${invokerLabel(ref)}] stored secrets re-bound to ${originOf(url)} after confirmation`);
-      return (await this.secrets.forUrl(ref, url, fields)).values;
-    }
     const names = withheld.map((w) => `"${PROPERTY_LABELS[w.field]}"`).join(' and ');
+    const changes = [...new Set(withheld.flatMap((w) => bindingChanges(w.bound, bindingFor(w.field, binding))))];
+    if (interactive && (await this.confirmRebind(ref, names, changes, withheld.length))) {
+      await this.secrets.rebind(ref, withheld.map((w) => w.field), binding);
+      this.log.info(`[${invokerLabel(ref)}] stored secrets re-bound to the current route after confirmation: ${changes.join('; ')}`);
+      return (await this.secrets.forRoute(ref, fields, binding)).values;
+    }
     throw new InvokerUnavailable(
-      `Invoker "${invokerLabel(ref)}": the stored ${names} ${withheld.length > 1 ? 'were' : 'was'} entered for ${withheld[0].boundOrigin || 'another server'} and ${withheld.length > 1 ? 'are' : 'is'} not sent to ${originOf(url) || 'the new URL'}. Edit the invoker and enter ${withheld.length > 1 ? 'them' : 'it'} again, or confirm when asked.`,
+      `Invoker "${invokerLabel(ref)}": the stored ${names} ${withheld.length > 1 ? 'are' : 'is'} not sent, because since ${withheld.length > 1 ? 'they were' : 'it was'} entered ${changes.join('; ')}. Edit the invoker and enter ${withheld.length > 1 ? 'them' : 'it'} again, or confirm when asked.`,
       true,
     );
   }
@@ -134,7 +143,7 @@ export class InvokerRunner {
     }
     const refreshing = options.refreshToken !== undefined;
     const config = refreshing ? { ...entry.config, grantType: 'refresh_token' as const } : entry.config;
-    const secrets = await this.secretsFor({ ...entry, config }, found, options.interactive);
+    const secrets = await this.secretsFor(config, found, secretsUsedBy(config), options.interactive, options.signal);
     const core = loadCore();
     const label = invokerLabel(found);
     this.log.info(`[${label}] ${refreshing ? 'Refresh' : 'Execute'} (${config.grantType}) → ${config.targetMessage}`);
@@ -155,7 +164,7 @@ export class InvokerRunner {
       await this.messages.set({ invoker: found, message, refreshToken });
       if (received !== undefined && entry.config.grantType === 'refresh_token') {
         // The invoker's own refresh token was rotated: the stored one is spent, keep the new one instead.
-        await this.secrets.set(found, 'refreshToken', received, entry.config.authorizationServerUrl);
+        await this.secrets.set(found, 'refreshToken', received, await this.bindingOf(entry.config));
       }
       return message;
     } catch (error) {
@@ -197,7 +206,10 @@ export class InvokerRunner {
     const wanted = secretsUsedBy(config).filter((field) => NETWORK_SECRETS.includes(field) && typed[field] === undefined);
     // A workspace's invoker in an untrusted workspace does not send its stored secrets anywhere (as with Execute).
     const trusted = saved !== undefined && (saved.scope === 'user' || vscode.workspace.isTrusted);
-    const stored = trusted && wanted.length > 0 ? (await this.secrets.forUrl({ name: saved.config.name, scope: saved.scope }, config.authorizationServerUrl, wanted)).values : {};
+    const stored =
+      trusted && wanted.length > 0
+        ? (await this.secrets.forRoute({ name: saved.config.name, scope: saved.scope }, wanted, await this.bindingOf(config, options.signal))).values
+        : {};
     const secrets: Partial<Record<SecretField, string>> = { ...stored };
     for (const field of NETWORK_SECRETS) {
       if (typed[field] !== undefined && typed[field] !== '') {

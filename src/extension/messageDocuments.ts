@@ -3,7 +3,8 @@ import { ACCESS_TOKEN_PROPERTY } from '../core/djMessage';
 import { decodeJwt, numericDateMs } from '../core/jwt';
 import { describeExpiry } from '../shared/expiry';
 import { invokerLabel, type InvokerRef } from './invokerStore';
-import type { MessageRecord, MessageStore } from './messageStore';
+import type { MessageRecord } from './messageRecord';
+import type { MessageStore } from './messageStore';
 
 export const MESSAGE_SCHEME = 'oauth2-invoker';
 

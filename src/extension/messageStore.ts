@@ -1,33 +1,7 @@
 import * as vscode from 'vscode';
-import type { DJMessage } from '../core/djMessage';
-import type { InvokerErrorKind } from '../core/errors';
 import { invokerKey, type InvokerRef } from './invokerStore';
+import type { MessageRecord } from './messageRecord';
 import type { MessageVault } from './messageVault';
-
-/** What the tree shows of a failed Execute besides the server's answer: never a secret (the core redacts). */
-export interface FailureSummary {
-  readonly message: string;
-  readonly kind: InvokerErrorKind;
-  readonly status?: number;
-  readonly error?: string;
-  readonly errorDescription?: string;
-  /** What most likely fixes it (Entra AADSTS codes, client authentication mismatches, …), when known. */
-  readonly hint?: string;
-  /** The invoker property that fixes it (e.g. `tlsCaFile`), when known: Edit Invoker focuses it. */
-  readonly field?: string;
-}
-
-/** The last message an invoker wrote: its target DJMessage, and why it failed when it did (error code 4). */
-export interface MessageRecord {
-  readonly invoker: InvokerRef;
-  readonly message: DJMessage;
-  readonly failure?: FailureSummary;
-  /**
-   * The refresh token held for the invoker: the answer's `refresh_token`, or, when a refresh answer had none,
-   * the one it was refreshed with (RFC 6749 §6: the client keeps using it).
-   */
-  readonly refreshToken?: string;
-}
 
 function sameRecord(a: MessageRecord | undefined, b: MessageRecord | undefined): boolean {
   return JSON.stringify(a?.message) === JSON.stringify(b?.message) && a?.refreshToken === b?.refreshToken && JSON.stringify(a?.failure) === JSON.stringify(b?.failure);
@@ -123,6 +97,16 @@ export class MessageStore implements vscode.Disposable {
       this.changed.fire(undefined);
     }
     await this.writingTo(refs, () => this.vault.delete(refs));
+  }
+
+  /** Moves the invoker's record to its new name or scope (a rename): its tokens stay with it. */
+  async move(from: InvokerRef, to: InvokerRef): Promise<void> {
+    const record = this.get(from);
+    if (record === undefined || invokerKey(from) === invokerKey(to)) {
+      return;
+    }
+    await this.set({ ...record, invoker: to });
+    await this.delete([from]);
   }
 
   async clear(): Promise<void> {

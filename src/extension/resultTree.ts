@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { ACCESS_TOKEN_PROPERTY } from '../core/djMessage';
+import { SECRET_MASK } from '../core/maskedMessage';
 import { isSensitiveName } from '../core/redact';
 import { GRANT_TYPE_LABELS } from '../core/properties';
 import { describeExpiry } from '../shared/expiry';
 import { PRESETS } from '../shared/presets';
 import { invokerKey, invokerLabel } from './invokerStore';
-import type { MessageRecord, MessageStore } from './messageStore';
+import type { MessageRecord } from './messageRecord';
+import type { MessageStore } from './messageStore';
 
 /** A node of the messages tree: a message, its body, a property, its metadata group, or one metadata line. */
 export type ResultNode =
@@ -20,9 +22,6 @@ function escape(text: string): string {
   // Only what can start markup mid-line; a line's own start (a "1." or "- ") cannot occur where these are used.
   return text.replace(/[\\`*_[\]<>&|~]/g, '\\$&');
 }
-
-/** What stands in a label or description where a token or secret would be. */
-export const MASK = '••••••••';
 
 /**
  * Answer fields shown on the message itself, not only among its properties: those a preset marks prominent
@@ -197,7 +196,7 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
         const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.None);
         const value = message.getProperty(node.name) ?? '';
         const secret = isSensitiveName(node.name) && value !== '';
-        item.description = secret ? MASK : value.length > 200 ? `${value.slice(0, 200)}…` : value;
+        item.description = secret ? SECRET_MASK : value.length > 200 ? `${value.slice(0, 200)}…` : value;
         item.tooltip = secret ? `${node.name} is hidden. Use Reveal or Copy.` : value;
         item.iconPath = new vscode.ThemeIcon(node.name === ACCESS_TOKEN_PROPERTY ? 'key' : secret ? 'lock' : 'symbol-field');
         item.contextValue = node.name === ACCESS_TOKEN_PROPERTY ? 'accessToken' : secret ? 'secretProperty' : 'property';

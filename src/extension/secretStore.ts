@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
+import { bindingFor, legacyBinding, sameBinding, type RouteBinding } from '../core/routeBinding';
 import { SECRET_FIELDS, type SecretField, type StoredSecrets } from '../shared/invoker';
 import type { InvokerRef } from './invokerStore';
+import type { OwnedSecrets } from './ownedSecrets';
 
 const KEY_PREFIX = 'oauth2Invoker.secret/';
 
-/** A secret as stored: its value and the origin of the Authorization Server URL it may be sent to. */
+/** A secret as stored: its value and the route it may be sent along (what it was entered or confirmed with). */
 interface BoundSecret {
   readonly value: string;
-  readonly origin: string;
+  readonly binding: RouteBinding;
 }
 
-/** The origin a secret is bound to: scheme, host and port of the Authorization Server URL, or '' when it does not parse. */
+/** The origin of a URL: scheme, host and port, or '' when it does not parse. */
 export function originOf(url: string): string {
   try {
     return new URL(url.trim()).origin;
@@ -20,16 +22,36 @@ export function originOf(url: string): string {
   }
 }
 
-/** A secret held back because the invoker's URL now points elsewhere than where the secret was entered for. */
+/** A secret held back because the route its invoker's requests take is not the one it was entered for. */
 export interface WithheldSecret {
   readonly field: SecretField;
-  readonly boundOrigin: string;
+  readonly bound: RouteBinding;
+}
+
+function parse(text: string | undefined): BoundSecret | undefined {
+  if (text === undefined) {
+    return undefined;
+  }
+  try {
+    const parsed = JSON.parse(text) as { value?: unknown; binding?: Partial<RouteBinding>; origin?: unknown };
+    if (typeof parsed.value !== 'string') {
+      return undefined;
+    }
+    const b = parsed.binding;
+    if (b !== undefined && typeof b.origin === 'string' && typeof b.proxy === 'string' && typeof b.verify === 'boolean' && typeof b.caFile === 'string' && typeof b.caSha256 === 'string') {
+      return { value: parsed.value, binding: b as RouteBinding };
+    }
+    // Stored before bindings covered the whole route: it was entered for that origin, sent directly and verified.
+    return { value: parsed.value, binding: legacyBinding(typeof parsed.origin === 'string' ? parsed.origin : '') };
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Client secrets, passwords, refresh tokens, proxy passwords and key passphrases in VS Code's SecretStorage, bound to the invoker and to the origin of
- * its Authorization Server URL: a secret is only handed out for the origin it was entered for, so a settings change
- * (a cloned workspace, say) cannot send a stored secret to another server.
+ * Client secrets, passwords, refresh tokens, proxy passwords and key passphrases in VS Code's SecretStorage, bound
+ * to the invoker and to the route its requests took when the secret was entered or confirmed (see RouteBinding):
+ * a secret is only handed out for that route, so a settings change cannot send it to another reader.
  */
 export class SecretStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -37,7 +59,7 @@ export class SecretStore implements vscode.Disposable {
   private readonly listener: vscode.Disposable;
 
   constructor(
-    private readonly storage: vscode.SecretStorage,
+    private readonly storage: OwnedSecrets,
     private readonly workspaceId: string,
   ) {
     // Windows share SecretStorage: another window's change shows here too.
@@ -63,28 +85,20 @@ export class SecretStore implements vscode.Disposable {
   }
 
   private async read(ref: InvokerRef, field: SecretField): Promise<BoundSecret | undefined> {
-    const text = await this.storage.get(this.key(ref, field));
-    if (text === undefined) {
-      return undefined;
-    }
-    try {
-      const parsed = JSON.parse(text) as Partial<BoundSecret>;
-      return typeof parsed.value === 'string' && typeof parsed.origin === 'string' ? { value: parsed.value, origin: parsed.origin } : undefined;
-    } catch {
-      return undefined;
-    }
+    return parse(await this.storage.get(this.key(ref, field)));
   }
 
-  async set(ref: InvokerRef, field: SecretField, value: string, url: string): Promise<void> {
-    await this.storage.store(this.key(ref, field), JSON.stringify({ value, origin: originOf(url) } satisfies BoundSecret));
+  /** Stores a secret bound to the route it is entered for. */
+  async set(ref: InvokerRef, field: SecretField, value: string, binding: RouteBinding): Promise<void> {
+    await this.storage.store(this.key(ref, field), JSON.stringify({ value, binding: bindingFor(field, binding) } satisfies BoundSecret));
   }
 
   async delete(ref: InvokerRef, field: SecretField): Promise<void> {
-    await this.storage.delete(this.key(ref, field));
+    await this.storage.delete([this.key(ref, field)]);
   }
 
   async deleteAll(ref: InvokerRef): Promise<void> {
-    await Promise.all(SECRET_FIELDS.map((field) => this.delete(ref, field)));
+    await this.storage.delete(SECRET_FIELDS.map((field) => this.key(ref, field)));
   }
 
   /** Which secrets are stored: what the form and the tree may know. */
@@ -93,23 +107,22 @@ export class SecretStore implements vscode.Disposable {
     return Object.fromEntries(present) as Record<SecretField, boolean>;
   }
 
-  /** Moves the secrets to a renamed or re-scoped invoker. */
+  /** Moves the secrets to a renamed or re-scoped invoker, bindings unchanged. */
   async move(from: InvokerRef, to: InvokerRef): Promise<void> {
-    if (from.name === to.name && from.scope === to.scope) {
+    if (this.key(from, 'clientSecret') === this.key(to, 'clientSecret')) {
       return;
     }
     for (const field of SECRET_FIELDS) {
-      const secret = await this.read(from, field);
-      if (secret !== undefined) {
-        await this.storage.store(this.key(to, field), JSON.stringify(secret));
-        await this.delete(from, field);
+      const text = await this.storage.get(this.key(from, field));
+      if (text !== undefined) {
+        await this.storage.store(this.key(to, field), text);
       }
     }
+    await this.deleteAll(from);
   }
 
-  /** The secrets that may be sent to `url` now, and those withheld because they were entered for another origin. */
-  async forUrl(ref: InvokerRef, url: string, fields: readonly SecretField[]): Promise<{ values: Partial<Record<SecretField, string>>; withheld: WithheldSecret[] }> {
-    const origin = originOf(url);
+  /** The secrets that may be sent along `binding` now, and those withheld because they were entered for another route. */
+  async forRoute(ref: InvokerRef, fields: readonly SecretField[], binding: RouteBinding): Promise<{ values: Partial<Record<SecretField, string>>; withheld: WithheldSecret[] }> {
     const values: Partial<Record<SecretField, string>> = {};
     const withheld: WithheldSecret[] = [];
     for (const field of fields) {
@@ -117,21 +130,22 @@ export class SecretStore implements vscode.Disposable {
       if (secret === undefined) {
         continue;
       }
-      if (secret.origin === origin && origin !== '') {
+      // A URL that does not parse has no origin: nothing is bound to it.
+      if ((binding.origin !== '' || field === 'proxyPassword') && sameBinding(secret.binding, bindingFor(field, binding))) {
         values[field] = secret.value;
       } else {
-        withheld.push({ field, boundOrigin: secret.origin });
+        withheld.push({ field, bound: secret.binding });
       }
     }
     return { values, withheld };
   }
 
-  /** Binds the stored secrets to a new origin: only after the user confirmed it. */
-  async rebind(ref: InvokerRef, fields: readonly SecretField[], url: string): Promise<void> {
+  /** Binds stored secrets to a new route: only after the user confirmed it. */
+  async rebind(ref: InvokerRef, fields: readonly SecretField[], binding: RouteBinding): Promise<void> {
     for (const field of fields) {
       const secret = await this.read(ref, field);
       if (secret !== undefined) {
-        await this.set(ref, field, secret.value, url);
+        await this.set(ref, field, secret.value, binding);
       }
     }
   }

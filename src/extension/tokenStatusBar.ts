@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { describeExpiry } from '../shared/expiry';
 import type { RecentInvokers } from './invokerPicker';
 import { invokerKey, invokerLabel } from './invokerStore';
-import type { MessageRecord, MessageStore } from './messageStore';
+import type { MessageRecord } from './messageRecord';
+import type { MessageStore } from './messageStore';
 
 const WARN_BELOW_MS = 60_000;
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerApi } from '../../src/extension/api';
-import { activateApi, assertAbsent, EXTENSION_ID, filesBelow } from './helpers';
+import { activateApi, assertAbsent, copyPropertyFromTree, EXTENSION_ID, filesBelow } from './helpers';
 import type { ResultNode } from '../../src/extension/resultTree';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 
@@ -47,8 +47,6 @@ suite('OAuth2 Invoker in a real VS Code', function () {
 
   test('activates without loading the core, and registers every command', async () => {
     assert.equal(api.isCoreLoaded(), false, 'undici and the core load on first Execute');
-    assert.ok(api.activationMs >= 0 && api.activationMs < 5000);
-    console.log(`      activate() took ${api.activationMs.toFixed(1)} ms`);
     const registered = new Set(await vscode.commands.getCommands(true));
     const contributed = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands;
     assert.ok(contributed.length >= 15);
@@ -102,8 +100,7 @@ suite('OAuth2 Invoker in a real VS Code', function () {
       );
       const message = await api.execute(`pw-${inBody}`);
       assert.equal(message.name, 'PWOUT');
-      const refreshToken = message.getProperty('refresh_token');
-      assert.ok(refreshToken !== undefined);
+      const refreshToken = await copyPropertyFromTree(api, `pw-${inBody}`, 'refresh_token');
       tokens.push(message.accessToken ?? '', refreshToken);
 
       await api.saveInvoker(
@@ -112,7 +109,7 @@ suite('OAuth2 Invoker in a real VS Code', function () {
       );
       const refreshed = await api.execute(`rt-${inBody}`);
       assert.ok(refreshed.accessToken !== undefined && refreshed.accessToken !== message.accessToken);
-      tokens.push(refreshed.accessToken, refreshed.getProperty('refresh_token') ?? '');
+      tokens.push(refreshed.accessToken, await copyPropertyFromTree(api, `rt-${inBody}`, 'refresh_token'));
     });
   }
 
@@ -154,7 +151,7 @@ suite('OAuth2 Invoker in a real VS Code', function () {
         entry.name === 'cc' ? { ...entry, authorizationServerUrl: other.tokenEndpoint } : entry,
       );
       await settings.update('invokers', invokers, vscode.ConfigurationTarget.Global);
-      await assert.rejects(api.execute('cc'), /not sent to http:\/\/127\.0\.0\.1:\d+/);
+      await assert.rejects(api.execute('cc'), /is not sent, because since it was entered requests now go to http:\/\/127\.0\.0\.1:\d+/);
       assert.equal(other.tokenRequests(), 0, 'nothing reached the other server');
     } finally {
       await other.close();

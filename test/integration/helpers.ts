@@ -35,3 +35,19 @@ export function assertAbsent(text: string, secrets: Iterable<string>, where: str
     }
   }
 }
+
+/**
+ * A property of an invoker's message as a person gets it: "Copy Value" on its node in the Messages view (the API
+ * masks secret fields such as `refresh_token`).
+ */
+export async function copyPropertyFromTree(api: OAuth2InvokerApi, invoker: string, property: string): Promise<string> {
+  const root = api.resultTree.getChildren().find((node) => node.record.invoker.name === invoker);
+  assert.ok(root !== undefined, `the message of "${invoker}" is in the tree`);
+  const node = api.resultTree.getChildren(root).find((child) => child.kind === 'property' && child.name === property);
+  assert.ok(node !== undefined, `the message of "${invoker}" has ${property}`);
+  await vscode.env.clipboard.writeText('');
+  await vscode.commands.executeCommand('oauth2Invoker.copyValue', node);
+  const value = await vscode.env.clipboard.readText();
+  assert.notEqual(value, '');
+  return value;
+}

@@ -109,8 +109,37 @@ suite('token broker', () => {
     const broker = new TokenBroker(clock, margin);
     const a = new FakeSource(clock);
     const b = new FakeSource(clock);
+    // a's exchange only finishes once b's has started: were b queued behind a, neither would ever settle.
+    let release!: () => void;
+    const bStarted = new Promise<void>((resolve) => (release = resolve));
+    const aReacquire = a.reacquire.bind(a);
+    a.reacquire = async () => {
+      await bStarted;
+      return aReacquire();
+    };
+    const bReacquire = b.reacquire.bind(b);
+    b.reacquire = () => {
+      release();
+      return bReacquire();
+    };
     await Promise.all([broker.get('a', a), broker.get('b', b)]);
     assert.equal(a.reacquires + b.reacquires, 2);
+  });
+
+  test('one invoker\'s exchanges do not overlap', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new FakeSource(clock);
+    let running = 0;
+    let overlapped = false;
+    const exchange = async (): Promise<DJMessage> => {
+      running += 1;
+      overlapped ||= running > 1;
+      const result = await source.reacquire();
+      running -= 1;
+      return result;
+    };
+    await Promise.all([broker.serialize('a', exchange), broker.serialize('a', exchange), broker.serialize('a', exchange)]);
+    assert.equal(overlapped, false);
   });
 
   test('a rejected refresh token (invalid_grant) falls back to the own grant, once', async () => {
@@ -142,5 +171,25 @@ suite('token broker', () => {
     await assert.rejects(broker.get('a', source));
     source.refreshError = undefined;
     assert.equal((await broker.get('a', source)).accessToken, 'refreshed-2');
+  });
+
+  test('issue 9: a task on several invokers (a rename) runs after the exchanges of each, and two never deadlock', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const exchange = broker.serialize('b', async () => {
+      await gate;
+      order.push('exchange b');
+    });
+    const rename = broker.serialize(['a', 'b'], async () => {
+      order.push('rename a->b');
+    });
+    const back = broker.serialize(['b', 'a'], async () => {
+      order.push('rename b->a');
+    });
+    release();
+    await Promise.all([exchange, rename, back]);
+    assert.deepEqual(order, ['exchange b', 'rename a->b', 'rename b->a']);
   });
 });
