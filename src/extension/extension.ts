@@ -19,6 +19,7 @@ import { ResultTreeProvider } from './resultTree';
 import { SecretStore, workspaceIdOf } from './secretStore';
 import { TokenService } from './tokenService';
 import { TokenStatusBar } from './tokenStatusBar';
+import { watchWebStorage } from './webStorageNotice';
 
 const TREE_REFRESH_MS = 30_000;
 
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
     treeView,
     statusBar,
     { dispose: () => clearInterval(timer) },
+    watchWebStorage(secrets, context.globalState),
     vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, new MessageDocumentProvider(messages)),
     vscode.window.registerWebviewPanelSerializer(InvokerFormPanel.viewType, {
       deserializeWebviewPanel: async (panel, state: WebviewState | undefined) => {

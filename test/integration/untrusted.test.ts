@@ -33,11 +33,20 @@ suite('OAuth2 Invoker in an untrusted workspace', function () {
     fs.mkdirSync(path.join(folder, '.vscode'), { recursive: true });
     fs.writeFileSync(
       path.join(folder, '.vscode', 'settings.json'),
-      JSON.stringify({ 'oauth2Invoker.invokers': [{ name: 'cloned', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId }] }),
+      JSON.stringify({
+        'oauth2Invoker.invokers': [{ name: 'cloned', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId }],
+        // The positive control: a setting that is not restricted, in the same file. Once VS Code shows it, the file was read.
+        'oauth2Invoker.timeoutSeconds': 17,
+      }),
     );
+    const settings = (): ReturnType<vscode.WorkspaceConfiguration['inspect']> => vscode.workspace.getConfiguration('oauth2Invoker').inspect('timeoutSeconds');
+    for (let attempt = 0; attempt < 100 && settings()?.workspaceValue !== 17; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(settings()?.workspaceValue, 17, 'the workspace settings file was read');
     // VS Code withholds the restricted setting's workspace value in Restricted Mode (package.json
     // capabilities.untrustedWorkspaces.restrictedConfigurations), and the runner refuses workspace invokers too.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(vscode.workspace.getConfiguration('oauth2Invoker').inspect('invokers')?.workspaceValue, undefined);
     assert.ok(!api.listInvokers().includes('cloned'), 'the workspace invoker is not offered');
     const before = server.tokenRequests();
     await assert.rejects(api.execute('cloned'), /no invoker "cloned"|not trusted/);
