@@ -21,10 +21,22 @@ export default tseslint.config(
       curly: 'error',
       eqeqeq: ['error', 'always'],
       '@typescript-eslint/no-floating-promises': 'error',
+      // A new grant, error kind or message type must be handled in every switch over it.
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
   { files: ['src/core/**', 'src/shared/**', 'src/webview/**'], rules: vscodeBan },
+  {
+    // The two-bundle rule (src/extension/coreLoader.ts): core classes are not the same class in dist/core.js.
+    files: ['src/extension/**'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "BinaryExpression[operator='instanceof'][right.name=/^(InvokerError|DJMessage)$/]",
+        message: 'The core is a separate bundle: test `code`/`kind` instead of instanceof (see coreLoader.ts).',
+      }],
+    },
+  },
   {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {

@@ -57,7 +57,7 @@ export interface ExecuteOptions {
 /** Which Basic form worked for a token URL and client, so the next Execute starts with it. */
 const basicVariantMemory = new Map<string, BasicVariant>();
 
-/** Forgets every remembered Basic form (tests, and the extension's "Clear" commands). */
+/** Forgets every remembered Basic form, so that a test starts without what an earlier one learnt (the extension never calls it). */
 export function forgetBasicVariants(): void {
   basicVariantMemory.clear();
 }

@@ -8,6 +8,11 @@ let core: Core | undefined;
 /**
  * Loads the core (and undici with it) from its own bundle on first use, so activation stays light.
  * esbuild writes it to dist/core.js beside dist/extension.js; a computed path keeps it out of this bundle.
+ *
+ * The two-bundle rule: a class of src/core that both bundles contain (InvokerError, DJMessage) is two classes at run
+ * time, so `instanceof` across them is always false. The extension tests errors by their `code` and `kind` (see
+ * `isInvokerError` in invokerRunner.ts) and rebuilds messages with `DJMessage.fromJSON(result.toJSON())`; the lint
+ * rule in eslint.config.mjs refuses such an `instanceof` in src/extension.
  */
 export function loadCore(): Core {
   if (core === undefined) {
