@@ -4,7 +4,7 @@ import { DEFAULT_INVOKER, type InvokerConfig } from '../shared/invoker';
 import { InvokerFormPanel, type FormDependencies } from './formPanel';
 import { pickInvoker, type RecentInvokers } from './invokerPicker';
 import { invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
-import { InvokerUnavailable, type InvokerRunner } from './invokerRunner';
+import type { InvokerRunner } from './invokerRunner';
 import type { InvokerService } from './invokerService';
 import { BLANK_PRESET_ID, pickPreset } from './presetPicker';
 import { messageDocumentUri } from './messageDocuments';
@@ -12,6 +12,7 @@ import type { MessageRecord } from './messageRecord';
 import type { MessageStore } from './messageStore';
 import type { ResultNode, ResultTreeProvider } from './resultTree';
 import type { TokenService } from './tokenService';
+import { errorText, reportTokenFailure, withTokenProgress } from './tokenUi';
 
 /** What the commands work with; built once in activate(). */
 export interface CommandContext {
@@ -91,14 +92,7 @@ export class Commands {
     await this.c.recent.touch(ref);
     const label = invokerLabel(ref);
     try {
-      const message = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Executing OAuth2 invoker "${label}"…`, cancellable: true },
-        (_progress, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          return this.c.tokens.execute(ref, { interactive: true, signal: controller.signal });
-        },
-      );
+      const message = await withTokenProgress(`Executing OAuth2 invoker "${label}"…`, (signal) => this.c.tokens.execute(ref, { interactive: true, signal }));
       await this.reveal(ref);
       const text = `${message.name}.AccessToken received from "${label}" — ${describeExpiry(message.metadata.expiresAt, Date.now())}.`;
       void vscode.window.showInformationMessage(text, 'Copy Access Token').then(async (choice) => {
@@ -113,30 +107,20 @@ export class Commands {
   }
 
   private async reportFailure(ref: InvokerRef, error: unknown): Promise<{ ok: boolean; text: string }> {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     // The runner stored this failure with a hint when one applies (an older failure's hint does not).
     const failure = this.c.messages.get(ref)?.failure;
     const current = failure !== undefined && failure.message === message ? failure : undefined;
     const text = current?.hint !== undefined ? `${message} ${current.hint}` : message;
     // Edit Invoker opens the form at the property that fixes it (a TLS file, the proxy credentials, the secret…).
     const focusField = errorField(error) ?? current?.field;
-    const kind = (error as { kind?: unknown }).kind;
-    if (kind === 'aborted') {
-      this.c.log.info(`[${invokerLabel(ref)}] cancelled`);
-      return { ok: false, text };
-    }
-    this.c.log.error(`[${invokerLabel(ref)}] ${text}`);
-    if (this.c.messages.get(ref) !== undefined) {
+    if ((error as { kind?: unknown }).kind !== 'aborted' && this.c.messages.get(ref) !== undefined) {
       await this.reveal(ref);
     }
-    const canEdit = !(error instanceof InvokerUnavailable) || error.edit;
-    const actions = canEdit ? ['Edit Invoker', 'Show Log'] : ['Show Log'];
-    void vscode.window.showErrorMessage(text, ...actions).then((choice) => {
-      if (choice === 'Show Log') {
-        this.c.log.show(true);
-      } else if (choice === 'Edit Invoker') {
-        InvokerFormPanel.createOrShow(this.formDependencies(), ref, undefined, focusField !== undefined ? { focusField, focusReason: text } : {});
-      }
+    reportTokenFailure(ref, error, {
+      log: this.c.log,
+      text,
+      edit: () => InvokerFormPanel.createOrShow(this.formDependencies(), ref, undefined, focusField !== undefined ? { focusField, focusReason: text } : {}),
     });
     return { ok: false, text };
   }
@@ -200,13 +184,8 @@ export class Commands {
       if (fresh) {
         await this.c.tokens.getAccessToken(ref, { interactive: true });
       } else {
-        await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `${forceRefresh ? 'Refreshing' : 'Getting'} the access token of "${invokerLabel(ref)}"…`, cancellable: true },
-          (_progress, token) => {
-            const controller = new AbortController();
-            token.onCancellationRequested(() => controller.abort());
-            return this.c.tokens.getAccessToken(ref, { interactive: true, forceRefresh, signal: controller.signal });
-          },
+        await withTokenProgress(`${forceRefresh ? 'Refreshing' : 'Getting'} the access token of "${invokerLabel(ref)}"…`, (signal) =>
+          this.c.tokens.getAccessToken(ref, { interactive: true, forceRefresh, signal }),
         );
       }
       return this.c.messages.get(ref);

@@ -19,6 +19,7 @@ import { ResultTreeProvider } from './resultTree';
 import { SecretStore, workspaceIdOf } from './secretStore';
 import { TokenService } from './tokenService';
 import { TokenStatusBar } from './tokenStatusBar';
+import { errorText, registerGuardedCommand } from './tokenUi';
 import { watchWebStorage } from './webStorageNotice';
 
 const TREE_REFRESH_MS = 30_000;
@@ -60,6 +61,10 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
     form: { extensionUri: context.extensionUri, invokers, secrets, service, drafts, log },
   });
   const statusBar = new TokenStatusBar(messages, recent);
+  const titles = new Map(
+    ((context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string; title: string }> } }).contributes?.commands ?? []).map((c) => [c.command, c.title]),
+  );
+  const command = (id: string, run: (...args: never[]) => unknown): vscode.Disposable => registerGuardedCommand(id, titles.get(id) ?? id, log, run);
   const timer = setInterval(() => {
     tree.refresh();
     statusBar.update();
@@ -82,27 +87,27 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
         InvokerFormPanel.revive(commands.formDependencies(), panel, state);
       },
     }),
-    vscode.commands.registerCommand('oauth2Invoker.execute', (target) => commands.execute(target)),
-    vscode.commands.registerCommand('oauth2Invoker.copyAccessToken', (target) => commands.copyAccessToken(target)),
-    vscode.commands.registerCommand('oauth2Invoker.revealAccessToken', (target) => commands.revealAccessToken(target)),
-    vscode.commands.registerCommand('oauth2Invoker.openBody', (target) => commands.openBody(target)),
-    vscode.commands.registerCommand('oauth2Invoker.copyValue', (node) => commands.copyValue(node)),
-    vscode.commands.registerCommand('oauth2Invoker.newInvoker', (args?: unknown) => commands.newInvoker(newInvokerArgs(args))),
-    vscode.commands.registerCommand('oauth2Invoker.editInvoker', (target) => commands.editInvoker(target)),
-    vscode.commands.registerCommand('oauth2Invoker.duplicateInvoker', (target) => commands.duplicateInvoker(target)),
-    vscode.commands.registerCommand('oauth2Invoker.deleteInvoker', (target) => commands.deleteInvoker(target)),
-    vscode.commands.registerCommand('oauth2Invoker.clearMessages', () => commands.clearMessages()),
-    vscode.commands.registerCommand('oauth2Invoker.refreshToken', (target) => commands.refreshToken(target)),
-    vscode.commands.registerCommand('oauth2Invoker.clearTokens', (target) => commands.clearTokens(target)),
-    vscode.commands.registerCommand('oauth2Invoker.tokenActions', () => commands.tokenActions(statusBar.active()?.invoker)),
-    vscode.commands.registerCommand('oauth2Invoker.showLog', () => commands.showLog()),
+    command('oauth2Invoker.execute', (target) => commands.execute(target)),
+    command('oauth2Invoker.copyAccessToken', (target) => commands.copyAccessToken(target)),
+    command('oauth2Invoker.revealAccessToken', (target) => commands.revealAccessToken(target)),
+    command('oauth2Invoker.openBody', (target) => commands.openBody(target)),
+    command('oauth2Invoker.copyValue', (node) => commands.copyValue(node)),
+    command('oauth2Invoker.newInvoker', (args?: unknown) => commands.newInvoker(newInvokerArgs(args))),
+    command('oauth2Invoker.editInvoker', (target) => commands.editInvoker(target)),
+    command('oauth2Invoker.duplicateInvoker', (target) => commands.duplicateInvoker(target)),
+    command('oauth2Invoker.deleteInvoker', (target) => commands.deleteInvoker(target)),
+    command('oauth2Invoker.clearMessages', () => commands.clearMessages()),
+    command('oauth2Invoker.refreshToken', (target) => commands.refreshToken(target)),
+    command('oauth2Invoker.clearTokens', (target) => commands.clearTokens(target)),
+    command('oauth2Invoker.tokenActions', () => commands.tokenActions(statusBar.active()?.invoker)),
+    command('oauth2Invoker.showLog', () => commands.showLog()),
     ...registerHttpSupport({ invokers, messages, tokens, recent, log }),
   );
 
   // Messages (and their tokens) of earlier sessions come back from SecretStorage after activation, not during it.
   const restored = messages.restore().then(
     (count) => log.info(`restored ${count} message(s) from secret storage`),
-    (error: unknown) => log.error(`could not restore messages: ${error instanceof Error ? error.message : String(error)}`),
+    (error: unknown) => log.error(`could not restore messages: ${errorText(error)}`),
   );
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (core and undici load on first Execute)`);

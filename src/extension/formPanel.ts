@@ -22,6 +22,7 @@ import type { DiscoverOptions } from './invokerRunner';
 import { invokerKey, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { InvokerService } from './invokerService';
 import type { SecretStore } from './secretStore';
+import { errorText } from './tokenUi';
 
 /** What the form needs from the rest of the extension, handed in so the panel never reaches back up. */
 export interface FormDependencies {
@@ -271,8 +272,8 @@ export class InvokerFormPanel implements vscode.Disposable {
           return;
       }
     } catch (error) {
-      this.deps.log.error(`form: ${error instanceof Error ? error.message : String(error)}`);
-      this.post({ type: 'result', ok: false, text: error instanceof Error ? error.message : String(error) });
+      this.deps.log.error(`form: ${errorText(error)}`);
+      this.post({ type: 'result', ok: false, text: errorText(error) });
     }
   }
 
@@ -350,7 +351,7 @@ export class InvokerFormPanel implements vscode.Disposable {
         return;
       }
       // The core's errors are one redacted sentence (or a few); the form shows the first line only.
-      const text = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+      const text = (errorText(error)).split('\n')[0];
       const issueField = (error as { issues?: ReadonlyArray<{ field?: unknown }> }).issues?.[0]?.field;
       const field = typeof issueField === 'string' ? issueField : (error as { field?: unknown }).field;
       this.deps.log.warn(`form: discovery of ${message.config.issuer.trim()} failed: ${text}`);

@@ -4,6 +4,7 @@ import { TokenBroker, type TokenSource } from '../core/tokenBroker';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { InvokerRunner } from './invokerRunner';
 import type { MessageStore } from './messageStore';
+import { errorText } from './tokenUi';
 
 export interface TokenOptions {
   readonly interactive: boolean;
@@ -27,7 +28,7 @@ export class TokenService {
     clock: () => number = Date.now,
   ) {
     this.broker = new TokenBroker(clock, marginMs, (error) =>
-      this.log.warn(`refresh token rejected (${error instanceof Error ? error.message : String(error)}); executing the invoker's own grant instead`),
+      this.log.warn(`refresh token rejected (${errorText(error)}); executing the invoker's own grant instead`),
     );
   }
 

@@ -4,9 +4,9 @@ import { decodeJwt, numericDateMs } from '../../core/jwt';
 import { describeExpiry } from '../../shared/expiry';
 import { pickInvoker, type RecentInvokers } from '../invokerPicker';
 import { invokerKey, invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from '../invokerStore';
-import { InvokerUnavailable } from '../invokerRunner';
 import type { MessageStore } from '../messageStore';
 import type { TokenService } from '../tokenService';
+import { reportTokenFailure, withTokenProgress } from '../tokenUi';
 
 /** What the .http support works with; built once in activate(). */
 export interface HttpSupportDependencies {
@@ -89,37 +89,17 @@ export class HttpTokens {
       if (!forceRefresh && this.freshToken(ref) !== undefined) {
         return await this.deps.tokens.getAccessToken(ref, { interactive: true });
       }
-      return await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `${forceRefresh ? 'Refreshing' : 'Getting'} the access token of "${invokerLabel(ref)}"…`, cancellable: true },
-        (_progress, cancellation) => {
-          const controller = new AbortController();
-          cancellation.onCancellationRequested(() => controller.abort());
-          return this.deps.tokens.getAccessToken(ref, { interactive: true, forceRefresh, signal: controller.signal });
-        },
+      return await withTokenProgress(`${forceRefresh ? 'Refreshing' : 'Getting'} the access token of "${invokerLabel(ref)}"…`, (signal) =>
+        this.deps.tokens.getAccessToken(ref, { interactive: true, forceRefresh, signal }),
       );
     } catch (error) {
-      this.report(ref, error);
+      reportTokenFailure(ref, error, {
+        log: this.log,
+        doing: 'no access token for the .http file',
+        edit: () => void vscode.commands.executeCommand('oauth2Invoker.editInvoker', ref),
+      });
       return undefined;
     }
-  }
-
-  private report(ref: InvokerRef, error: unknown): void {
-    // Core errors and InvokerUnavailable never carry a secret: their text is safe for the log and the user.
-    const text = error instanceof Error ? error.message : String(error);
-    if ((error as { kind?: unknown }).kind === 'aborted') {
-      this.log.info(`[${invokerLabel(ref)}] cancelled`);
-      return;
-    }
-    this.log.error(`[${invokerLabel(ref)}] no access token for the .http file: ${text}`);
-    const canEdit = !(error instanceof InvokerUnavailable) || error.edit;
-    const actions = canEdit ? ['Edit Invoker', 'Show Log'] : ['Show Log'];
-    void vscode.window.showErrorMessage(text, ...actions).then((choice) => {
-      if (choice === 'Show Log') {
-        this.log.show(true);
-      } else if (choice === 'Edit Invoker') {
-        void vscode.commands.executeCommand('oauth2Invoker.editInvoker', ref);
-      }
-    });
   }
 
   /**
