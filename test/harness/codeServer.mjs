@@ -152,11 +152,12 @@ async function installInto(codeServer, p) {
   log(`code-server ${codeServer} installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-export function freePort() {
+export function freePort(preferred = 0) {
   return new Promise((resolve, reject) => {
     const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    // A preferred port that is taken falls back to any free one.
+    srv.on('error', (error) => (preferred !== 0 && error.code === 'EADDRINUSE' ? freePort(0).then(resolve, reject) : reject(error)));
+    srv.listen(preferred, '127.0.0.1', () => {
       const { port } = srv.address();
       srv.close(() => resolve(port));
     });
@@ -227,11 +228,12 @@ export function writeUserSettings(userDataDir, settings = {}) {
 /**
  * Starts code-server in its own process group and waits for /healthz.
  * @param {{version: string, userDataDir: string, extensionsDir: string, folder?: string,
- *   env?: Record<string,string>, settings?: Record<string, unknown>, workDir?: string, workspaceTrust?: boolean}} opts
+ *   env?: Record<string,string>, settings?: Record<string, unknown>, workDir?: string, workspaceTrust?: boolean,
+ *   preferredPort?: number}} opts (preferredPort: used when free, else any free port)
  *   workDir holds XDG dirs, TMPDIR and code-server.log (default: a fresh temp dir, removed by stop()).
  * @returns {Promise<{url: string, port: number, logFile: string, stop: () => Promise<void>}>}
  */
-export async function startCodeServer({ version, userDataDir, extensionsDir, folder, env = {}, settings = {}, workDir, workspaceTrust = false }) {
+export async function startCodeServer({ version, userDataDir, extensionsDir, folder, env = {}, settings = {}, workDir, workspaceTrust = false, preferredPort = 0 }) {
   const installed = await ensureCodeServer(version);
   const ownWorkDir = !workDir;
   workDir = workDir || mkdtempSync(join(tmpdir(), 'oauth2-invoker-cs-'));
@@ -241,7 +243,7 @@ export async function startCodeServer({ version, userDataDir, extensionsDir, fol
   // workspaceTrust: VS Code's trust model on, so a folder it has not been told to trust opens in Restricted Mode.
   writeUserSettings(userDataDir, workspaceTrust ? { ...settings, 'security.workspace.trust.enabled': true } : settings);
 
-  const port = await freePort();
+  const port = await freePort(preferredPort);
   const url = `http://127.0.0.1:${port}`;
   const logFile = join(workDir, 'code-server.log');
   const fd = openSync(logFile, 'a');

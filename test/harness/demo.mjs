@@ -1,7 +1,9 @@
 // `npm start`: the product, running. Builds and packages the extension, starts an embedded demo authorization
 // server (oidc-provider on 127.0.0.1) and a real VS Code (code-server on 127.0.0.1) with the VSIX installed and
 // demo invokers pointing at that server, then prints the URL to open. Ctrl+C stops everything.
-//   node test/harness/demo.mjs [--vscode 1.100.3|1.139.1] [--port 9400] [--code-port 0]
+//   node test/harness/demo.mjs [--vscode 1.100.3|1.139.1] [--port 9400] [--code-port 9401]
+// code-server keeps one port (unless it is busy): in the browser, SecretStorage belongs to the page's origin, so the
+// demo's secrets and tokens survive a restart only at the same address.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,6 +19,7 @@ const option = (name, fallback) => {
 };
 const version = resolveVersion(option('vscode', '1.100.3'));
 const authPort = Number(option('port', '9400'));
+const codePort = Number(option('code-port', '9401'));
 
 const DEMO = {
   client: { clientId: 'demo-client', clientSecret: 'demo-secret' },
@@ -91,6 +94,7 @@ const codeServer = await startCodeServer({
   extensionsDir,
   folder: workspace,
   workDir: join(home, 'work'),
+  preferredPort: codePort,
   settings: { 'oauth2Invoker.invokers': invokers, 'workbench.startupEditor': 'readme' },
 });
 
