@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { installOnce } from './cacheLock.mjs';
 
 /** code-server releases we test on, keyed by code-server version. */
 export const VERSIONS = {
@@ -15,7 +16,6 @@ export const VERSIONS = {
 };
 
 const RIPGREP_CACHE = ['vscode-ripgrep-cache-1.15.11', 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz'];
-const MARKER = '.install-complete';
 
 /** Accepts a code-server version ('4.100.3') or the VS Code version it embeds ('1.100.3'). */
 export function resolveVersion(version) {
@@ -89,16 +89,28 @@ function withoutOuterNpm(env) {
   return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE' && key !== 'INIT_CWD'));
 }
 
+/**
+ * Installs code-server into its cache folder, once: under the folder's lock (cacheLock.mjs), so a run beside this
+ * one waits for its install instead of wiping it, and the marker file is written last.
+ */
 async function install(version) {
-  const { codeServer, node } = resolveVersion(version);
+  const { codeServer } = resolveVersion(version);
   const p = paths(codeServer);
   const result = { bin: p.bin, node: p.nodeBinDir ? join(p.nodeBinDir, 'node') : process.execPath, nodeBinDir: p.nodeBinDir };
-  if (existsSync(join(p.dir, MARKER))) {
-    return result;
-  }
+  await installOnce({
+    dir: p.dir,
+    what: `installing code-server ${codeServer} into ${p.dir}`,
+    log,
+    install: () => installInto(codeServer, p),
+  });
+  return result;
+}
+
+/** The install itself, into the empty folder p.dir (a few minutes). */
+async function installInto(codeServer, p) {
+  const { node } = resolveVersion(codeServer);
   const started = Date.now();
   log(`installing code-server ${codeServer} into ${p.dir} (a few minutes) ...`);
-  rmSync(p.dir, { recursive: true, force: true });
   const tmp = join(p.dir, 'tmp');
   mkdirSync(tmp, { recursive: true });
   const logFile = join(p.dir, 'install.log');
@@ -137,9 +149,7 @@ async function install(version) {
     throw new Error(`code-server install finished but ${p.bin} is missing; log ${logFile}`);
   }
   rmSync(tmp, { recursive: true, force: true });
-  writeFileSync(join(p.dir, MARKER), new Date().toISOString() + '\n');
   log(`code-server ${codeServer} installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return result;
 }
 
 export function freePort() {

@@ -56,7 +56,11 @@ writeFileSync(
     `2. Enter the Client Secret \`${DEMO.client.clientSecret}\` (it goes to VS Code's secret storage, never to settings) and press **Execute**.`,
     '3. The Messages view shows `DJMOUT` with `AccessToken`; **Copy Access Token** puts it on the clipboard.',
     '',
-    `The password invoker uses user \`${DEMO.user.username}\` / \`${DEMO.user.password}\` with the same client.`,
+    `The password invoker \`demo-password\` signs in user \`${DEMO.user.username}\` with the same client:`,
+    '',
+    '1. Run **OAuth2 Invoker: Edit Invoker** → `demo-password`.',
+    `2. Enter the Client Secret \`${DEMO.client.clientSecret}\` and the Password \`${DEMO.user.password}\` (both go to VS Code's secret storage, never to settings) and press **Execute**.`,
+    '3. The Messages view shows `PWOUT` with `AccessToken` and, as the invoker asks for `offline_access`, a `refresh_token`: **Refresh Token** on the message uses it.',
     '',
   ].join('\n'),
 );
