@@ -105,16 +105,15 @@ export interface LineInsertion {
 export const TOKEN_MARKER_KEYWORD = '@oauth2-invoker';
 export const DEFAULT_TOKEN_VARIABLE = 'accessToken';
 
-const SEPARATOR = /^\s*#{3,}/;
-const COMMENT = /^\s*(#|\/\/)/;
+// Each regex is tried only on lines whose first character can start a match (see `indentOf` and the `CHAR` codes):
+// one pass over a 10,000-request file then costs a few line scans, not one regex per kind and line.
 const REQUEST_NAME = /^\s*(?:#+|\/{2,})\s*@name(?:\s+|\s*=\s*)(\S+)\s*$/;
 const FILE_VARIABLE = /^(\s*@)([^\s=]+)(\s*=\s*)(.*?)\s*$/;
 const TOKEN_MARKER = /^\s*(?:#+|\/{2,})\s*@oauth2-invoker\s+(.+?)\s*$/;
 const SCRIPT_START = /^\s*\{\{[+@]?[\w-]*\s*$/;
 const SCRIPT_END = /^\s*\}\}\s*$/;
-const QUERY_LINE = /^\s*[?&]/;
-/** RFC 9110 §5.6.2 token characters, then a colon. */
-const HEADER = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*:\s*(.*?)\s*$/;
+/** RFC 9110 §5.6.2 token characters: a header's name. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const METHODS = 'GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE|LOCK|UNLOCK|PROPFIND|PROPPATCH|COPY|MOVE|MKCOL|MKCALENDAR|ACL|SEARCH|REPORT|QUERY|GRAPHQL';
 const REQUEST_LINE = new RegExp(`^\\s*(${METHODS})\\s+(\\S.*?)(?:\\s+(HTTP\\/[\\d.]+))?\\s*$`, 'i');
 /** A bare URL (GET): absolute, a `{{host}}` interpolation (not a script opener), or a path. */
@@ -124,14 +123,43 @@ const VARIABLE_PREFIX = /^(\s*@([^\s=]+)\s*=)(\s*)(\S*)$/;
 /** Three base64url parts, the first of them a JSON object (`{"` is `eyJ`), not inside a longer word. */
 const JWT = /(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*(?![A-Za-z0-9_.-])/g;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const WHITE_SPACE = /\s/;
+
+const CHAR = { hash: 0x23, ampersand: 0x26, slash: 0x2f, question: 0x3f, at: 0x40, openBrace: 0x7b, closeBrace: 0x7d } as const;
 
 /** Splits text into lines as VS Code does (`\r\n`, `\n` or a lone `\r`), without the line breaks. */
 export function splitLines(text: string): string[] {
-  return text.split(/\r\n|\r|\n/);
+  return text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
 }
 
-function parseVariable(line: string, index: number): FileVariable | undefined {
-  const match = FILE_VARIABLE.exec(line);
+/** The column of a line's first character that is not white space (as the regex `\s` and `trim()` define it); -1 for a blank line. */
+function indentOf(line: string): number {
+  for (let column = 0; column < line.length; column += 1) {
+    const code = line.charCodeAt(column);
+    if (code === 0x20 || (code >= 0x09 && code <= 0x0d)) {
+      continue;
+    }
+    if (code < 0x80 || !WHITE_SPACE.test(line[column])) {
+      return column;
+    }
+  }
+  return -1;
+}
+
+/** `# …` or `// …` (a line starting `/` alone is a path). */
+function isComment(line: string, indent: number): boolean {
+  const code = line.charCodeAt(indent);
+  return code === CHAR.hash || (code === CHAR.slash && line.charCodeAt(indent + 1) === CHAR.slash);
+}
+
+/** `?a=1` or `&b=2` below a request line: its query, continued. */
+function isQueryLine(line: string, indent: number): boolean {
+  const code = indent >= 0 ? line.charCodeAt(indent) : -1;
+  return code === CHAR.question || code === CHAR.ampersand;
+}
+
+function parseVariable(line: string, index: number, indent: number): FileVariable | undefined {
+  const match = line.charCodeAt(indent) === CHAR.at ? FILE_VARIABLE.exec(line) : null;
   if (match === null) {
     return undefined;
   }
@@ -139,32 +167,51 @@ function parseVariable(line: string, index: number): FileVariable | undefined {
   return { name: match[2], value: match[4], line: index, valueStart, valueEnd: valueStart + match[4].length };
 }
 
+/** The lines of a file with the column of each one's first non-blank character (-1: blank). */
+interface Lines {
+  readonly text: readonly string[];
+  readonly indents: Int32Array;
+}
+
+/**
+ * The header on a line: a name of RFC 9110 §5.6.2 token characters, a colon, and the value (the rest, trimmed). By
+ * indexes rather than a capturing regex: a large file has tens of thousands of headers.
+ */
+function parseHeader(line: string, indent: number, index: number): HttpHeader | undefined {
+  const colon = line.indexOf(':', indent);
+  const name = colon > indent ? line.slice(indent, colon).trimEnd() : '';
+  return HEADER_NAME.test(name) ? { name, value: line.slice(colon + 1).trim(), line: index } : undefined;
+}
+
 /** The request in lines `start..end` of a block, if there is one. */
-function parseRequest(lines: readonly string[], start: number, end: number): HttpRequest | undefined {
+function parseRequest(lines: Lines, start: number, end: number): HttpRequest | undefined {
+  const { text, indents } = lines;
   let inScript = false;
   let name: string | undefined;
   // The first line the request owns: after the last variable, script or unknown line above the request line.
   let owned = start;
   for (let i = start; i <= end; i += 1) {
-    const line = lines[i];
+    const line = text[i];
+    const indent = indents[i];
     if (inScript) {
-      inScript = !SCRIPT_END.test(line);
+      inScript = !(indent >= 0 && line.charCodeAt(indent) === CHAR.closeBrace && SCRIPT_END.test(line));
       owned = i + 1;
       continue;
     }
-    if (line.trim() === '') {
+    if (indent < 0) {
       continue;
     }
-    if (COMMENT.test(line)) {
-      name = REQUEST_NAME.exec(line)?.[1] ?? name;
+    if (isComment(line, indent)) {
+      name = (line.includes('@name', indent) ? REQUEST_NAME.exec(line)?.[1] : undefined) ?? name;
       continue;
     }
-    if (SCRIPT_START.test(line)) {
+    const first = line.charCodeAt(indent);
+    if (first === CHAR.openBrace && SCRIPT_START.test(line)) {
       inScript = true;
       owned = i + 1;
       continue;
     }
-    if (FILE_VARIABLE.test(line)) {
+    if (first === CHAR.at && FILE_VARIABLE.test(line)) {
       owned = i + 1;
       continue;
     }
@@ -176,23 +223,24 @@ function parseRequest(lines: readonly string[], start: number, end: number): Htt
       continue;
     }
     let next = i + 1;
-    while (next <= end && QUERY_LINE.test(lines[next])) {
+    while (next <= end && isQueryLine(text[next], indents[next])) {
       next += 1;
     }
+    // Headers up to the first blank line or a line that is not one; comments between them are skipped.
     const headers: HttpHeader[] = [];
     let headerInsertLine = next;
-    for (; next <= end && lines[next].trim() !== ''; next += 1) {
-      if (COMMENT.test(lines[next])) {
+    for (; next <= end && indents[next] >= 0; next += 1) {
+      if (isComment(text[next], indents[next])) {
         continue;
       }
-      const header = HEADER.exec(lines[next]);
-      if (header === null) {
+      const header = parseHeader(text[next], indents[next], next);
+      if (header === undefined) {
         break;
       }
-      headers.push({ name: header[1], value: header[2], line: next });
+      headers.push(header);
       headerInsertLine = next + 1;
     }
-    while (owned < i && lines[owned].trim() === '') {
+    while (owned < i && indents[owned] < 0) {
       owned += 1;
     }
     return {
@@ -210,47 +258,59 @@ function parseRequest(lines: readonly string[], start: number, end: number): Htt
   return undefined;
 }
 
-/** Parses a `.http` / `.rest` document (text or its lines). Never throws: what it cannot read, it skips. */
+/**
+ * Parses a `.http` / `.rest` document (text or its lines). Never throws: what it cannot read, it skips.
+ * One pass over the lines: blocks end at separators, variables and token markers are read on the way, and a
+ * marker's variable is the next line that is not blank.
+ */
 export function parseHttpFile(source: string | readonly string[]): HttpFile {
-  const lines = typeof source === 'string' ? splitLines(source) : source;
+  const text = typeof source === 'string' ? splitLines(source) : source;
+  const lines: Lines = { text, indents: new Int32Array(text.length) };
   const blocks: HttpBlock[] = [];
+  const variables: FileVariable[] = [];
+  const tokenVariables: TokenVariable[] = [];
   let start = 0;
   let separatorLine: number | undefined;
+  let marker: { invoker: string; line: number } | undefined;
   const close = (end: number): void => {
     blocks.push({ start, end, separatorLine, request: parseRequest(lines, start, end) });
   };
-  lines.forEach((line, index) => {
-    if (SEPARATOR.test(line)) {
+  for (let index = 0; index < text.length; index += 1) {
+    const line = text[index];
+    const indent = indentOf(line);
+    lines.indents[index] = indent;
+    if (indent < 0) {
+      continue;
+    }
+    const variable = parseVariable(line, index, indent);
+    if (variable !== undefined) {
+      variables.push(variable);
+    }
+    if (marker !== undefined && variable !== undefined) {
+      tokenVariables.push({ invoker: marker.invoker, markerLine: marker.line, variable });
+    }
+    marker = undefined;
+    if (!isComment(line, indent)) {
+      continue;
+    }
+    const found = line.includes(TOKEN_MARKER_KEYWORD, indent) ? TOKEN_MARKER.exec(line) : null;
+    if (found !== null) {
+      marker = { invoker: found[1], line: index };
+    }
+    if (line.startsWith('###', indent)) {
       close(index - 1);
       start = index + 1;
       separatorLine = index;
     }
-  });
-  close(lines.length - 1);
-
-  const variables: FileVariable[] = [];
-  const tokenVariables: TokenVariable[] = [];
-  lines.forEach((line, index) => {
-    const variable = parseVariable(line, index);
-    if (variable !== undefined) {
-      variables.push(variable);
+  }
+  close(text.length - 1);
+  const requests: HttpRequest[] = [];
+  for (const block of blocks) {
+    if (block.request !== undefined) {
+      requests.push(block.request);
     }
-  });
-  lines.forEach((line, index) => {
-    const marker = TOKEN_MARKER.exec(line);
-    if (marker === null) {
-      return;
-    }
-    let next = index + 1;
-    while (next < lines.length && lines[next].trim() === '') {
-      next += 1;
-    }
-    const variable = next < lines.length ? parseVariable(lines[next], next) : undefined;
-    if (variable !== undefined) {
-      tokenVariables.push({ invoker: marker[1], markerLine: index, variable });
-    }
-  });
-  return { lines, blocks, requests: blocks.flatMap((block) => (block.request !== undefined ? [block.request] : [])), variables, tokenVariables };
+  }
+  return { lines: text, blocks, requests, variables, tokenVariables };
 }
 
 /** The block a line is in; undefined on a separator line or outside the file. */

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: execute() against a bare undici POST of the same form and against oauth4webapi's
- * client-credentials request + processing, all three on one local token endpoint served by a child process.
- * Prints p50 latency and throughput per client, the ratios, and a last JSON line. Not a test: nothing here asserts.
+ * client-credentials request + processing, all three on one local token endpoint served by a child process; then
+ * the .http parser against a plain line scan (httpParse.bench.ts). Prints p50 latency and throughput per client,
+ * the ratios, and a last JSON line with every figure. Not a test: nothing here asserts.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -11,6 +12,7 @@ import { request } from 'undici';
 import { execute, type DJMessage, type InvokerProperties } from '../../src/core/index';
 import { TokenBroker, type TokenSource } from '../../src/core/tokenBroker';
 import { buildTokenRequest } from '../../src/core/tokenRequest';
+import { httpParseFigures } from './httpParse.bench';
 
 const ANSWER = JSON.stringify({ access_token: 'bench-access-token-0123456789', token_type: 'Bearer', expires_in: 3600, scope: 'api:read' });
 const ROUNDS = 8;
@@ -156,7 +158,8 @@ async function main(): Promise<void> {
   };
   console.log(`execute / undici p50: ${ratios.execute_vs_undici_p50} (target ≤ 1.10)`);
   console.log(`execute / oauth4webapi p50: ${ratios.execute_vs_oauth4webapi_p50} (target ≤ 0.50)`);
-  console.log(JSON.stringify(ratios));
+  const http = httpParseFigures();
+  console.log(JSON.stringify({ ...ratios, ...http }));
 }
 
 if (process.argv.includes('--server')) {

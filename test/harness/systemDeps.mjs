@@ -2,7 +2,7 @@
 // `npm start` and `npm test` work on a fresh machine. As root it runs apt-get; otherwise it says what to run.
 // Another apt-get (a second run, unattended-upgrades) may hold the package manager's locks: this waits for it.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -133,6 +133,7 @@ async function main() {
   await aptGet(['install', '-y', '-qq', '--no-install-recommends', ...missing]);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+// Run as a script (npm start, npm test), not when imported; realpath, as Node resolves the main module's symlinks.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
   await main();
 }

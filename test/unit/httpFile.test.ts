@@ -161,6 +161,28 @@ suite('.http files', () => {
     assert.equal(request(noEol, 0).headerInsertLine, 1);
   });
 
+  test('white space is what JavaScript calls so: tabs, no-break and ideographic spaces, a BOM', () => {
+    const file = parseHttpFile(
+      ['\ufeff@host = h', '\u00a0', '\t### first', '\u3000# @name spaced', '\u00a0GET /x\tHTTP/1.1\u2003', '\u2003?a=1', 'X-A\u00a0:\u00a0v\u00a0', 'Bad Name: x', ''].join('\n'),
+    );
+    assert.deepEqual(
+      file.variables.map((variable) => [variable.name, variable.value]),
+      [['host', 'h']],
+    );
+    assert.deepEqual(
+      file.blocks.map((block) => block.separatorLine),
+      [undefined, 2],
+    );
+    const spaced = request(file, 0);
+    assert.deepEqual([spaced.name, spaced.method, spaced.url, spaced.httpVersion, spaced.start], ['spaced', 'GET', '/x', 'HTTP/1.1', 3]);
+    assert.deepEqual(
+      spaced.headers.map((header) => [header.name, header.value]),
+      [['X-A', 'v']],
+      'a name with a space in it ends the headers',
+    );
+    assert.equal(spaced.headerInsertLine, 7);
+  });
+
   test('the request at a line: from its comments to the end of its block; none on separators or variable blocks', () => {
     const file = parseHttpFile(REST_CLIENT);
     assert.equal(requestAt(file, 0), undefined);

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { parseHttpFile, type HttpFile } from '../../shared/httpFile';
 
 /**
  * The documents the .http support works in: the `http` language (REST Client, httpyac) and, without either
@@ -12,11 +11,6 @@ export const HTTP_SELECTOR: vscode.DocumentSelector = [
 
 export function isHttpDocument(document: vscode.TextDocument): boolean {
   return vscode.languages.match(HTTP_SELECTOR, document) > 0;
-}
-
-/** The document parsed; lines as VS Code holds them (whatever the EOL). */
-export function parseDocument(document: vscode.TextDocument): HttpFile {
-  return parseHttpFile(Array.from({ length: document.lineCount }, (_, line) => document.lineAt(line).text));
 }
 
 /** How a document is named in the log and in messages: its file name, never its content. */

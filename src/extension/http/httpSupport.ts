@@ -3,6 +3,7 @@ import { HTTP_SELECTOR } from './httpDocuments';
 import { HttpTokens, type HttpSupportDependencies } from './httpTokens';
 import { InsertAccessTokenCommand } from './insertAccessToken';
 import { JwtHoverProvider } from './jwtHover';
+import { ParsedDocuments } from './parsedDocuments';
 import { TokenCompletionProvider } from './tokenCompletion';
 import { TokenVariableCommands } from './tokenVariable';
 import { TokenVariableCodeLensProvider } from './tokenVariableLens';
@@ -16,9 +17,10 @@ export type { HttpSupportDependencies } from './httpTokens';
  */
 export function registerHttpSupport(deps: HttpSupportDependencies): vscode.Disposable[] {
   const tokens = new HttpTokens(deps);
-  const insert = new InsertAccessTokenCommand(tokens);
-  const variables = new TokenVariableCommands(tokens);
-  const lenses = new TokenVariableCodeLensProvider(tokens, deps);
+  const documents = new ParsedDocuments();
+  const insert = new InsertAccessTokenCommand(tokens, documents);
+  const variables = new TokenVariableCommands(tokens, documents);
+  const lenses = new TokenVariableCodeLensProvider(tokens, documents, deps);
   const completion = new TokenCompletionProvider(tokens);
   // The command boundary: anything unexpected goes to the log (never a token: errors here carry none) and one line to the user.
   const guarded =
@@ -33,6 +35,7 @@ export function registerHttpSupport(deps: HttpSupportDependencies): vscode.Dispo
       }
     };
   return [
+    documents,
     lenses,
     vscode.commands.registerCommand(InsertAccessTokenCommand.id, guarded('Insert Access Token', (argument) => insert.run(argument))),
     vscode.commands.registerCommand(TokenVariableCommands.insertId, guarded('Insert Access Token Variable', (argument) => variables.insert(argument))),

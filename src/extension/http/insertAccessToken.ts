@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import { describeExpiry } from '../../shared/expiry';
 import { authorizationInsertion, hasAuthorizationHeader, requestAt, type HttpRequest } from '../../shared/httpFile';
 import { invokerLabel } from '../invokerStore';
-import { documentName, isHttpDocument, parseDocument } from './httpDocuments';
+import { documentName, isHttpDocument } from './httpDocuments';
 import type { HttpTokens, InvokerArgument } from './httpTokens';
+import type { ParsedDocuments } from './parsedDocuments';
 
 /** Where the token goes: at the cursor (or over the selection), or into a new Authorization header of the request. */
 export type TokenPlacement = 'cursor' | 'header';
@@ -26,11 +27,11 @@ export function requestTitle(request: HttpRequest): string {
 }
 
 /** The request under a lone cursor that has no Authorization header: where the command offers to add one. */
-function requestWithoutAuthorization(editor: vscode.TextEditor): HttpRequest | undefined {
+function requestWithoutAuthorization(editor: vscode.TextEditor, documents: ParsedDocuments): HttpRequest | undefined {
   if (editor.selections.length !== 1 || !editor.selection.isEmpty || !isHttpDocument(editor.document)) {
     return undefined;
   }
-  const request = requestAt(parseDocument(editor.document), editor.selection.active.line);
+  const request = requestAt(documents.get(editor.document), editor.selection.active.line);
   return request !== undefined && !hasAuthorizationHeader(request) ? request : undefined;
 }
 
@@ -47,7 +48,10 @@ async function askPlacement(request: HttpRequest): Promise<TokenPlacement | unde
 export class InsertAccessTokenCommand {
   static readonly id = 'oauth2Invoker.insertAccessToken';
 
-  constructor(private readonly tokens: HttpTokens) {}
+  constructor(
+    private readonly tokens: HttpTokens,
+    private readonly documents: ParsedDocuments,
+  ) {}
 
   async run(argument?: unknown): Promise<void> {
     const args = argsOf(argument);
@@ -61,7 +65,7 @@ export class InsertAccessTokenCommand {
       return;
     }
     // The question comes before the network: a person decides, then waits.
-    const request = requestWithoutAuthorization(editor);
+    const request = requestWithoutAuthorization(editor, this.documents);
     const placement = request === undefined ? 'cursor' : (args.placement ?? (await askPlacement(request)));
     if (placement === undefined) {
       return;
@@ -74,8 +78,8 @@ export class InsertAccessTokenCommand {
     const document = editor.document;
     let where = 'at the cursor';
     if (placement === 'header') {
-      // Parsed again: the document may have changed while the token was on its way.
-      const file = parseDocument(document);
+      // Looked up again: the document may have changed while the token was on its way.
+      const file = this.documents.get(document);
       const now = requestAt(file, editor.selection.active.line);
       if (now !== undefined && !hasAuthorizationHeader(now)) {
         const insertion = authorizationInsertion(file, now, `Bearer ${token}`);

@@ -12,9 +12,10 @@ import {
   type TokenVariable,
 } from '../../shared/httpFile';
 import { invokerLabel, type InvokerRef } from '../invokerStore';
-import { documentName, isHttpDocument, parseDocument } from './httpDocuments';
+import { documentName, isHttpDocument } from './httpDocuments';
 import type { HttpTokens, InvokerArgument } from './httpTokens';
 import { requestTitle } from './insertAccessToken';
+import type { ParsedDocuments } from './parsedDocuments';
 
 /** The insert command's argument, for keybindings, other extensions and tests; without it the command asks. */
 export interface InsertTokenVariableArgs {
@@ -62,7 +63,10 @@ export class TokenVariableCommands {
   static readonly insertId = 'oauth2Invoker.insertTokenVariable';
   static readonly refreshId = 'oauth2Invoker.refreshTokenVariable';
 
-  constructor(private readonly tokens: HttpTokens) {}
+  constructor(
+    private readonly tokens: HttpTokens,
+    private readonly documents: ParsedDocuments,
+  ) {}
 
   async insert(argument?: unknown): Promise<void> {
     const args = insertArgsOf(argument);
@@ -77,7 +81,7 @@ export class TokenVariableCommands {
     }
     const document = editor.document;
     const cursorLine = editor.selection.active.line;
-    const before = parseDocument(document);
+    const before = this.documents.get(document);
     // The invoker's own variable when the file has one (it is updated, not doubled), else a free name.
     const name = args.variable ?? tokenVariablesOf(before, ref.name)[0]?.variable.name ?? freeVariableName(before);
     if (!isVariableName(name)) {
@@ -94,8 +98,8 @@ export class TokenVariableCommands {
     if (message === undefined || token === undefined || document.isClosed) {
       return;
     }
-    // Parsed again: the document may have changed while the token was on its way. One edit, one undo step.
-    const file = parseDocument(document);
+    // Looked up again: the document may have changed while the token was on its way. One edit, one undo step.
+    const file = this.documents.get(document);
     const edit = new vscode.WorkspaceEdit();
     const existing = locate(file, ref.name, name, cursorLine);
     if (existing !== undefined) {
@@ -131,7 +135,7 @@ export class TokenVariableCommands {
     }
     const uri = vscode.Uri.parse(argument.uri);
     const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === argument.uri) ?? (await vscode.workspace.openTextDocument(uri));
-    const found = locate(parseDocument(document), argument.invoker, argument.variable, argument.line);
+    const found = locate(this.documents.get(document), argument.invoker, argument.variable, argument.line);
     const ref: InvokerRef | undefined = this.tokens.refOf(argument.invoker);
     if (found === undefined) {
       return;
@@ -148,7 +152,7 @@ export class TokenVariableCommands {
     const current = this.tokens.freshToken(ref);
     const message = await this.tokens.obtain(ref, { forceRefresh: current !== undefined && found.variable.value === current });
     const token = message?.accessToken;
-    const now = message !== undefined && !document.isClosed ? locate(parseDocument(document), argument.invoker, argument.variable, found.variable.line) : undefined;
+    const now = message !== undefined && !document.isClosed ? locate(this.documents.get(document), argument.invoker, argument.variable, found.variable.line) : undefined;
     if (message === undefined || token === undefined || now === undefined || now.variable.value === token) {
       return;
     }

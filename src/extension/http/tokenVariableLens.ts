@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { invokerLabel } from '../invokerStore';
-import { parseDocument } from './httpDocuments';
 import type { HttpSupportDependencies, HttpTokens } from './httpTokens';
+import type { ParsedDocuments } from './parsedDocuments';
 import { TokenVariableCommands, type RefreshTokenVariableArgs } from './tokenVariable';
 
 /** How often "expires in …" is brought up to date while nothing else changes. */
@@ -18,6 +18,7 @@ export class TokenVariableCodeLensProvider implements vscode.CodeLensProvider, v
 
   constructor(
     private readonly tokens: HttpTokens,
+    private readonly documents: ParsedDocuments,
     deps: Pick<HttpSupportDependencies, 'messages' | 'invokers'>,
   ) {
     const timer = setInterval(() => this.changed.fire(), EXPIRY_TICK_MS);
@@ -35,7 +36,7 @@ export class TokenVariableCodeLensProvider implements vscode.CodeLensProvider, v
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const now = Date.now();
-    return parseDocument(document).tokenVariables.flatMap((entry) => {
+    return this.documents.get(document).tokenVariables.flatMap((entry) => {
       const range = new vscode.Range(entry.variable.line, 0, entry.variable.line, 0);
       const ref = this.tokens.refOf(entry.invoker);
       if (ref === undefined) {
