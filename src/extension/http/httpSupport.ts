@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { HTTP_SELECTOR } from './httpDocuments';
+import { registerGuardedCommand } from '../tokenUi';
 import { HttpTokens, type HttpSupportDependencies } from './httpTokens';
 import { InsertAccessTokenCommand } from './insertAccessToken';
 import { JwtHoverProvider } from './jwtHover';
@@ -22,25 +23,13 @@ export function registerHttpSupport(deps: HttpSupportDependencies): vscode.Dispo
   const variables = new TokenVariableCommands(tokens, documents);
   const lenses = new TokenVariableCodeLensProvider(tokens, documents, deps);
   const completion = new TokenCompletionProvider(tokens);
-  // The command boundary: anything unexpected goes to the log (never a token: errors here carry none) and one line to the user.
-  const guarded =
-    (name: string, run: (argument?: unknown) => Promise<void>) =>
-    async (argument?: unknown): Promise<void> => {
-      try {
-        await run(argument);
-      } catch (error) {
-        const text = error instanceof Error ? error.message : String(error);
-        deps.log.error(`${name} failed: ${text}`);
-        void vscode.window.showErrorMessage(`${name} failed: ${text}`, 'Show Log').then((choice) => (choice !== undefined ? deps.log.show(true) : undefined));
-      }
-    };
   return [
     documents,
     lenses,
-    vscode.commands.registerCommand(InsertAccessTokenCommand.id, guarded('Insert Access Token', (argument) => insert.run(argument))),
-    vscode.commands.registerCommand(TokenVariableCommands.insertId, guarded('Insert Access Token Variable', (argument) => variables.insert(argument))),
-    vscode.commands.registerCommand(TokenVariableCommands.refreshId, guarded('Refresh Token Variable', (argument) => variables.refresh(argument))),
-    vscode.commands.registerCommand(TokenCompletionProvider.acceptId, guarded('Insert Access Token', (argument) => completion.accept(argument))),
+    registerGuardedCommand(InsertAccessTokenCommand.id, 'Insert Access Token', deps.log, (argument?: unknown) => insert.run(argument)),
+    registerGuardedCommand(TokenVariableCommands.insertId, 'Insert Access Token Variable', deps.log, (argument?: unknown) => variables.insert(argument)),
+    registerGuardedCommand(TokenVariableCommands.refreshId, 'Refresh Token Variable', deps.log, (argument?: unknown) => variables.refresh(argument)),
+    registerGuardedCommand(TokenCompletionProvider.acceptId, 'Insert Access Token', deps.log, (argument?: unknown) => completion.accept(argument)),
     vscode.languages.registerCodeLensProvider(HTTP_SELECTOR, lenses),
     vscode.languages.registerCompletionItemProvider(HTTP_SELECTOR, completion, ...TokenCompletionProvider.triggerCharacters),
     vscode.languages.registerHoverProvider(HTTP_SELECTOR, new JwtHoverProvider()),
