@@ -3,11 +3,10 @@
  * It posts `ready`, shows `init`, keeps drafts (never a secret) in setState and in `draft` messages, and sends
  * secrets only in `save`, only those typed or cleared since the last save.
  */
-import type { GrantType } from '../core/properties';
-import { PROPERTY_LABELS, validateProperties } from '../core/properties';
-import { GRANT_TYPE_LABELS } from '../core/properties';
-import type { InvokerConfig, InvokerScope, SecretField, StoredSecrets, TlsFileField } from '../shared/invoker';
-import { DEFAULT_INVOKER, ISSUER_LABEL, NO_STORED_SECRETS, SECRET_FIELDS, formOnlyIssues, hasClientCertificate, invokerNameIssue, proxyMode, secretsUsedBy, toProperties } from '../shared/invoker';
+import { formIssues, formOnlyIssues } from '../shared/formValidation';
+import type { InvokerConfig, InvokerScope, SecretField, StoredSecrets } from '../shared/invoker';
+import { DEFAULT_INVOKER, ISSUER_LABEL, NETWORK_SECRETS, NO_STORED_SECRETS, SECRET_FIELDS, hasClientCertificate, proxyMode, secretsUsedBy } from '../shared/invoker';
+import { GRANT_TYPE_LABELS, GRANT_TYPES, PROPERTY_LABELS, type GrantType, type TlsFileProperty } from '../shared/properties';
 import type {
   DiscoveredMessage,
   DiscoverySummary,
@@ -54,17 +53,16 @@ interface FieldSpec {
   readonly placeholder?: string;
 }
 
-const ALL_GRANTS: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token'];
 const unlessClientCredentials = (c: InvokerConfig, note: string): string => (c.grantType === 'client_credentials' ? '' : ` ${note}`);
 
 /** The form, top to bottom: the component's properties in its own order, then this extension's additions. */
 const FIELDS: readonly FieldSpec[] = [
-  { key: 'name', kind: 'text', requiredFor: ALL_GRANTS, help: 'Names this invoker in the Messages view and in commands: at most 64 characters, without / or \\.' },
+  { key: 'name', kind: 'text', requiredFor: GRANT_TYPES, help: 'Names this invoker in the Messages view and in commands: at most 64 characters, without / or \\.' },
   {
     key: 'issuer', kind: 'issuer', placeholder: 'https://sso.example.com/realms/acme',
     help: 'Optional. The authorization server\'s issuer: Discover reads its metadata and fills the Authorization Server URL and Credentials in Request Body.',
   },
-  { key: 'authorizationServerUrl', kind: 'url', requiredFor: ALL_GRANTS, help: 'The host URL for requesting OAuth Authorization: the token endpoint, e.g. https://login.example.com/oauth2/token.' },
+  { key: 'authorizationServerUrl', kind: 'url', requiredFor: GRANT_TYPES, help: 'The host URL for requesting OAuth Authorization: the token endpoint, e.g. https://login.example.com/oauth2/token.' },
   {
     key: 'grantType', kind: 'select', help: 'The Grant Type to use for OAuth Authorization.',
     options: [['client_credentials', 'Client Credentials Grant'], ['password', 'Password Credentials Grant'], ['refresh_token', 'Refresh Token']],
@@ -138,10 +136,6 @@ const SECTIONS: readonly (readonly [section: Section, title: string])[] = [
   ['tls', 'TLS'],
   ['advanced', 'Advanced'],
 ];
-/** The network secrets Discover may send (to the proxy; the passphrase only decrypts a local key). */
-const NETWORK_SECRETS: readonly SecretField[] = ['proxyPassword', 'tlsPassphrase'];
-/** Stands in for a stored secret during validation: the form never knows the value. */
-const STORED = '\u2022';
 
 interface FieldUi {
   readonly spec: FieldSpec;
@@ -471,13 +465,9 @@ function secretEdits(): SecretEdits {
   return edits;
 }
 
-function secretForValidation(key: SecretField): string | undefined {
-  const value = control(key).value;
-  if (value !== '') {
-    return value;
-  }
-  const s = secret(key);
-  return s.stored && s.mode !== 'clearing' ? STORED : undefined;
+/** Which secrets are stored, as the form was last told. */
+function storedSecrets(): StoredSecrets {
+  return Object.fromEntries(SECRET_FIELDS.map((key) => [key, secret(key).stored])) as Record<SecretField, boolean>;
 }
 
 // ---- Visibility and validation --------------------------------------------------------------------------------
@@ -585,12 +575,7 @@ function updateLayout(config: InvokerConfig): void {
 }
 
 function localIssues(config: InvokerConfig): FormIssue[] {
-  // Only the secrets this invoker uses: a stored Proxy Password stays harmless once the Proxy Username is cleared.
-  const used = secretsUsedBy(config);
-  const typed = Object.fromEntries(SECRET_FIELDS.filter((key) => used.includes(key)).map((key) => [key, secretForValidation(key)]));
-  const issues: FormIssue[] = [...formOnlyIssues(config), ...validateProperties(toProperties(config, typed), config.targetMessage)];
-  const nameIssue = invokerNameIssue(config.name, takenNames);
-  return nameIssue === undefined ? issues : [{ field: 'name', message: nameIssue }, ...issues];
+  return formIssues(config, secretEdits(), storedSecrets(), takenNames);
 }
 
 function setError(ui: FieldUi, messages: readonly string[]): void {
@@ -821,7 +806,7 @@ function onClick(target: HTMLElement): void {
       secretAction(action, key as SecretField);
       break;
     case 'browse':
-      vscode.postMessage({ type: 'browse', field: key as unknown as TlsFileField, current: control(key as unknown as FieldKey).value });
+      vscode.postMessage({ type: 'browse', field: key as unknown as TlsFileProperty, current: control(key as unknown as FieldKey).value });
       break;
     case 'discover':
       if (!discovering) {
