@@ -36,6 +36,14 @@ export interface FormOptions {
   readonly pristine?: boolean;
 }
 
+/**
+ * What activate() adds to the API object it returns, for the in-host tests only (not part of OAuth2InvokerApi, not
+ * for other extensions): the tests need the bundle's own panels, not those of a copy of this class compiled beside them.
+ */
+export interface FormPanelTestHooks {
+  formPanelForTests(ref?: InvokerRef): InvokerFormPanel | undefined;
+}
+
 /** What the open dialog of each TLS file field offers. */
 const FILE_FILTERS: Readonly<Record<TlsFileProperty, Record<string, string[]>>> = {
   tlsCaFile: { 'Certificates (PEM, DER)': ['pem', 'crt', 'cer', 'der'], 'All files': ['*'] },
@@ -87,6 +95,7 @@ export class InvokerFormPanel implements vscode.Disposable {
   /** Focused by the next `init` (the webview of a hidden panel reloads when it is shown). */
   private pendingFocus: { readonly field: string; readonly reason?: string } | undefined;
   private discovery: AbortController | undefined;
+  private readonly posted = new vscode.EventEmitter<ToWebview>();
 
   /** Opens the form of an invoker (or a new one, optionally pre-filled), or brings its open panel to the front. */
   static createOrShow(deps: FormDependencies, ref?: InvokerRef, template?: InvokerConfig, options: FormOptions = {}): InvokerFormPanel {
@@ -136,7 +145,7 @@ export class InvokerFormPanel implements vscode.Disposable {
     this.panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.panel.webview.onDidReceiveMessage((message: FromWebview) => void this.receive(message), undefined, this.disposables);
     deps.secrets.onDidChange(() => void this.postStoredSecrets(), undefined, this.disposables);
-    this.disposables.push({ dispose: () => this.discovery?.abort() });
+    this.disposables.push({ dispose: () => this.discovery?.abort() }, this.posted);
   }
 
   private get formKey(): string {
@@ -168,6 +177,7 @@ export class InvokerFormPanel implements vscode.Disposable {
   }
 
   private post(message: ToWebview): void {
+    this.posted.fire(message);
     void this.panel.webview.postMessage(message);
   }
 
@@ -371,5 +381,23 @@ export class InvokerFormPanel implements vscode.Disposable {
         this.post({ type: 'busy', busy: false });
       }
     }
+  }
+
+  // ---- Test seam: for the in-host tests only (test/integration/formPanel.test.ts) -------------------------------
+  // The form's protocol without a browser: a test posts what the webview would, and reads what the panel answers.
+
+  /** For tests: the open form of an invoker, or the new-invoker form when `ref` is undefined. */
+  static find(ref?: InvokerRef): InvokerFormPanel | undefined {
+    return InvokerFormPanel.panels.get(formKeyOf(ref));
+  }
+
+  /** For tests: handles `message` as if the webview had posted it; settles once it is handled. */
+  receiveForTests(message: FromWebview): Promise<void> {
+    return this.receive(message);
+  }
+
+  /** For tests: every message the panel posts to its webview, as it posts it. */
+  get onDidPostForTests(): vscode.Event<ToWebview> {
+    return this.posted.event;
   }
 }
