@@ -27,10 +27,7 @@ class Form {
   readonly posted: ToWebview[] = [];
   private readonly listener: vscode.Disposable;
 
-  constructor(
-    readonly panel: InvokerFormPanel,
-    readonly title: string,
-  ) {
+  constructor(readonly panel: InvokerFormPanel) {
     this.listener = panel.onDidPostForTests((message) => this.posted.push(message));
   }
 
@@ -41,15 +38,16 @@ class Form {
     return this.posted.slice(from);
   }
 
-  /** Closes the panel's tab as a person does, and waits until the panel is gone. */
+  /** Closes the panel's tab (titled after the invoker it edits, `ref`) as a person does, and waits until the panel is gone. */
   async close(api: Api, ref?: InvokerRef): Promise<void> {
     this.listener.dispose();
-    const tab = await tabTitled(this.title);
+    const title = ref !== undefined ? `Invoker: ${ref.name}` : NEW_FORM_TITLE;
+    const tab = await tabTitled(title);
     await vscode.window.tabGroups.close(tab);
     for (let waited = 0; api.formPanelForTests(ref) === this.panel && waited < 5000; waited += 50) {
       await sleep(50);
     }
-    assert.notEqual(api.formPanelForTests(ref), this.panel, `the form "${this.title}" is disposed once its tab is closed`);
+    assert.notEqual(api.formPanelForTests(ref), this.panel, `the form "${title}" is disposed once its tab is closed`);
   }
 }
 
@@ -93,7 +91,7 @@ suite('The invoker form panel through its protocol', function () {
     await vscode.commands.executeCommand('oauth2Invoker.newInvoker', { preset: 'generic' });
     const panel = api.formPanelForTests();
     assert.ok(panel !== undefined, 'New Invoker opened the new-invoker form');
-    return new Form(panel, NEW_FORM_TITLE);
+    return new Form(panel);
   }
 
   /** The form of a saved invoker, opened by the Edit Invoker command. */
@@ -101,7 +99,7 @@ suite('The invoker form panel through its protocol', function () {
     await vscode.commands.executeCommand('oauth2Invoker.editInvoker', name);
     const panel = api.formPanelForTests({ name, scope: 'user' });
     assert.ok(panel !== undefined, `Edit Invoker opened the form of "${name}"`);
-    return new Form(panel, `Invoker: ${name}`);
+    return new Form(panel);
   }
 
   function clientCredentials(name: string): InvokerConfig {
@@ -185,7 +183,7 @@ suite('The invoker form panel through its protocol', function () {
     assert.ok(message.accessToken !== undefined && message.accessToken.length > 20);
     assertAbsent(JSON.stringify(form.posted), [secret], 'the messages to the form');
 
-    // The panel is now the saved invoker's form: Edit Invoker finds it, and a new form would be another one.
+    // The panel is now the saved invoker's form, titled after it: Edit Invoker finds it, a new form would be another.
     assert.equal(api.formPanelForTests({ name: 'fp-saved', scope: 'user' }), form.panel);
     assert.equal(api.formPanelForTests(), undefined);
     await form.close(api, { name: 'fp-saved', scope: 'user' });
