@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InvokerError } from './errors';
-import { PROPERTY_LABELS, type TlsFileProperty } from './properties';
+import { PROPERTY_LABELS, type TlsFileProperty } from '../shared/properties';
 
 /** TLS files are certificates and keys: a few kilobytes; a bundle of every public root is under 300 KB. */
 export const MAX_TLS_FILE_BYTES = 1024 * 1024;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readRegularFile } from './boundedFile';
 import { proxyRouteFor, readProxyEnvironment, type SystemProxySettings } from './network';
-import type { NetworkProperties } from './properties';
+import type { NetworkProperties } from '../shared/properties';
 import type { RouteBinding } from './routeBinding';
 
 function originOf(url: string): string {

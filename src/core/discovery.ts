@@ -1,8 +1,8 @@
 import type { Dispatcher } from 'undici';
 import { Deadline } from './deadline';
-import { InvokerError, type PropertyIssue } from './errors';
+import { InvokerError } from './errors';
 import { selectNetwork, type NetworkRoute, type SystemProxySettings } from './network';
-import { GRANT_TYPES, isLoopbackHost, validateNetworkProperties, type GrantType, type NetworkProperties } from './properties';
+import { GRANT_TYPES, isLoopbackHost, validateNetworkProperties, type GrantType, type NetworkProperties, type PropertyIssue } from '../shared/properties';
 import { createRedactor, type Redactor } from './redact';
 import { send, type RawResponse } from './transport';
 import { USER_AGENT } from './version';

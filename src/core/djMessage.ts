@@ -1,4 +1,4 @@
-import type { GrantType } from './properties';
+import type { GrantType } from '../shared/properties';
 
 /** The one property name the invoker adds: it holds the server's `access_token`. */
 export const ACCESS_TOKEN_PROPERTY = 'AccessToken';

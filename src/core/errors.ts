@@ -1,3 +1,4 @@
+import type { PropertyIssue } from '../shared/properties';
 import type { DJMessage } from './djMessage';
 
 /** The component's error code for every failure of Execute: "Invalid error — error by server while requesting access token". */
@@ -29,15 +30,6 @@ export type InvokerErrorKind =
   | 'proxy'
   | 'timeout'
   | 'aborted';
-
-/** A property that Execute refused before sending anything. */
-export interface PropertyIssue {
-  /** The property's name as in `InvokerProperties` (or `targetMessage`). */
-  readonly field: string;
-  readonly code: 'required' | 'invalid' | 'not-allowed';
-  /** One sentence that names the field, e.g. `"Client ID" is required for the Client Credentials grant.` */
-  readonly message: string;
-}
 
 /** Data-carrying cause of a network failure: never holds a request, a header or a secret. */
 export interface TransportCause {

@@ -1,6 +1,6 @@
 import type { ClientAuthentication } from './djMessage';
 import type { InvokerError } from './errors';
-import { GRANT_TYPE_LABELS, PROPERTY_LABELS, type GrantType, type InvokerProperties } from './properties';
+import { GRANT_TYPE_LABELS, PROPERTY_LABELS, type GrantType, type InvokerProperties } from '../shared/properties';
 
 /** One line that tells what most likely fixes a failure the server explained (or did not). */
 export interface Hint {

@@ -3,9 +3,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { BlockList, isIP } from 'node:net';
 import * as tls from 'node:tls';
 import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent } from 'undici';
-import { InvokerError, type PropertyIssue } from './errors';
+import { InvokerError } from './errors';
 import type { NetworkDescription, ProxySource } from './networkErrors';
-import { PROPERTY_LABELS, TLS_FILE_PROPERTIES, type NetworkProperties, type TlsFileProperty } from './properties';
+import { PROPERTY_LABELS, TLS_FILE_PROPERTIES, type NetworkProperties, type PropertyIssue, type TlsFileProperty } from '../shared/properties';
 import { urlPassword } from './redact';
 import { CONNECT_TIMEOUT_MS, connector, POOL_OPTIONS, watchTlsAlerts, type DispatcherLike } from './transport';
 

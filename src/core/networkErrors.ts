@@ -1,5 +1,5 @@
 import { InvokerError, type InvokerErrorKind, type TransportCause } from './errors';
-import { PROPERTY_LABELS } from './properties';
+import { PROPERTY_LABELS } from '../shared/properties';
 import type { Redactor } from './redact';
 
 /** What a request was for, so the error's first words say which request failed. */

@@ -1,5 +1,5 @@
 import type { BasicVariant, ClientAuthentication } from './djMessage';
-import type { InvokerProperties } from './properties';
+import type { InvokerProperties } from '../shared/properties';
 import { USER_AGENT } from './version';
 
 /** A token request ready to send: pure data, so tests compare it exactly. */

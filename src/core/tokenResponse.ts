@@ -10,7 +10,7 @@ import {
 } from './djMessage';
 import { InvokerError } from './errors';
 import { decodeJwt, numericDateMs } from './jwt';
-import type { GrantType } from './properties';
+import type { GrantType } from '../shared/properties';
 import { isSensitiveName, REDACTED, redactBody, type Redactor } from './redact';
 import type { RawResponse } from './transport';
 

@@ -5,7 +5,7 @@ import { createApi, type OAuth2InvokerApi } from './api';
 import { Commands, type NewInvokerArgs } from './commands';
 import { isCoreLoaded, loadCore } from './coreLoader';
 import { DraftStore } from './draftStore';
-import { InvokerFormPanel } from './formPanel';
+import { InvokerFormPanel, type FormPanelTestHooks } from './formPanel';
 import { registerHttpSupport } from './http/httpSupport';
 import { RecentInvokers } from './invokerPicker';
 import { InvokerRunner } from './invokerRunner';
@@ -24,7 +24,7 @@ import { watchWebStorage } from './webStorageNotice';
 
 const TREE_REFRESH_MS = 30_000;
 
-export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
+export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi & FormPanelTestHooks {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('OAuth2 Invoker', { log: true });
   const invokers = new InvokerStore();
@@ -111,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
   );
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (core and undici load on first Execute)`);
-  return createApi({
+  const api = createApi({
     invokers,
     service,
     messages,
@@ -123,6 +123,8 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi {
     restored,
     storedKeys: () => owned.keys(),
   });
+  const testHooks: FormPanelTestHooks = { formPanelForTests: (ref) => InvokerFormPanel.find(ref) };
+  return Object.assign(api, testHooks);
 }
 
 /** The New Invoker command's argument when it is one (a menu passes none, a keybinding or an extension may pass `{ preset, values }`). */

@@ -1,20 +1,9 @@
 import * as vscode from 'vscode';
 import type { DiscoveryResult } from '../core/discovery';
-import { PROPERTY_LABELS, validateProperties } from '../core/properties';
+import { formIssues } from '../shared/formValidation';
+import { DEFAULT_INVOKER, NETWORK_SECRETS, NO_STORED_SECRETS, SECRET_FIELDS, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
 import { matchPreset } from '../shared/presets';
-import {
-  DEFAULT_INVOKER,
-  formOnlyIssues,
-  invokerNameIssue,
-  NO_STORED_SECRETS,
-  SECRET_FIELDS,
-  secretsUsedBy,
-  toProperties,
-  type InvokerConfig,
-  type InvokerScope,
-  type SecretField,
-  type TlsFileField,
-} from '../shared/invoker';
+import { PROPERTY_LABELS, type TlsFileProperty } from '../shared/properties';
 import type { DiscoverMessage, DiscoverySummary, FormHelp, FormIssue, FromWebview, SaveMessage, ToWebview, WebviewState } from '../shared/protocol';
 import type { DraftStore } from './draftStore';
 import { createNonce, formHtml } from './formHtml';
@@ -50,8 +39,16 @@ export interface FormOptions {
   readonly pristine?: boolean;
 }
 
+/**
+ * What activate() adds to the API object it returns, for the in-host tests only (not part of OAuth2InvokerApi, not
+ * for other extensions): the tests need the bundle's own panels, not those of a copy of this class compiled beside them.
+ */
+export interface FormPanelTestHooks {
+  formPanelForTests(ref?: InvokerRef): InvokerFormPanel | undefined;
+}
+
 /** What the open dialog of each TLS file field offers. */
-const FILE_FILTERS: Readonly<Record<TlsFileField, Record<string, string[]>>> = {
+const FILE_FILTERS: Readonly<Record<TlsFileProperty, Record<string, string[]>>> = {
   tlsCaFile: { 'Certificates (PEM, DER)': ['pem', 'crt', 'cer', 'der'], 'All files': ['*'] },
   tlsCertFile: { 'Certificates (PEM)': ['pem', 'crt', 'cer'], 'All files': ['*'] },
   tlsKeyFile: { 'Private keys (PEM)': ['pem', 'key'], 'All files': ['*'] },
@@ -79,8 +76,6 @@ function summaryOf(result: DiscoveryResult): DiscoverySummary {
 }
 
 const NEW_FORM = 'new';
-/** Stands for a stored secret in validation: the form knows that it is stored, never its value. */
-const STORED = '\u0000stored';
 
 function formKeyOf(ref: InvokerRef | undefined): string {
   return ref === undefined ? NEW_FORM : invokerKey(ref);
@@ -103,6 +98,7 @@ export class InvokerFormPanel implements vscode.Disposable {
   /** Focused by the next `init` (the webview of a hidden panel reloads when it is shown). */
   private pendingFocus: { readonly field: string; readonly reason?: string } | undefined;
   private discovery: AbortController | undefined;
+  private readonly posted = new vscode.EventEmitter<ToWebview>();
 
   /** Opens the form of an invoker (or a new one, optionally pre-filled), or brings its open panel to the front. */
   static createOrShow(deps: FormDependencies, ref?: InvokerRef, template?: InvokerConfig, options: FormOptions = {}): InvokerFormPanel {
@@ -152,7 +148,7 @@ export class InvokerFormPanel implements vscode.Disposable {
     this.panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.panel.webview.onDidReceiveMessage((message: FromWebview) => void this.receive(message), undefined, this.disposables);
     deps.secrets.onDidChange(() => void this.postStoredSecrets(), undefined, this.disposables);
-    this.disposables.push({ dispose: () => this.discovery?.abort() });
+    this.disposables.push({ dispose: () => this.discovery?.abort() }, this.posted);
   }
 
   private get formKey(): string {
@@ -184,6 +180,7 @@ export class InvokerFormPanel implements vscode.Disposable {
   }
 
   private post(message: ToWebview): void {
+    this.posted.fire(message);
     void this.panel.webview.postMessage(message);
   }
 
@@ -277,31 +274,17 @@ export class InvokerFormPanel implements vscode.Disposable {
     }
   }
 
-  /** Every problem of the form, each naming its field; stored secrets count as present. */
+  /** Every problem of the form, each naming its field (the form's own check, run again on what is stored now). */
   private async issues(message: SaveMessage): Promise<FormIssue[]> {
-    const stored = await this.storedSecrets();
-    const secrets: Partial<Record<SecretField, string>> = {};
-    // Only the secrets this invoker uses are checked (and sent): a Proxy Password kept after its user name is cleared is not.
-    for (const field of secretsUsedBy(message.config)) {
-      const edit = message.secrets[field];
-      secrets[field] = edit?.action === 'replace' ? edit.value : edit?.action === 'clear' ? undefined : stored[field] ? STORED : undefined;
-    }
-    const problems: FormIssue[] = [];
-    const nameIssue = invokerNameIssue(message.config.name, this.takenNames(message.scope));
-    if (nameIssue !== undefined) {
-      problems.push({ field: 'name', message: nameIssue });
-    }
+    const problems = formIssues(message.config, message.secrets, await this.storedSecrets(), this.takenNames(message.scope));
     if (message.scope === 'workspace' && (vscode.workspace.workspaceFolders?.length ?? 0) === 0) {
       problems.push({ field: 'storage', message: '"Stored in" cannot be Workspace settings: no folder is open.' });
-    }
-    for (const issue of [...formOnlyIssues(message.config), ...validateProperties(toProperties(message.config, secrets), message.config.targetMessage)]) {
-      problems.push({ field: issue.field, message: issue.message });
     }
     return problems;
   }
 
   /** "Browse…" beside a TLS file field: VS Code's open dialog, starting in the folder of the path typed. */
-  private async browse(field: TlsFileField, current: string): Promise<void> {
+  private async browse(field: TlsFileProperty, current: string): Promise<void> {
     let defaultUri: vscode.Uri | undefined;
     if (current.trim() !== '') {
       const typed = vscode.Uri.file(current.trim());
@@ -333,7 +316,7 @@ export class InvokerFormPanel implements vscode.Disposable {
     const controller = new AbortController();
     this.discovery = controller;
     const typed: Partial<Record<SecretField, string>> = {};
-    for (const field of ['proxyPassword', 'tlsPassphrase'] as const) {
+    for (const field of NETWORK_SECRETS) {
       const edit = message.secrets[field];
       if (edit?.action === 'replace') {
         typed[field] = edit.value;
@@ -396,5 +379,23 @@ export class InvokerFormPanel implements vscode.Disposable {
         this.post({ type: 'busy', busy: false });
       }
     }
+  }
+
+  // ---- Test seam: for the in-host tests only (test/integration/formPanel.test.ts) -------------------------------
+  // The form's protocol without a browser: a test posts what the webview would, and reads what the panel answers.
+
+  /** For tests: the open form of an invoker, or the new-invoker form when `ref` is undefined. */
+  static find(ref?: InvokerRef): InvokerFormPanel | undefined {
+    return InvokerFormPanel.panels.get(formKeyOf(ref));
+  }
+
+  /** For tests: handles `message` as if the webview had posted it; settles once it is handled. */
+  receiveForTests(message: FromWebview): Promise<void> {
+    return this.receive(message);
+  }
+
+  /** For tests: every message the panel posts to its webview, as it posts it. */
+  get onDidPostForTests(): vscode.Event<ToWebview> {
+    return this.posted.event;
   }
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { GRANT_TYPE_LABELS } from '../core/properties';
+import { GRANT_TYPE_LABELS } from '../shared/properties';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 
 const LAST_USED = 'oauth2Invoker.lastUsed';

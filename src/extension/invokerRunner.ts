@@ -3,8 +3,8 @@ import { DJMessage } from '../core/djMessage';
 import type { DiscoveryResult } from '../core/discovery';
 import type { InvokerError } from '../core/errors';
 import { bindingChanges, bindingFor, type RouteBinding } from '../core/routeBinding';
-import { PROPERTY_LABELS } from '../core/properties';
-import { DEFAULT_INVOKER, networkProperties, secretsUsedBy, toProperties, type InvokerConfig, type SecretField } from '../shared/invoker';
+import { PROPERTY_LABELS } from '../shared/properties';
+import { DEFAULT_INVOKER, NETWORK_SECRETS, networkProperties, secretsUsedBy, toProperties, type InvokerConfig, type SecretField } from '../shared/invoker';
 import { loadCore } from './coreLoader';
 import { invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { MessageStore } from './messageStore';
@@ -33,9 +33,6 @@ export interface RunOptions {
 function isInvokerError(error: unknown): error is InvokerError {
   return error instanceof Error && (error as { code?: unknown }).code === 4 && typeof (error as { kind?: unknown }).kind === 'string';
 }
-
-/** The secrets that only the network uses (proxy, client key): discovery sends these and no OAuth secret. */
-const NETWORK_SECRETS: readonly SecretField[] = ['proxyPassword', 'tlsPassphrase'];
 
 /** What discovery runs with: an invoker's network properties as saved, or as typed in its form. */
 export interface DiscoverOptions {

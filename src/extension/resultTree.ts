@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ACCESS_TOKEN_PROPERTY } from '../core/djMessage';
 import { SECRET_MASK } from '../core/maskedMessage';
 import { isSensitiveName } from '../core/redact';
-import { GRANT_TYPE_LABELS } from '../core/properties';
+import { GRANT_TYPE_LABELS } from '../shared/properties';
 import { describeExpiry } from '../shared/expiry';
 import { PRESETS } from '../shared/presets';
 import { invokerKey, invokerLabel } from './invokerStore';

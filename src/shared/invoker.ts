@@ -1,5 +1,4 @@
-import type { BasicEncoding, ExtraParameter, GrantType, InvokerProperties, NetworkProperties } from '../core/properties';
-import { PROPERTY_LABELS } from '../core/properties';
+import { BASIC_ENCODINGS, GRANT_TYPES, type BasicEncoding, type ExtraParameter, type GrantType, type InvokerProperties, type NetworkProperties } from './properties';
 
 /** Where an invoker's non-secret properties are stored: the user's settings or the workspace's. */
 export type InvokerScope = 'user' | 'workspace';
@@ -7,13 +6,12 @@ export type InvokerScope = 'user' | 'workspace';
 /** The properties that are secrets: they live only in SecretStorage, never in settings, the webview's state or a log. */
 export type SecretField = 'clientSecret' | 'password' | 'refreshToken' | 'proxyPassword' | 'tlsPassphrase';
 export const SECRET_FIELDS: readonly SecretField[] = ['clientSecret', 'password', 'refreshToken', 'proxyPassword', 'tlsPassphrase'];
+/** The secrets that only the network uses (proxy, client key): Discover sends these and no OAuth secret. */
+export const NETWORK_SECRETS: readonly SecretField[] = ['proxyPassword', 'tlsPassphrase'];
 
 /** Which secrets are stored for an invoker: what the form may know (never the values). */
 export type StoredSecrets = Readonly<Record<SecretField, boolean>>;
 export const NO_STORED_SECRETS: StoredSecrets = { clientSecret: false, password: false, refreshToken: false, proxyPassword: false, tlsPassphrase: false };
-
-/** The file-path properties of the TLS section, in the form's order. */
-export type TlsFileField = 'tlsCaFile' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsPfxFile';
 
 /** An invoker as kept in the `oauth2Invoker.invokers` setting: every property but the secrets. */
 export interface InvokerConfig {
@@ -97,8 +95,8 @@ export function normalizeInvoker(raw: unknown): InvokerConfig | undefined {
   if (name === '') {
     return undefined;
   }
-  const grantType = (['client_credentials', 'password', 'refresh_token'] as const).find((g) => g === r.grantType) ?? DEFAULT_INVOKER.grantType;
-  const basicEncoding = (['auto', 'rfc6749', 'raw'] as const).find((e) => e === r.basicEncoding) ?? DEFAULT_INVOKER.basicEncoding;
+  const grantType = GRANT_TYPES.find((g) => g === r.grantType) ?? DEFAULT_INVOKER.grantType;
+  const basicEncoding = BASIC_ENCODINGS.find((e) => e === r.basicEncoding) ?? DEFAULT_INVOKER.basicEncoding;
   const extraParameters = Array.isArray(r.extraParameters)
     ? r.extraParameters
         .filter((p): p is Record<string, unknown> => p !== null && typeof p === 'object')
@@ -214,30 +212,6 @@ export function secretsUsedBy(config: Pick<InvokerConfig, 'grantType' | 'proxy' 
 export function proxyMode(proxy: string): 'system' | 'none' | 'url' {
   const value = proxy.trim();
   return value === 'system' || value === 'none' ? value : 'url';
-}
-
-/**
- * Problems of the form's own fields that the core does not see: a Proxy set to "URL" with no URL (the core reads an
- * empty proxy as `system`), an Issuer URL that is not an http(s) URL. Each names its field, like the core's.
- */
-export function formOnlyIssues(config: Pick<InvokerConfig, 'proxy' | 'issuer'>): Array<{ field: string; message: string }> {
-  const issues: Array<{ field: string; message: string }> = [];
-  if (config.proxy.trim() === '') {
-    issues.push({ field: 'proxy', message: `"${PROPERTY_LABELS.proxy}" needs a URL, e.g. http://proxy.example.com:3128 (or choose System or None).` });
-  }
-  const issuer = config.issuer.trim();
-  if (issuer !== '') {
-    let url: URL | undefined;
-    try {
-      url = new URL(issuer);
-    } catch {
-      url = undefined;
-    }
-    if (url === undefined || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-      issues.push({ field: 'issuer', message: `"${ISSUER_LABEL}" must be an https:// URL, e.g. https://login.example.com/realms/acme.` });
-    }
-  }
-  return issues;
 }
 
 /** The label of the form's Issuer URL field (the core's discovery messages name it so). */

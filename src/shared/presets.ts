@@ -1,4 +1,4 @@
-import type { ExtraParameter, GrantType } from '../core/properties';
+import type { ExtraParameter, GrantType } from './properties';
 
 /**
  * Provider presets for "New Invoker": pure data and small functions, shared by the extension and the form.

@@ -2,8 +2,8 @@
  * Every message between the invoker form (webview) and the extension. Types only; both sides import them.
  * The webview sends `ready`, then the extension sends `init`. Secrets travel one way, form -> extension, in `save`.
  */
-import type { GrantType } from '../core/properties';
-import type { InvokerConfig, InvokerScope, SecretField, StoredSecrets, TlsFileField } from './invoker';
+import type { InvokerConfig, InvokerScope, SecretField, StoredSecrets } from './invoker';
+import type { GrantType, TlsFileProperty } from './properties';
 
 /** A problem shown beside one field of the form. `field` is a property name, `name`, `targetMessage`, or `storage` ("Stored in"). */
 export interface FormIssue {
@@ -92,7 +92,7 @@ export interface FocusMessage {
 /** Extension -> form: the file the user chose in the open dialog that `browse` asked for. */
 export interface BrowsedMessage {
   readonly type: 'browsed';
-  readonly field: TlsFileField;
+  readonly field: TlsFileProperty;
   readonly path: string;
 }
 
@@ -169,7 +169,7 @@ export interface DiscardDraftMessage {
 /** Form -> extension: "Browse…" beside a TLS file field: show VS Code's open dialog, starting at `current`'s folder. */
 export interface BrowseMessage {
   readonly type: 'browse';
-  readonly field: TlsFileField;
+  readonly field: TlsFileProperty;
   readonly current: string;
 }
 

@@ -1,5 +1,3 @@
-import type { PropertyIssue } from './errors';
-
 /** The grant types of the original component: Client Credentials, Password Credentials, Refresh Token. */
 export type GrantType = 'client_credentials' | 'password' | 'refresh_token';
 export const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token'];
@@ -61,6 +59,15 @@ export interface InvokerProperties extends NetworkProperties {
   readonly allowInsecureHttp?: boolean;
 }
 
+/** A property that Execute refused before sending anything. */
+export interface PropertyIssue {
+  /** The property's name as in `InvokerProperties` (or `targetMessage`). */
+  readonly field: string;
+  readonly code: 'required' | 'invalid' | 'not-allowed';
+  /** One sentence that names the field, e.g. `"Client ID" is required for the Client Credentials grant.` */
+  readonly message: string;
+}
+
 /** Human names of the properties, as the form labels them; messages quote these. */
 export const PROPERTY_LABELS: Readonly<Record<keyof InvokerProperties | 'targetMessage', string>> = {
   authorizationServerUrl: 'Authorization Server URL',
@@ -87,7 +94,7 @@ export const PROPERTY_LABELS: Readonly<Record<keyof InvokerProperties | 'targetM
   targetMessage: 'Target Message',
 };
 
-/** The network properties that hold a file path. */
+/** The network properties that hold a file path, in the form's order. */
 export const TLS_FILE_PROPERTIES = ['tlsCaFile', 'tlsCertFile', 'tlsKeyFile', 'tlsPfxFile'] as const;
 export type TlsFileProperty = (typeof TLS_FILE_PROPERTIES)[number];
 

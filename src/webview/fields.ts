@@ -1,0 +1,116 @@
+/**
+ * The form's one field table: every field, top to bottom, with its kind, help, the grants that show and require it,
+ * and its section. The rest of the form is built and validated from it.
+ */
+import { ISSUER_LABEL, proxyMode, type InvokerConfig, type SecretField } from '../shared/invoker';
+import { GRANT_TYPES, PROPERTY_LABELS, type GrantType } from '../shared/properties';
+
+type ConfigField = Exclude<keyof InvokerConfig, 'extraParameters'>;
+export type FieldKey = ConfigField | SecretField | 'extraParameters' | 'storage';
+/** `file`: a path with "Browse…"; `proxy`: System / None / URL and the URL; `issuer`: a URL with "Discover". */
+export type Kind = 'text' | 'url' | 'select' | 'checkbox' | 'secret' | 'rows' | 'file' | 'proxy' | 'issuer';
+export type Control = HTMLInputElement | HTMLSelectElement;
+/** The collapsible groups below the main fields; each opens by itself when it holds something not at its default. */
+export type Section = 'network' | 'tls' | 'advanced';
+
+export interface FieldSpec {
+  readonly key: FieldKey;
+  readonly kind: Kind;
+  readonly help: string | ((config: InvokerConfig) => string);
+  readonly options?: readonly (readonly [value: string, label: string])[];
+  /** Grants that show the field (every grant when absent); secrets follow `secretsUsedBy`. */
+  readonly shownFor?: readonly GrantType[];
+  /** Shows the field only when this holds (besides `shownFor`). */
+  readonly shownWhen?: (config: InvokerConfig) => boolean;
+  /** Grants that require the field. */
+  readonly requiredFor?: readonly GrantType[];
+  readonly section?: Section;
+  readonly warning?: boolean;
+  /** A warning shown under the field while this returns one (e.g. certificate verification off). */
+  readonly warnWhen?: (config: InvokerConfig) => string | undefined;
+  readonly placeholder?: string;
+}
+
+const unlessClientCredentials = (c: InvokerConfig, note: string): string => (c.grantType === 'client_credentials' ? '' : ` ${note}`);
+
+/** The form, top to bottom: the component's properties in its own order, then this extension's additions. */
+export const FIELDS: readonly FieldSpec[] = [
+  { key: 'name', kind: 'text', requiredFor: GRANT_TYPES, help: 'Names this invoker in the Messages view and in commands: at most 64 characters, without / or \\.' },
+  {
+    key: 'issuer', kind: 'issuer', placeholder: 'https://sso.example.com/realms/acme',
+    help: 'Optional. The authorization server\'s issuer: Discover reads its metadata and fills the Authorization Server URL and Credentials in Request Body.',
+  },
+  { key: 'authorizationServerUrl', kind: 'url', requiredFor: GRANT_TYPES, help: 'The host URL for requesting OAuth Authorization: the token endpoint, e.g. https://login.example.com/oauth2/token.' },
+  {
+    key: 'grantType', kind: 'select', help: 'The Grant Type to use for OAuth Authorization.',
+    options: [['client_credentials', 'Client Credentials Grant'], ['password', 'Password Credentials Grant'], ['refresh_token', 'Refresh Token']],
+  },
+  { key: 'credentialsInRequestBody', kind: 'checkbox', help: 'Send the client credentials in the request body. Off (default): Basic Auth header.' },
+  {
+    key: 'clientId', kind: 'text', requiredFor: ['client_credentials'],
+    help: (c) => `The Client ID associated with the resource owner.${unlessClientCredentials(c, 'Optional for this grant.')}`,
+  },
+  {
+    key: 'clientSecret', kind: 'secret', requiredFor: ['client_credentials'],
+    help: (c) => `The Client Secret associated with the resource owner.${unlessClientCredentials(c, 'Optional: a public client when no secret.')}`,
+  },
+  { key: 'scope', kind: 'text', help: 'The scope to be set for OAuth Authorization; separate several with spaces.' },
+  { key: 'username', kind: 'text', shownFor: ['password'], requiredFor: ['password'], help: 'User ID to access the resource.' },
+  { key: 'password', kind: 'secret', requiredFor: ['password'], help: 'Password to access the resource.' },
+  { key: 'refreshToken', kind: 'secret', requiredFor: ['refresh_token'], help: 'ID which provides the user with a new access token when their current token expires.' },
+  {
+    key: 'targetMessage', kind: 'text',
+    help: (c) => `The DJMessage the server response is written to. After a successful request the access token is ${c.targetMessage.trim() || 'DJMOUT'}.AccessToken.`,
+  },
+  { key: 'extraParameters', kind: 'rows', help: 'Name/value pairs added to the token request, e.g. audience or resource.' },
+  {
+    key: 'proxy', kind: 'proxy', section: 'network', placeholder: 'http://proxy.example.com:3128',
+    options: [['system', 'System'], ['none', 'None'], ['url', 'URL']],
+    help: (c) => {
+      switch (proxyMode(c.proxy)) {
+        case 'system':
+          return 'VS Code\'s proxy: the http.proxy setting (with http.noProxy, http.proxyStrictSSL), else HTTPS_PROXY / HTTP_PROXY and NO_PROXY.';
+        case 'none':
+          return 'Connect directly, whatever VS Code\'s settings and the environment say.';
+        case 'url':
+          return 'This proxy, for this invoker\'s requests: scheme, host and port, without credentials.';
+      }
+    },
+  },
+  {
+    key: 'proxyUsername', kind: 'text', section: 'network', shownWhen: (c) => proxyMode(c.proxy) !== 'none',
+    help: 'For a proxy that asks for Basic authentication (407). Leave empty for none, or for the credentials of http.proxy / http.proxyAuthorization.',
+  },
+  { key: 'proxyPassword', kind: 'secret', section: 'network', help: 'Sent to the proxy with the Proxy Username.' },
+  { key: 'tlsCaFile', kind: 'file', section: 'tls', placeholder: '/path/to/corporate-ca.pem', help: 'A PEM (or DER) file of CA certificates trusted besides the system\'s: for a private or corporate CA, or an inspecting proxy.' },
+  { key: 'tlsCertFile', kind: 'file', section: 'tls', placeholder: '/path/to/client.pem', help: 'Mutual TLS: the client certificate (PEM); it may hold the private key too.' },
+  { key: 'tlsKeyFile', kind: 'file', section: 'tls', placeholder: '/path/to/client-key.pem', help: 'The client certificate\'s private key (PEM), unless the certificate file holds it.' },
+  { key: 'tlsPfxFile', kind: 'file', section: 'tls', placeholder: '/path/to/client.p12', help: 'Mutual TLS instead of the PEM files: a PKCS#12 file (.pfx, .p12) with the certificate and key.' },
+  { key: 'tlsPassphrase', kind: 'secret', section: 'tls', help: 'Decrypts the Client Key File or the Client PFX File, when it is encrypted.' },
+  {
+    key: 'tlsRejectUnauthorized', kind: 'checkbox', section: 'tls',
+    help: 'Check the server\'s certificate against the system\'s CAs and the CA Certificates File (recommended).',
+    warnWhen: (c) => (c.tlsRejectUnauthorized ? undefined : 'Off: any certificate is accepted, so anyone on the network path can read and change the exchange, secrets included. Every message this invoker gets carries a warning.'),
+  },
+  {
+    key: 'basicEncoding', kind: 'select', section: 'advanced',
+    help: 'How Client ID and Client Secret are encoded in the Basic Auth header. Auto form-encodes them (RFC 6749 §2.3.1) and retries once as typed if the server rejects them.',
+    options: [['auto', 'auto: RFC 6749, then raw once'], ['rfc6749', 'rfc6749: form-encoded (RFC 6749 §2.3.1)'], ['raw', 'raw: as typed']],
+  },
+  {
+    key: 'allowInsecureHttp', kind: 'checkbox', section: 'advanced', warning: true,
+    help: 'Allow plain http:// to a host other than this machine. Secrets and the token then cross the network unencrypted.',
+  },
+  {
+    key: 'storage', kind: 'select', options: [['user', 'User settings'], ['workspace', 'Workspace settings']],
+    help: 'Where the invoker is kept. Secrets always go to VS Code\'s secret storage, never to settings.',
+  },
+];
+
+export const LABELS: Readonly<Record<FieldKey, string>> = { ...PROPERTY_LABELS, name: 'Name', storage: 'Stored in', issuer: ISSUER_LABEL };
+
+export const SECTIONS: readonly (readonly [section: Section, title: string])[] = [
+  ['network', 'Network'],
+  ['tls', 'TLS'],
+  ['advanced', 'Advanced'],
+];

@@ -1,0 +1,249 @@
+/**
+ * The invoker form's extension side in a real VS Code, driven through its protocol (src/shared/protocol.ts) without
+ * a browser: each test posts what the webview would post, through the panel's test seam, and reads what the panel
+ * posts back. The panels are the extension's own, opened by its commands; the form's DOM is the E2E's business.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { FormPanelTestHooks, InvokerFormPanel } from '../../src/extension/formPanel';
+import type { InvokerRef } from '../../src/extension/invokerStore';
+import { DEFAULT_INVOKER, NO_STORED_SECRETS, type InvokerConfig } from '../../src/shared/invoker';
+import type { FromWebview, ToWebview } from '../../src/shared/protocol';
+import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
+import { startProxy } from '../fixtures/proxyServer';
+import { activateApi, assertAbsent } from './helpers';
+
+type Api = OAuth2InvokerApi & FormPanelTestHooks;
+
+const NEW_FORM_TITLE = 'New OAuth2 Invoker';
+const PROXY_USER = 'form-proxy-user';
+const PROXY_PASSWORD = 'form-proxy-pw:+/% 7';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** One of the extension's form panels, with every message it posted to its webview since the test took hold of it. */
+class Form {
+  readonly posted: ToWebview[] = [];
+  private readonly listener: vscode.Disposable;
+
+  constructor(readonly panel: InvokerFormPanel) {
+    this.listener = panel.onDidPostForTests((message) => this.posted.push(message));
+  }
+
+  /** Posts a message as the webview would and resolves, once the panel has handled it, to what it posted meanwhile. */
+  async send(message: FromWebview): Promise<ToWebview[]> {
+    const from = this.posted.length;
+    await this.panel.receiveForTests(message);
+    return this.posted.slice(from);
+  }
+
+  /** Closes the panel's tab (titled after the invoker it edits, `ref`) as a person does, and waits until the panel is gone. */
+  async close(api: Api, ref?: InvokerRef): Promise<void> {
+    this.listener.dispose();
+    const title = ref !== undefined ? `Invoker: ${ref.name}` : NEW_FORM_TITLE;
+    const tab = await tabTitled(title);
+    await vscode.window.tabGroups.close(tab);
+    for (let waited = 0; api.formPanelForTests(ref) === this.panel && waited < 5000; waited += 50) {
+      await sleep(50);
+    }
+    assert.notEqual(api.formPanelForTests(ref), this.panel, `the form "${title}" is disposed once its tab is closed`);
+  }
+}
+
+/** The tab of a form (it appears a moment after the panel is created). */
+async function tabTitled(title: string): Promise<vscode.Tab> {
+  const find = (): vscode.Tab | undefined =>
+    vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .find((tab) => tab.label === title && tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('oauth2Invoker.form'));
+  for (let waited = 0; find() === undefined && waited < 5000; waited += 50) {
+    await sleep(50);
+  }
+  const tab = find();
+  assert.ok(tab !== undefined, `a form tab "${title}" is open`);
+  return tab;
+}
+
+/** The one message of a type among those posted (a webview may also say `ready` by itself, which re-sends `init`). */
+function last<T extends ToWebview['type']>(messages: readonly ToWebview[], type: T): Extract<ToWebview, { type: T }> {
+  const found = messages.filter((message): message is Extract<ToWebview, { type: T }> => message.type === type);
+  assert.ok(found.length > 0, `the panel posted "${type}"; it posted ${messages.map((m) => m.type).join(', ') || 'nothing'}`);
+  return found[found.length - 1];
+}
+
+function settingsText(): string {
+  return JSON.stringify(vscode.workspace.getConfiguration('oauth2Invoker').inspect('invokers'));
+}
+
+function savedSetting(name: string): Record<string, unknown> | undefined {
+  const entries = vscode.workspace.getConfiguration('oauth2Invoker').inspect<Array<Record<string, unknown>>>('invokers')?.globalValue ?? [];
+  return entries.find((entry) => entry.name === name);
+}
+
+suite('The invoker form panel through its protocol', function () {
+  let api: Api;
+  let server: OidcServer;
+  const created: string[] = [];
+
+  /** The blank new-invoker form, opened by the New Invoker command. */
+  async function openNewForm(): Promise<Form> {
+    await vscode.commands.executeCommand('oauth2Invoker.newInvoker', { preset: 'generic' });
+    const panel = api.formPanelForTests();
+    assert.ok(panel !== undefined, 'New Invoker opened the new-invoker form');
+    return new Form(panel);
+  }
+
+  /** The form of a saved invoker, opened by the Edit Invoker command. */
+  async function openEditForm(name: string): Promise<Form> {
+    await vscode.commands.executeCommand('oauth2Invoker.editInvoker', name);
+    const panel = api.formPanelForTests({ name, scope: 'user' });
+    assert.ok(panel !== undefined, `Edit Invoker opened the form of "${name}"`);
+    return new Form(panel);
+  }
+
+  function clientCredentials(name: string): InvokerConfig {
+    return { ...DEFAULT_INVOKER, name, authorizationServerUrl: server.tokenEndpoint, clientId: server.basicClient.clientId, scope: 'api:read' };
+  }
+
+  suiteSetup(async () => {
+    api = (await activateApi()) as Api;
+    server = await startOidcServer();
+    created.push('fp-existing');
+    await api.saveInvoker(clientCredentials('fp-existing'), { secrets: { clientSecret: server.basicClient.clientSecret } });
+  });
+
+  suiteTeardown(async () => {
+    for (const name of created) {
+      await api.deleteInvoker(name);
+    }
+    await server.close();
+  });
+
+  test('ready -> init: a new form gets the defaults, the names taken and nothing stored; a saved one its config and which secrets are stored, never their values', async () => {
+    const fresh = await openNewForm();
+    const init = last(await fresh.send({ type: 'ready' }), 'init');
+    assert.deepEqual(init.config, DEFAULT_INVOKER);
+    assert.equal(init.scope, 'user');
+    assert.equal(init.savedName, undefined);
+    assert.deepEqual(init.storedSecrets, NO_STORED_SECRETS);
+    assert.ok(init.takenNames.includes('fp-existing'), `takenNames: ${init.takenNames.join(', ')}`);
+    assert.equal(init.dirty, false);
+    await fresh.close(api);
+
+    const edit = await openEditForm('fp-existing');
+    const saved = last(await edit.send({ type: 'ready' }), 'init');
+    assert.equal(saved.savedName, 'fp-existing');
+    assert.equal(saved.savedScope, 'user');
+    assert.equal(saved.config.clientId, server.basicClient.clientId);
+    assert.equal(saved.config.authorizationServerUrl, server.tokenEndpoint);
+    assert.deepEqual(saved.storedSecrets, { ...NO_STORED_SECRETS, clientSecret: true });
+    assert.ok(!saved.takenNames.includes('fp-existing'), 'its own name is not taken');
+    assertAbsent(JSON.stringify(edit.posted), [server.basicClient.clientSecret], 'the messages to the form');
+    await edit.close(api, { name: 'fp-existing', scope: 'user' });
+  });
+
+  test('a save with problems: issues back, each naming its field; nothing saved', async () => {
+    const form = await openNewForm();
+    await form.send({ type: 'ready' });
+    const config: InvokerConfig = { ...DEFAULT_INVOKER, name: 'fp-existing', authorizationServerUrl: 'not a url', clientId: '' };
+    const answer = await form.send({ type: 'save', config, scope: 'user', secrets: {}, execute: false });
+    const issues = last(answer, 'issues').issues;
+    assert.deepEqual(
+      issues.map((issue) => issue.field),
+      ['name', 'authorizationServerUrl', 'clientId', 'clientSecret'],
+    );
+    assert.deepEqual(issues.map((issue) => issue.message.match(/^"([^"]+)"/)?.[1]), ['Name', 'Authorization Server URL', 'Client ID', 'Client Secret']);
+    assert.ok(!answer.some((message) => message.type === 'saved'), 'no "saved"');
+
+    const renamed = await form.send({ type: 'save', config: { ...config, name: 'fp-bad' }, scope: 'user', secrets: {}, execute: false });
+    assert.deepEqual(last(renamed, 'issues').issues.map((issue) => issue.field), ['authorizationServerUrl', 'clientId', 'clientSecret']);
+    assert.ok(!api.listInvokers().includes('fp-bad'), 'not among the invokers');
+    assert.equal(savedSetting('fp-bad'), undefined, 'not in settings');
+    await form.close(api);
+  });
+
+  test('a valid save: the invoker in settings, its secret in SecretStorage only; "saved" says it is stored, no message holds it', async () => {
+    const secret = server.basicClient.clientSecret;
+    const form = await openNewForm();
+    await form.send({ type: 'ready' });
+    created.push('fp-saved');
+    const answer = await form.send({ type: 'save', config: clientCredentials('fp-saved'), scope: 'user', secrets: { clientSecret: { action: 'replace', value: secret } }, execute: false });
+    assert.deepEqual(last(answer, 'issues').issues, []);
+    const saved = last(answer, 'saved');
+    assert.equal(saved.savedName, 'fp-saved');
+    assert.equal(saved.scope, 'user');
+    assert.equal(saved.storedSecrets.clientSecret, true);
+    assert.ok(saved.takenNames.includes('fp-existing') && !saved.takenNames.includes('fp-saved'));
+
+    assert.equal(savedSetting('fp-saved')?.clientId, server.basicClient.clientId);
+    assertAbsent(settingsText(), [secret], 'settings');
+    // The secret can only have come from SecretStorage: the server accepts the client.
+    const message = await api.execute('fp-saved');
+    assert.ok(message.accessToken !== undefined && message.accessToken.length > 20);
+    assertAbsent(JSON.stringify(form.posted), [secret], 'the messages to the form');
+
+    // The panel is now the saved invoker's form, titled after it: Edit Invoker finds it, a new form would be another.
+    assert.equal(api.formPanelForTests({ name: 'fp-saved', scope: 'user' }), form.panel);
+    assert.equal(api.formPanelForTests(), undefined);
+    await form.close(api, { name: 'fp-saved', scope: 'user' });
+  });
+
+  test('a draft survives closing the form and opening it again; Discard brings back the blank form', async () => {
+    const form = await openNewForm();
+    await form.send({ type: 'ready' });
+    const draft: InvokerConfig = { ...DEFAULT_INVOKER, name: 'fp-draft', authorizationServerUrl: 'https://as.example.com/oauth2/token', clientId: 'drafted', scope: 'a b' };
+    await form.send({ type: 'draft', config: draft, scope: 'user' });
+    await form.close(api);
+
+    const again = await openNewForm();
+    assert.notEqual(again.panel, form.panel, 'a new panel');
+    const init = last(await again.send({ type: 'ready' }), 'init');
+    assert.equal(init.dirty, true);
+    assert.deepEqual(init.config, draft);
+    assert.ok(!api.listInvokers().includes('fp-draft'), 'a draft is not saved');
+
+    const discarded = last(await again.send({ type: 'discardDraft' }), 'init');
+    assert.equal(discarded.dirty, false);
+    assert.deepEqual(discarded.config, DEFAULT_INVOKER);
+    await again.close(api);
+  });
+
+  test('Discover against a real oidc-provider: the token endpoint and the credentials\' place for the form to fill', async () => {
+    const form = await openEditForm('fp-existing');
+    await form.send({ type: 'ready' });
+    const config: InvokerConfig = { ...clientCredentials('fp-existing'), authorizationServerUrl: '', credentialsInRequestBody: true, issuer: server.issuer };
+    const found = last(await form.send({ type: 'discover', config, secrets: {} }), 'discovered');
+    assert.equal(found.error, undefined, found.error?.text);
+    assert.equal(found.result?.issuer, server.issuer);
+    assert.equal(found.result?.tokenEndpoint, server.tokenEndpoint);
+    assert.equal(found.result?.metadataUrl, `${server.issuer}/.well-known/openid-configuration`);
+    assert.equal(found.result?.credentialsInRequestBody, false, 'Basic, as the server lists client_secret_basic');
+    assert.ok(found.result?.invokerGrantTypes.includes('client_credentials'));
+    await form.close(api, { name: 'fp-existing', scope: 'user' });
+  });
+
+  test('Discover goes through the proxy typed in the form, with the proxy password typed and not saved (and no OAuth secret)', async () => {
+    const proxy = await startProxy({ credentials: { username: PROXY_USER, password: PROXY_PASSWORD } });
+    try {
+      const form = await openEditForm('fp-existing');
+      await form.send({ type: 'ready' });
+      const config: InvokerConfig = { ...clientCredentials('fp-existing'), proxy: proxy.url, proxyUsername: PROXY_USER, issuer: server.issuer };
+      const withoutPassword = last(await form.send({ type: 'discover', config, secrets: {} }), 'discovered');
+      assert.equal(withoutPassword.result, undefined, 'refused by the proxy without the password');
+      assert.ok(withoutPassword.error !== undefined);
+
+      const typed = { proxyPassword: { action: 'replace', value: PROXY_PASSWORD }, clientSecret: { action: 'replace', value: 'typed-client-secret' } } as const;
+      const found = last(await form.send({ type: 'discover', config, secrets: typed }), 'discovered');
+      assert.equal(found.error, undefined, found.error?.text);
+      assert.equal(found.result?.tokenEndpoint, server.tokenEndpoint);
+      const port = new URL(server.issuer).port;
+      assert.deepEqual(proxy.requests.at(-1), { target: `127.0.0.1:${port}`, user: PROXY_USER, status: 200 });
+      assertAbsent(JSON.stringify(form.posted), [PROXY_PASSWORD, 'typed-client-secret', server.basicClient.clientSecret], 'the messages to the form');
+      assert.equal(savedSetting('fp-existing')?.proxy, undefined, 'Discover saves nothing');
+      await form.close(api, { name: 'fp-existing', scope: 'user' });
+    } finally {
+      await proxy.close();
+    }
+  });
+});
