@@ -57,7 +57,9 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
     await resetNetwork();
   });
 
-  const props = clientCredentialsOf;
+  // These tests are about the proxy, mostly to a plain http:// server on 127.0.0.1: sending plain http:// through a
+  // proxy takes "Allow Insecure HTTP" (the proxy reads it), as the test 'issue 9: …' below shows.
+  const props: typeof clientCredentialsOf = (on, extra = {}) => clientCredentialsOf(on, { allowInsecureHttp: true, ...extra });
 
   function logged(): { lines: string[]; options: ExecuteOptions } {
     const lines: string[] = [];
@@ -72,6 +74,24 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
     assert.ok(message.accessToken !== undefined);
     assert.deepEqual(proxy.requests, [{ target: targetOf(server), status: 200 }]);
     assert.ok(lines.includes(`info through the proxy ${proxy.url} (from the invoker)`), lines.join('\n'));
+  });
+
+  test('issue 9: plain http:// to a loopback server through a proxy, without "Allow Insecure HTTP", is refused: no tunnel, no request', async () => {
+    const before = server.tokenRequests();
+    for (const [extra, options, source] of [
+      [{ proxy: proxy.url }, {}, 'the invoker\'s "Proxy"'],
+      [{}, { systemProxy: { proxy: proxy.url } }, 'VS Code\'s "http.proxy" setting'],
+    ] as const) {
+      const error = await rejectsWith(execute(clientCredentialsOf(server, extra), options), 'insecure-url');
+      assert.deepEqual(error.issues.map((i) => i.field), ['authorizationServerUrl']);
+      assert.equal(
+        error.message,
+        `"Authorization Server URL" uses plain http:// to ${targetOf(server)}, and the request would go through the proxy ${proxy.url} (from ${source}), which would read credentials and tokens unencrypted. Connect directly (add the host to VS Code's "http.noProxy" or NO_PROXY, or set the invoker's "Proxy" to none), use https://, or turn on "Allow Insecure HTTP" for this invoker.`,
+      );
+      assertNoSecret(error, [server.basicClient.clientSecret]);
+    }
+    assert.deepEqual(proxy.requests, []);
+    assert.equal(server.tokenRequests(), before);
   });
 
   test('the tunnel is kept alive: a second Execute opens no new one', async () => {
