@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { execute, forgetBasicVariants, resetNetwork, type ExecuteOptions } from '../../src/core/index';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
+import { answer, startServer } from '../fixtures/httpServer';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startProxy, type TestProxy } from '../fixtures/proxyServer';
 import { createTestPki, type TestPki } from '../fixtures/testPki';
@@ -92,6 +93,20 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
     }
     assert.deepEqual(proxy.requests, []);
     assert.equal(server.tokenRequests(), before);
+  });
+
+  test('issue 9: 200 concurrent Executes through the proxy open at most 6 tunnels to one origin', async () => {
+    const target = await startServer(answer(200, 'application/json', '{"access_token":"through-the-tunnel","token_type":"Bearer"}'));
+    try {
+      const p = props(server, { authorizationServerUrl: target.url, proxy: proxy.url });
+      const messages = await Promise.all(Array.from({ length: 200 }, () => execute(p)));
+      assert.equal(messages.filter((m) => m.accessToken === 'through-the-tunnel').length, 200);
+      assert.equal(target.requests.length, 200);
+      assert.ok(proxy.requests.length >= 1 && proxy.requests.length <= 6, `${proxy.requests.length} tunnels`);
+      assert.ok(proxy.requests.every((r) => r.status === 200 && r.target === new URL(target.url).host));
+    } finally {
+      await target.close();
+    }
   });
 
   test('the tunnel is kept alive: a second Execute opens no new one', async () => {
