@@ -11,7 +11,11 @@ const LOOPBACK = new BlockList();
 LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
 LOOPBACK.addAddress('::1', 'ipv6');
 
-/** True for an IP address in 127.0.0.0/8, `::1`, or IPv4-mapped loopback (`::ffff:127.0.0.1`); false for names and anything else. */
+/**
+ * True for an IP address in 127.0.0.0/8, `::1`, or IPv4-mapped loopback (`::ffff:127.0.0.1`); false for names and anything else.
+ * @see https://www.rfc-editor.org/rfc/rfc6890#section-2.2.2
+ * @see https://www.rfc-editor.org/rfc/rfc4291#section-2.5.3
+ */
 export function isLoopbackAddress(address: string | undefined): boolean {
   const family = address === undefined ? 0 : isIP(address);
   // BlockList matches an IPv4-mapped IPv6 address against the IPv4 subnet.
@@ -39,7 +43,9 @@ function addressesOf(address: string | readonly { address: string }[]): string[]
 
 /**
  * Wraps a resolver so that an answer holding any address that is not loopback fails with a NotLoopbackError:
- * the socket then never connects, and the request is never written.
+ * the socket then never connects, and the request is never written. (RFC 6761 asks resolvers to answer `.localhost`
+ * names with loopback; nothing makes them.)
+ * @see https://www.rfc-editor.org/rfc/rfc6761#section-6.3
  */
 export function loopbackOnlyLookup(lookup: LookupFunction = systemLookup as LookupFunction): LookupFunction {
   return (hostname, options, callback) =>
@@ -64,6 +70,7 @@ type ConnectorCallback = (error: Error | null, socket: Parameters<undiciBuildCon
 /**
  * Wraps a connector so that a socket whose peer is not a loopback address is destroyed before undici gets it (so
  * before any byte of the request is written). It backs up `loopbackOnlyLookup`: an IP literal is not resolved at all.
+ * @see https://www.rfc-editor.org/rfc/rfc6761#section-6.3
  */
 export function loopbackPeersOnly(connector: Connector): Connector {
   return (options, callback) =>

@@ -301,6 +301,7 @@ function notLoopbackFailure(code: string | undefined, error: unknown, context: F
 /**
  * The refusal of plain http:// (without "Allow Insecure HTTP") through a proxy: the proxy reads what it forwards,
  * and where it connects (its own loopback, or a name its own resolver answers) cannot be checked from here.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-3.7
  */
 export function plainHttpThroughProxy(target: URL, proxy: NonNullable<NetworkDescription['proxy']>, purpose: RequestPurpose = 'token'): InvokerError {
   const sentence = `"${urlLabel(purpose)}" uses plain http:// to ${target.host}, and the request would go through the proxy ${proxy.display} (from ${proxySourceText(proxy)}), which would read credentials and tokens unencrypted. Connect directly (add the host to VS Code's "http.noProxy" or NO_PROXY, or set the invoker's "${LABEL.proxy}" to none), use https://, or turn on "${LABEL.allowInsecureHttp}" for this invoker.`;
