@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { Deadline } from './deadline';
 import { InvokerError } from './errors';
@@ -22,6 +23,8 @@ export interface DiscoveryOptions {
   /** Tests: undici's MockAgent; the network properties are then not applied. */
   readonly dispatcher?: Dispatcher;
   readonly log?: (level: 'info' | 'warn', line: string) => void;
+  /** As for execute(): resolves host names instead of the system resolver (tests). */
+  readonly lookup?: LookupFunction;
 }
 
 /** What the form needs from an authorization server's metadata, and the metadata itself. */
@@ -258,7 +261,8 @@ export async function discover(issuerUrl: string, options: DiscoveryOptions = {}
   const urls = metadataUrls(issuer.href);
   try {
     if (options.dispatcher === undefined) {
-      const selected = selectNetwork(new URL(urls[0]), network, options.systemProxy);
+      const loopbackOnly = issuer.protocol === 'http:' && !allowInsecureHttp;
+      const selected = selectNetwork(new URL(urls[0]), network, options.systemProxy, { loopbackOnly, lookup: options.lookup, purpose: 'discovery', deadline });
       route = selected instanceof Promise ? await selected : selected;
     }
     const misses: Miss[] = [];

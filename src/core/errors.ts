@@ -7,7 +7,8 @@ export const INVOKER_INVALID_ERROR = 4;
 /**
  * Why an Execute (or a discovery) failed; the extension branches on this, never on message text.
  * - `invalid-properties`: refused before sending; `issues` name the fields (a TLS file that cannot be read or parsed too).
- * - `insecure-url`: plain http:// to a host that is not loopback.
+ * - `insecure-url`: plain http:// (without "Allow Insecure HTTP") to a host that is not loopback: by its name, by the
+ *   address it resolved to when connecting, or because a proxy is in between.
  * - `server-rejected`: a non-2xx answer or an OAuth `error`; `status`, `error`, `errorDescription`, `djMessage`.
  * - `invalid-response`: a 2xx answer that is not a token response (or not authorization server metadata).
  * - `redirect`: a 3xx answer; `location`. Redirects are never followed.

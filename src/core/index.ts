@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { DJMessage, type BasicVariant } from './djMessage';
 import { Deadline } from './deadline';
@@ -50,6 +51,11 @@ export interface ExecuteOptions {
   readonly systemProxy?: SystemProxySettings;
   readonly maxResponseBytes?: number;
   readonly log?: ExchangeLog;
+  /**
+   * Resolves host names instead of the system resolver (tests: a resolver that answers as a hostile DNS server
+   * would). Whatever it answers, plain http:// without "Allow Insecure HTTP" connects only to a loopback address.
+   */
+  readonly lookup?: LookupFunction;
   /** Clock, for tests. */
   readonly now?: () => number;
 }
@@ -211,7 +217,9 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   const tokenUrl = properties.authorizationServerUrl.trim();
   try {
     if (options.dispatcher === undefined) {
-      const selected = selectNetwork(tokenUrl, properties, options.systemProxy);
+      // Plain http:// passed refuseInvalid by its host's name (loopback); the connection must go to loopback too.
+      const loopbackOnly = properties.allowInsecureHttp !== true && /^http:/i.test(tokenUrl);
+      const selected = selectNetwork(tokenUrl, properties, options.systemProxy, { loopbackOnly, lookup: options.lookup, purpose: 'token', deadline });
       route = selected instanceof Promise ? await selected : selected;
       routeSecrets = route.secrets;
       if (log !== undefined) {

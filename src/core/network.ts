@@ -1,13 +1,15 @@
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { BlockList, isIP } from 'node:net';
+import { stat } from 'node:fs/promises';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import * as tls from 'node:tls';
 import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent } from 'undici';
+import { fileIssue, fsReason, readRegularFile, regularFileProblem, tlsSettingsError } from './boundedFile';
+import type { Deadline } from './deadline';
 import { InvokerError } from './errors';
-import type { NetworkDescription, ProxySource } from './networkErrors';
+import { plainHttpThroughProxy, type NetworkDescription, type ProxySource, type RequestPurpose } from './networkErrors';
 import { PROPERTY_LABELS, TLS_FILE_PROPERTIES, type NetworkProperties, type PropertyIssue, type TlsFileProperty } from '../shared/properties';
 import { urlPassword } from './redact';
-import { CONNECT_TIMEOUT_MS, connector, POOL_OPTIONS, watchTlsAlerts, type DispatcherLike } from './transport';
+import { CONNECT_TIMEOUT_MS, connector, loopbackDispatcher, POOL_OPTIONS, watchTlsAlerts, type DispatcherLike } from './transport';
 
 // Deep imports, like transport's Agent: the proxy agent without the rest of undici.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -204,35 +206,26 @@ function hasTls(p: NetworkProperties): boolean {
 // ---------------------------------------------------------------------------------------------------------------
 // TLS material: files read when the configuration (or a file's modification time) changes, never per request.
 
-function fileIssue(field: TlsFileProperty | 'tlsPassphrase', rest: string): PropertyIssue {
-  return { field, code: 'invalid', message: `"${LABEL[field]}" ${rest}` };
-}
-
 function refuseTls(issues: PropertyIssue[]): never {
-  throw new InvokerError(`The invoker's TLS settings cannot be used: ${issues.map((i) => i.message).join(' ')}`, { kind: 'invalid-properties', issues });
+  throw tlsSettingsError(issues);
 }
 
-/** Identifies a file's content cheaply: a changed CA file gets a new pool. */
+/**
+ * Identifies a file's content cheaply: a changed CA file gets a new pool. A FIFO, a device or a file past the size
+ * cap is refused here already, before anything is opened.
+ */
 async function stampOf(field: TlsFileProperty, file: string): Promise<string> {
+  let info;
   try {
-    const info = await stat(file);
-    return `${file}@${info.mtimeMs}:${info.size}:${info.ino}`;
+    info = await stat(file);
   } catch (error) {
     refuseTls([fileIssue(field, `cannot be read: ${fsReason(error)} (${file}).`)]);
   }
-}
-
-function fsReason(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String(code ?? error);
-}
-
-async function readTlsFile(field: TlsFileProperty, file: string): Promise<Buffer> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    refuseTls([fileIssue(field, `cannot be read: ${fsReason(error)} (${file}).`)]);
+  const problem = regularFileProblem(field, file, info);
+  if (problem !== undefined) {
+    refuseTls([problem]);
   }
+  return `${file}@${info.mtimeMs}:${info.size}:${info.ino}`;
 }
 
 const PEM_CERTIFICATE = /-----BEGIN (?:TRUSTED )?CERTIFICATE-----[\s\S]+?-----END (?:TRUSTED )?CERTIFICATE-----/g;
@@ -287,7 +280,8 @@ function contextWith(options: tls.SecureContextOptions, extraCas: readonly strin
   return tls.createSecureContext({ ...options, ca: [...defaults, ...extraCas] });
 }
 
-async function loadTls(p: NetworkProperties): Promise<TlsMaterial> {
+async function loadTls(p: NetworkProperties, signal: AbortSignal): Promise<TlsMaterial> {
+  const readTlsFile = (field: TlsFileProperty, file: string): Promise<Buffer> => readRegularFile(file, { field, signal });
   const extraCas = present(p.tlsCaFile) ? certificatesIn('tlsCaFile', await readTlsFile('tlsCaFile', p.tlsCaFile.trim())) : [];
   const passphrase = p.tlsPassphrase !== undefined && p.tlsPassphrase !== '' ? p.tlsPassphrase : undefined;
   const options: tls.SecureContextOptions = {};
@@ -342,9 +336,17 @@ interface CachedRoute extends NetworkRoute {
   readonly close: () => Promise<void>;
 }
 
+/** A pool being built (its TLS files read) or built; the build stops when every Execute waiting for it gave up. */
+interface PoolEntry {
+  readonly route: Promise<CachedRoute>;
+  readonly stopBuild: AbortController;
+  waiting: number;
+  settled: boolean;
+}
+
 /** At most this many pools stay open; the least recently used one is closed first. */
 const MAX_POOLS = 16;
-const pools = new Map<string, Promise<CachedRoute>>();
+const pools = new Map<string, PoolEntry>();
 /** The full key in use for a configuration without its files' stamps: a changed file replaces that pool. */
 const currentKeys = new Map<string, string>();
 
@@ -356,7 +358,97 @@ function retire(key: string): void {
   const pool = pools.get(key);
   pools.delete(key);
   // close() lets requests already on their way finish.
-  void pool?.then((route) => route.close()).catch(() => undefined);
+  void pool?.route.then((route) => route.close()).catch(() => undefined);
+}
+
+/** How a route must connect, and what bounds the wait for it. */
+export interface RouteOptions {
+  /**
+   * Plain http:// without "Allow Insecure HTTP": connect only where the host resolves to a loopback address (checked
+   * on every new connection), and never through a proxy. Refusals are InvokerErrors of kind `insecure-url`.
+   */
+  readonly loopbackOnly?: boolean;
+  /** Resolves host names instead of the system resolver: tests answer as a hostile DNS server would. */
+  readonly lookup?: LookupFunction;
+  /** Which request this is, for the words of a refusal. */
+  readonly purpose?: RequestPurpose;
+  /** Stops the wait for a pool being built (TLS files read); when no one waits any more, the reading stops too. */
+  readonly deadline?: Deadline;
+}
+
+/** A stable id per resolver function, for the pool key. */
+const lookupIds = new WeakMap<LookupFunction, number>();
+let nextLookupId = 1;
+
+function lookupId(lookup: LookupFunction | undefined): number {
+  if (lookup === undefined) {
+    return 0;
+  }
+  let id = lookupIds.get(lookup);
+  if (id === undefined) {
+    id = nextLookupId++;
+    lookupIds.set(lookup, id);
+  }
+  return id;
+}
+
+/**
+ * Waits for `promise` until the deadline stops, then rejects with the deadline's reason (which Deadline#failure
+ * turns into a timeout or a cancel); `giveUp` runs then. Without a deadline, the promise itself.
+ */
+function untilStopped<T>(promise: Promise<T>, deadline: Deadline | undefined, giveUp: () => void = () => undefined): Promise<T> {
+  if (deadline === undefined) {
+    return promise;
+  }
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    let unsubscribe = (): void => undefined;
+    const finish = (): boolean => {
+      const first = !done;
+      done = true;
+      unsubscribe();
+      return first;
+    };
+    unsubscribe = deadline.onStop((reason) => {
+      if (finish()) {
+        giveUp();
+        reject(reason);
+      }
+    });
+    if (done) {
+      return;
+    }
+    promise.then(
+      (value) => finish() && resolve(value),
+      (error: unknown) => finish() && reject(error),
+    );
+  });
+}
+
+/** Waits for a pool entry; the last waiter to give up stops the build (its file reads) while it is still running. */
+function waitFor(entry: PoolEntry, deadline: Deadline | undefined): Promise<CachedRoute> {
+  if (entry.settled) {
+    return entry.route;
+  }
+  entry.waiting += 1;
+  if (deadline === undefined) {
+    return entry.route; // waits as long as it takes: the build is never stopped for want of waiters
+  }
+  let counted = true;
+  const leave = (): void => {
+    if (counted) {
+      counted = false;
+      entry.waiting -= 1;
+    }
+  };
+  const waited = untilStopped(entry.route, deadline, () => {
+    leave();
+    if (entry.waiting === 0 && !entry.settled) {
+      entry.stopBuild.abort();
+    }
+  });
+  void waited.then(leave, leave);
+  return waited;
 }
 
 function proxyCredentials(p: NetworkProperties, route: ProxyRoute, settings: SystemProxySettings | undefined): { token?: string; hasCredentials: boolean } {
@@ -408,8 +500,8 @@ function watchTunnelTlsAlerts(agent: UndiciProxyAgent): void {
   }
 }
 
-async function buildRoute(target: URL, p: NetworkProperties, route: ProxyRoute | undefined, settings: SystemProxySettings | undefined): Promise<CachedRoute> {
-  const material = hasTls(p) ? await loadTls(p) : { clientCertificate: false };
+async function buildRoute(target: URL, p: NetworkProperties, route: ProxyRoute | undefined, settings: SystemProxySettings | undefined, options: RouteOptions, signal: AbortSignal): Promise<CachedRoute> {
+  const material = hasTls(p) ? await loadTls(p, signal) : { clientCertificate: false };
   const proxyNotStrict = route !== undefined && route.source !== 'invoker' && settings?.strictSSL === false && target.protocol === 'https:';
   const rejectUnauthorized = p.tlsRejectUnauthorized !== false && !proxyNotStrict;
   const requestTls = {
@@ -422,13 +514,14 @@ async function buildRoute(target: URL, p: NetworkProperties, route: ProxyRoute |
   };
   const warning = unverifiedWarning(p, proxyNotStrict, target.protocol === 'https:');
   if (route === undefined) {
-    const agent = new Agent({ ...POOL_OPTIONS, connect: connector(requestTls) });
+    const agent = new Agent({ ...POOL_OPTIONS, connect: connector(requestTls, { lookup: options.lookup, loopbackOnly: options.loopbackOnly }) });
     return { dispatcher: agent, description, ...(warning !== undefined ? { warning } : {}), secrets: [], close: () => agent.close() };
   }
   const credentials = proxyCredentials(p, route, settings);
   const proxyUri = `${route.url.protocol}//${route.url.host}`;
   const agent = new ProxyAgent({
     uri: proxyUri,
+    // connections: the tunnels per origin, as for a direct pool.
     ...POOL_OPTIONS,
     ...(credentials.token !== undefined ? { token: credentials.token } : {}),
     requestTls: { timeout: CONNECT_TIMEOUT_MS, ...requestTls },
@@ -436,6 +529,7 @@ async function buildRoute(target: URL, p: NetworkProperties, route: ProxyRoute |
       timeout: CONNECT_TIMEOUT_MS,
       ...(material.proxySecureContext !== undefined ? { secureContext: material.proxySecureContext } : {}),
       ...(proxyNotStrict ? { rejectUnauthorized: false } : {}),
+      ...(options.lookup !== undefined ? { lookup: options.lookup } : {}),
     },
   });
   watchTunnelTlsAlerts(agent);
@@ -451,9 +545,9 @@ async function buildRoute(target: URL, p: NetworkProperties, route: ProxyRoute |
   };
 }
 
-async function cachedRoute(target: URL, p: NetworkProperties, route: ProxyRoute | undefined, settings: SystemProxySettings | undefined): Promise<NetworkRoute> {
+async function cachedRoute(target: URL, p: NetworkProperties, route: ProxyRoute | undefined, settings: SystemProxySettings | undefined, options: RouteOptions): Promise<NetworkRoute> {
   const files = TLS_FILE_PROPERTIES.filter((field) => present(p[field]) && !(field === 'tlsCertFile' && present(p.tlsPfxFile)));
-  const stamps = await Promise.all(files.map((field) => stampOf(field, (p[field] as string).trim())));
+  const stamps = files.length === 0 ? [] : await untilStopped(Promise.all(files.map((field) => stampOf(field, (p[field] as string).trim()))), options.deadline);
   const proxyNotStrict = route !== undefined && route.source !== 'invoker' && settings?.strictSSL === false;
   const identity = hash([
     route?.url.href,
@@ -463,6 +557,8 @@ async function cachedRoute(target: URL, p: NetworkProperties, route: ProxyRoute 
     files.map((field) => [field, (p[field] as string).trim()]),
     p.tlsPassphrase ?? '',
     p.tlsRejectUnauthorized === false,
+    options.loopbackOnly === true,
+    lookupId(options.lookup),
   ]);
   const key = hash([identity, stamps]);
   const previous = currentKeys.get(identity);
@@ -470,17 +566,25 @@ async function cachedRoute(target: URL, p: NetworkProperties, route: ProxyRoute 
     retire(previous);
   }
   currentKeys.set(identity, key);
-  let pool = pools.get(key);
-  if (pool === undefined) {
-    pool = buildRoute(target, p, route, settings);
-    // A configuration that failed (a missing file) is not kept: the next Execute tries again.
-    const built = pool;
-    void built.catch(() => {
-      if (pools.get(key) === built) {
-        pools.delete(key);
-        currentKeys.delete(identity);
-      }
-    });
+  let entry = pools.get(key);
+  if (entry === undefined) {
+    const stopBuild = new AbortController();
+    const built = buildRoute(target, p, route, settings, options, stopBuild.signal);
+    const created: PoolEntry = { route: built, stopBuild, waiting: 0, settled: false };
+    entry = created;
+    built.then(
+      () => {
+        created.settled = true;
+      },
+      () => {
+        created.settled = true;
+        // A configuration that failed (a missing file, a build nobody waited for) is not kept: the next Execute tries again.
+        if (pools.get(key) === created) {
+          pools.delete(key);
+          currentKeys.delete(identity);
+        }
+      },
+    );
     if (pools.size >= MAX_POOLS) {
       const oldest = pools.keys().next().value as string;
       retire(oldest);
@@ -488,23 +592,36 @@ async function cachedRoute(target: URL, p: NetworkProperties, route: ProxyRoute 
   } else {
     pools.delete(key); // re-inserted below: most recently used last
   }
-  pools.set(key, pool);
-  return pool;
+  pools.set(key, entry);
+  return waitFor(entry, options.deadline);
 }
+
+let directLoopback: NetworkRoute | undefined;
 
 /**
  * The dispatcher and description for a request to `target` with these network properties: the shared direct pool
  * (synchronously, no work) when no proxy applies and no TLS property is set; else a pool kept for this configuration.
+ * With `loopbackOnly` (plain http:// without "Allow Insecure HTTP"), a pool whose every connection is checked to go
+ * to a loopback address, and no proxy: a proxy reads plain http:// and resolves names itself, so nothing here could
+ * check where the request ends up; that refusal throws at once (kind `insecure-url`).
  * Rejects with an InvokerError (`invalid-properties` naming the field) when a TLS file cannot be read or used,
  * or (`proxy`) when the proxy URL of a setting or environment variable is not usable.
  */
-export function selectNetwork(target: URL | string, p: NetworkProperties, settings?: SystemProxySettings): NetworkRoute | Promise<NetworkRoute> {
+export function selectNetwork(target: URL | string, p: NetworkProperties, settings?: SystemProxySettings, options: RouteOptions = {}): NetworkRoute | Promise<NetworkRoute> {
   // The default path (no proxy applies, no TLS property) does no more than these few checks: not even a URL parse.
   const route = proxyRouteFor(target, p.proxy, settings, proxyEnvironment());
-  if (route === undefined && !hasTls(p)) {
+  if (route !== undefined && options.loopbackOnly === true) {
+    const proxy = { display: `${route.url.protocol}//${route.url.host}`, source: route.source, ...(route.variable !== undefined ? { variable: route.variable } : {}), hasCredentials: false };
+    throw plainHttpThroughProxy(typeof target === 'string' ? new URL(target) : target, proxy, options.purpose);
+  }
+  if (route === undefined && !hasTls(p) && options.lookup === undefined) {
+    if (options.loopbackOnly === true) {
+      directLoopback ??= Object.freeze({ dispatcher: loopbackDispatcher(), description: DIRECT.description, secrets: DIRECT.secrets });
+      return directLoopback;
+    }
     return DIRECT;
   }
-  return cachedRoute(typeof target === 'string' ? new URL(target) : target, p, route, settings);
+  return cachedRoute(typeof target === 'string' ? new URL(target) : target, p, route, settings, options);
 }
 
 /** Closes every pool this module opened (not the shared direct one) and forgets the environment it read; for tests and deactivation. */
@@ -513,7 +630,7 @@ export async function resetNetwork(): Promise<void> {
   pools.clear();
   currentKeys.clear();
   environment = undefined;
-  await Promise.all(all.map((pool) => pool.then((route) => route.close()).catch(() => undefined)));
+  await Promise.all(all.map((pool) => pool.route.then((route) => route.close()).catch(() => undefined)));
 }
 
 /** How many pools are open: for tests that check reuse. */

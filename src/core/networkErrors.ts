@@ -1,5 +1,5 @@
 import { InvokerError, type InvokerErrorKind, type TransportCause } from './errors';
-import { PROPERTY_LABELS } from '../shared/properties';
+import { PROPERTY_LABELS, type PropertyIssue } from '../shared/properties';
 import type { Redactor } from './redact';
 
 /** What a request was for, so the error's first words say which request failed. */
@@ -90,6 +90,7 @@ interface Failure {
   readonly kind: InvokerErrorKind;
   readonly sentence: string;
   readonly field?: string;
+  readonly issues?: readonly PropertyIssue[];
 }
 
 function codeOf(error: unknown): string | undefined {
@@ -287,6 +288,26 @@ function directFailure(code: string | undefined, error: unknown, context: Failur
   return undefined;
 }
 
+/** A plain http:// connection refused because its host is not loopback after all (see loopback.ts). */
+function notLoopbackFailure(code: string | undefined, error: unknown, context: FailureContext, purpose: RequestPurpose): Failure | undefined {
+  if (code !== 'ERR_NOT_LOOPBACK') {
+    return undefined;
+  }
+  const address = String((error as { address?: unknown }).address);
+  const sentence = `"${urlLabel(purpose)}" uses plain http:// to ${hostOf(context.url)}, which resolved to ${address}, not a loopback address: nothing was sent, as credentials and tokens would travel unencrypted. Use https://, or turn on "${LABEL.allowInsecureHttp}" for this invoker.`;
+  return { kind: 'insecure-url', field: urlField(purpose), sentence, issues: [{ field: urlField(purpose), code: 'not-allowed', message: sentence }] };
+}
+
+/**
+ * The refusal of plain http:// (without "Allow Insecure HTTP") through a proxy: the proxy reads what it forwards,
+ * and where it connects (its own loopback, or a name its own resolver answers) cannot be checked from here.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-3.7
+ */
+export function plainHttpThroughProxy(target: URL, proxy: NonNullable<NetworkDescription['proxy']>, purpose: RequestPurpose = 'token'): InvokerError {
+  const sentence = `"${urlLabel(purpose)}" uses plain http:// to ${target.host}, and the request would go through the proxy ${proxy.display} (from ${proxySourceText(proxy)}), which would read credentials and tokens unencrypted. Connect directly (add the host to VS Code's "http.noProxy" or NO_PROXY, or set the invoker's "${LABEL.proxy}" to none), use https://, or turn on "${LABEL.allowInsecureHttp}" for this invoker.`;
+  return new InvokerError(sentence, { kind: 'insecure-url', field: urlField(purpose), issues: [{ field: urlField(purpose), code: 'not-allowed', message: sentence }] });
+}
+
 /**
  * Turns a failure of undici (or of Node's TLS) into an InvokerError whose sentence names the cause and the setting
  * that fixes it, keeping only safe data: kind `tls` for certificate problems, `proxy` for the proxy's, else `network`.
@@ -300,6 +321,7 @@ export function describeNetworkFailure(error: unknown, context: FailureContext):
   const code = innerCode ?? cause.code;
   const proxy = context.network?.proxy;
   const failure =
+    notLoopbackFailure(code, inner, context, purpose) ??
     closedAfterHandshake(code, inner, context) ??
     (code !== undefined ? tlsFailure(code, inner, context, purpose) : undefined) ??
     (proxy !== undefined ? proxyFailure(code, inner, context, proxy) : directFailure(code, inner, context, purpose));
@@ -310,5 +332,6 @@ export function describeNetworkFailure(error: unknown, context: FailureContext):
     kind: failure?.kind ?? 'network',
     cause: { name: cause.name, message: redact(cause.message), ...(code !== undefined ? { code } : {}) },
     ...(failure?.field !== undefined ? { field: failure.field } : {}),
+    ...(failure?.issues !== undefined ? { issues: failure.issues.map((issue) => ({ ...issue, message: redact(issue.message) })) } : {}),
   });
 }

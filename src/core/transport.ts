@@ -1,7 +1,9 @@
+import type { LookupFunction } from 'node:net';
 import type { Agent as UndiciAgent, buildConnector as undiciBuildConnector, Dispatcher } from 'undici';
 import { InvokerError } from './errors';
 import { describeNetworkFailure, type NetworkDescription, type RequestPurpose } from './networkErrors';
 import type { Deadline } from './deadline';
+import { loopbackOnlyLookup, loopbackPeersOnly } from './loopback';
 import type { Redactor } from './redact';
 
 // undici's Agent alone (with its Pool and HTTP/1.1 client), not the whole package with fetch, WebSocket and caches:
@@ -47,8 +49,14 @@ export interface SendOptions {
   readonly redact?: Redactor;
 }
 
-/** Options of every pool the invoker builds: keep-alive, so a second request skips TCP and TLS setup. */
-export const POOL_OPTIONS = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000 } as const;
+/**
+ * At most this many connections to one origin (through one proxy: tunnels), as a browser opens: 200 concurrent
+ * Executes wait for one of these instead of opening 200 sockets. Token requests are short, so nobody waits long.
+ */
+export const MAX_CONNECTIONS_PER_ORIGIN = 6;
+
+/** Options of every pool the invoker builds: keep-alive, so a second request skips TCP and TLS setup; bounded per origin. */
+export const POOL_OPTIONS = { keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: MAX_CONNECTIONS_PER_ORIGIN } as const;
 export const CONNECT_TIMEOUT_MS = 15_000;
 
 /**
@@ -91,19 +99,39 @@ function explainedByTlsAlert(error: unknown): unknown {
   return tlsAlerts.get(socketKey(info)) ?? error;
 }
 
+/** How a connector resolves and where it may connect. */
+export interface ConnectorOptions {
+  /** Resolves host names instead of the system resolver (tests: a resolver that answers as a hostile DNS server would). */
+  readonly lookup?: LookupFunction;
+  /** Connect only to loopback addresses (plain http:// without "Allow Insecure HTTP"): anything else fails with a NotLoopbackError. */
+  readonly loopbackOnly?: boolean;
+}
+
 /** A connector with the invoker's connect timeout and TLS options, remembering TLS alerts. */
-export function connector(tls: Record<string, unknown> = {}): Connector {
-  return watchTlsAlerts(buildConnector({ timeout: CONNECT_TIMEOUT_MS, ...tls }));
+export function connector(tls: Record<string, unknown> = {}, options: ConnectorOptions = {}): Connector {
+  const lookup = options.loopbackOnly === true ? loopbackOnlyLookup(options.lookup) : options.lookup;
+  const connect = watchTlsAlerts(buildConnector({ timeout: CONNECT_TIMEOUT_MS, ...tls, ...(lookup !== undefined ? { lookup } : {}) }));
+  return options.loopbackOnly === true ? loopbackPeersOnly(connect) : connect;
 }
 
 const identity = (text: string): string => text;
 
 let sharedAgent: UndiciAgent | undefined;
+let sharedLoopbackAgent: UndiciAgent | undefined;
 
 /** One keep-alive pool for every Execute of the process, so a second token request skips TCP and TLS setup. */
 export function defaultDispatcher(): UndiciAgent {
   sharedAgent ??= new Agent({ ...POOL_OPTIONS, connect: connector() });
   return sharedAgent;
+}
+
+/**
+ * The shared pool of plain http:// requests that must stay on this machine: each of its connections was checked
+ * to go to a loopback address, so none of them is ever shared with a request that may go elsewhere.
+ */
+export function loopbackDispatcher(): UndiciAgent {
+  sharedLoopbackAgent ??= new Agent({ ...POOL_OPTIONS, connect: connector({}, { loopbackOnly: true }) });
+  return sharedLoopbackAgent;
 }
 
 /** Turns a failure of undici into an InvokerError whose sentence says what happened and what fixes it, keeping only safe data. */

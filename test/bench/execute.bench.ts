@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: execute() against a bare undici POST of the same form and against oauth4webapi's
- * client-credentials request + processing, all three on one local token endpoint served by a child process; then
- * the .http parser against a plain line scan (httpParse.bench.ts). Prints p50 latency and throughput per client,
- * the ratios, and a last JSON line with every figure. Not a test: nothing here asserts.
+ * client-credentials request + processing, all three on one local token endpoint served by a child process.
+ * Then 200 concurrent Executes against 200 concurrent bare undici requests (its default, unbounded pool): the
+ * sockets each used and the ratio of their times; and the .http parser against a plain line scan
+ * (httpParse.bench.ts). Prints p50 latency and throughput per client, the ratios, and a last JSON line with every
+ * figure. Not a test: nothing here asserts.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { execute, type DJMessage, type InvokerProperties } from '../../src/core/index';
@@ -21,13 +23,19 @@ const WARMUP = 400;
 
 function serve(): void {
   let requests = 0;
+  /** The sockets that carried a request since the last 'mark'. */
+  let used = new Set<Socket>();
   process.on('message', (message) => {
     if (message === 'count') {
-      process.send?.({ requests });
+      process.send?.({ requests, sockets: used.size });
+    } else if (message === 'mark') {
+      used = new Set();
+      process.send?.({ marked: true });
     }
   });
   const server = createServer((req, res) => {
     requests += 1;
+    used.add(req.socket);
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -50,9 +58,50 @@ function nextMessage<T>(child: ChildProcess): Promise<T> {
 
 /** Requests the bench server has answered so far (counted at the server). */
 async function serverRequests(child: ChildProcess): Promise<number> {
-  const answer = nextMessage<{ requests: number }>(child);
+  return (await serverCount(child)).requests;
+}
+
+async function serverCount(child: ChildProcess): Promise<{ requests: number; sockets: number }> {
+  const answer = nextMessage<{ requests: number; sockets: number }>(child);
   child.send('count');
-  return (await answer).requests;
+  return answer;
+}
+
+/** Starts counting the sockets that carry requests afresh. */
+async function markSockets(child: ChildProcess): Promise<void> {
+  const answer = nextMessage<unknown>(child);
+  child.send('mark');
+  await answer;
+}
+
+const CONCURRENT = 200;
+const CONCURRENT_ROUNDS = 9;
+
+/**
+ * 200 concurrent Executes (at most 6 connections per origin) against 200 concurrent bare undici requests with its
+ * default options (a connection per request in flight): the most sockets each used, and the median time of a burst.
+ */
+async function concurrencyFigures(child: ChildProcess, clients: { execute: Client; undici: Client }): Promise<{ concurrent_200_sockets: number; concurrent_200_sockets_undici_default: number; concurrent_200_time_vs_undici_default: number }> {
+  const sockets = { execute: 0, undici: 0 };
+  const times: Record<'execute' | 'undici', number[]> = { execute: [], undici: [] };
+  for (let round = 0; round < CONCURRENT_ROUNDS; round += 1) {
+    for (const name of ['execute', 'undici'] as const) {
+      await markSockets(child);
+      const start = performance.now();
+      await Promise.all(Array.from({ length: CONCURRENT }, () => clients[name]()));
+      const elapsed = performance.now() - start;
+      sockets[name] = Math.max(sockets[name], (await serverCount(child)).sockets);
+      if (round > 0) {
+        times[name].push(elapsed); // round 0 opens the connections: a warm-up for both
+      }
+    }
+  }
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const ratio = Number((median(times.execute) / median(times.undici)).toFixed(3));
+  console.log(
+    `${CONCURRENT} concurrent: execute used ${sockets.execute} socket(s) (at most 6), bare undici ${sockets.undici}; median burst ${median(times.execute).toFixed(1)} ms vs ${median(times.undici).toFixed(1)} ms (ratio ${ratio})`,
+  );
+  return { concurrent_200_sockets: sockets.execute, concurrent_200_sockets_undici_default: sockets.undici, concurrent_200_time_vs_undici_default: ratio };
 }
 
 /** The token broker: a cached token per second, and how many requests 100 concurrent callers cause. */
@@ -139,6 +188,7 @@ async function main(): Promise<void> {
     }
   }
   const broker = await brokerFigures(child, properties);
+  const concurrency = await concurrencyFigures(child, { execute: clients.execute, undici: clients.undici });
   child.kill();
 
   const p50: Record<string, number> = {};
@@ -155,6 +205,7 @@ async function main(): Promise<void> {
     execute_vs_undici_p50: Number((p50.execute / p50.undici).toFixed(3)),
     execute_vs_oauth4webapi_p50: Number((p50.execute / p50.oauth4webapi).toFixed(3)),
     ...broker,
+    ...concurrency,
   };
   console.log(`execute / undici p50: ${ratios.execute_vs_undici_p50} (target ≤ 1.10)`);
   console.log(`execute / oauth4webapi p50: ${ratios.execute_vs_oauth4webapi_p50} (target ≤ 0.50)`);

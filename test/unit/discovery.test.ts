@@ -76,11 +76,19 @@ suite('discovery', () => {
       assert.equal(result.tokenEndpoint, tlsServer.tokenEndpoint);
     });
 
-    test('through the invoker\'s proxy', async () => {
+    test('through the invoker\'s proxy (plain http:// through a proxy needs "Allow Insecure HTTP")', async () => {
       proxy.requests.length = 0;
-      const result = await discover(server.issuer, { network: { proxy: proxy.url } });
+      const result = await discover(server.issuer, { network: { proxy: proxy.url }, allowInsecureHttp: true });
       assert.equal(result.tokenEndpoint, server.tokenEndpoint);
       assert.deepEqual(proxy.requests.map((r) => r.status), [200]);
+    });
+
+    test('issue 9: plain http:// to a loopback issuer through a proxy, without "Allow Insecure HTTP", is refused: the proxy sees nothing', async () => {
+      proxy.requests.length = 0;
+      const error = await rejectsWith(discover(server.issuer, { network: { proxy: proxy.url } }), 'insecure-url');
+      assert.deepEqual(error.issues.map((i) => i.field), ['issuer']);
+      assert.match(error.message, new RegExp(`^"Issuer URL" uses plain http:// to 127\\.0\\.0\\.1:\\d+, and the request would go through the proxy ${proxy.url.replace(/\./g, '\\.')} \\(from the invoker's "Proxy"\\)`));
+      assert.deepEqual(proxy.requests, []);
     });
   });
 

@@ -1,6 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { bypassesProxy, proxyRouteFor, readProxyEnvironment, validateNetworkProperties, validateProperties, type InvokerProperties, type ProxyEnvironment } from '../../src/core/index';
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { createServer } from 'node:http';
+import type { AddressInfo, LookupFunction, Socket } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { bypassesProxy, discover, execute, proxyRouteFor, readProxyEnvironment, validateNetworkProperties, validateProperties, type InvokerProperties, type ProxyEnvironment } from '../../src/core/index';
+import { isLoopbackAddress } from '../../src/core/loopback';
 import { openPoolCount, resetNetwork, selectNetwork } from '../../src/core/network';
+import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
 import { describeNetworkFailure, type NetworkDescription } from '../../src/core/networkErrors';
 import { createRedactor, isSensitiveName, redactUrlCredentials, urlPassword } from '../../src/core/redact';
 
@@ -205,4 +211,202 @@ suite('redaction of network secrets', () => {
     assert.equal(isSensitiveName('tlsPassphrase'), true);
     assert.equal(isSensitiveName('proxy-authorization'), true);
   });
+});
+
+/** An address of this machine that is not loopback: where a hostile DNS answer for a `.localhost` name could point. */
+function nonLoopbackAddress(): { address: string; family: 4 | 6 } | undefined {
+  const all = Object.values(networkInterfaces()).flatMap((list) => list ?? []);
+  const v4 = all.find((one) => !one.internal && one.family === 'IPv4');
+  if (v4 !== undefined) {
+    return { address: v4.address, family: 4 };
+  }
+  const v6 = all.find((one) => !one.internal && one.family === 'IPv6' && !one.address.toLowerCase().startsWith('fe80:'));
+  return v6 !== undefined ? { address: v6.address, family: 6 } : undefined;
+}
+
+/** A resolver that answers every name with these addresses, as a hostile (or just misconfigured) DNS server would. */
+function resolverAnswering(...answers: Array<{ address: string; family: 4 | 6 }>): LookupFunction & { asked: string[] } {
+  const asked: string[] = [];
+  const lookup = (hostname: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void => {
+    asked.push(hostname);
+    setImmediate(() => (options.all === true ? callback(null, answers) : callback(null, answers[0].address, answers[0].family)));
+  };
+  return Object.assign(lookup, { asked });
+}
+
+/** A plain HTTP token endpoint that counts every connection and every byte it receives. */
+async function countingServer(host: string): Promise<{ port: number; connections: () => number; bytes: () => number; requests: () => number; close: () => Promise<void> }> {
+  let connections = 0;
+  let bytes = 0;
+  let requests = 0;
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    requests += 1;
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"access_token":"at-from-counting-server","token_type":"Bearer","expires_in":60}');
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    connections += 1;
+    sockets.add(socket);
+    socket.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    connections: () => connections,
+    bytes: () => bytes,
+    requests: () => requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        sockets.forEach((socket) => socket.destroy());
+        server.close(() => resolve());
+      }),
+  };
+}
+
+suite('issue 9: plain http:// without "Allow Insecure HTTP" goes only where the connection really is loopback', () => {
+  const outside = nonLoopbackAddress() ?? { address: '192.0.2.1', family: 4 as const }; // TEST-NET-1 when the machine has no other address
+  let evil: Awaited<ReturnType<typeof countingServer>> | undefined;
+  let local: Awaited<ReturnType<typeof countingServer>>;
+  const secret = 'cl1ent-s3cret-in-cl3ar';
+  const props = (url: string, extra: Partial<InvokerProperties> = {}): InvokerProperties => ({
+    authorizationServerUrl: url,
+    grantType: 'client_credentials',
+    clientId: 'client',
+    clientSecret: secret,
+    proxy: 'none',
+    ...extra,
+  });
+
+  suiteSetup(async () => {
+    evil = nonLoopbackAddress() !== undefined ? await countingServer(outside.address) : undefined;
+    local = await countingServer('127.0.0.1');
+  });
+  suiteTeardown(async () => {
+    await resetNetwork();
+    await Promise.all([evil?.close(), local.close()]);
+  });
+
+  const evilPort = (): number => evil?.port ?? 9;
+
+  test('a *.localhost name that resolves elsewhere: refused at connect time, the server there receives no byte', async () => {
+    const lookup = resolverAnswering(outside);
+    const options = { lookup }; // a variable: the option is new, and the test must compile against the code before it
+    const error = await rejectsWith(execute(props(`http://evil.localhost:${evilPort()}/token`), options), 'insecure-url');
+    assert.deepEqual(lookup.asked, ['evil.localhost'], 'the name was resolved, with the injected resolver');
+    assert.equal(error.field, 'authorizationServerUrl');
+    assert.deepEqual(error.issues.map((i) => [i.field, i.code]), [['authorizationServerUrl', 'not-allowed']]);
+    assert.equal(
+      error.message,
+      `The token request to http://evil.localhost:${evilPort()}/token failed: "Authorization Server URL" uses plain http:// to evil.localhost:${evilPort()}, which resolved to ${outside.address}, not a loopback address: nothing was sent, as credentials and tokens would travel unencrypted. Use https://, or turn on "Allow Insecure HTTP" for this invoker.`,
+    );
+    assertNoSecret(error, [secret]);
+    assert.equal(evil?.connections() ?? 0, 0);
+    assert.equal(evil?.bytes() ?? 0, 0);
+  });
+
+  test('localhost. and a *.localhost name resolving to a second address besides loopback are refused too', async () => {
+    for (const host of ['localhost.', 'app.localhost']) {
+      const options = { lookup: resolverAnswering({ address: '127.0.0.1', family: 4 }, outside) };
+      const error = await rejectsWith(execute(props(`http://${host}:${evilPort()}/token`), options), 'insecure-url');
+      assert.match(error.message, new RegExp(`which resolved to ${outside.address.replace(/[.:]/g, '\\$&')}, not a loopback address`));
+    }
+    assert.equal(evil?.bytes() ?? 0, 0);
+  });
+
+  test('the same hostile answer with "Allow Insecure HTTP" on reaches that server: the refusal above is the guard, not the network', async () => {
+    if (evil === undefined) {
+      return; // this machine has no address but loopback: nothing could have been reached (the guard is shown above)
+    }
+    const before = evil.requests();
+    const lookup = resolverAnswering(outside);
+    const message = await execute(props(`http://evil.localhost:${evil.port}/token`, { allowInsecureHttp: true }), { lookup });
+    assert.equal(message.accessToken, 'at-from-counting-server');
+    assert.equal(evil.requests(), before + 1);
+    // The connection kept alive for that invoker is never lent to one without "Allow Insecure HTTP".
+    const bytes = evil.bytes();
+    await rejectsWith(execute(props(`http://evil.localhost:${evil.port}/token`), { lookup }), 'insecure-url');
+    assert.equal(evil.bytes(), bytes);
+  });
+
+  test('localhost., foo.localhost and localhost resolving to loopback (IPv4 or IPv6-mapped) still work', async () => {
+    const before = local.requests();
+    const answers = [
+      ['localhost.', { address: '127.0.0.1', family: 4 }],
+      ['foo.localhost', { address: '127.0.0.1', family: 4 }],
+      ['localhost', { address: '127.0.0.1', family: 4 }],
+      ['mapped.localhost', { address: '::ffff:127.0.0.1', family: 6 }],
+    ] as const;
+    for (const [host, answer] of answers) {
+      const message = await execute(props(`http://${host}:${local.port}/token`), { lookup: resolverAnswering(answer) });
+      assert.equal(message.accessToken, 'at-from-counting-server', host);
+    }
+    assert.equal(local.requests(), before + answers.length);
+  });
+
+  test('with the system resolver, localhost still works', async () => {
+    const before = local.requests();
+    const message = await execute(props(`http://localhost:${local.port}/token`));
+    assert.equal(message.accessToken, 'at-from-counting-server');
+    assert.equal(local.requests(), before + 1);
+  });
+
+  test('discovery: an issuer on a *.localhost name that resolves elsewhere is refused naming "Issuer URL", nothing sent', async () => {
+    const [connections, bytes] = [evil?.connections() ?? 0, evil?.bytes() ?? 0];
+    const options = { lookup: resolverAnswering(outside) };
+    const error = await rejectsWith(discover(`http://evil.localhost:${evilPort()}`, options), 'insecure-url');
+    assert.deepEqual(error.issues.map((i) => i.field), ['issuer']);
+    assert.match(error.message, new RegExp(`^The discovery request to http://evil\\.localhost:${evilPort()}/\\.well-known/openid-configuration failed: "Issuer URL" uses plain http:// to evil\\.localhost:${evilPort()}, which resolved to ${outside.address.replace(/[.:]/g, '\\$&')}, not a loopback address`));
+    assert.equal(evil?.connections() ?? 0, connections);
+    assert.equal(evil?.bytes() ?? 0, bytes);
+  });
+
+  test('loopback addresses: 127.0.0.0/8, ::1 and IPv4-mapped loopback; nothing else', () => {
+    for (const address of ['127.0.0.1', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '::ffff:7f00:1']) {
+      assert.ok(isLoopbackAddress(address), address);
+    }
+    for (const address of ['192.0.2.2', '10.0.0.1', '::', '0.0.0.0', '::ffff:192.0.2.2', 'fd00::2', 'localhost', '', undefined]) {
+      assert.ok(!isLoopbackAddress(address), String(address));
+    }
+  });
+});
+
+suite('issue 9: connections per origin are bounded, as a browser bounds them', () => {
+  let server: Awaited<ReturnType<typeof countingServer>>;
+  setup(async () => {
+    server = await countingServer('127.0.0.1');
+  });
+  teardown(async () => {
+    await resetNetwork();
+    await server.close();
+  });
+
+  const props = (extra: Partial<InvokerProperties> = {}): InvokerProperties => ({
+    authorizationServerUrl: `http://127.0.0.1:${server.port}/token`,
+    grantType: 'client_credentials',
+    clientId: 'client',
+    clientSecret: 'secret',
+    proxy: 'none',
+    ...extra,
+  });
+
+  const cases: Array<[string, Partial<InvokerProperties>]> = [
+    ['the shared pool of plain http:// to loopback', {}],
+    ['the shared direct pool ("Allow Insecure HTTP" on)', { allowInsecureHttp: true }],
+    ['a pool of its own (a TLS property set)', { tlsRejectUnauthorized: false }],
+  ];
+  for (const [name, extra] of cases) {
+    test(`200 concurrent Executes open at most 6 connections: ${name}`, async () => {
+      const messages = await Promise.all(Array.from({ length: 200 }, () => execute(props(extra))));
+      assert.equal(messages.filter((m) => m.accessToken === 'at-from-counting-server').length, 200);
+      assert.equal(server.requests(), 200);
+      assert.ok(server.connections() >= 1 && server.connections() <= 6, `${server.connections()} connections`);
+    });
+  }
 });

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { execute, forgetBasicVariants, resetNetwork, type ExecuteOptions } from '../../src/core/index';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
+import { answer, startServer } from '../fixtures/httpServer';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startProxy, type TestProxy } from '../fixtures/proxyServer';
 import { createTestPki, type TestPki } from '../fixtures/testPki';
@@ -57,7 +58,9 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
     await resetNetwork();
   });
 
-  const props = clientCredentialsOf;
+  // These tests are about the proxy, mostly to a plain http:// server on 127.0.0.1: sending plain http:// through a
+  // proxy takes "Allow Insecure HTTP" (the proxy reads it), as the test 'issue 9: …' below shows.
+  const props: typeof clientCredentialsOf = (on, extra = {}) => clientCredentialsOf(on, { allowInsecureHttp: true, ...extra });
 
   function logged(): { lines: string[]; options: ExecuteOptions } {
     const lines: string[] = [];
@@ -72,6 +75,38 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
     assert.ok(message.accessToken !== undefined);
     assert.deepEqual(proxy.requests, [{ target: targetOf(server), status: 200 }]);
     assert.ok(lines.includes(`info through the proxy ${proxy.url} (from the invoker)`), lines.join('\n'));
+  });
+
+  test('issue 9: plain http:// to a loopback server through a proxy, without "Allow Insecure HTTP", is refused: no tunnel, no request', async () => {
+    const before = server.tokenRequests();
+    for (const [extra, options, source] of [
+      [{ proxy: proxy.url }, {}, 'the invoker\'s "Proxy"'],
+      [{}, { systemProxy: { proxy: proxy.url } }, 'VS Code\'s "http.proxy" setting'],
+    ] as const) {
+      const error = await rejectsWith(execute(clientCredentialsOf(server, extra), options), 'insecure-url');
+      assert.deepEqual(error.issues.map((i) => i.field), ['authorizationServerUrl']);
+      assert.equal(
+        error.message,
+        `"Authorization Server URL" uses plain http:// to ${targetOf(server)}, and the request would go through the proxy ${proxy.url} (from ${source}), which would read credentials and tokens unencrypted. Connect directly (add the host to VS Code's "http.noProxy" or NO_PROXY, or set the invoker's "Proxy" to none), use https://, or turn on "Allow Insecure HTTP" for this invoker.`,
+      );
+      assertNoSecret(error, [server.basicClient.clientSecret]);
+    }
+    assert.deepEqual(proxy.requests, []);
+    assert.equal(server.tokenRequests(), before);
+  });
+
+  test('issue 9: 200 concurrent Executes through the proxy open at most 6 tunnels to one origin', async () => {
+    const target = await startServer(answer(200, 'application/json', '{"access_token":"through-the-tunnel","token_type":"Bearer"}'));
+    try {
+      const p = props(server, { authorizationServerUrl: target.url, proxy: proxy.url });
+      const messages = await Promise.all(Array.from({ length: 200 }, () => execute(p)));
+      assert.equal(messages.filter((m) => m.accessToken === 'through-the-tunnel').length, 200);
+      assert.equal(target.requests.length, 200);
+      assert.ok(proxy.requests.length >= 1 && proxy.requests.length <= 6, `${proxy.requests.length} tunnels`);
+      assert.ok(proxy.requests.every((r) => r.status === 200 && r.target === new URL(target.url).host));
+    } finally {
+      await target.close();
+    }
   });
 
   test('the tunnel is kept alive: a second Execute opens no new one', async () => {

@@ -1,9 +1,12 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { execute, forgetBasicVariants, resetNetwork, type InvokerError } from '../../src/core/index';
+import * as path from 'node:path';
+import { readRegularFile } from '../../src/core/boundedFile';
+import { execute, forgetBasicVariants, resetNetwork, type InvokerError, type InvokerProperties } from '../../src/core/index';
 import { openPoolCount } from '../../src/core/network';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
@@ -11,14 +14,19 @@ import { createTestPki, type PemPair, type TestPki } from '../fixtures/testPki';
 import { clientCredentialsOf } from '../fixtures/invokerProperties';
 
 /** A bare HTTPS server with one certificate: enough for handshakes that must fail. */
-async function httpsServer(pair: PemPair): Promise<{ url: string; close: () => Promise<void> }> {
+async function httpsServer(pair: PemPair): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+  let connections = 0;
   const server: Server = createServer({ key: pair.key, cert: pair.cert }, (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{"access_token":"should-not-arrive","token_type":"Bearer"}');
+    res.end('{"access_token":"at-from-bare-https-server","token_type":"Bearer"}');
+  });
+  server.on('connection', () => {
+    connections += 1;
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}/token`,
+    connections: () => connections,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -148,6 +156,17 @@ suite('TLS per invoker: CA file, client certificates, verification switch', func
     }
   });
 
+  test('issue 9: 200 concurrent Executes over TLS with a CA file open at most 6 connections', async () => {
+    const s = await httpsServer(pki.server);
+    try {
+      const messages = await Promise.all(Array.from({ length: 200 }, () => execute(props(server, { authorizationServerUrl: s.url, tlsCaFile: pki.caFile }))));
+      assert.equal(messages.filter((m) => m.accessToken === 'at-from-bare-https-server').length, 200);
+      assert.ok(s.connections() >= 1 && s.connections() <= 6, `${s.connections()} connections`);
+    } finally {
+      await s.close();
+    }
+  });
+
   test('a self-signed certificate: kind tls, pointing at the CA file', async () => {
     const s = await httpsServer(pki.selfSigned);
     try {
@@ -215,5 +234,82 @@ suite('TLS per invoker: CA file, client certificates, verification switch', func
       const error = await rejectsWith(execute(props(mtls, { tlsPfxFile: pki.client.pfxFile, tlsCertFile: pki.client.certFile, tlsKeyFile: pki.client.keyFile })), 'invalid-properties');
       assert.deepEqual(error.issues.map((i) => i.field), ['tlsPfxFile']);
     });
+  });
+});
+
+suite('issue 9: TLS files are read within bounds: regular files only, at most 1 MiB, cancellable', function () {
+  // A mocha timeout, not a timed assertion: before the fix, a FIFO or /dev/zero never let these tests end.
+  this.timeout(10_000);
+  let pki: TestPki;
+  let fifo: string;
+  const field = 'tlsCaFile';
+
+  suiteSetup(() => {
+    pki = createTestPki();
+    fifo = path.join(pki.dir, 'ca.fifo');
+    execFileSync('mkfifo', [fifo]);
+  });
+  suiteTeardown(async () => {
+    await resetNetwork();
+    pki.remove();
+  });
+
+  const props = (extra: Partial<InvokerProperties>): InvokerProperties => ({
+    authorizationServerUrl: 'https://127.0.0.1:9/token', // nothing is sent: the TLS files are refused first
+    grantType: 'client_credentials',
+    clientId: 'client',
+    clientSecret: 'secret',
+    proxy: 'none',
+    ...extra,
+  });
+
+  async function refused(promise: Promise<unknown>, pattern: RegExp, on = field): Promise<void> {
+    const error = await rejectsWith(promise, 'invalid-properties');
+    assert.deepEqual(error.issues.map((i) => i.field), [on]);
+    assert.match(error.message, pattern);
+  }
+
+  test('/dev/zero as "CA Certificates File": refused as not a regular file, memory not grown', async () => {
+    const before = process.memoryUsage();
+    await refused(execute(props({ tlsCaFile: '/dev/zero' }), { timeoutMs: 5000 }), /^The invoker's TLS settings cannot be used: "CA Certificates File" is not a regular file: \/dev\/zero is a character device\.$/);
+    await refused(readRegularFile('/dev/zero', { field }), /"CA Certificates File" is not a regular file: \/dev\/zero is a character device\./);
+    const after = process.memoryUsage();
+    const grown = after.rss + after.arrayBuffers - (before.rss + before.arrayBuffers);
+    assert.ok(grown < 64 * 1024 * 1024, `grew by ${Math.round(grown / 1024 / 1024)} MiB`);
+  });
+
+  test('a FIFO (no writer) as a TLS file: refused at once, not waited for, the Execute ends', async () => {
+    await refused(execute(props({ tlsCaFile: fifo }), { timeoutMs: 5000 }), /"CA Certificates File" is not a regular file: .*ca\.fifo is a named pipe \(FIFO\)\./);
+    await refused(execute(props({ tlsCertFile: fifo }), { timeoutMs: 5000 }), /"Client Certificate File" is not a regular file/, 'tlsCertFile');
+    // The reader itself, without the stat that execute makes first: opened without blocking, refused on fstat.
+    await refused(readRegularFile(fifo, { field: 'tlsPfxFile' }), /"Client PFX File" is not a regular file: .*ca\.fifo is a named pipe \(FIFO\)\./, 'tlsPfxFile');
+  });
+
+  test('a folder is not a regular file either', async () => {
+    await refused(readRegularFile(pki.dir, { field }), /"CA Certificates File" is not a regular file: .* is a folder\./);
+  });
+
+  test('a regular file past the cap: refused, naming the cap and the field; up to the cap it is read whole', async () => {
+    const big = pki.write('big-ca.pem', Buffer.alloc(1024 * 1024 + 1, 0x41));
+    await refused(execute(props({ tlsCaFile: big }), { timeoutMs: 5000 }), /"CA Certificates File" is larger than 1 MiB, the limit for a certificate or key file \(.*big-ca\.pem\)\./);
+    await refused(readRegularFile(big, { field }), /"CA Certificates File" is larger than 1 MiB/);
+    const exact = pki.write('exact.pem', Buffer.alloc(1024 * 1024, 0x42));
+    assert.equal((await readRegularFile(exact, { field })).length, 1024 * 1024);
+    const small = pki.write('small.pem', 'x'.repeat(2049));
+    await refused(readRegularFile(small, { field: 'tlsKeyFile', maxBytes: 2048 }), /"Client Key File" is larger than 2 KiB/, 'tlsKeyFile');
+    assert.deepEqual(await readRegularFile(pki.caFile, { field }), readFileSync(pki.caFile));
+  });
+
+  test('a missing file names the field and the path', async () => {
+    await refused(readRegularFile(path.join(pki.dir, 'nope.pem'), { field }), /"CA Certificates File" cannot be read: there is no such file \(.*nope\.pem\)\./);
+  });
+
+  test('a cancel during the read: kind aborted; a signal already aborted reads nothing', async () => {
+    const controller = new AbortController();
+    const reading = readRegularFile(pki.caFile, { field, signal: controller.signal });
+    controller.abort(); // while the file is being opened
+    const error = await rejectsWith(reading, 'aborted');
+    assert.equal(error.message, 'Reading "CA Certificates File" was cancelled.');
+    await rejectsWith(readRegularFile(fifo, { field, signal: AbortSignal.abort() }), 'aborted');
   });
 });
