@@ -228,7 +228,8 @@ suite('The invoker form panel through its protocol', function () {
     try {
       const form = await openEditForm('fp-existing');
       await form.send({ type: 'ready' });
-      const config: InvokerConfig = { ...clientCredentials('fp-existing'), proxy: proxy.url, proxyUsername: PROXY_USER, issuer: server.issuer };
+      // Plain http:// through a proxy needs Allow Insecure HTTP (issue 9); this test is about the proxy.
+      const config: InvokerConfig = { ...clientCredentials('fp-existing'), proxy: proxy.url, proxyUsername: PROXY_USER, issuer: server.issuer, allowInsecureHttp: true };
       const withoutPassword = last(await form.send({ type: 'discover', config, secrets: {} }), 'discovered');
       assert.equal(withoutPassword.result, undefined, 'refused by the proxy without the password');
       assert.ok(withoutPassword.error !== undefined);

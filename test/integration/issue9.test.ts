@@ -120,7 +120,7 @@ suite('Issue 9: secrets go only where the user sent them', function () {
   test('a changed proxy alone withholds the proxy password and the client secret: the new proxy sees nothing', async () => {
     await save(
       'bind-proxy',
-      { authorizationServerUrl: oidc.tokenEndpoint, clientId: oidc.basicClient.clientId, scope: 'api:read', proxy: trusted.url, proxyUsername: PROXY_USER },
+      { authorizationServerUrl: oidc.tokenEndpoint, clientId: oidc.basicClient.clientId, scope: 'api:read', proxy: trusted.url, proxyUsername: PROXY_USER, allowInsecureHttp: true },
       { clientSecret: oidc.basicClient.clientSecret, proxyPassword: PROXY_PASSWORD },
     );
     const message = await api.execute('bind-proxy');

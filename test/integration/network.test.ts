@@ -89,7 +89,7 @@ suite('Networks and providers in a real VS Code (issue 6)', function () {
   });
 
   test('proxy URL with credentials: the token request goes through the proxy; the password is a secret, never in settings or the log', async () => {
-    await save({ name: 'net-proxy', proxy: proxy.url, proxyUsername: PROXY_USER }, { secrets: { proxyPassword: PROXY_PASSWORD } });
+    await save({ name: 'net-proxy', proxy: proxy.url, proxyUsername: PROXY_USER, allowInsecureHttp: true }, { secrets: { proxyPassword: PROXY_PASSWORD } });
     const before = proxy.requests.length;
     const message = await api.execute('net-proxy');
     assert.ok(message.accessToken !== undefined);
@@ -105,7 +105,7 @@ suite('Networks and providers in a real VS Code (issue 6)', function () {
   });
 
   test('a proxy asking for credentials that were not given: error 4 of kind proxy, stored with the field that fixes it', async () => {
-    await save({ name: 'net-proxy-407', proxy: proxy.url });
+    await save({ name: 'net-proxy-407', proxy: proxy.url, allowInsecureHttp: true });
     await assert.rejects(api.execute('net-proxy-407'), (error: InvokerFailure) => {
       assert.equal(error.code, 4);
       assert.equal(error.kind, 'proxy');
@@ -123,19 +123,19 @@ suite('Networks and providers in a real VS Code (issue 6)', function () {
     try {
       // The route decides who can read the secret (issue 9): the user enters it again after each change of route.
       await http.update('proxy', open.url, vscode.ConfigurationTarget.Global);
-      await save({ name: 'net-system' }); // proxy: system, the default
+      await save({ name: 'net-system', allowInsecureHttp: true }); // proxy: system, the default
       await api.execute('net-system');
       const port = new URL(server.tokenEndpoint).port;
       assert.deepEqual(open.requests, [{ target: `127.0.0.1:${port}`, status: 200 }]);
 
       await http.update('noProxy', ['127.0.0.1'], vscode.ConfigurationTarget.Global);
-      await save({ name: 'net-system' });
+      await save({ name: 'net-system', allowInsecureHttp: true });
       await api.execute('net-system');
       assert.equal(open.requests.length, 1, 'a host in http.noProxy is reached directly');
       await http.update('noProxy', undefined, vscode.ConfigurationTarget.Global);
 
       await http.update('proxySupport', 'off', vscode.ConfigurationTarget.Global);
-      await save({ name: 'net-system' });
+      await save({ name: 'net-system', allowInsecureHttp: true });
       await api.execute('net-system');
       assert.equal(open.requests.length, 1, 'http.proxySupport "off" turns the proxy off');
     } finally {
@@ -235,7 +235,7 @@ suite('Networks and providers in a real VS Code (issue 6)', function () {
     // A proxy of its own: a pool the token requests opened would reuse its tunnel, and the proxy would see nothing new.
     const other = await startProxy({ credentials: { username: PROXY_USER, password: PROXY_PASSWORD } });
     try {
-      await save({ name: 'net-proxy-discovery', proxy: other.url, proxyUsername: PROXY_USER }, { secrets: { proxyPassword: PROXY_PASSWORD } });
+      await save({ name: 'net-proxy-discovery', proxy: other.url, proxyUsername: PROXY_USER, allowInsecureHttp: true }, { secrets: { proxyPassword: PROXY_PASSWORD } });
       const result = await api.discover(server.issuer, { invoker: 'net-proxy-discovery' });
       assert.equal(result.tokenEndpoint, server.tokenEndpoint);
       const port = new URL(server.issuer).port;
