@@ -23,6 +23,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = join(ROOT, 'out', 'test', 'fixtures', 'oidcServer.js');
 const NEW_INVOKER = 'OAuth2 Invoker: New Invoker';
 const MASK = '\u2022'.repeat(8); // what the tree shows for a token
+const WEB_STORAGE_NOTICE = /In the browser, VS Code keeps secrets in the browser's own storage/;
 const DRAFT = { name: 'draft-e2e', url: 'https://login.example.test/oauth2/token' };
 
 const { values: args } = parseArgs({
@@ -356,6 +357,11 @@ async function main() {
       const accessToken = await waitForTreeRow('AccessToken');
       check((await accessToken.innerText()).includes(MASK), `the AccessToken row is not masked: "${await accessToken.innerText()}"`);
       check(await form.locator('#f-clientSecret-status', { hasText: 'Stored' }).isVisible(), 'the form does not say the secret is stored');
+      // In the browser, SecretStorage is the browser's: the first stored secret brings that notice, once (issue 9).
+      const notice = await waitForNotification(page, WEB_STORAGE_NOTICE);
+      await notice.hover();
+      await notice.locator('.codicon-notifications-clear').click();
+      await notice.waitFor({ state: 'detached' });
       await form.locator('body').hover(); // scroll the form back up, as one does to look at it
       await page.mouse.wheel(0, -2000);
       await form.locator('#heading', { hasText: 'demo' }).waitFor();
@@ -418,6 +424,7 @@ async function main() {
       check(tokenBeforeReload !== token, 'the palette copied the old token');
       const introspection = await introspect(tokenBeforeReload);
       check(introspection.active === true, `the new token is not active: ${JSON.stringify(introspection)}`);
+      check((await page.locator('.notification-toast', { hasText: WEB_STORAGE_NOTICE }).count()) === 0, 'the browser-storage notice came again');
       await shot('07b-right-secret-executed');
     });
 
