@@ -482,6 +482,29 @@ async function main() {
       return `DJMOUT restored; its token is active (${introspection.client_id}) and no token request was sent`;
     });
 
+    await step('restart: code-server stopped and started again at the same address; DJMOUT and its token are still there, with no new request', [10], async () => {
+      // In the browser, SecretStorage is sealed into the page origin's localStorage with a key half that code-server
+      // keeps in its user-data dir: the same address and browser profile find the secrets again (README, Secrets).
+      const port = server.port;
+      await server.stop();
+      server = await startCodeServer({ version: codeServerVersion, userDataDir, extensionsDir, folder: workspace, workDir: serverDir, preferredPort: port });
+      check(server.port === port, `code-server came back on port ${server.port}, not ${port}`);
+      const requestsBefore = oidc.tokenRequests();
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      const icon = page.locator('.activitybar .action-label[aria-label^="OAuth2 Invoker"]');
+      for (let clicks = 0; clicks < 2 && !(await page.locator('.part.sidebar .monaco-list-row', { hasText: 'DJMOUT' }).isVisible()); clicks += 1) {
+        await icon.click();
+        await page.waitForTimeout(500);
+      }
+      await waitForTreeRow(/DJMOUT.*demo.*expires in/);
+      const restored = await copiedBy(() => runCommand(page, 'OAuth2 Invoker: Copy Access Token'));
+      check(restored === tokenBeforeReload, 'the token after the restart is not the one from before it');
+      check(oidc.tokenRequests() === requestsBefore, `the restart cost ${oidc.tokenRequests() - requestsBefore} token request(s)`);
+      await shot('10b-restored-after-server-restart');
+      return 'DJMOUT and its token restored after a restart of code-server at the same address';
+    });
+
     await step('secrets: no client secret, wrong secret or token in any screenshot\'s page text, settings.json, .vscode or the logs', [1], async () => {
       const secrets = [
         { what: 'the client secret', forms: forms(oidc.basicClient.clientSecret, oidc.basicClient.clientId) },
