@@ -4,7 +4,8 @@ import { Deadline } from './deadline';
 import { InvokerError } from './errors';
 import { selectNetwork, type NetworkRoute, type SystemProxySettings } from './network';
 import { GRANT_TYPES, isLoopbackHost, validateNetworkProperties, type GrantType, type NetworkProperties, type PropertyIssue } from '../shared/properties';
-import { createRedactor, type Redactor } from './redact';
+import { jsonTooDeep, MAX_JSON_DEPTH } from './jsonDepth';
+import { createRedactor, redactError, type Redactor } from './redact';
 import { send, type RawResponse } from './transport';
 import { USER_AGENT } from './version';
 
@@ -148,9 +149,13 @@ export function parseAuthorizationServerMetadata(
   context: { readonly metadataUrl: string; readonly expectedIssuer?: string; readonly allowInsecureHttp?: boolean },
 ): DiscoveryResult {
   const where = `The metadata at ${context.metadataUrl}`;
+  const text = raw.body.replace(/^\uFEFF/, '');
+  if (jsonTooDeep(text)) {
+    throw new InvokerError(`${where} nests JSON deeper than ${MAX_JSON_DEPTH} levels; it was not read.`, { kind: 'invalid-response', status: raw.status });
+  }
   let metadata: unknown;
   try {
-    metadata = JSON.parse(raw.body.replace(/^\uFEFF/, ''));
+    metadata = JSON.parse(text);
   } catch {
     throw new InvokerError(`${where} is not JSON (${raw.headers['content-type'] ?? 'no content type'}).`, { kind: 'invalid-response', status: raw.status });
   }
@@ -272,7 +277,7 @@ export async function discover(issuerUrl: string, options: DiscoveryOptions = {}
         { url, method: 'GET', headers: { accept: 'application/json', 'user-agent': USER_AGENT } },
         { deadline, dispatcher: options.dispatcher ?? route?.dispatcher, maxResponseBytes: options.maxResponseBytes, network: route?.description, purpose: 'discovery', redact },
       );
-      options.log?.('info', `answer ${raw.status} (${raw.headers['content-type'] ?? 'no content type'}, ${raw.body.length} characters)`);
+      options.log?.('info', `answer ${raw.status} (${redact(raw.headers['content-type'] ?? 'no content type')}, ${raw.body.length} characters)`);
       if (raw.status < 200 || raw.status >= 300) {
         misses.push({ url, error: missed(url, raw) });
         continue;
@@ -297,8 +302,9 @@ export async function discover(issuerUrl: string, options: DiscoveryOptions = {}
       throw stopped;
     }
     if (error instanceof InvokerError) {
-      options.log?.('warn', error.message);
-      throw error;
+      const safe = redactError(error, redact);
+      options.log?.('warn', safe.message);
+      throw safe;
     }
     throw new InvokerError(`The discovery of ${issuer.href} failed unexpectedly: ${redact(String(error))}`, { kind: 'network' });
   } finally {

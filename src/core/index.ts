@@ -5,7 +5,7 @@ import { Deadline } from './deadline';
 import { InvokerError } from './errors';
 import { selectNetwork, type NetworkRoute, type SystemProxySettings } from './network';
 import { isLoopbackHost, PROPERTY_LABELS, validateProperties, type InvokerProperties } from '../shared/properties';
-import { createRedactor, redactBody, redactForm, redactHeader, type Redactor } from './redact';
+import { basicCredentialValues, createRedactor, redactBody, redactError, redactForm, redactHeader, type Redactor } from './redact';
 import { basicVariantsDiffer, buildTokenRequest, clientAuthenticationOf, type TokenRequest } from './tokenRequest';
 import { parseTokenResponse } from './tokenResponse';
 import { send, type RawResponse } from './transport';
@@ -126,7 +126,7 @@ function logRequest(log: ExchangeLog, request: TokenRequest, redact: Redactor): 
 }
 
 function logResponse(log: ExchangeLog, raw: RawResponse, elapsedMs: number, redact: Redactor): void {
-  log('info', `answer ${raw.status} in ${elapsedMs} ms (${raw.headers['content-type'] ?? 'no content type'}, ${raw.body.length} characters)`);
+  log('info', `answer ${raw.status} in ${elapsedMs} ms (${redact(raw.headers['content-type'] ?? 'no content type')}, ${raw.body.length} characters)`);
   log('info', `answer body: ${redactBody(raw.body, redact)}`);
 }
 
@@ -177,7 +177,16 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   let redactor: Redactor | undefined;
   let routeSecrets: readonly string[] = [];
   const redact: Redactor = (text) =>
-    (redactor ??= createRedactor([properties.clientSecret, properties.password, properties.refreshToken, properties.proxyPassword, properties.tlsPassphrase, ...routeSecrets]))(text);
+    (redactor ??= createRedactor([
+      properties.clientSecret,
+      properties.password,
+      properties.refreshToken,
+      properties.proxyPassword,
+      properties.tlsPassphrase,
+      // A server that echoes the Authorization header gives the client secret away in base64.
+      ...(clientAuthenticationOf(properties) === 'client_secret_basic' ? basicCredentialValues((properties.clientId ?? '').trim(), properties.clientSecret) : []),
+      ...routeSecrets,
+    ]))(text);
   const { log } = options;
 
   if (options.signal?.aborted === true) {
@@ -263,8 +272,9 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
       throw stopped;
     }
     if (error instanceof InvokerError) {
-      log?.('warn', error.message);
-      throw error;
+      const safe = redactError(error, redact);
+      log?.('warn', safe.message);
+      throw safe;
     }
     throw new InvokerError(`The token request to ${redact(tokenUrl)} failed unexpectedly: ${redact(String(error))}`, { kind: 'network' });
   } finally {

@@ -1,3 +1,5 @@
+import { jsonTooDeep } from './jsonDepth';
+
 /** A JWT's parts decoded without verifying its signature: for display and for expiry, never for trust. */
 export interface DecodedJwt {
   readonly header: Readonly<Record<string, unknown>>;
@@ -8,8 +10,13 @@ function decodePart(part: string): Record<string, unknown> | undefined {
   if (!/^[A-Za-z0-9_-]+$/.test(part)) {
     return undefined;
   }
+  const json = Buffer.from(part, 'base64url').toString('utf8');
+  // Whoever shows the claims walks them recursively: a part nested too deeply is not a JWT to read.
+  if (jsonTooDeep(json)) {
+    return undefined;
+  }
   try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    const value: unknown = JSON.parse(json);
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

@@ -540,7 +540,12 @@ async function buildRoute(target: URL, p: NetworkProperties, route: ProxyRoute |
       proxy: { display: proxyUri, source: route.source, ...(route.variable !== undefined ? { variable: route.variable } : {}), hasCredentials: credentials.hasCredentials },
     },
     ...(warning !== undefined ? { warning } : {}),
-    secrets: [...urlPassword(route.url.href), ...(route.source !== 'invoker' && present(settings?.proxyAuthorization) ? [settings.proxyAuthorization.trim()] : [])],
+    secrets: [
+      ...urlPassword(route.url.href),
+      ...(route.source !== 'invoker' && present(settings?.proxyAuthorization) ? [settings.proxyAuthorization.trim()] : []),
+      // The credentials as the proxy receives them (base64 of user:password, without padding), should anything echo them.
+      ...(credentials.token !== undefined ? [credentials.token.replace(/^\S+\s+/, '').replace(/=+$/, '')] : []),
+    ],
     close: () => agent.close(),
   };
 }

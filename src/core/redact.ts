@@ -1,4 +1,7 @@
-import { formUrlEncode } from './tokenRequest';
+import { InvokerError } from './errors';
+import { boundJsonDepth, deepValueNote, MAX_JSON_DEPTH } from './jsonDepth';
+import { SecretSpellings } from './secretSpellings';
+import { basicCredentials, formUrlEncode } from './tokenRequest';
 
 /** What stands where a secret was. */
 export const REDACTED = '[REDACTED]';
@@ -17,34 +20,60 @@ const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;
 /** Shorter secrets cannot be told from ordinary text; key-based redaction still hides them in forms and JSON. */
 const MIN_SCRUB_LENGTH = 3;
 
-/** Every form a secret may take in a log line or an answer: as is, form-urlencoded, percent-encoded, JSON-escaped. */
-function spellings(secret: string): string[] {
-  const forms = new Set([secret, formUrlEncode(secret), encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
-  return [...forms].filter((form) => form.length >= MIN_SCRUB_LENGTH);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** A function that removes the given secrets (in every spelling), any JWT and the values of sensitive fields from text. */
 export type Redactor = (text: string) => string;
 
-/** Builds the redactor every log line and error message goes through. */
+/**
+ * Builds the redactor every log line, error message and failed message goes through. It finds each secret in every
+ * spelling a server may echo it in (see {@link SecretSpellings}: as is, form- or percent-encoded in either hex case,
+ * JSON- or HTML-escaped, mixed), and any JWT. What it needs is prepared once here, not per call.
+ */
 export function createRedactor(secrets: Iterable<string | undefined>): Redactor {
-  const all = new Set<string>();
+  const kept: string[] = [];
   for (const secret of secrets) {
-    if (secret !== undefined && secret !== '') {
-      spellings(secret).forEach((form) => all.add(form));
+    if (secret !== undefined && secret.length >= MIN_SCRUB_LENGTH) {
+      kept.push(secret);
     }
   }
-  // Longest first, so a secret that contains another is replaced whole.
-  const sorted = [...all].sort((a, b) => b.length - a.length);
-  const pattern = sorted.length > 0 ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : undefined;
+  const spellings = new SecretSpellings(kept);
   return (text) => {
-    const scrubbed = pattern !== undefined ? text.replace(pattern, REDACTED) : text;
+    const scrubbed = spellings.size > 0 ? spellings.replace(text, REDACTED) : text;
     return scrubbed.replace(JWT_PATTERN, REDACTED);
   };
+}
+
+/**
+ * The values of a Basic header for the client, in both forms the invoker may send (RFC 6749 §2.3.1's form-urlencoded
+ * first, and raw), without their `=` padding (so an echo without it matches too): a server that echoes the header
+ * gives away the secret in base64, so these are secrets for a redactor.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function basicCredentialValues(clientId: string, clientSecret: string | undefined): string[] {
+  if (clientSecret === undefined || clientSecret === '') {
+    return [];
+  }
+  return [...new Set((['rfc6749', 'raw'] as const).map((variant) => basicCredentials(clientId, clientSecret, variant).replace(/=+$/, '')))];
+}
+
+/**
+ * The error as it leaves the core: its message and every text a server chose (`error`, `error_description`,
+ * `error_uri`, the Location, the cause) passed through the redactor, whichever path built it. The failed message it
+ * carries was redacted when it was built.
+ */
+export function redactError(error: InvokerError, redact: Redactor): InvokerError {
+  const text = (value: string | undefined): string | undefined => (value !== undefined ? redact(value) : undefined);
+  return new InvokerError(redact(error.message), {
+    kind: error.kind,
+    status: error.status,
+    error: text(error.error),
+    errorDescription: text(error.errorDescription),
+    errorUri: text(error.errorUri),
+    djMessage: error.djMessage,
+    issues: error.issues,
+    location: text(error.location),
+    cause: error.cause !== undefined ? { ...error.cause, message: redact(error.cause.message) } : undefined,
+    field: error.field,
+  });
 }
 
 /**
@@ -94,31 +123,60 @@ export function redactForm(body: string, redactor: Redactor): string {
   return redactor(parts.join('&'));
 }
 
-function redactValue(value: unknown): unknown {
+/** A JSON value with the values of sensitive members replaced, at any depth (callers bound the depth first). */
+export function redactSensitiveValues(value: unknown): unknown {
   if (Array.isArray(value)) {
-    return value.map(redactValue);
+    return value.map(redactSensitiveValues);
   }
   if (value !== null && typeof value === 'object') {
-    const copy: Record<string, unknown> = {};
+    // No prototype: a member named "__proto__" stays a member.
+    const copy: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [name, inner] of Object.entries(value)) {
-      copy[name] = isSensitiveName(name) && inner !== null && inner !== '' ? REDACTED : redactValue(inner);
+      copy[name] = isSensitiveName(name) && inner !== null && inner !== '' ? REDACTED : redactSensitiveValues(inner);
     }
     return copy;
   }
   return value;
 }
 
-/** An answer's body for a log or an error: JSON and form answers keep their shape with secrets replaced; anything else is scrubbed. */
+const JSON_STRING_MEMBER = /"((?:[^"\\\n]|\\.){1,200})"(\s*:\s*)"(?:[^"\\]|\\.)*"?/g;
+const FORM_PAIR = /(^|[?&;\s])([\w.~%+-]{1,200})=([^&\s"'<>]+)/g;
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
+}
+
+/**
+ * Text that is not JSON or a form as a whole (HTML, truncated JSON) with the values of sensitive JSON members
+ * (`"refresh_token": "…"`) and form pairs (`password=…`) replaced, as far as they can be told.
+ */
+function redactSensitiveFields(text: string): string {
+  return text
+    .replace(JSON_STRING_MEMBER, (match: string, name: string, colon: string) => (isSensitiveName(name) ? `"${name}"${colon}"${REDACTED}"` : match))
+    .replace(FORM_PAIR, (match: string, lead: string, name: string) => (isSensitiveName(decodedName(name)) ? `${lead}${name}=${REDACTED}` : match));
+}
+
+/**
+ * An answer's body for a log or an error: JSON and form answers keep their shape with secrets replaced (a value nested
+ * deeper than {@link MAX_JSON_DEPTH} levels is replaced by a note); anything else is scrubbed as text.
+ */
 export function redactBody(body: string, redactor: Redactor): string {
   const trimmed = body.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      return redactor(JSON.stringify(redactValue(JSON.parse(trimmed))));
-    } catch {
-      // not JSON after all: scrub as text
+    const bounded = boundJsonDepth(trimmed, MAX_JSON_DEPTH, (raw) => JSON.stringify(deepValueNote(raw)));
+    if (bounded !== undefined) {
+      try {
+        return redactor(JSON.stringify(redactSensitiveValues(JSON.parse(bounded.text))));
+      } catch {
+        // not JSON after all: scrub as text
+      }
     }
   } else if (/^[\w.~%+-]+=[^\s<>]*(&[\w.~%+-]+=[^\s<>]*)*$/.test(trimmed)) {
     return redactForm(trimmed, redactor);
   }
-  return redactor(body);
+  return redactor(redactSensitiveFields(body));
 }

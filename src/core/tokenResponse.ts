@@ -11,7 +11,8 @@ import {
 import { InvokerError } from './errors';
 import { decodeJwt, numericDateMs } from './jwt';
 import type { GrantType } from '../shared/properties';
-import { isSensitiveName, REDACTED, redactBody, type Redactor } from './redact';
+import { deepValueNote, MAX_JSON_DEPTH, boundJsonDepth } from './jsonDepth';
+import { isSensitiveName, REDACTED, redactBody, redactSensitiveValues, type Redactor } from './redact';
 import type { RawResponse } from './transport';
 
 /** What the parser needs to know about the exchange besides the answer itself. */
@@ -31,6 +32,17 @@ type Fields = ReadonlyArray<readonly [string, unknown]>;
 interface ParsedBody {
   readonly fields?: Fields;
   readonly warnings: string[];
+  /**
+   * The JSON text of fields nested deeper than {@link MAX_JSON_DEPTH} levels, by name: they were not parsed, and
+   * stand as `null` in `fields`.
+   */
+  readonly deep?: ReadonlyMap<string, string>;
+}
+
+/** A server's text inside a warning or an error: secrets removed first, then cut to `max` characters. */
+function shown(text: string, redact: Redactor, max = 40): string {
+  const clean = redact(text);
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
 
 function mediaType(contentType: string | undefined): string {
@@ -45,28 +57,46 @@ function looksLikeForm(text: string): boolean {
   return /^[\w.~%+-]+=[^\s<>{}]*(&[\w.~%+-]+=[^\s<>{}]*)*$/.test(text);
 }
 
-/** Body, in a fixed order: JSON (by content type, or by shape when the type is wrong), then form-encoded, then nothing. */
-function parseBody(raw: RawResponse): ParsedBody {
+/**
+ * Body, in a fixed order: JSON (by content type, or by shape when the type is wrong), then form-encoded, then nothing.
+ * JSON is depth-checked before it is parsed: a field nested deeper than {@link MAX_JSON_DEPTH} levels is kept as its
+ * text, with a warning, so the fields beside it (an `access_token`) are still read.
+ */
+function parseBody(raw: RawResponse, redact: Redactor): ParsedBody {
   const type = mediaType(raw.headers['content-type']);
   const text = raw.body.replace(/^\uFEFF/, '').trim();
   const warnings: string[] = [];
   if (text === '') {
     return { warnings };
   }
+  // Only in a warning is the content type shown, so only then is the redactor (built on first use) needed.
+  const labelled = (): string => (type !== '' ? shown(type, redact) : '');
   if (isJsonMediaType(type) || text.startsWith('{')) {
+    const bounded = boundJsonDepth(text, MAX_JSON_DEPTH, () => 'null');
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      if (bounded === undefined) {
+        throw new SyntaxError('unbalanced brackets');
+      }
+      value = JSON.parse(bounded.text);
     } catch {
-      return { warnings: [`The body is not valid JSON although it is labelled ${type || 'without a content type'}.`] };
+      return { warnings: [`The body is not valid JSON although it is labelled ${labelled() || 'without a content type'}.`] };
     }
+    const tooDeep = bounded.cut.length > 0 ? ` nested deeper than ${MAX_JSON_DEPTH} levels` : '';
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return { warnings: [`The body is JSON but not an object (it is ${Array.isArray(value) ? 'an array' : String(value === null ? 'null' : typeof value)}).`] };
+      return { warnings: [`The body is JSON but not an object (it is ${Array.isArray(value) ? `an array${tooDeep}` : String(value === null ? 'null' : typeof value)}).`] };
     }
     if (!isJsonMediaType(type)) {
-      warnings.push(`The answer is JSON but labelled "${type || '(no content type)'}".`);
+      warnings.push(`The answer is JSON but labelled "${labelled() || '(no content type)'}".`);
     }
-    return { fields: Object.entries(value), warnings };
+    const deep = new Map<string, string>();
+    for (const { name, raw: json } of bounded.cut) {
+      if (name !== undefined) {
+        deep.set(name, json);
+        warnings.push(`"${shown(name, redact)}" is nested deeper than ${MAX_JSON_DEPTH} levels (${json.length} characters): it was not read.`);
+      }
+    }
+    return { fields: Object.entries(value), warnings, ...(deep.size > 0 ? { deep } : {}) };
   }
   if (type === 'application/x-www-form-urlencoded' || ((type === 'text/plain' || type === '') && looksLikeForm(text))) {
     warnings.push('The answer is form-encoded, not JSON (RFC 6749 §5.1 asks for JSON); its fields were read all the same.');
@@ -89,7 +119,7 @@ function statusText(status: number): string {
   return text !== undefined ? `${status} ${text}` : String(status);
 }
 
-function bodyKind(raw: RawResponse): string {
+function bodyKind(raw: RawResponse, redact: Redactor): string {
   const type = mediaType(raw.headers['content-type']);
   const text = raw.body.trim();
   if (text === '') {
@@ -98,7 +128,15 @@ function bodyKind(raw: RawResponse): string {
   if (type === 'text/html' || /^<(!doctype|html)/i.test(text)) {
     return 'an HTML page';
   }
-  return `a ${type || 'untyped'} body`;
+  return `a ${type !== '' ? shown(type, redact) : 'untyped'} body`;
+}
+
+/** What nearly every token endpoint labels its answer with: nothing a server could have filled with an echo. */
+const COMMON_CONTENT_TYPE = /^(application\/(json|x-www-form-urlencoded)|text\/(plain|html))(\s*;\s*charset="?(utf-?8|iso-8859-1|us-ascii)"?)?$/i;
+
+/** The Content-Type header for the message's details: a common one as it is (no redactor is built), any other redacted. */
+function contentType(header: string, redact: Redactor): string {
+  return COMMON_CONTENT_TYPE.test(header) ? header : shown(header, redact, 200);
 }
 
 function metadata(raw: RawResponse, context: ResponseContext, warnings: readonly string[], failed: boolean, expiry?: { at: number; source: ExpirySource }): DJMessageMetadata {
@@ -111,17 +149,20 @@ function metadata(raw: RawResponse, context: ResponseContext, warnings: readonly
     tokenUrl: context.tokenUrl,
     clientAuthentication: context.clientAuthentication,
     ...(context.basicVariant !== undefined ? { basicVariant: context.basicVariant } : {}),
-    ...(raw.headers['content-type'] !== undefined ? { contentType: raw.headers['content-type'] } : {}),
+    ...(raw.headers['content-type'] !== undefined ? { contentType: contentType(raw.headers['content-type'], context.redact) } : {}),
     failed,
   };
 }
 
 /** The message that holds a failed answer, secrets replaced, so the user can inspect what the server said. */
 function failedMessage(raw: RawResponse, context: ResponseContext, parsed: ParsedBody): DJMessage {
-  const properties = (parsed.fields ?? []).map(([name, value]): [string, string] => [
-    name,
-    isSensitiveName(name) && value !== '' && value !== null ? REDACTED : context.redact(propertyValue(value)),
-  ]);
+  const properties = (parsed.fields ?? []).map(([name, value]): [string, string] => {
+    const deep = parsed.deep?.get(name);
+    if (deep !== undefined) {
+      return [name, deepValueNote(deep)];
+    }
+    return [name, isSensitiveName(name) && value !== '' && value !== null ? REDACTED : context.redact(propertyValue(redactSensitiveValues(value)))];
+  });
   return new DJMessage({
     name: context.targetMessage,
     body: redactBody(raw.body, context.redact),
@@ -140,7 +181,7 @@ function rejected(raw: RawResponse, context: ResponseContext, parsed: ParsedBody
   const message =
     error !== undefined
       ? `${head}, ${r(error)})${description !== undefined ? `: ${r(description)}` : '.'}`
-      : `${head}) with ${bodyKind(raw)} instead of an OAuth error.`;
+      : `${head}) with ${bodyKind(raw, r)} instead of an OAuth error.`;
   return new InvokerError(message, {
     kind: 'server-rejected',
     status: raw.status,
@@ -152,7 +193,9 @@ function rejected(raw: RawResponse, context: ResponseContext, parsed: ParsedBody
 }
 
 function invalid(raw: RawResponse, context: ResponseContext, parsed: ParsedBody, problem: string): InvokerError {
-  return new InvokerError(`The authorization server answered ${statusText(raw.status)} but ${problem}`, {
+  // A field too deep to read may be why the answer is not a token response: say so in the same breath.
+  const deep = parsed.deep !== undefined ? parsed.warnings.filter((warning) => warning.includes(' nested deeper than ')) : [];
+  return new InvokerError([`The authorization server answered ${statusText(raw.status)} but ${problem}`, ...deep].join(' '), {
     kind: 'invalid-response',
     status: raw.status,
     djMessage: failedMessage(raw, context, parsed),
@@ -160,13 +203,13 @@ function invalid(raw: RawResponse, context: ResponseContext, parsed: ParsedBody,
 }
 
 /** expires_in as seconds: a number, or a numeric string (kept, with a warning); anything else is a warning and no expiry. */
-function expiresIn(value: unknown, warnings: string[]): number | undefined {
+function expiresIn(value: unknown, warnings: string[], redact: Redactor): number | undefined {
   if (value === undefined || value === null || value === '') {
     return undefined;
   }
   const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isFinite(seconds) || seconds < 0) {
-    warnings.push(`"expires_in" is not a number of seconds (${JSON.stringify(value).slice(0, 40)}); the expiry is unknown.`);
+    warnings.push(`"expires_in" is not a number of seconds (${shown(JSON.stringify(value), redact)}); the expiry is unknown.`);
     return undefined;
   }
   if (typeof value === 'string') {
@@ -175,13 +218,13 @@ function expiresIn(value: unknown, warnings: string[]): number | undefined {
   return seconds;
 }
 
-function tokenTypeWarnings(value: unknown, warnings: string[]): void {
+function tokenTypeWarnings(value: unknown, warnings: string[], redact: Redactor): void {
   if (value === undefined || value === null || value === '') {
     warnings.push('"token_type" is missing (RFC 6749 §5.1 requires it); the token was kept and is used as a Bearer token.');
   } else if (typeof value !== 'string') {
-    warnings.push(`"token_type" is not a string (${JSON.stringify(value).slice(0, 40)}).`);
+    warnings.push(`"token_type" is not a string (${shown(JSON.stringify(value), redact)}).`);
   } else if (value.toLowerCase() !== 'bearer') {
-    warnings.push(`"token_type" is "${value.slice(0, 40)}", not Bearer: the resource server may need another scheme.`);
+    warnings.push(`"token_type" is "${shown(value, redact)}", not Bearer: the resource server may need another scheme.`);
   } else if (value !== 'Bearer') {
     warnings.push(`"token_type" is "${value}"; it is case-insensitive (RFC 6749 §5.1) and is used as Bearer.`);
   }
@@ -225,15 +268,15 @@ export function parseTokenResponse(raw: RawResponse, context: ResponseContext): 
     const where = location !== undefined ? ` to ${context.redact(location)}` : ' without a Location';
     throw new InvokerError(
       `The authorization server answered ${statusText(raw.status)}, redirecting${where}; token requests do not follow redirects. Check the Authorization Server URL: it must be the token endpoint itself.`,
-      { kind: 'redirect', status: raw.status, ...(location !== undefined ? { location: context.redact(location) } : {}), djMessage: failedMessage(raw, context, parseBody(raw)) },
+      { kind: 'redirect', status: raw.status, ...(location !== undefined ? { location: context.redact(location) } : {}), djMessage: failedMessage(raw, context, parseBody(raw, context.redact)) },
     );
   }
-  const parsed = parseBody(raw);
+  const parsed = parseBody(raw, context.redact);
   if (raw.status < 200 || raw.status >= 300 || field(parsed.fields, 'error') !== undefined) {
     throw rejected(raw, context, parsed);
   }
   if (parsed.fields === undefined) {
-    const reason = parsed.warnings[0] ?? `its body is ${bodyKind(raw)}, not a token response.`;
+    const reason = parsed.warnings[0] ?? `its body is ${bodyKind(raw, context.redact)}, not a token response.`;
     throw invalid(raw, context, parsed, reason.charAt(0).toLowerCase() + reason.slice(1));
   }
   const accessToken = field(parsed.fields, 'access_token');
@@ -250,10 +293,11 @@ export function parseTokenResponse(raw: RawResponse, context: ResponseContext): 
       warnings.push(`The answer has its own "${ACCESS_TOKEN_PROPERTY}" field; the property holds "access_token" instead.`);
       continue;
     }
-    properties.push([name, propertyValue(value)]);
+    // A field too deep to parse keeps the JSON text the server sent (what propertyValue writes for an object, unparsed).
+    properties.push([name, parsed.deep?.get(name) ?? propertyValue(value)]);
   }
-  tokenTypeWarnings(field(parsed.fields, 'token_type'), warnings);
-  const expiresInSeconds = expiresIn(field(parsed.fields, 'expires_in'), warnings);
+  tokenTypeWarnings(field(parsed.fields, 'token_type'), warnings, context.redact);
+  const expiresInSeconds = expiresIn(field(parsed.fields, 'expires_in'), warnings, context.redact);
   const expiry = expiryOf({
     expiresInSeconds,
     // Only decoded when the answer gives no expires_in: most do, and then the JWT is not touched.

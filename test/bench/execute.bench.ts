@@ -11,7 +11,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
-import { execute, type DJMessage, type InvokerProperties } from '../../src/core/index';
+import { createRedactor, execute, type DJMessage, type InvokerProperties } from '../../src/core/index';
+import { basicCredentialValues } from '../../src/core/redact';
 import { TokenBroker, type TokenSource } from '../../src/core/tokenBroker';
 import { buildTokenRequest } from '../../src/core/tokenRequest';
 import { httpParseFigures } from './httpParse.bench';
@@ -131,6 +132,38 @@ async function brokerFigures(child: ChildProcess, properties: InvokerProperties)
   return { cached_get_token_ops_per_s: opsPerSecond, concurrent_100_requests_sent: concurrent };
 }
 
+/**
+ * The redactor every log line goes through (issue 9: it finds each secret in every spelling a server may echo):
+ * microseconds per typical log line, against replacing the raw secrets alone with a literal regular expression.
+ */
+function redactionFigures(properties: InvokerProperties): { redact_us_per_line: number; redact_vs_literal: number } {
+  const secrets = [properties.clientSecret as string, ...basicCredentialValues(properties.clientId as string, properties.clientSecret)];
+  const redact = createRedactor(secrets);
+  const literal = new RegExp(secrets.map((secret) => secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
+  const lines = [
+    `POST http://127.0.0.1:9400/token — client authentication: client_secret_basic (rfc6749)`,
+    `request body: grant_type=client_credentials&scope=api%3Aread&audience=https%3A%2F%2Fapi.example.com%2F`,
+    `answer body: {"error":"invalid_client","error_description":"client secret ${properties.clientSecret as string} &amp; 100% wrong"}`,
+    `answer body: ${ANSWER}`,
+  ];
+  const time = (run: (line: string) => string): number => {
+    const rounds = 50_000;
+    for (let i = 0; i < rounds / 10; i += 1) {
+      lines.forEach(run);
+    }
+    const start = performance.now();
+    for (let i = 0; i < rounds; i += 1) {
+      lines.forEach(run);
+    }
+    return ((performance.now() - start) * 1000) / (rounds * lines.length);
+  };
+  const spelled = time(redact);
+  const plain = time((line) => line.replace(literal, '[REDACTED]'));
+  const figures = { redact_us_per_line: Number(spelled.toFixed(2)), redact_vs_literal: Number((spelled / plain).toFixed(2)) };
+  console.log(`redaction: ${figures.redact_us_per_line} µs per log line, ${figures.redact_vs_literal}× a literal replace of the raw secrets (every spelling vs one)`);
+  return figures;
+}
+
 type Client = () => Promise<unknown>;
 
 function percentile(sorted: number[], p: number): number {
@@ -190,6 +223,7 @@ async function main(): Promise<void> {
   const broker = await brokerFigures(child, properties);
   const concurrency = await concurrencyFigures(child, { execute: clients.execute, undici: clients.undici });
   child.kill();
+  const redaction = redactionFigures(properties);
 
   const p50: Record<string, number> = {};
   console.log(`${ROUNDS * PER_ROUND} sequential requests per client, interleaved in ${ROUNDS} rounds, Node ${process.version}`);
@@ -206,6 +240,7 @@ async function main(): Promise<void> {
     execute_vs_oauth4webapi_p50: Number((p50.execute / p50.oauth4webapi).toFixed(3)),
     ...broker,
     ...concurrency,
+    ...redaction,
   };
   console.log(`execute / undici p50: ${ratios.execute_vs_undici_p50} (target ≤ 1.10)`);
   console.log(`execute / oauth4webapi p50: ${ratios.execute_vs_oauth4webapi_p50} (target ≤ 0.50)`);

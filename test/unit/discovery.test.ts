@@ -189,3 +189,21 @@ suite('discovery', () => {
     });
   });
 });
+
+suite('issue 9: deep JSON', () => {
+  let server: TestServer | undefined;
+  teardown(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  test('metadata nested 100,000 levels deep beside a token endpoint is an invalid response, not a crash later', async () => {
+    server = await startServer((request, res) => {
+      const token = `http://127.0.0.1:${request.headers.host?.split(':')[1] ?? ''}/token`;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(`{"issuer":"x","token_endpoint":"${token}","extra":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    });
+    const error = await rejectsWith(discover(server.origin), 'invalid-response');
+    assert.match(error.message, /nests JSON deeper than 64 levels; it was not read\.$/);
+  });
+});

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { execute, forgetBasicVariants, type InvokerProperties } from '../../src/core/index';
+import { execute, forgetBasicVariants, type DJMessage, type InvokerError, type InvokerProperties } from '../../src/core/index';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
 import { answer, startServer, type Handler, type TestServer } from '../fixtures/httpServer';
+import { formEncoded, htmlEscaped, secretSpellings } from '../fixtures/spellings';
 
 const SECRET = 'sup3r-s3cret:+/%&=é';
 const PASSWORD = 'hunter2-pässword';
@@ -313,5 +314,120 @@ suite('Basic encoding fallback (basicEncoding: auto)', () => {
       'timeout',
     );
     assert.equal(calls, 2);
+  });
+});
+
+suite('issue 9: redaction spellings', () => {
+  const ID = 'cli:ent';
+  const CLIENT_SECRET = `s3cr:t+/ é"<>'&=%\\`;
+  let server: TestServer | undefined;
+  setup(() => forgetBasicVariants());
+  teardown(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  /** Runs Execute against the server, returning the error and every log line. */
+  async function failingExecute(handler: Handler, extra: Partial<InvokerProperties> = {}): Promise<{ error: InvokerError; lines: string[]; server: TestServer }> {
+    server = await startServer(handler);
+    const lines: string[] = [];
+    const properties: InvokerProperties = { authorizationServerUrl: server.url, grantType: 'client_credentials', clientId: ID, clientSecret: CLIENT_SECRET, ...extra };
+    const error = await rejectsWith(execute(properties, { log: (level, line) => lines.push(`${level}: ${line}`) }), 'server-rejected');
+    return { error, lines, server };
+  }
+
+  /** No spelling of the client secret or of its Basic values, in the error (message, fields, failed message) or the log. */
+  function assertNoSpelling(error: InvokerError, lines: readonly string[]): void {
+    assertNoSecret({ error, lines }, secretSpellings(CLIENT_SECRET, ID));
+  }
+
+  test('a server that echoes the Basic value it received (both forms, on the retry) leaves it in neither the error nor the log', async () => {
+    const { error, lines, server: s } = await failingExecute((request, res) => {
+      const basic = (request.headers.authorization ?? '').replace(/^Basic /, '');
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_client', error_description: `Unknown credentials ${basic} (${encodeURIComponent(basic).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())})` }));
+    });
+    assert.equal(s.requests.length, 2, 'both Basic forms were sent');
+    assert.match(error.errorDescription ?? '', /^Unknown credentials \[REDACTED\]=* \(\[REDACTED\](%3d)*\)$/);
+    assert.ok(lines.some((line) => line.includes('answer body: {"error":"invalid_client","error_description":"Unknown credentials [REDACTED]')));
+    assertNoSpelling(error, lines);
+  });
+
+  test('a secret echoed HTML-escaped in an error page, or percent-encoded in lower-case hex, reaches neither the error nor the log', async () => {
+    const { error, lines } = await failingExecute(
+      answer(500, 'text/html', `<html><body><p>Bad secret ${htmlEscaped(CLIENT_SECRET)}</p><a href="/retry?secret=${formEncoded(CLIENT_SECRET).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}">retry</a></body></html>`),
+      { credentialsInRequestBody: true },
+    );
+    assert.equal(error.djMessage?.body, '<html><body><p>Bad secret [REDACTED]</p><a href="/retry?secret=[REDACTED]">retry</a></body></html>');
+    assertNoSpelling(error, lines);
+  });
+
+  test('a secret a server puts into token_type or expires_in is redacted in the warnings, not cut in half', async () => {
+    server = await startServer(answer(200, 'application/json', JSON.stringify({ access_token: 't', token_type: `x${'y'.repeat(30)}${CLIENT_SECRET}`, expires_in: CLIENT_SECRET })));
+    const lines: string[] = [];
+    const message = await execute(
+      { authorizationServerUrl: server.url, grantType: 'client_credentials', clientId: ID, clientSecret: CLIENT_SECRET },
+      { log: (level, line) => lines.push(`${level}: ${line}`) },
+    );
+    assert.deepEqual(message.metadata.warnings, [
+      `"token_type" is "x${'y'.repeat(30)}[REDACTED…", not Bearer: the resource server may need another scheme.`,
+      '"expires_in" is not a number of seconds ("[REDACTED]"); the expiry is unknown.',
+    ]);
+    assertNoSecret({ warnings: message.metadata.warnings, lines }, secretSpellings(CLIENT_SECRET, ID).map((spelling) => spelling.slice(0, 8)));
+  });
+});
+
+suite('issue 9: deep JSON', () => {
+  const LEVELS = 100_000;
+  const deepArray = `${'['.repeat(LEVELS)}${']'.repeat(LEVELS)}`;
+  const deepObject = `${'{"a":'.repeat(LEVELS)}1${'}'.repeat(LEVELS)}`;
+  let server: TestServer | undefined;
+  teardown(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  async function run(body: string, status = 200): Promise<{ outcome: Promise<DJMessage>; lines: string[] }> {
+    server = await startServer(answer(status, 'application/json', body));
+    const lines: string[] = [];
+    const outcome = execute(
+      { authorizationServerUrl: server.url, grantType: 'refresh_token', refreshToken: 'rt-0123456789abcdef' },
+      { log: (level, line) => lines.push(`${level}: ${line}`) },
+    );
+    return { outcome, lines };
+  }
+
+  test('100,000 levels of [ are an invalid response (code 4), not a network error', async () => {
+    const { outcome, lines } = await run(deepArray);
+    const error = await rejectsWith(outcome, 'invalid-response');
+    assert.match(error.message, /not an object \(it is an array nested deeper than 64 levels\)/);
+    assert.ok(lines.includes('info: answer body: ["[199998 characters nested deeper than 64 levels]"]'), lines.join('\n'));
+  });
+
+  test('100,000 levels of {"a": (600 KB) are an invalid response naming the field', async () => {
+    const { outcome } = await run(deepObject);
+    const error = await rejectsWith(outcome, 'invalid-response');
+    assert.ok(error.message.endsWith(`"access_token" is missing from its answer. "a" is nested deeper than 64 levels (${deepObject.length - 6} characters): it was not read.`), error.message);
+  });
+
+  test('a 200 whose valid access_token sits beside one deep field gives the token, with a warning', async () => {
+    const body = `{"access_token":"at-1","token_type":"Bearer","refresh_token":"rt-2","deep":${deepObject}}`;
+    const { outcome, lines } = await run(body);
+    const message = await outcome;
+    assert.equal(message.accessToken, 'at-1');
+    assert.equal(message.getProperty('refresh_token'), 'rt-2');
+    assert.equal(message.getProperty('deep'), deepObject);
+    assert.deepEqual(message.metadata.warnings, [`"deep" is nested deeper than 64 levels (${deepObject.length} characters): it was not read.`]);
+    // The log keeps the answer's shape, tokens redacted by name, the deep field as a note.
+    assert.ok(
+      lines.includes(`info: answer body: {"access_token":"[REDACTED]","token_type":"Bearer","refresh_token":"[REDACTED]","deep":"[${deepObject.length} characters nested deeper than 64 levels]"}`),
+      lines.join('\n').slice(0, 2000),
+    );
+  });
+
+  test('a deep error answer is the server\'s rejection', async () => {
+    const { outcome } = await run(`{"error":"invalid_grant","trace":${deepArray}}`, 400);
+    const error = await rejectsWith(outcome, 'server-rejected');
+    assert.equal(error.error, 'invalid_grant');
   });
 });

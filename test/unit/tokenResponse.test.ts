@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { DJMessage, InvokerError } from '../../src/core/index';
+import { decodeJwt, DJMessage, InvokerError } from '../../src/core/index';
+import { boundJsonDepth, MAX_JSON_DEPTH } from '../../src/core/jsonDepth';
 import { createRedactor } from '../../src/core/redact';
 import { expiryOf, parseTokenResponse, type ResponseContext } from '../../src/core/tokenResponse';
 import type { RawResponse } from '../../src/core/transport';
@@ -84,26 +85,66 @@ suite('token response parser', () => {
       fc.json(),
       fc.dictionary(fc.constantFrom('access_token', 'token_type', 'expires_in', 'error', 'error_description', 'refresh_token', 'scope', '__proto__', 'AccessToken'), fc.jsonValue()).map((o) => JSON.stringify(o)),
       fc.constant('{"error":"x","error_description":"the-secret"}'),
+      fc.constant('{"access_token":"a","token_type":"the-secret","expires_in":"the-secret"}'),
+      // issue 9: nesting around the depth bound, beside a token or alone
+      fc.tuple(fc.integer({ min: 1, max: 300 }), fc.constantFrom('[', '{"a":'), fc.boolean()).map(([depth, open, beside]) => {
+        const nested = `${open.repeat(depth)}${open === '[' ? '' : '1'}${(open === '[' ? ']' : '}').repeat(depth)}`;
+        return beside ? `{"access_token":"a","token_type":"Bearer","d":${nested}}` : nested;
+      }),
     );
     fc.assert(
       fc.property(statuses, types, bodies, (status, type, body) => {
         const raw: RawResponse = { status, headers: type !== undefined ? { 'content-type': type } : {}, body };
+        // Only the parser's own throw is caught: the assertions below run outside, so a failing one fails the test.
+        let outcome: { message: DJMessage } | { error: unknown };
         try {
-          const message = parseTokenResponse(raw, context);
-          assert.ok(status >= 200 && status < 300);
-          assert.equal(message.propertyNames()[0], 'AccessToken');
-          assert.ok((message.accessToken ?? '').length > 0);
-          assert.equal(message.body, body);
+          outcome = { message: parseTokenResponse(raw, context) };
         } catch (error) {
+          outcome = { error };
+        }
+        if ('message' in outcome) {
+          assert.ok(status >= 200 && status < 300, `a DJMessage for status ${status}`);
+          assert.equal(outcome.message.propertyNames()[0], 'AccessToken');
+          assert.ok((outcome.message.accessToken ?? '').length > 0);
+          assert.equal(outcome.message.body, body);
+          assert.ok(!outcome.message.metadata.warnings.some((warning) => warning.includes('the-secret')));
+        } else {
+          const { error } = outcome;
           assert.ok(error instanceof InvokerError, String(error));
           assert.equal(error.code, 4);
-          assert.ok(['server-rejected', 'invalid-response', 'redirect'].includes(error.kind));
+          assert.ok(['server-rejected', 'invalid-response', 'redirect'].includes(error.kind), error.kind);
           assert.ok(!error.message.includes('the-secret'));
           assert.ok(!(error.djMessage?.body ?? '').includes('the-secret'));
         }
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+suite('issue 9: redaction in failed messages', () => {
+  test('token fields nested in an error answer are redacted by name in the failed message, as in its body', () => {
+    let caught: unknown;
+    try {
+      parseTokenResponse(json(400, '{"error":"invalid_grant","details":{"refresh_token":"rt-leak","n":[{"access_token":"at-leak"}]}}'), context);
+    } catch (error) {
+      caught = error;
+    }
+    assert.ok(caught instanceof InvokerError);
+    assert.equal(caught.djMessage?.getProperty('details'), '{"refresh_token":"[REDACTED]","n":[{"access_token":"[REDACTED]"}]}');
+    assert.ok(!JSON.stringify(caught.djMessage).includes('-leak'));
+  });
+
+  test('a content type a server fills with a secret is redacted in the failed message and the error', () => {
+    let caught: unknown;
+    try {
+      parseTokenResponse({ status: 500, headers: { 'content-type': 'text/x-the-secret' }, body: 'oops' }, context);
+    } catch (error) {
+      caught = error;
+    }
+    assert.ok(caught instanceof InvokerError);
+    assert.equal(caught.message, 'The authorization server rejected the token request (500 Internal Server Error) with a text/x-[REDACTED] body instead of an OAuth error.');
+    assert.equal(caught.djMessage?.metadata.contentType, 'text/x-[REDACTED]');
   });
 });
 
@@ -131,5 +172,96 @@ suite('expiry arithmetic', () => {
 
   test('no expires_in and no JWT: unknown', () => {
     assert.equal(expiryOf({ receivedAt }), undefined);
+  });
+});
+
+suite('issue 9: deep JSON', () => {
+  const LEVELS = 100_000;
+  const deepArray = `${'['.repeat(LEVELS)}${']'.repeat(LEVELS)}`;
+  const deepObject = `${'{"a":'.repeat(LEVELS)}1${'}'.repeat(LEVELS)}`;
+
+  function parseFails(raw: RawResponse): InvokerError {
+    let caught: unknown;
+    try {
+      parseTokenResponse(raw, context);
+    } catch (error) {
+      caught = error;
+    }
+    assert.ok(caught instanceof InvokerError, `expected an InvokerError, got ${String(caught)}`);
+    assert.equal(caught.code, 4);
+    return caught;
+  }
+
+  test('100,000 levels of [ are an invalid response that says how deep, not a crash', () => {
+    const error = parseFails(json(200, deepArray));
+    assert.equal(error.kind, 'invalid-response');
+    assert.equal(error.message, 'The authorization server answered 200 OK but the body is JSON but not an object (it is an array nested deeper than 64 levels).');
+    assert.equal(error.djMessage?.body, '["[199998 characters nested deeper than 64 levels]"]');
+  });
+
+  test('100,000 levels of {"a": (600 KB) are an invalid response naming the deep field', () => {
+    assert.ok(deepObject.length > 600_000);
+    const error = parseFails(json(200, deepObject));
+    assert.equal(error.kind, 'invalid-response');
+    assert.equal(
+      error.message,
+      `The authorization server answered 200 OK but "access_token" is missing from its answer. "a" is nested deeper than 64 levels (${deepObject.length - 6} characters): it was not read.`,
+    );
+    assert.deepEqual(error.djMessage?.toJSON().properties, [['a', `[${deepObject.length - 6} characters nested deeper than 64 levels]`]]);
+  });
+
+  test('a valid access_token beside one deep field is kept; the deep field keeps its text, with a warning', () => {
+    const body = `{"access_token":"at","token_type":"Bearer","deep":${deepArray},"expires_in":60}`;
+    const message = parseTokenResponse(json(200, body), context);
+    assert.equal(message.accessToken, 'at');
+    assert.deepEqual(message.propertyNames(), ['AccessToken', 'token_type', 'deep', 'expires_in']);
+    assert.equal(message.getProperty('deep'), deepArray);
+    assert.equal(message.getProperty('expires_in'), '60');
+    assert.deepEqual(message.metadata.warnings, [`"deep" is nested deeper than 64 levels (${deepArray.length} characters): it was not read.`]);
+    assert.equal(message.body, body);
+  });
+
+  test('an error answer with a deep field is still the server\'s rejection', () => {
+    const error = parseFails(json(400, `{"error":"invalid_grant","error_description":"no","trace":${deepObject}}`));
+    assert.equal(error.kind, 'server-rejected');
+    assert.equal(error.error, 'invalid_grant');
+    assert.equal(error.djMessage?.getProperty('trace'), `[${deepObject.length} characters nested deeper than 64 levels]`);
+  });
+
+  test('a deep access_token is not a token', () => {
+    const error = parseFails(json(200, `{"access_token":${deepArray},"token_type":"Bearer"}`));
+    assert.equal(error.kind, 'invalid-response');
+    assert.match(error.message, /"access_token" is not a non-empty string in its answer\. "access_token" is nested deeper than 64 levels/);
+  });
+
+  test('unbalanced deep brackets are not JSON', () => {
+    const error = parseFails(json(200, '['.repeat(LEVELS)));
+    assert.equal(error.kind, 'invalid-response');
+    assert.match(error.message, /not valid JSON/);
+  });
+
+  test('64 levels are read; 65 are not', () => {
+    const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const at64 = parseTokenResponse(json(200, `{"access_token":"at","token_type":"Bearer","d":${nested(63)}}`), context);
+    assert.equal(at64.getProperty('d'), nested(63));
+    assert.deepEqual(at64.metadata.warnings, []);
+    const at65 = parseTokenResponse(json(200, `{"access_token":"at","token_type":"Bearer","d":${nested(64)}}`), context);
+    assert.equal(at65.getProperty('d'), nested(64));
+    assert.equal(at65.metadata.warnings.length, 1);
+  });
+
+  test('brackets inside strings are not nesting', () => {
+    const text = `{"access_token":"at","token_type":"Bearer","s":"${'['.repeat(200)}\\"${'{'.repeat(200)}"}`;
+    const message = parseTokenResponse(json(200, text), context);
+    assert.equal(message.getProperty('s'), `${'['.repeat(200)}"${'{'.repeat(200)}`);
+    assert.deepEqual(message.metadata.warnings, []);
+    assert.equal(boundJsonDepth(text, MAX_JSON_DEPTH, () => 'null')?.text, text);
+  });
+
+  test('a JWT whose claims nest too deeply is not decoded (whoever shows its claims walks them)', () => {
+    const part = (value: string): string => Buffer.from(value).toString('base64url');
+    const token = `${part('{"alg":"none"}')}.${part(`{"exp":1,"x":${deepArray}}`)}.`;
+    assert.equal(decodeJwt(token), undefined);
+    assert.notEqual(decodeJwt(`${part('{"alg":"none"}')}.${part('{"exp":1,"x":[[1]]}')}.`), undefined);
   });
 });
