@@ -1,14 +1,9 @@
 import { DJMessage } from './djMessage';
 import { isSensitiveName } from './redact';
+import { SecretSpellings } from './secretSpellings';
 
 /** What stands where a secret would: in the tree's labels and in the messages other extensions receive. */
 export const SECRET_MASK = '••••••••';
-
-/** How a value may stand in a raw answer: as is, JSON-escaped, form- or percent-encoded. */
-function spellingsInBody(value: string): string[] {
-  const forms = [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, '+')];
-  return [...new Set(forms)].filter((form) => form !== '').sort((a, b) => b.length - a.length);
-}
 
 /**
  * The message as another extension may see it: the access token and every non-secret field as received, every other
@@ -25,9 +20,7 @@ export function maskSecrets(message: DJMessage): DJMessage {
     }
     return [name, value];
   });
-  let body = message.body;
-  for (const form of [...hidden].flatMap(spellingsInBody)) {
-    body = body.split(form).join(SECRET_MASK);
-  }
+  // Every spelling the raw answer may hold them in (JSON-escaped, percent-encoded, …), as the redactor finds them.
+  const body = hidden.size > 0 ? new SecretSpellings(hidden).replace(message.body, SECRET_MASK) : message.body;
   return new DJMessage({ ...message.toJSON(), properties, body });
 }
