@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readRegularFile } from './boundedFile';
-import { proxyRouteFor, readProxyEnvironment, type SystemProxySettings } from './network';
+import { proxyRouteFor, readProxyEnvironment, type SystemProxySettings } from './proxyRoute';
 import type { NetworkProperties } from '../shared/properties';
 import type { RouteBinding } from './routeBinding';
 

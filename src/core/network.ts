@@ -1,14 +1,12 @@
-import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
-import { stat } from 'node:fs/promises';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
-import * as tls from 'node:tls';
+import { createHash } from 'node:crypto';
+import { type LookupFunction } from 'node:net';
 import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent } from 'undici';
-import { fileIssue, fsReason, readRegularFile, regularFileProblem, tlsSettingsError } from './boundedFile';
 import type { Deadline } from './deadline';
-import { InvokerError } from './errors';
-import { plainHttpThroughProxy, type NetworkDescription, type ProxySource, type RequestPurpose } from './networkErrors';
-import { PROPERTY_LABELS, TLS_FILE_PROPERTIES, type NetworkProperties, type PropertyIssue, type TlsFileProperty } from '../shared/properties';
+import { plainHttpThroughProxy, type NetworkDescription, type RequestPurpose } from './networkErrors';
+import { forgetProxyEnvironment, proxyEnvironment, proxyRouteFor, type ProxyRoute, type SystemProxySettings } from './proxyRoute';
+import { PROPERTY_LABELS, TLS_FILE_PROPERTIES, type NetworkProperties } from '../shared/properties';
 import { urlPassword } from './redact';
+import { hasTls, loadTls, stampOf } from './tlsMaterial';
 import { CONNECT_TIMEOUT_MS, connector, loopbackDispatcher, POOL_OPTIONS, watchTlsAlerts, type DispatcherLike } from './transport';
 
 // Deep imports, like transport's Agent: the proxy agent without the rest of undici.
@@ -22,46 +20,6 @@ const ProxyAgent = require('undici/lib/dispatcher/proxy-agent') as typeof Undici
 const DispatcherBase = require('undici/lib/dispatcher/dispatcher') as { prototype: { connect?: unknown } };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 DispatcherBase.prototype.connect ??= require('undici/lib/api/api-connect');
-
-/**
- * The extension-wide proxy settings that `proxy: 'system'` means, as VS Code has them. Omitted fields fall back to
- * the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, lower case first), which is read once per process.
- */
-export interface SystemProxySettings {
-  /** VS Code's `http.proxy`; empty or absent: the environment decides. May hold `user:password@` (a secret). */
-  readonly proxy?: string;
-  /** VS Code's `http.noProxy`: hosts reached directly, like NO_PROXY entries. Added to NO_PROXY's. */
-  readonly noProxy?: readonly string[];
-  /**
-   * VS Code's `http.proxyStrictSSL` (default true). `false`: when a request goes through the system proxy, neither
-   * the proxy's certificate nor the server's (which an inspecting proxy replaces) is verified; messages carry a warning.
-   */
-  readonly strictSSL?: boolean;
-  /** VS Code's `http.proxyAuthorization`: the Proxy-Authorization header value, used when no credentials are given otherwise. A secret. */
-  readonly proxyAuthorization?: string;
-  /** `false` (VS Code's `http.proxySupport: off`): ignore the environment variables too. Default true. */
-  readonly useEnvironment?: boolean;
-}
-
-/** One environment variable's value and its name (for messages). */
-export interface EnvironmentValue {
-  readonly name: string;
-  readonly value: string;
-}
-
-/** The proxy environment variables that matter, lower case first as curl and undici read them. */
-export interface ProxyEnvironment {
-  readonly httpsProxy?: EnvironmentValue;
-  readonly httpProxy?: EnvironmentValue;
-  readonly noProxy?: EnvironmentValue;
-}
-
-/** Where a request goes first: the proxy (credentials included, never shown) and where that choice came from. */
-export interface ProxyRoute {
-  readonly url: URL;
-  readonly source: ProxySource;
-  readonly variable?: string;
-}
 
 /** The network an exchange takes: a dispatcher (none: the shared direct pool) and what to say about it. */
 export interface NetworkRoute {
@@ -78,255 +36,6 @@ const DIRECT: NetworkRoute = Object.freeze({ description: Object.freeze({ client
 
 function present(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== '';
-}
-
-/** Reads the proxy environment variables: `https_proxy` before `HTTPS_PROXY`, empty values ignored. */
-export function readProxyEnvironment(env: NodeJS.ProcessEnv = process.env): ProxyEnvironment {
-  const pick = (...names: string[]): EnvironmentValue | undefined => {
-    for (const name of names) {
-      const value = env[name];
-      if (value !== undefined && value.trim() !== '') {
-        return { name, value: value.trim() };
-      }
-    }
-    return undefined;
-  };
-  return { httpsProxy: pick('https_proxy', 'HTTPS_PROXY'), httpProxy: pick('http_proxy', 'HTTP_PROXY'), noProxy: pick('no_proxy', 'NO_PROXY') };
-}
-
-let environment: ProxyEnvironment | undefined;
-
-/** The process's proxy environment, read once: an extension host's environment does not change while it runs. */
-function proxyEnvironment(): ProxyEnvironment {
-  environment ??= readProxyEnvironment();
-  return environment;
-}
-
-function hostWithoutBrackets(hostname: string): string {
-  return hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-}
-
-/**
- * True when NO_PROXY-style entries send the host directly: `*`; a host name, which also covers its subdomains
- * (`example.com`, `.example.com`, `*.example.com`); an IP address or CIDR range (`10.0.0.0/8`); each optionally
- * with `:port`. Entries are separated by commas or white space.
- */
-export function bypassesProxy(target: URL, entries: readonly string[]): boolean {
-  const host = hostWithoutBrackets(target.hostname);
-  const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
-  const ipVersion = isIP(host);
-  for (const raw of entries.flatMap((entry) => entry.split(/[\s,]+/))) {
-    const entry = raw.trim().toLowerCase();
-    if (entry === '') {
-      continue;
-    }
-    if (entry === '*') {
-      return true;
-    }
-    const withPort = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(entry);
-    if (withPort !== null && Number(withPort[2]) !== port) {
-      continue;
-    }
-    const name = hostWithoutBrackets(withPort !== null ? withPort[1] : entry).replace(/^\*?\./, '');
-    const cidr = /^(.+)\/(\d{1,3})$/.exec(name);
-    if (cidr !== null && ipVersion !== 0) {
-      const family = isIP(cidr[1]);
-      if (family === ipVersion) {
-        const list = new BlockList();
-        try {
-          list.addSubnet(cidr[1], Number(cidr[2]), family === 4 ? 'ipv4' : 'ipv6');
-        } catch {
-          continue; // not a valid range: ignore it, as curl does
-        }
-        if (list.check(host, family === 4 ? 'ipv4' : 'ipv6')) {
-          return true;
-        }
-      }
-      continue;
-    }
-    if (host === name || host.endsWith(`.${name}`)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-/** A proxy URL as people write it: `proxy:3128` means `http://proxy:3128`. */
-function parseProxyUrl(value: string, source: ProxySource, variable?: string): URL {
-  const where = source === 'invoker' ? `"${LABEL.proxy}"` : source === 'settings' ? 'VS Code\'s "http.proxy" setting' : `the ${variable ?? 'proxy'} environment variable`;
-  let url: URL;
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
-  } catch {
-    throw new InvokerError(`The proxy in ${where} is not a valid URL.`, { kind: 'proxy', field: 'proxy' });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvokerError(`The proxy in ${where} uses ${url.protocol}//, but only http:// and https:// proxies are supported.`, { kind: 'proxy', field: 'proxy' });
-  }
-  return url;
-}
-
-/**
- * Which proxy a request to `target` goes through, or undefined for a direct connection.
- * `none`: direct. A URL: that proxy, for every host. `system` (default): `settings.proxy`, else HTTPS_PROXY (https
- * targets, falling back to HTTP_PROXY) or HTTP_PROXY; a host matched by `settings.noProxy` or NO_PROXY goes direct.
- * Loopback hosts are not exempt by themselves (as with curl and undici): list them in NO_PROXY.
- */
-export function proxyRouteFor(target: URL | string, choice: string | undefined, settings: SystemProxySettings | undefined, env: ProxyEnvironment): ProxyRoute | undefined {
-  const mode = choice?.trim() ?? '';
-  if (mode === 'none') {
-    return undefined;
-  }
-  if (mode !== '' && mode !== 'system') {
-    return { url: parseProxyUrl(mode, 'invoker'), source: 'invoker' };
-  }
-  const useEnvironment = settings?.useEnvironment !== false;
-  let candidate: { value: string; source: ProxySource; variable?: string } | undefined;
-  if (present(settings?.proxy)) {
-    candidate = { value: settings.proxy.trim(), source: 'settings' };
-  } else if (useEnvironment && (env.httpsProxy !== undefined || env.httpProxy !== undefined)) {
-    const https = (typeof target === 'string' ? target.trim().slice(0, 6).toLowerCase() : target.protocol) === 'https:';
-    const variable = https ? (env.httpsProxy ?? env.httpProxy) : env.httpProxy;
-    candidate = variable !== undefined ? { value: variable.value, source: 'environment', variable: variable.name } : undefined;
-  }
-  if (candidate === undefined) {
-    return undefined;
-  }
-  const bypass = [...(settings?.noProxy ?? []), ...(useEnvironment && env.noProxy !== undefined ? [env.noProxy.value] : [])];
-  if (bypass.length > 0 && bypassesProxy(typeof target === 'string' ? new URL(target) : target, bypass)) {
-    return undefined;
-  }
-  return { url: parseProxyUrl(candidate.value, candidate.source, candidate.variable), source: candidate.source, ...(candidate.variable !== undefined ? { variable: candidate.variable } : {}) };
-}
-
-function hasTls(p: NetworkProperties): boolean {
-  return present(p.tlsCaFile) || present(p.tlsCertFile) || present(p.tlsKeyFile) || present(p.tlsPfxFile) || p.tlsRejectUnauthorized === false;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// TLS material: files read when the configuration (or a file's modification time) changes, never per request.
-
-function refuseTls(issues: PropertyIssue[]): never {
-  throw tlsSettingsError(issues);
-}
-
-/**
- * Identifies a file's content cheaply: a changed CA file gets a new pool. A FIFO, a device or a file past the size
- * cap is refused here already, before anything is opened.
- */
-async function stampOf(field: TlsFileProperty, file: string): Promise<string> {
-  let info;
-  try {
-    info = await stat(file);
-  } catch (error) {
-    refuseTls([fileIssue(field, `cannot be read: ${fsReason(error)} (${file}).`)]);
-  }
-  const problem = regularFileProblem(field, file, info);
-  if (problem !== undefined) {
-    refuseTls([problem]);
-  }
-  return `${file}@${info.mtimeMs}:${info.size}:${info.ino}`;
-}
-
-const PEM_CERTIFICATE = /-----BEGIN (?:TRUSTED )?CERTIFICATE-----[\s\S]+?-----END (?:TRUSTED )?CERTIFICATE-----/g;
-const PEM_PRIVATE_KEY = /-----BEGIN (?:RSA |EC |ENCRYPTED |DSA )?PRIVATE KEY-----/;
-
-/** Every certificate in a PEM bundle (or one DER certificate, as Windows exports them), as PEM; an issue when none parses. */
-function certificatesIn(field: 'tlsCaFile' | 'tlsCertFile', content: Buffer): string[] {
-  const text = content.toString('latin1');
-  const blocks = text.match(PEM_CERTIFICATE) ?? [];
-  const out: string[] = [];
-  try {
-    if (blocks.length === 0) {
-      out.push(new X509Certificate(content).toString());
-    } else {
-      for (const block of blocks) {
-        out.push(new X509Certificate(block).toString());
-      }
-    }
-  } catch {
-    refuseTls([fileIssue(field, blocks.length === 0 ? 'holds no certificate (PEM or DER).' : 'holds a certificate that cannot be parsed.')]);
-  }
-  return out;
-}
-
-function passphraseIssue(what: string, passphrase: string | undefined): PropertyIssue {
-  return present(passphrase)
-    ? fileIssue('tlsPassphrase', `does not decrypt ${what}.`)
-    : fileIssue('tlsPassphrase', `is required: ${what} is encrypted.`);
-}
-
-/** The material and what it does, checked field by field so a problem is reported against the right one. */
-interface TlsMaterial {
-  readonly secureContext?: tls.SecureContext;
-  /** For an https:// proxy: the extra CAs, no client certificate. */
-  readonly proxySecureContext?: tls.SecureContext;
-  readonly clientCertificate: boolean;
-}
-
-/** A secure context with the default roots (and whatever the host adds to them) plus the extra CAs. */
-function contextWith(options: tls.SecureContextOptions, extraCas: readonly string[]): tls.SecureContext {
-  const context = tls.createSecureContext(options);
-  const native = (context as { context?: { addCACert?: (pem: string) => void } }).context;
-  if (extraCas.length === 0) {
-    return context;
-  }
-  if (typeof native?.addCACert === 'function') {
-    // Adding to the default store keeps NODE_EXTRA_CA_CERTS and the system certificates VS Code adds.
-    extraCas.forEach((pem) => native.addCACert?.(pem));
-    return context;
-  }
-  const defaults = (tls as { getCACertificates?: (type: string) => string[] }).getCACertificates?.('default') ?? tls.rootCertificates;
-  return tls.createSecureContext({ ...options, ca: [...defaults, ...extraCas] });
-}
-
-async function loadTls(p: NetworkProperties, signal: AbortSignal): Promise<TlsMaterial> {
-  const readTlsFile = (field: TlsFileProperty, file: string): Promise<Buffer> => readRegularFile(file, { field, signal });
-  const extraCas = present(p.tlsCaFile) ? certificatesIn('tlsCaFile', await readTlsFile('tlsCaFile', p.tlsCaFile.trim())) : [];
-  const passphrase = p.tlsPassphrase !== undefined && p.tlsPassphrase !== '' ? p.tlsPassphrase : undefined;
-  const options: tls.SecureContextOptions = {};
-  if (present(p.tlsPfxFile)) {
-    options.pfx = await readTlsFile('tlsPfxFile', p.tlsPfxFile.trim());
-    options.passphrase = passphrase;
-  } else if (present(p.tlsCertFile)) {
-    const certContent = await readTlsFile('tlsCertFile', p.tlsCertFile.trim());
-    const chain = certificatesIn('tlsCertFile', certContent);
-    // A PEM file may hold the key beside the certificate; then "Client Key File" may stay empty.
-    const keyContent = present(p.tlsKeyFile) ? await readTlsFile('tlsKeyFile', p.tlsKeyFile.trim()) : PEM_PRIVATE_KEY.test(certContent.toString('latin1')) ? certContent : undefined;
-    if (keyContent === undefined) {
-      refuseTls([{ field: 'tlsKeyFile', code: 'required', message: `"${LABEL.tlsKeyFile}" is required: "${LABEL.tlsCertFile}" holds no private key.` }]);
-    }
-    try {
-      createPrivateKey({ key: keyContent, passphrase });
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      const encrypted = code === 'ERR_OSSL_BAD_DECRYPT' || code === 'ERR_MISSING_PASSPHRASE' || code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED' || /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(keyContent.toString('latin1'));
-      refuseTls([encrypted ? passphraseIssue(`"${LABEL.tlsKeyFile}"`, passphrase) : fileIssue('tlsKeyFile', 'holds no private key that can be read (PEM).')]);
-    }
-    options.cert = chain.join('\n');
-    options.key = keyContent;
-    options.passphrase = passphrase;
-  }
-  let secureContext: tls.SecureContext | undefined;
-  try {
-    secureContext = options.pfx !== undefined || options.cert !== undefined || extraCas.length > 0 ? contextWith(options, extraCas) : undefined;
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : '';
-    if (options.pfx !== undefined) {
-      refuseTls([/mac verify failure|bad decrypt/i.test(message) ? passphraseIssue(`"${LABEL.tlsPfxFile}"`, passphrase) : fileIssue('tlsPfxFile', 'is not a PKCS#12 (.pfx / .p12) file that can be read.')]);
-    }
-    refuseTls([
-      code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH'
-        ? fileIssue('tlsKeyFile', `is not the private key of the certificate in "${LABEL.tlsCertFile}".`)
-        : fileIssue('tlsCertFile', `cannot be used: ${message.split('\n')[0]}.`),
-    ]);
-  }
-  return {
-    ...(secureContext !== undefined ? { secureContext } : {}),
-    ...(extraCas.length > 0 ? { proxySecureContext: contextWith({}, extraCas) } : {}),
-    clientCertificate: options.pfx !== undefined || options.cert !== undefined,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -634,7 +343,7 @@ export async function resetNetwork(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
   currentKeys.clear();
-  environment = undefined;
+  forgetProxyEnvironment();
   await Promise.all(all.map((pool) => pool.route.then((route) => route.close()).catch(() => undefined)));
 }
 
