@@ -105,6 +105,9 @@ export class InvokerRunner {
    */
   private async secretsFor(config: InvokerConfig, ref: InvokerRef, fields: readonly SecretField[], interactive: boolean, signal?: AbortSignal): Promise<Partial<Record<SecretField, string>>> {
     const binding = await this.bindingOf(config, signal);
+    if (binding.origin === '') {
+      return {}; // a URL that does not parse goes nowhere: the core's validation names it
+    }
     const { values, withheld } = await this.secrets.forRoute(ref, fields, binding);
     if (withheld.length === 0) {
       return values;

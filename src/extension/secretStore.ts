@@ -130,8 +130,7 @@ export class SecretStore implements vscode.Disposable {
       if (secret === undefined) {
         continue;
       }
-      // A URL that does not parse has no origin: nothing is bound to it.
-      if ((binding.origin !== '' || field === 'proxyPassword') && sameBinding(secret.binding, bindingFor(field, binding))) {
+      if (sameBinding(secret.binding, bindingFor(field, binding))) {
         values[field] = secret.value;
       } else {
         withheld.push({ field, bound: secret.binding });

@@ -161,6 +161,12 @@ suite('Issue 9: secrets go only where the user sent them', function () {
     assert.equal(settingsOf('bind-tls').clientSecret, undefined);
   });
 
+  test('a URL that no longer parses is named as the problem; no secret is bound to it', async () => {
+    await save('bind-url', { authorizationServerUrl: oidc.tokenEndpoint, clientId: oidc.basicClient.clientId, scope: 'api:read' }, { clientSecret: oidc.basicClient.clientSecret });
+    await editSettings('bind-url', { authorizationServerUrl: 'not a url' });
+    await assert.rejects(api.execute('bind-url'), (error: Error) => /"Authorization Server URL"/.test(error.message) && !/is not sent/.test(error.message));
+  });
+
   test('other extensions get the access token and plain fields; refresh_token and id_token are masked', async () => {
     await save('masked', { authorizationServerUrl: rotating.server.url, grantType: 'refresh_token', clientId: 'c' }, { clientSecret: 's', refreshToken: `rt-${rotating.accepted.length + 1}` });
     const message = await api.execute('masked');
