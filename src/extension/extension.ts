@@ -24,7 +24,7 @@ import { watchWebStorage } from './webStorageNotice';
 
 const TREE_REFRESH_MS = 30_000;
 
-export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi & FormPanelTestHooks {
+export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (OAuth2InvokerApi & FormPanelTestHooks) {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('OAuth2 Invoker', { log: true });
   const invokers = new InvokerStore();
@@ -123,6 +123,10 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi & F
     restored,
     storedKeys: () => owned.keys(),
   });
+  // The form's test seam exists only where VS Code runs the extension's tests, never for other extensions.
+  if (context.extensionMode !== vscode.ExtensionMode.Test) {
+    return api;
+  }
   const testHooks: FormPanelTestHooks = { formPanelForTests: (ref) => InvokerFormPanel.find(ref) };
   return Object.assign(api, testHooks);
 }

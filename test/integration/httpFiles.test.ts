@@ -9,8 +9,11 @@ import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startResourceServer, type ResourceServer } from '../fixtures/resourceServer';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
-/** Long enough for httpyac to start and send (about 1.5 s here), short enough to wait for. */
-const SHORT_TTL_SECONDS = 6;
+/**
+ * Long enough for a save and the httpyac CLI to start and send (about 1.5 s on an idle machine, over 6 s with other
+ * jobs beside this one), short enough to wait for.
+ */
+const SHORT_TTL_SECONDS = 15;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
