@@ -13,15 +13,6 @@ interface BoundSecret {
   readonly binding: RouteBinding;
 }
 
-/** The origin of a URL: scheme, host and port, or '' when it does not parse. */
-export function originOf(url: string): string {
-  try {
-    return new URL(url.trim()).origin;
-  } catch {
-    return '';
-  }
-}
-
 /** A secret held back because the route its invoker's requests take is not the one it was entered for. */
 export interface WithheldSecret {
   readonly field: SecretField;
