@@ -35,6 +35,8 @@ export type { GrantInput } from './tokenRequest';
 export { buildDeviceAuthorizationRequest, DEFAULT_DEVICE_INTERVAL_SECONDS, parseDeviceAuthorizationResponse, requestDeviceAuthorization } from './deviceAuthorization';
 export type { DeviceAuthorization, DeviceAuthorizationOptions } from './deviceAuthorization';
 export { pollDeviceToken, SLOW_DOWN_STEP_MS } from './devicePolling';
+export { DEFAULT_SIGN_IN_TIMEOUT_MS, LoopbackAuthServer } from './loopbackServer';
+export type { LoopbackOptions } from './loopbackServer';
 export type { DevicePollingOptions, Wait } from './devicePolling';
 
 /** The component's default target message. */
