@@ -87,7 +87,8 @@ export function parseAuthorizationResponse(redirectedTo: string, expected: Autho
   const parameters = responseParameters(url);
   const iss = single(parameters, 'iss');
   if (iss !== undefined) {
-    if (expected.issuer !== undefined && expected.issuer !== '' && iss !== expected.issuer) {
+    // Compared as strings (RFC 9207 §2.4), a trailing slash aside: an Issuer URL typed with or without one names the same issuer.
+    if (expected.issuer !== undefined && expected.issuer !== '' && iss.replace(/\/+$/, '') !== expected.issuer.trim().replace(/\/+$/, '')) {
       throw new InvokerError(
         `The authorization response comes from the issuer "${redact(iss).slice(0, 200)}", not "${expected.issuer}" (RFC 9207): it was refused, since another server may have sent it.`,
         { kind: 'issuer-mismatch' },
