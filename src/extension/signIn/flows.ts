@@ -73,6 +73,33 @@ export function loopbackTarget(configuredRedirect: string): { port: number; path
 }
 
 /**
+ * The URI a browser reaches the loopback listener by: `asExternalUri` of it. Desktop VS Code returns 127.0.0.1 as is;
+ * a remote window forwards the port; code-server rewrites only `localhost` URIs to its `/proxy/PORT/` path, so when
+ * 127.0.0.1 comes back unchanged in a remote or web window, `localhost` is asked too and its answer taken if rewritten.
+ * A configured `localhost` redirect is asked as such.
+ */
+export async function externalLoopbackUri(port: number, path: string, configured: string): Promise<string> {
+  const host = /^http:\/\/localhost[:/]/i.test(configured.trim()) ? 'localhost' : '127.0.0.1';
+  const local = `http://${host}:${port}${path}`;
+  const external = (await vscode.env.asExternalUri(vscode.Uri.parse(local))).toString(true);
+  const environment = currentEnvironment();
+  if (external !== local || host === 'localhost' || !(environment.remote || environment.web)) {
+    return external === local ? external : withPath(external, path);
+  }
+  const viaLocalhost = (await vscode.env.asExternalUri(vscode.Uri.parse(`http://localhost:${port}${path}`))).toString(true);
+  return viaLocalhost.startsWith(`http://localhost:${port}/`) ? external : withPath(viaLocalhost, path);
+}
+
+/** code-server 4.100 answers `<origin>/proxy/PORT/` without the path asked for: put the callback's path back. */
+function withPath(external: string, path: string): string {
+  const url = new URL(external);
+  if (!url.pathname.endsWith(path)) {
+    url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
+  }
+  return url.href;
+}
+
+/**
  * A listener on 127.0.0.1 in the extension host. Its URI goes through `asExternalUri`, so that in a remote window
  * the port is forwarded and in code-server the browser reaches it through `/proxy/PORT/`: the URI sent as
  * `redirect_uri` is the one the browser will really reach.
@@ -90,9 +117,7 @@ export const loopbackFlow: RedirectFlow = {
     try {
       let redirectUri = context.configuredRedirect.trim();
       if (!target.sendAsIs) {
-        const local = vscode.Uri.parse(server.redirectUri);
-        const external = await vscode.env.asExternalUri(local);
-        redirectUri = external.toString(true);
+        redirectUri = await externalLoopbackUri(server.port, new URL(server.redirectUri).pathname, context.configuredRedirect);
       }
       return {
         redirectUri,
