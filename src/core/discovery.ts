@@ -43,6 +43,12 @@ export interface DiscoveryResult {
   readonly invokerGrantTypes: readonly GrantType[];
   /** `token_endpoint_auth_methods_supported` as listed; absent when not listed (default client_secret_basic). */
   readonly tokenEndpointAuthMethodsSupported?: readonly string[];
+  /** `authorization_endpoint`, when it is usable (https://, or loopback http://): the invoker's "Authorization Endpoint URL". */
+  readonly authorizationEndpoint?: string;
+  /** `device_authorization_endpoint` (RFC 8628 §4), when usable: the invoker's "Device Authorization Endpoint". */
+  readonly deviceAuthorizationEndpoint?: string;
+  /** `authorization_response_iss_parameter_supported` (RFC 9207 §3): the redirect must then carry `iss`. */
+  readonly issParameterSupported: boolean;
   /** The suggested "Credentials in Request Body": see suggestCredentialsInRequestBody. */
   readonly credentialsInRequestBody?: boolean;
   /** Oddities worth showing: an issuer that differs from the URL given, a field of the wrong type. */
@@ -180,7 +186,25 @@ export function parseAuthorizationServerMetadata(
   }
   const grantTypesSupported = stringList(m, 'grant_types_supported', warnings);
   const tokenEndpointAuthMethodsSupported = stringList(m, 'token_endpoint_auth_methods_supported', warnings);
-  const invokerGrantTypes = grantTypesSupported === undefined ? [...GRANT_TYPES] : GRANT_TYPES.filter((grant) => grantTypesSupported.includes(grant));
+  const endpoint = (name: string): string | undefined => {
+    const value = m[name];
+    if (value === undefined || value === null) {
+      return undefined;
+    }
+    if (typeof value !== 'string' || !allowedEndpoint(value, context.allowInsecureHttp === true)) {
+      warnings.push(`"${name}" is not an https:// URL; it was ignored.`);
+      return undefined;
+    }
+    return value;
+  };
+  const authorizationEndpoint = endpoint('authorization_endpoint');
+  const deviceAuthorizationEndpoint = endpoint('device_authorization_endpoint');
+  // A sign-in grant is offered only with its endpoint; device_code is listed under RFC 8628's URI.
+  const listed = (grant: GrantType): boolean =>
+    grantTypesSupported === undefined || grantTypesSupported.includes(grant === 'device_code' ? 'urn:ietf:params:oauth:grant-type:device_code' : grant);
+  const invokerGrantTypes = GRANT_TYPES.filter(
+    (grant) => listed(grant) && (grant !== 'authorization_code' || authorizationEndpoint !== undefined) && (grant !== 'device_code' || deviceAuthorizationEndpoint !== undefined),
+  );
   if (grantTypesSupported !== undefined && invokerGrantTypes.length === 0) {
     warnings.push(`The server lists none of the invoker's grant types (${GRANT_TYPES.join(', ')}) in "grant_types_supported".`);
   }
@@ -194,6 +218,9 @@ export function parseAuthorizationServerMetadata(
     tokenEndpoint,
     ...(grantTypesSupported !== undefined ? { grantTypesSupported } : {}),
     invokerGrantTypes,
+    ...(authorizationEndpoint !== undefined ? { authorizationEndpoint } : {}),
+    ...(deviceAuthorizationEndpoint !== undefined ? { deviceAuthorizationEndpoint } : {}),
+    issParameterSupported: m.authorization_response_iss_parameter_supported === true,
     ...(tokenEndpointAuthMethodsSupported !== undefined ? { tokenEndpointAuthMethodsSupported } : {}),
     ...(credentialsInRequestBody !== undefined ? { credentialsInRequestBody } : {}),
     warnings,

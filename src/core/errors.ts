@@ -18,6 +18,13 @@ export const INVOKER_INVALID_ERROR = 4;
  *   required or refused; `field` names the TLS property that fixes it.
  * - `proxy`: the proxy refused the connection, asked for credentials (407) or would not open a tunnel.
  * - `timeout`, `aborted`: the deadline passed, or the caller cancelled.
+ * - `access-denied`: the user (or the server for them) refused the sign-in: `error=access_denied` in the redirect
+ *   or in a device-code poll.
+ * - `authorization-rejected`: the authorization redirect carried another OAuth `error` (`error`, `errorDescription`).
+ * - `state-mismatch`: the redirect's `state` is not the one this attempt sent (a forged or stale redirect).
+ * - `issuer-mismatch`: the redirect's `iss` is missing (RFC 9207 advertised) or names another server (mix-up).
+ * - `expired-token`: the device code expired before the user signed in (RFC 8628 `expired_token`).
+ * - `sign-in-required`: the grant needs a person at a browser and the caller may not open one (API, CodeLens, status bar).
  */
 export type InvokerErrorKind =
   | 'invalid-properties'
@@ -30,7 +37,13 @@ export type InvokerErrorKind =
   | 'tls'
   | 'proxy'
   | 'timeout'
-  | 'aborted';
+  | 'aborted'
+  | 'access-denied'
+  | 'authorization-rejected'
+  | 'state-mismatch'
+  | 'issuer-mismatch'
+  | 'expired-token'
+  | 'sign-in-required';
 
 /** Data-carrying cause of a network failure: never holds a request, a header or a secret. */
 export interface TransportCause {

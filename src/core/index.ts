@@ -5,9 +5,9 @@ import { Deadline } from './deadline';
 import { InvokerError } from './errors';
 import { selectNetwork, type NetworkRoute } from './network';
 import type { SystemProxySettings } from './proxyRoute';
-import { isLoopbackHost, PROPERTY_LABELS, validateProperties, type InvokerProperties } from '../shared/properties';
+import { GRANT_TYPE_LABELS, isInteractiveGrant, isLoopbackHost, PROPERTY_LABELS, validateProperties, type InvokerProperties } from '../shared/properties';
 import { basicCredentialValues, createRedactor, redactBody, redactError, redactForm, redactHeader, type Redactor } from './redact';
-import { basicVariantsDiffer, buildTokenRequest, clientAuthenticationOf, type TokenRequest } from './tokenRequest';
+import { basicVariantsDiffer, buildTokenRequest, clientAuthenticationOf, type GrantInput, type TokenRequest } from './tokenRequest';
 import { parseTokenResponse } from './tokenResponse';
 import { send, type RawResponse } from './transport';
 
@@ -15,7 +15,7 @@ export { ACCESS_TOKEN_PROPERTY, DJMessage } from './djMessage';
 export type { BasicVariant, ClientAuthentication, DJMessageData, DJMessageMetadata, ExpirySource } from './djMessage';
 export { INVOKER_INVALID_ERROR, InvokerError, isInvokerError } from './errors';
 export type { InvokerErrorKind } from './errors';
-export { GRANT_TYPE_LABELS, GRANT_TYPES, PROPERTY_LABELS, TLS_FILE_PROPERTIES, validateNetworkProperties, validateProperties } from '../shared/properties';
+export { GRANT_TYPE_LABELS, GRANT_TYPES, INTERACTIVE_GRANT_TYPES, isInteractiveGrant, PROPERTY_LABELS, TLS_FILE_PROPERTIES, validateNetworkProperties, validateProperties } from '../shared/properties';
 export type { BasicEncoding, ExtraParameter, GrantType, InvokerProperties, NetworkProperties, PropertyIssue, ProxySetting } from '../shared/properties';
 export { createRedactor, REDACTED } from './redact';
 export { decodeJwt } from './jwt';
@@ -29,6 +29,18 @@ export { hintFor } from './hints';
 export { routeBindingOf } from './currentRoute';
 export { readRegularFile, MAX_TLS_FILE_BYTES } from './boundedFile';
 export type { Hint } from './hints';
+export { codeChallengeS256, createPkce, randomUrlSafe } from './pkce';
+export type { Pkce } from './pkce';
+export { buildAuthorizationUrl, parseAuthorizationResponse } from './authorizationRequest';
+export type { AuthorizationAttempt, AuthorizationExpectation } from './authorizationRequest';
+export { DEVICE_CODE_GRANT_TYPE } from './tokenRequest';
+export type { GrantInput } from './tokenRequest';
+export { buildDeviceAuthorizationRequest, DEFAULT_DEVICE_INTERVAL_SECONDS, parseDeviceAuthorizationResponse, requestDeviceAuthorization } from './deviceAuthorization';
+export type { DeviceAuthorization, DeviceAuthorizationOptions } from './deviceAuthorization';
+export { pollDeviceToken, SLOW_DOWN_STEP_MS } from './devicePolling';
+export { DEFAULT_SIGN_IN_TIMEOUT_MS, LoopbackAuthServer } from './loopbackServer';
+export type { LoopbackOptions } from './loopbackServer';
+export type { DevicePollingOptions, Wait } from './devicePolling';
 
 /** The component's default target message. */
 export const DEFAULT_TARGET_MESSAGE = 'DJMOUT';
@@ -60,6 +72,11 @@ export interface ExecuteOptions {
   readonly lookup?: LookupFunction;
   /** Clock, for tests. */
   readonly now?: () => number;
+  /**
+   * What a person's sign-in produced (authorization code and PKCE verifier, or device code): required by, and only
+   * used for, the Authorization Code and Device Authorization grants. Redacted from every log line and error.
+   */
+  readonly grant?: GrantInput;
 }
 
 /** Which Basic form worked for a token URL and client, so the next Execute starts with it. */
@@ -85,6 +102,24 @@ function refuseInvalid(properties: InvokerProperties, targetMessage: string): vo
     throw new InvokerError(
       `"${PROPERTY_LABELS.authorizationServerUrl}" uses plain http:// to ${url.host}, which would send credentials and tokens unencrypted. Use https://, or turn on "${PROPERTY_LABELS.allowInsecureHttp}" for this invoker.`,
       { kind: 'insecure-url', issues: [{ field: 'authorizationServerUrl', code: 'not-allowed', message: 'Plain http:// is only allowed for loopback hosts.' }] },
+    );
+  }
+}
+
+/** The secrets of a sign-in's result: the code and its verifier, or the device code. */
+export function grantSecrets(grant: GrantInput | undefined): string[] {
+  if (grant === undefined) {
+    return [];
+  }
+  return grant.grantType === 'authorization_code' ? [grant.code, grant.codeVerifier] : [grant.deviceCode];
+}
+
+/** The Authorization Code and Device grants end a sign-in: without its result there is nothing to send. */
+function refuseWithoutSignIn(properties: InvokerProperties, grant: GrantInput | undefined): void {
+  if (isInteractiveGrant(properties.grantType) && grant?.grantType !== properties.grantType) {
+    throw new InvokerError(
+      `The ${GRANT_TYPE_LABELS[properties.grantType]} grant needs a person to sign in first: run the invoker from VS Code (Execute) to sign in.`,
+      { kind: 'sign-in-required' },
     );
   }
 }
@@ -174,6 +209,7 @@ function logNetwork(log: ExchangeLog, route: NetworkRoute): void {
 export async function execute(properties: InvokerProperties, options: ExecuteOptions = {}): Promise<DJMessage> {
   const targetMessage = options.targetMessage ?? DEFAULT_TARGET_MESSAGE;
   refuseInvalid(properties, targetMessage);
+  refuseWithoutSignIn(properties, options.grant);
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let redactor: Redactor | undefined;
@@ -185,6 +221,7 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
       properties.refreshToken,
       properties.proxyPassword,
       properties.tlsPassphrase,
+      ...grantSecrets(options.grant),
       // A server that echoes the Authorization header gives the client secret away in base64.
       ...(clientAuthenticationOf(properties) === 'client_secret_basic' ? basicCredentialValues((properties.clientId ?? '').trim(), properties.clientSecret) : []),
       ...routeSecrets,
@@ -198,7 +235,7 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
 
   let route: NetworkRoute | undefined;
   const attempt = async (variant: BasicVariant): Promise<DJMessage> => {
-    const request = buildTokenRequest(properties, variant);
+    const request = buildTokenRequest(properties, variant, options.grant);
     if (log !== undefined) {
       logRequest(log, request, redact);
     }

@@ -13,7 +13,7 @@ export function isSensitiveName(name: string): boolean {
   if (/(^token_type$|_type$|_hint$|_in$|_at$|_uri$|_url$|_endpoint$)/.test(n)) {
     return false;
   }
-  return /secret|password|passwd|passphrase|token|assertion|^code$|code_verifier|^(proxy-)?authorization$|cookie|credential/.test(n);
+  return /secret|password|passwd|passphrase|token|assertion|^code$|code_verifier|device_code|^(proxy-)?authorization$|cookie|credential/.test(n);
 }
 
 const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g;

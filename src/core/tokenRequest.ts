@@ -60,57 +60,118 @@ export function clientAuthenticationOf(properties: InvokerProperties): ClientAut
   return properties.credentialsInRequestBody === true ? 'client_secret_post' : 'client_secret_basic';
 }
 
+/** What a person's sign-in produced, for the token request that ends it; fresh for every attempt, never stored. */
+export type GrantInput =
+  | { readonly grantType: 'authorization_code'; readonly code: string; readonly codeVerifier: string; readonly redirectUri: string }
+  | { readonly grantType: 'device_code'; readonly deviceCode: string };
+
+/** RFC 8628's grant type URI: the invoker calls the grant `device_code`. */
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** The `grant_type` value sent for an invoker's grant. */
+export function wireGrantType(grantType: InvokerProperties['grantType']): string {
+  return grantType === 'device_code' ? DEVICE_CODE_GRANT_TYPE : grantType;
+}
+
+/** A form being built: `add` appends one parameter, form-urlencoded. */
+export type FormWriter = (name: string, value: string) => void;
+
+/** The headers every request to the authorization server carries. */
+export function baseHeaders(): Record<string, string> {
+  // Accept: JSON, because some servers (GitHub) answer form-encoded unless asked; no charset on the content type,
+  // because RFC 6749 Appendix B fixes UTF-8 and strict servers reject a parameter they do not expect.
+  return {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+    'user-agent': USER_AGENT,
+  };
+}
+
+/**
+ * Puts the client's credentials in exactly one place: a Basic header, the body (`client_id` and `client_secret`), or
+ * only `client_id` for a public client. Used by the token request and the device authorization request alike.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function authenticateClient(
+  properties: InvokerProperties,
+  basicVariant: BasicVariant,
+  add: FormWriter,
+  headers: Record<string, string>,
+): { readonly clientAuthentication: ClientAuthentication; readonly basicVariant?: BasicVariant } {
+  const clientId = (properties.clientId ?? '').trim();
+  const clientAuthentication = clientAuthenticationOf(properties);
+  if (clientAuthentication === 'client_secret_basic') {
+    headers.authorization = `Basic ${basicCredentials(clientId, properties.clientSecret ?? '', basicVariant)}`;
+    return { clientAuthentication, basicVariant };
+  }
+  if (clientAuthentication === 'client_secret_post') {
+    add('client_id', clientId);
+    add('client_secret', properties.clientSecret ?? '');
+  } else if (present(clientId)) {
+    add('client_id', clientId);
+  }
+  return { clientAuthentication };
+}
+
+/** A form writer and the parameters it wrote, joined. */
+export function formBuilder(): { readonly add: FormWriter; readonly body: () => string } {
+  const form: string[] = [];
+  return {
+    add: (name, value) => {
+      form.push(`${formUrlEncode(name)}=${formUrlEncode(value)}`);
+    },
+    body: () => form.join('&'),
+  };
+}
+
+/** Appends the non-empty name/value pairs whose names are not blank. */
+export function addParameters(add: FormWriter, parameters: readonly { readonly name: string; readonly value: string }[] | undefined): void {
+  for (const { name, value } of parameters ?? []) {
+    if (name.trim() !== '' && value !== '') {
+      add(name.trim(), value);
+    }
+  }
+}
+
 /**
  * Builds the token request for the properties' grant: a POST of form parameters with the client's credentials
  * in exactly one place (Basic header, body, or only `client_id` for a public client). Empty parameters are omitted.
+ * The authorization code and device code grants take what the sign-in produced from `grant`; they send no scope,
+ * which the authorization request carried.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+ * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.5
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
  */
-export function buildTokenRequest(properties: InvokerProperties, basicVariant: BasicVariant = 'rfc6749'): TokenRequest {
+export function buildTokenRequest(properties: InvokerProperties, basicVariant: BasicVariant = 'rfc6749', grant?: GrantInput): TokenRequest {
   const p = properties;
-  const form: string[] = [];
-  const add = (name: string, value: string): void => {
-    form.push(`${formUrlEncode(name)}=${formUrlEncode(value)}`);
-  };
-  add('grant_type', p.grantType);
+  const { add, body } = formBuilder();
+  add('grant_type', wireGrantType(p.grantType));
   if (p.grantType === 'password') {
     add('username', (p.username ?? '').trim());
     add('password', p.password ?? '');
   } else if (p.grantType === 'refresh_token') {
     add('refresh_token', (p.refreshToken ?? '').trim());
+  } else if (p.grantType === 'authorization_code' && grant?.grantType === 'authorization_code') {
+    add('code', grant.code);
+    add('redirect_uri', grant.redirectUri);
+    add('code_verifier', grant.codeVerifier);
+  } else if (p.grantType === 'device_code' && grant?.grantType === 'device_code') {
+    add('device_code', grant.deviceCode);
   }
   const scope = p.scope?.trim();
-  if (present(scope)) {
+  if (present(scope) && p.grantType !== 'authorization_code' && p.grantType !== 'device_code') {
     add('scope', scope);
   }
-  for (const { name, value } of p.extraParameters ?? []) {
-    if (name.trim() !== '' && value !== '') {
-      add(name.trim(), value);
-    }
-  }
-  const clientId = (p.clientId ?? '').trim();
-  const clientAuthentication = clientAuthenticationOf(p);
-  // Accept: JSON, because some servers (GitHub) answer form-encoded unless asked; no charset on the content type,
-  // because RFC 6749 Appendix B fixes UTF-8 and strict servers reject a parameter they do not expect.
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-www-form-urlencoded',
-    accept: 'application/json',
-    'user-agent': USER_AGENT,
-  };
-  if (clientAuthentication === 'client_secret_basic') {
-    headers.authorization = `Basic ${basicCredentials(clientId, p.clientSecret ?? '', basicVariant)}`;
-  } else if (clientAuthentication === 'client_secret_post') {
-    add('client_id', clientId);
-    add('client_secret', p.clientSecret ?? '');
-  } else if (present(clientId)) {
-    add('client_id', clientId);
-  }
+  addParameters(add, p.extraParameters);
+  const headers = baseHeaders();
+  const authentication = authenticateClient(p, basicVariant, add, headers);
   return {
     url: p.authorizationServerUrl.trim(),
     headers,
-    body: form.join('&'),
-    clientAuthentication,
-    ...(clientAuthentication === 'client_secret_basic' ? { basicVariant } : {}),
+    body: body(),
+    ...authentication,
   };
 }

@@ -17,6 +17,7 @@ import { MESSAGE_SCHEME, MessageDocumentProvider } from './messageDocuments';
 import { MessageStore } from './messageStore';
 import { ResultTreeProvider } from './resultTree';
 import { SecretStore, workspaceIdOf } from './secretStore';
+import { SignInService, type SignInTestHooks } from './signIn/signInService';
 import { TokenService } from './tokenService';
 import { TokenStatusBar } from './tokenStatusBar';
 import { errorText, registerGuardedCommand } from './tokenUi';
@@ -33,7 +34,8 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
   const vault = new MessageVault(owned, (ref) => secrets.scopeKey(ref));
   const messages = new MessageStore(vault, (ref) => ref.scope === 'user' || (vscode.workspace.workspaceFolders?.length ?? 0) > 0);
   const setting = (key: string, fallback: number): number => vscode.workspace.getConfiguration('oauth2Invoker').get<number>(key, fallback);
-  const runner = new InvokerRunner(invokers, secrets, messages, log, () => Math.max(1, setting('timeoutSeconds', 30)) * 1000);
+  const signIn = new SignInService(log);
+  const runner = new InvokerRunner(invokers, secrets, messages, log, () => Math.max(1, setting('timeoutSeconds', 30)) * 1000, signIn);
   const tokens = new TokenService(invokers, messages, runner, log, () => Math.max(0, setting('tokenSafetyMarginSeconds', 60)) * 1000);
   const recent = new RecentInvokers(context.globalState);
   const tree = new ResultTreeProvider(messages);
@@ -71,6 +73,8 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
   }, TREE_REFRESH_MS);
 
   context.subscriptions.push(
+    signIn,
+    vscode.window.registerUriHandler(signIn.uriHandler),
     log,
     invokers,
     secrets,
@@ -123,11 +127,11 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
     restored,
     storedKeys: () => owned.keys(),
   });
-  // The form's test seam exists only where VS Code runs the extension's tests, never for other extensions.
+  // The test seams exist only where VS Code runs the extension's tests, never for other extensions.
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return api;
   }
-  const testHooks: FormPanelTestHooks = { formPanelForTests: (ref) => InvokerFormPanel.find(ref) };
+  const testHooks: FormPanelTestHooks & SignInTestHooks = { formPanelForTests: (ref) => InvokerFormPanel.find(ref), signInForTests: signIn };
   return Object.assign(api, testHooks);
 }
 

@@ -71,6 +71,9 @@ function summaryOf(result: DiscoveryResult): DiscoverySummary {
     invokerGrantTypes: result.invokerGrantTypes,
     ...(result.credentialsInRequestBody !== undefined ? { credentialsInRequestBody: result.credentialsInRequestBody } : {}),
     ...(result.tokenEndpointAuthMethodsSupported !== undefined ? { tokenEndpointAuthMethodsSupported: result.tokenEndpointAuthMethodsSupported } : {}),
+    ...(result.authorizationEndpoint !== undefined ? { authorizationEndpoint: result.authorizationEndpoint } : {}),
+    ...(result.deviceAuthorizationEndpoint !== undefined ? { deviceAuthorizationEndpoint: result.deviceAuthorizationEndpoint } : {}),
+    issParameterSupported: result.issParameterSupported,
     warnings: result.warnings,
   };
 }

@@ -3,12 +3,13 @@ import { DJMessage } from '../core/djMessage';
 import type { DiscoveryResult } from '../core/discovery';
 import type { InvokerError } from '../core/errors';
 import { bindingChanges, bindingFor, type RouteBinding } from '../core/routeBinding';
-import { PROPERTY_LABELS } from '../shared/properties';
+import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS } from '../shared/properties';
 import { DEFAULT_INVOKER, NETWORK_SECRETS, networkProperties, secretsUsedBy, toProperties, type InvokerConfig, type SecretField } from '../shared/invoker';
 import { loadCore } from './coreLoader';
 import { invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { MessageStore } from './messageStore';
 import type { SecretStore } from './secretStore';
+import type { SignInService } from './signIn/signInService';
 import { readSystemProxy } from './systemProxy';
 
 /** Why an invoker could not run before anything was sent, said to the user as is. `edit` when the form fixes it. */
@@ -23,7 +24,11 @@ export class InvokerUnavailable extends Error {
 }
 
 export interface RunOptions {
-  /** May ask the user (confirm sending a secret to a changed server); false for the API. */
+  /**
+   * May ask the user (confirm sending a secret to a changed server) and sign them in (open the browser, show a
+   * device code); false for the API, CodeLens, the status bar and background renewal, which then fail with
+   * `sign-in-required` rather than open anything.
+   */
   readonly interactive: boolean;
   readonly signal?: AbortSignal;
   /** Runs the refresh-token grant with this token instead of the invoker's own grant. */
@@ -79,6 +84,7 @@ export class InvokerRunner {
     private readonly messages: MessageStore,
     private readonly log: vscode.LogOutputChannel,
     private readonly timeoutMs: () => number,
+    private readonly signIn: SignInService,
   ) {}
 
   /** The route a request of this configuration takes now (see RouteBinding): what its secrets must have been entered for. */
@@ -143,6 +149,14 @@ export class InvokerRunner {
     }
     const refreshing = options.refreshToken !== undefined;
     const config = refreshing ? { ...entry.config, grantType: 'refresh_token' as const } : entry.config;
+    const signingIn = !refreshing && isInteractiveGrant(config.grantType);
+    if (signingIn && !options.interactive) {
+      // Background work never opens a browser: nothing is sent, nothing stored, the last message stays.
+      throw new (loadCore().InvokerError)(
+        `Invoker "${invokerLabel(found)}" signs you in (${GRANT_TYPE_LABELS[config.grantType]}): sign in required. Run it with "OAuth2 Invoker: Execute" to sign in; requests made in the background never open a browser.`,
+        { kind: 'sign-in-required' },
+      );
+    }
     const secrets = await this.secretsFor(config, found, secretsUsedBy(config), options.interactive, options.signal);
     const core = loadCore();
     const label = invokerLabel(found);
@@ -150,13 +164,22 @@ export class InvokerRunner {
     const previous = this.messages.get(found);
     const properties = toProperties(config, refreshing ? { ...secrets, refreshToken: options.refreshToken } : secrets);
     try {
-      const result = await core.execute(properties, {
+      const executeOptions = {
         targetMessage: config.targetMessage,
         signal: options.signal,
         timeoutMs: this.timeoutMs(),
         systemProxy: readSystemProxy(),
-        log: (level, line) => this.log[level](`[${label}] ${line}`),
-      });
+        log: (level: 'info' | 'warn', line: string) => this.log[level](`[${label}] ${line}`),
+      };
+      let result: DJMessage;
+      if (signingIn && config.grantType === 'device_code') {
+        result = await this.signIn.deviceCode(label, properties, executeOptions);
+      } else if (signingIn) {
+        const grant = await this.signIn.authorizationCode(label, config, properties, options.signal);
+        result = await core.execute(properties, { ...executeOptions, grant });
+      } else {
+        result = await core.execute(properties, executeOptions);
+      }
       const message = DJMessage.fromJSON(result.toJSON());
       const received = message.getProperty('refresh_token') || undefined;
       // RFC 6749 §6: a refresh answer without a refresh token leaves the old one in use.
@@ -168,7 +191,7 @@ export class InvokerRunner {
       }
       return message;
     } catch (error) {
-      if (isInvokerError(error) && !['invalid-properties', 'insecure-url', 'aborted'].includes(error.kind)) {
+      if (isInvokerError(error) && !['invalid-properties', 'insecure-url', 'aborted', 'sign-in-required'].includes(error.kind)) {
         const message = error.djMessage !== undefined ? DJMessage.fromJSON(error.djMessage.toJSON()) : emptyFailedMessage(entry, entry.config.authorizationServerUrl.trim());
         const spent = refreshing && error.error === 'invalid_grant';
         const hint = core.hintFor(error, properties);

@@ -49,6 +49,9 @@ export function presetStart(preset: Preset, values: Readonly<Record<string, stri
     credentialsInRequestBody: fill.credentialsInRequestBody,
     scope: fill.scope ?? DEFAULT_INVOKER.scope,
     extraParameters: fill.extraParameters,
+    authorizationEndpointUrl: fill.authorizationEndpointUrl ?? '',
+    deviceAuthorizationEndpointUrl: fill.deviceAuthorizationEndpointUrl ?? '',
+    authorizationParameters: fill.authorizationParameters,
   };
   const help = presetHelp(preset);
   return { preset, config, help: fill.problems.length > 0 ? { ...help, text: `${fill.problems.join(' ')} ${help.text}` } : help };

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { DJMessage } from '../core/djMessage';
 import { TokenBroker, type TokenSource } from '../core/tokenBroker';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
@@ -18,6 +18,8 @@ export interface TokenOptions {
  */
 export class TokenService {
   readonly broker: TokenBroker;
+  /** Invokers whose "Sign In Again" notification is showing: one at a time, however often the CodeLens asks. */
+  private readonly askingToSignIn = new Set<string>();
 
   constructor(
     private readonly invokers: InvokerStore,
@@ -32,8 +34,33 @@ export class TokenService {
     );
   }
 
+  /**
+   * Background work found that a person must sign in (the refresh token was refused, or there never was one): a
+   * notification with "Sign In Again", which runs the invoker's Execute. Never opens a browser by itself.
+   */
+  private askToSignIn(ref: InvokerRef, refreshRefused: boolean): void {
+    const key = invokerKey(ref);
+    if (this.askingToSignIn.has(key)) {
+      return;
+    }
+    this.askingToSignIn.add(key);
+    const label = invokerLabel(ref);
+    const text = refreshRefused
+      ? `The sign-in of invoker "${label}" has ended: the server refused its refresh token. Sign in again to get new tokens.`
+      : `Invoker "${label}" needs you to sign in before its token can be used.`;
+    this.log.warn(`[${label}] sign-in required${refreshRefused ? ' (refresh token refused)' : ''}`);
+    const action = 'Sign In Again';
+    void vscode.window.showWarningMessage(text, action).then((choice) => {
+      this.askingToSignIn.delete(key);
+      if (choice === action) {
+        void vscode.commands.executeCommand('oauth2Invoker.execute', ref);
+      }
+    });
+  }
+
   private source(ref: InvokerRef, options: TokenOptions): TokenSource {
     const run = { interactive: options.interactive, signal: options.signal };
+    let refreshRefused = false;
     return {
       current: () => {
         const record = this.messages.get(ref);
@@ -44,8 +71,25 @@ export class TokenService {
       // (Looked up only on renewal: a cached token costs no settings read.)
       heldRefreshToken: async () =>
         this.invokers.find(ref.name, ref.scope)?.config.grantType === 'refresh_token' ? undefined : this.messages.get(ref)?.refreshToken,
-      refresh: (refreshToken) => this.runner.run(ref, { ...run, refreshToken }),
-      reacquire: () => this.runner.run(ref, run),
+      refresh: async (refreshToken) => {
+        try {
+          return await this.runner.run(ref, { ...run, refreshToken });
+        } catch (error) {
+          const e = error as { kind?: unknown; error?: unknown };
+          refreshRefused = e.kind === 'server-rejected' && e.error === 'invalid_grant';
+          throw error;
+        }
+      },
+      reacquire: async () => {
+        try {
+          return await this.runner.run(ref, run);
+        } catch (error) {
+          if ((error as { kind?: unknown }).kind === 'sign-in-required') {
+            this.askToSignIn(ref, refreshRefused);
+          }
+          throw error;
+        }
+      },
     };
   }
 

@@ -23,6 +23,16 @@ export interface InvokerConfig {
   readonly scope: string;
   readonly username: string;
   readonly extraParameters: readonly ExtraParameter[];
+  /** Authorization Code: the authorization endpoint the browser opens (Discover fills it). */
+  readonly authorizationEndpointUrl: string;
+  /** Authorization Code: the redirect URI registered at the server; empty = a loopback redirect on a free port. */
+  readonly redirectUri: string;
+  /** Device Authorization: the device authorization endpoint (Discover fills it). */
+  readonly deviceAuthorizationEndpointUrl: string;
+  /** Extra parameters of the authorization request (or device authorization request): prompt, login_hint, audience… */
+  readonly authorizationParameters: readonly ExtraParameter[];
+  /** The server sends `iss` in its redirect (RFC 9207 `authorization_response_iss_parameter_supported`): require it. Discover fills it. */
+  readonly issParameterSupported: boolean;
   readonly basicEncoding: BasicEncoding;
   readonly allowInsecureHttp: boolean;
   readonly targetMessage: string;
@@ -48,6 +58,11 @@ export const DEFAULT_INVOKER: InvokerConfig = {
   scope: '',
   username: '',
   extraParameters: [],
+  authorizationEndpointUrl: '',
+  redirectUri: '',
+  deviceAuthorizationEndpointUrl: '',
+  authorizationParameters: [],
+  issParameterSupported: false,
   basicEncoding: 'auto',
   allowInsecureHttp: false,
   targetMessage: 'DJMOUT',
@@ -97,11 +112,11 @@ export function normalizeInvoker(raw: unknown): InvokerConfig | undefined {
   }
   const grantType = GRANT_TYPES.find((g) => g === r.grantType) ?? DEFAULT_INVOKER.grantType;
   const basicEncoding = BASIC_ENCODINGS.find((e) => e === r.basicEncoding) ?? DEFAULT_INVOKER.basicEncoding;
-  const extraParameters = Array.isArray(r.extraParameters)
-    ? r.extraParameters
-        .filter((p): p is Record<string, unknown> => p !== null && typeof p === 'object')
-        .map((p) => ({ name: text(p.name, ''), value: text(p.value, '') }))
-    : [];
+  const rows = (value: unknown): ExtraParameter[] =>
+    Array.isArray(value)
+      ? value.filter((p): p is Record<string, unknown> => p !== null && typeof p === 'object').map((p) => ({ name: text(p.name, ''), value: text(p.value, '') }))
+      : [];
+  const extraParameters = rows(r.extraParameters);
   return {
     name,
     authorizationServerUrl: text(r.authorizationServerUrl, ''),
@@ -111,6 +126,11 @@ export function normalizeInvoker(raw: unknown): InvokerConfig | undefined {
     scope: text(r.scope, ''),
     username: text(r.username, ''),
     extraParameters,
+    authorizationEndpointUrl: text(r.authorizationEndpointUrl, '').trim(),
+    redirectUri: text(r.redirectUri, '').trim(),
+    deviceAuthorizationEndpointUrl: text(r.deviceAuthorizationEndpointUrl, '').trim(),
+    authorizationParameters: rows(r.authorizationParameters),
+    issParameterSupported: r.issParameterSupported === true,
     basicEncoding,
     allowInsecureHttp: r.allowInsecureHttp === true,
     targetMessage: text(r.targetMessage, '').trim() || DEFAULT_INVOKER.targetMessage,
@@ -155,6 +175,10 @@ export function toProperties(config: InvokerConfig, secrets: Partial<Record<Secr
     password: secrets.password,
     refreshToken: secrets.refreshToken,
     extraParameters: config.extraParameters,
+    authorizationEndpointUrl: config.authorizationEndpointUrl,
+    redirectUri: config.redirectUri,
+    deviceAuthorizationEndpointUrl: config.deviceAuthorizationEndpointUrl,
+    authorizationParameters: config.authorizationParameters,
     basicEncoding: config.basicEncoding,
     allowInsecureHttp: config.allowInsecureHttp,
     ...networkProperties(config, secrets),
@@ -216,3 +240,6 @@ export function proxyMode(proxy: string): 'system' | 'none' | 'url' {
 
 /** The label of the form's Issuer URL field (the core's discovery messages name it so). */
 export const ISSUER_LABEL = 'Issuer URL';
+
+/** The label of the form's RFC 9207 checkbox. */
+export const ISS_PARAMETER_LABEL = 'Require Issuer in Redirect';

@@ -49,6 +49,12 @@ export interface Preset {
   readonly tokenUrlTemplate: string;
   /** For "Discover": the issuer, with the same placeholders; absent when the provider publishes no metadata. */
   readonly issuerTemplate?: string;
+  /** Authorization Code: the authorization endpoint, with the same placeholders; absent when the provider has none. */
+  readonly authorizationEndpointTemplate?: string;
+  /** Device Authorization: the device authorization endpoint (RFC 8628), with placeholders; absent when the provider has none. */
+  readonly deviceAuthorizationEndpointTemplate?: string;
+  /** Parameters of the authorization request with placeholders in their values (Auth0's `audience`). */
+  readonly authorizationParameters?: readonly ExtraParameter[];
   readonly placeholders: readonly PresetPlaceholder[];
   /** The grant pre-selected; the first of `grantTypes`. */
   readonly grantType: GrantType;
@@ -92,9 +98,11 @@ export const PRESETS: readonly Preset[] = [
     description: 'Azure AD / Entra ID v2.0 endpoint: scope=<resource>/.default',
     tokenUrlTemplate: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token',
     issuerTemplate: 'https://login.microsoftonline.com/{tenant}/v2.0',
+    authorizationEndpointTemplate: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/authorize',
+    deviceAuthorizationEndpointTemplate: 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/devicecode',
     placeholders: [TENANT, ENTRA_RESOURCE],
     grantType: 'client_credentials',
-    grantTypes: ['client_credentials', 'password', 'refresh_token'],
+    grantTypes: ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'device_code'],
     credentialsInRequestBody: true,
     scopeTemplate: '{resource}/.default',
     extraParameters: [],
@@ -111,9 +119,12 @@ export const PRESETS: readonly Preset[] = [
     description: 'Azure AD v1 endpoint: resource=<resource> instead of a scope',
     tokenUrlTemplate: 'https://login.microsoftonline.com/{tenant}/oauth2/token',
     issuerTemplate: 'https://login.microsoftonline.com/{tenant}',
+    authorizationEndpointTemplate: 'https://login.microsoftonline.com/{tenant}/oauth2/authorize',
+    deviceAuthorizationEndpointTemplate: 'https://login.microsoftonline.com/{tenant}/oauth2/devicecode',
+    authorizationParameters: [{ name: 'resource', value: '{resource}' }],
     placeholders: [TENANT, ENTRA_RESOURCE],
     grantType: 'client_credentials',
-    grantTypes: ['client_credentials', 'password', 'refresh_token'],
+    grantTypes: ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'device_code'],
     credentialsInRequestBody: true,
     extraParameters: [{ name: 'resource', value: '{resource}' }],
     prominentProperties: [],
@@ -128,12 +139,14 @@ export const PRESETS: readonly Preset[] = [
     description: 'https://<domain>/oauth2/<server>/v1/token — "default" unless you made another',
     tokenUrlTemplate: 'https://{domain}/oauth2/{authServerId}/v1/token',
     issuerTemplate: 'https://{domain}/oauth2/{authServerId}',
+    authorizationEndpointTemplate: 'https://{domain}/oauth2/{authServerId}/v1/authorize',
+    deviceAuthorizationEndpointTemplate: 'https://{domain}/oauth2/{authServerId}/v1/device/authorize',
     placeholders: [
       OKTA_DOMAIN,
       { name: 'authServerId', label: 'Authorization server ID', kind: 'segment', example: 'default', defaultValue: 'default', help: 'Security › API › Authorization Servers: "default" or the ID of yours.' },
     ],
     grantType: 'client_credentials',
-    grantTypes: ['client_credentials', 'password', 'refresh_token'],
+    grantTypes: ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'device_code'],
     credentialsInRequestBody: false,
     extraParameters: [],
     prominentProperties: [],
@@ -148,9 +161,11 @@ export const PRESETS: readonly Preset[] = [
     description: 'https://<domain>/oauth2/v1/token — Okta API scopes only',
     tokenUrlTemplate: 'https://{domain}/oauth2/v1/token',
     issuerTemplate: 'https://{domain}',
+    authorizationEndpointTemplate: 'https://{domain}/oauth2/v1/authorize',
+    deviceAuthorizationEndpointTemplate: 'https://{domain}/oauth2/v1/device/authorize',
     placeholders: [OKTA_DOMAIN],
     grantType: 'refresh_token',
-    grantTypes: ['refresh_token', 'password'],
+    grantTypes: ['refresh_token', 'password', 'authorization_code', 'device_code'],
     credentialsInRequestBody: false,
     extraParameters: [],
     prominentProperties: [],
@@ -164,12 +179,15 @@ export const PRESETS: readonly Preset[] = [
     description: 'https://<domain>/oauth/token with an audience',
     tokenUrlTemplate: 'https://{domain}/oauth/token',
     issuerTemplate: 'https://{domain}/',
+    authorizationEndpointTemplate: 'https://{domain}/authorize',
+    deviceAuthorizationEndpointTemplate: 'https://{domain}/oauth/device/code',
+    authorizationParameters: [{ name: 'audience', value: '{audience}' }],
     placeholders: [
       { name: 'domain', label: 'Auth0 domain', kind: 'host', example: 'my-tenant.eu.auth0.com', help: 'The tenant\'s domain (or custom domain), without https://.' },
       { name: 'audience', label: 'Audience (API Identifier)', kind: 'text', example: 'https://api.example.com', help: 'The Identifier of the API under Applications › APIs.' },
     ],
     grantType: 'client_credentials',
-    grantTypes: ['client_credentials', 'password', 'refresh_token'],
+    grantTypes: ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'device_code'],
     credentialsInRequestBody: true,
     extraParameters: [{ name: 'audience', value: '{audience}' }],
     prominentProperties: [],
@@ -184,6 +202,8 @@ export const PRESETS: readonly Preset[] = [
     description: 'The realm URL: <base>/realms/<realm>',
     tokenUrlTemplate: '{realmUrl}/protocol/openid-connect/token',
     issuerTemplate: '{realmUrl}',
+    authorizationEndpointTemplate: '{realmUrl}/protocol/openid-connect/auth',
+    deviceAuthorizationEndpointTemplate: '{realmUrl}/protocol/openid-connect/auth/device',
     placeholders: [
       {
         name: 'realmUrl',
@@ -194,7 +214,7 @@ export const PRESETS: readonly Preset[] = [
       },
     ],
     grantType: 'client_credentials',
-    grantTypes: ['client_credentials', 'password', 'refresh_token'],
+    grantTypes: ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'device_code'],
     credentialsInRequestBody: false,
     extraParameters: [],
     prominentProperties: [],
@@ -232,32 +252,39 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'google',
     label: 'Google',
-    description: 'oauth2.googleapis.com — refresh tokens of an OAuth client',
+    description: 'Sign in with a Google account (authorization code or device code)',
     tokenUrlTemplate: 'https://oauth2.googleapis.com/token',
     issuerTemplate: 'https://accounts.google.com',
+    authorizationEndpointTemplate: 'https://accounts.google.com/o/oauth2/v2/auth',
+    deviceAuthorizationEndpointTemplate: 'https://oauth2.googleapis.com/device/code',
+    authorizationParameters: [{ name: 'access_type', value: 'offline' }],
     placeholders: [],
-    grantType: 'refresh_token',
-    grantTypes: ['refresh_token'],
+    grantType: 'authorization_code',
+    grantTypes: ['authorization_code', 'device_code', 'refresh_token'],
     credentialsInRequestBody: true,
     extraParameters: [],
     prominentProperties: [],
     help:
-      'Google\'s token endpoint exchanges a refresh token (from an earlier consent, e.g. the OAuth Playground) for an access token. ' +
+      'Signs you in with your Google account: create an OAuth client of type "Desktop app" (Authorization Code; Google gives it a client secret that is not secret, enter it all the same) or "TVs and Limited Input devices" (Device Authorization, which allows only some scopes). access_type=offline makes Google issue a refresh token. ' +
+      'The Refresh Token grant exchanges a refresh token from an earlier consent (e.g. the OAuth Playground). ' +
       'Google has no Client Credentials or Password grant: service accounts sign a JWT instead, which the invoker does not do.',
     docs: 'https://developers.google.com/identity/protocols/oauth2/web-server#offline',
   },
   {
     id: 'github',
     label: 'GitHub',
-    description: 'github.com/login/oauth/access_token — refresh tokens of a GitHub App',
+    description: 'Sign in with GitHub by device code (or in the browser)',
     tokenUrlTemplate: 'https://github.com/login/oauth/access_token',
+    authorizationEndpointTemplate: 'https://github.com/login/oauth/authorize',
+    deviceAuthorizationEndpointTemplate: 'https://github.com/login/device/code',
     placeholders: [],
-    grantType: 'refresh_token',
-    grantTypes: ['refresh_token'],
+    grantType: 'device_code',
+    grantTypes: ['device_code', 'authorization_code', 'refresh_token'],
     credentialsInRequestBody: true,
     extraParameters: [],
     prominentProperties: [],
     help:
+      'Device Authorization: turn on "Enable Device Flow" in the OAuth or GitHub App\'s settings; only the Client ID is needed. Authorization Code: register http://127.0.0.1/callback as the callback URL (GitHub accepts any port on it). ' +
       'GitHub refreshes the expiring user tokens of a GitHub App (refresh_token, with the app\'s client ID and secret in the body). ' +
       'GitHub answers form-encoded unless asked for JSON (the invoker asks), and reports errors such as bad_refresh_token with status 200. It has no Client Credentials or Password grant. ' +
       'GitHub Enterprise Server: replace github.com with your host.',
@@ -270,12 +297,12 @@ export const PRESETS: readonly Preset[] = [
     tokenUrlTemplate: '',
     placeholders: [],
     grantType: 'client_credentials',
-    grantTypes: ['client_credentials', 'password', 'refresh_token'],
+    grantTypes: ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'device_code'],
     credentialsInRequestBody: false,
     extraParameters: [],
     prominentProperties: [],
     help:
-      'Enter the token endpoint, or the issuer URL and "Discover": it reads the server\'s metadata (/.well-known/openid-configuration or /.well-known/oauth-authorization-server) and fills the token URL and the suggested "Credentials in Request Body".',
+      'Enter the token endpoint, or the issuer URL and "Discover": it reads the server\'s metadata (/.well-known/openid-configuration or /.well-known/oauth-authorization-server) and fills the token URL, the sign-in endpoints and the suggested "Credentials in Request Body". To sign in as a user, choose Authorization Code or Device Authorization: with a discovered issuer, Client ID and Scope are all that is left.',
   },
 ];
 
@@ -348,6 +375,10 @@ export interface PresetFill {
   /** Absent: the preset leaves "Scope" as it is. */
   readonly scope?: string;
   readonly extraParameters: readonly ExtraParameter[];
+  /** The sign-in endpoints, when the provider has them. */
+  readonly authorizationEndpointUrl?: string;
+  readonly deviceAuthorizationEndpointUrl?: string;
+  readonly authorizationParameters: readonly ExtraParameter[];
   /** One sentence per placeholder that is missing or malformed, naming it; the fill is partial until this is empty. */
   readonly problems: readonly string[];
 }
@@ -372,6 +403,9 @@ export function applyPreset(preset: Preset, rawValues: Readonly<Record<string, s
     credentialsInRequestBody: preset.credentialsInRequestBody,
     ...(preset.scopeTemplate !== undefined ? { scope: fill(preset.scopeTemplate) } : {}),
     extraParameters: preset.extraParameters.map((parameter) => ({ name: parameter.name, value: fill(parameter.value) })),
+    ...(preset.authorizationEndpointTemplate !== undefined ? { authorizationEndpointUrl: fill(preset.authorizationEndpointTemplate) } : {}),
+    ...(preset.deviceAuthorizationEndpointTemplate !== undefined ? { deviceAuthorizationEndpointUrl: fill(preset.deviceAuthorizationEndpointTemplate) } : {}),
+    authorizationParameters: (preset.authorizationParameters ?? []).map((parameter) => ({ name: parameter.name, value: fill(parameter.value) })),
     problems,
   };
 }

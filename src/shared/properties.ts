@@ -1,6 +1,18 @@
-/** The grant types of the original component: Client Credentials, Password Credentials, Refresh Token. */
-export type GrantType = 'client_credentials' | 'password' | 'refresh_token';
-export const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token'];
+/**
+ * The grant types: the original component's Client Credentials, Password Credentials and Refresh Token, and the
+ * two that sign a person in: Authorization Code with PKCE and Device Authorization (`device_code`; on the wire
+ * `urn:ietf:params:oauth:grant-type:device_code`).
+ */
+export type GrantType = 'client_credentials' | 'password' | 'refresh_token' | 'authorization_code' | 'device_code';
+export const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'device_code'];
+
+/** The grants that need a person at a browser: never run by background work (API, CodeLens, status bar). */
+export const INTERACTIVE_GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'device_code'];
+
+/** True for a grant that signs a person in (a browser, a user code) rather than sending stored credentials. */
+export function isInteractiveGrant(grantType: GrantType): boolean {
+  return INTERACTIVE_GRANT_TYPES.includes(grantType);
+}
 
 /** `auto` sends RFC 6749 §2.3.1 Basic credentials and falls back once to the raw form when the server rejects them. */
 export type BasicEncoding = 'auto' | 'rfc6749' | 'raw';
@@ -54,6 +66,17 @@ export interface InvokerProperties extends NetworkProperties {
   readonly password?: string;
   readonly refreshToken?: string;
   readonly extraParameters?: readonly ExtraParameter[];
+  /** Authorization Code: the authorization endpoint the browser opens (Discover fills it). */
+  readonly authorizationEndpointUrl?: string;
+  /**
+   * Authorization Code: the redirect URI registered at the server. Empty: a loopback redirect on 127.0.0.1 with a
+   * free port (RFC 8252 §7.3); a fixed `http://127.0.0.1:PORT/path` for servers that compare it exactly.
+   */
+  readonly redirectUri?: string;
+  /** Device Authorization: the device authorization endpoint (RFC 8628 §3.1; Discover fills it). */
+  readonly deviceAuthorizationEndpointUrl?: string;
+  /** Extra parameters of the authorization request or device authorization request: prompt, login_hint, audience, resource… */
+  readonly authorizationParameters?: readonly ExtraParameter[];
   readonly basicEncoding?: BasicEncoding;
   /** Allows plain `http://` to a host that is not loopback. Off by default. */
   readonly allowInsecureHttp?: boolean;
@@ -80,6 +103,10 @@ export const PROPERTY_LABELS: Readonly<Record<keyof InvokerProperties | 'targetM
   password: 'Password',
   refreshToken: 'Refresh Token',
   extraParameters: 'Extra Parameters',
+  authorizationEndpointUrl: 'Authorization Endpoint URL',
+  redirectUri: 'Redirect URI',
+  deviceAuthorizationEndpointUrl: 'Device Authorization Endpoint',
+  authorizationParameters: 'Authorization Parameters',
   basicEncoding: 'Basic Encoding',
   allowInsecureHttp: 'Allow Insecure HTTP',
   proxy: 'Proxy',
@@ -102,6 +129,8 @@ export const GRANT_TYPE_LABELS: Readonly<Record<GrantType, string>> = {
   client_credentials: 'Client Credentials',
   password: 'Password Credentials',
   refresh_token: 'Refresh Token',
+  authorization_code: 'Authorization Code (PKCE)',
+  device_code: 'Device Authorization',
 };
 
 /** Parameters the invoker sets itself; an extra parameter may not set them again (credentials go in one place). */
@@ -113,6 +142,21 @@ const RESERVED_PARAMETERS = new Set([
   'username',
   'password',
   'refresh_token',
+  'code',
+  'redirect_uri',
+  'code_verifier',
+  'device_code',
+]);
+
+/** The parameters the invoker sets itself in an authorization request; an authorization parameter may not set them again. */
+export const RESERVED_AUTHORIZATION_PARAMETERS: ReadonlySet<string> = new Set([
+  'response_type',
+  'client_id',
+  'redirect_uri',
+  'scope',
+  'state',
+  'code_challenge',
+  'code_challenge_method',
 ]);
 
 const TARGET_MESSAGE_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
@@ -166,7 +210,11 @@ function validateUrl(value: string): PropertyIssue[] {
   return problems;
 }
 
-function validateExtraParameters(parameters: readonly ExtraParameter[]): PropertyIssue[] {
+function validateExtraParameters(
+  parameters: readonly ExtraParameter[],
+  field: 'extraParameters' | 'authorizationParameters' = 'extraParameters',
+  reserved: ReadonlySet<string> = RESERVED_PARAMETERS,
+): PropertyIssue[] {
   const problems: PropertyIssue[] = [];
   const seen = new Set<string>();
   parameters.forEach((parameter, index) => {
@@ -174,14 +222,14 @@ function validateExtraParameters(parameters: readonly ExtraParameter[]): Propert
     const row = `row ${index + 1}`;
     if (name === '') {
       if (parameter.value.trim() !== '') {
-        problems.push(issue('extraParameters', 'required', `${row} has a value but no name.`));
+        problems.push(issue(field, 'required', `${row} has a value but no name.`));
       }
       return;
     }
-    if (RESERVED_PARAMETERS.has(name)) {
-      problems.push(issue('extraParameters', 'not-allowed', `${row} sets "${name}", which the invoker sets from its own property.`));
+    if (reserved.has(name)) {
+      problems.push(issue(field, 'not-allowed', `${row} sets "${name}", which the invoker sets from its own property.`));
     } else if (seen.has(name)) {
-      problems.push(issue('extraParameters', 'invalid', `${row} repeats "${name}".`));
+      problems.push(issue(field, 'invalid', `${row} repeats "${name}".`));
     }
     seen.add(name);
   });
@@ -190,6 +238,54 @@ function validateExtraParameters(parameters: readonly ExtraParameter[]): Propert
 
 function present(value: string | undefined): value is string {
   return !isBlank(value);
+}
+
+/** An endpoint the browser or the client reaches: https://, or http:// to loopback (or anywhere with Allow Insecure HTTP). */
+function validateEndpoint(field: 'authorizationEndpointUrl' | 'deviceAuthorizationEndpointUrl', value: string | undefined, grant: string, allowInsecureHttp: boolean): PropertyIssue[] {
+  if (isBlank(value)) {
+    return [issue(field, 'required', `is required for the ${grant} grant.`)];
+  }
+  let url: URL;
+  try {
+    url = new URL((value as string).trim());
+  } catch {
+    return [issue(field, 'invalid', `is not a valid URL: "${(value as string).trim().slice(0, 200)}".`)];
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return [issue(field, 'invalid', `must start with https:// (it starts with ${url.protocol}//).`)];
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !allowInsecureHttp) {
+    return [issue(field, 'not-allowed', `uses plain http:// to ${url.host}; use https://, or turn on "${PROPERTY_LABELS.allowInsecureHttp}".`)];
+  }
+  if (url.username !== '' || url.password !== '' || url.hash !== '') {
+    return [issue(field, 'invalid', 'must not contain a user name, a password or a #fragment.')];
+  }
+  return [];
+}
+
+/**
+ * A redirect URI the invoker can receive: a loopback http:// URL (RFC 8252 §7.3; a port of its own or none, for a
+ * free one), an https:// URL (a fixed redirect a proxy forwards to the loopback listener, as code-server's), or
+ * the editor's own scheme (`vscode://`, `vscode-insiders://`…, received by its URI handler). Never a fragment.
+ * @see https://www.rfc-editor.org/rfc/rfc8252#section-7
+ */
+function validateRedirectUri(value: string): PropertyIssue[] {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    return [issue('redirectUri', 'invalid', `is not a valid URL: "${value.trim().slice(0, 200)}".`)];
+  }
+  if (url.hash !== '' || url.username !== '' || url.password !== '') {
+    return [issue('redirectUri', 'invalid', 'must not contain a #fragment, a user name or a password (RFC 6749 §3.1.2).')];
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    return [issue('redirectUri', 'not-allowed', `uses plain http:// to ${url.host}: only loopback redirects (http://127.0.0.1:PORT/path) may be plain http.`)];
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:' && !/^(vscode|vscode-insiders|vscodium|code-oss|cursor|windsurf)[a-z-]*:$/.test(url.protocol)) {
+    return [issue('redirectUri', 'invalid', `must be a loopback http:// URL, an https:// URL or a vscode:// URI (it starts with ${url.protocol}//).`)];
+  }
+  return [];
 }
 
 /**
@@ -290,7 +386,20 @@ export function validateProperties(properties: InvokerProperties, targetMessage?
   if (p.grantType === 'refresh_token' && isBlank(p.refreshToken)) {
     problems.push(issue('refreshToken', 'required', `is required for the ${grant} grant.`));
   }
+  if (isInteractiveGrant(p.grantType) && isBlank(p.clientId)) {
+    problems.push(issue('clientId', 'required', `is required for the ${grant} grant.`));
+  }
+  if (p.grantType === 'authorization_code') {
+    problems.push(...validateEndpoint('authorizationEndpointUrl', p.authorizationEndpointUrl, grant, p.allowInsecureHttp === true));
+    if (present(p.redirectUri)) {
+      problems.push(...validateRedirectUri(p.redirectUri));
+    }
+  }
+  if (p.grantType === 'device_code') {
+    problems.push(...validateEndpoint('deviceAuthorizationEndpointUrl', p.deviceAuthorizationEndpointUrl, grant, p.allowInsecureHttp === true));
+  }
   problems.push(...validateExtraParameters(p.extraParameters ?? []));
+  problems.push(...validateExtraParameters(p.authorizationParameters ?? [], 'authorizationParameters', RESERVED_AUTHORIZATION_PARAMETERS));
   problems.push(...validateNetworkProperties(p));
   if (targetMessage !== undefined && !TARGET_MESSAGE_PATTERN.test(targetMessage)) {
     problems.push(

@@ -109,6 +109,12 @@ export interface DiscoverySummary {
   /** The suggested "Credentials in Request Body"; absent when the server lists neither Basic nor body credentials. */
   readonly credentialsInRequestBody?: boolean;
   readonly tokenEndpointAuthMethodsSupported?: readonly string[];
+  /** Becomes "Authorization Endpoint URL". */
+  readonly authorizationEndpoint?: string;
+  /** Becomes "Device Authorization Endpoint". */
+  readonly deviceAuthorizationEndpoint?: string;
+  /** RFC 9207: becomes "Require Issuer in Redirect". */
+  readonly issParameterSupported?: boolean;
   readonly warnings: readonly string[];
 }
 

@@ -1,7 +1,7 @@
 /** Each field's elements, built from its row of the field table: label, help, control, note, error. */
 import type { SecretField } from '../shared/invoker';
 import { button, el } from './dom';
-import { LABELS, type Control, type FieldSpec } from './fields';
+import { LABELS, type Control, type FieldSpec, type RowsField } from './fields';
 import { buildSecret } from './secrets';
 import type { FieldUi } from './state';
 
@@ -58,22 +58,24 @@ export function buildField(spec: FieldSpec): FieldUi {
   return { spec, row, help, note, error, control: input, ...(extra !== undefined ? { extra } : {}) };
 }
 
+/** The list of a rows field (`rows-<key>`) and its Add button (`add-<key>`). */
 function buildRows(spec: FieldSpec, help: HTMLElement, error: HTMLElement): HTMLElement {
-  const legend = el('legend', { class: 'title' }, LABELS[spec.key]);
-  const list = el('div', { id: 'param-rows', class: 'param-rows' });
-  const add = button('Add Parameter', 'param-add', { id: 'param-add' });
-  const row = el('fieldset', { class: 'field field-rows', id: 'row-extraParameters', 'aria-describedby': `${help.id} ${error.id}` });
+  const key = spec.key;
+  const legend = el('legend', { class: 'title' }, LABELS[key]);
+  const list = el('div', { id: `rows-${key}`, class: 'param-rows' });
+  const add = button('Add Parameter', 'param-add', { id: `add-${key}`, 'data-field': key, 'aria-label': `Add a parameter to ${LABELS[key]}` });
+  const row = el('fieldset', { class: 'field field-rows', id: `row-${key}`, 'aria-describedby': `${help.id} ${error.id}` });
   row.append(legend, help, list, add, error);
   return row;
 }
 
-export function buildParamRow(name: string, value: string, index: number): HTMLElement {
+export function buildParamRow(key: RowsField, name: string, value: string, index: number): HTMLElement {
   const n = index + 1;
-  const attrs = { type: 'text', 'data-field': 'extraParameters', spellcheck: 'false', autocomplete: 'off', 'aria-describedby': 'f-extraParameters-error' };
-  const nameInput = el('input', { ...attrs, class: 'param-name', 'aria-label': `Parameter ${n} name`, placeholder: 'name, e.g. audience' });
-  const valueInput = el('input', { ...attrs, class: 'param-value', 'aria-label': `Parameter ${n} value`, placeholder: 'value' });
+  const attrs = { type: 'text', 'data-field': key, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': `f-${key}-error` };
+  const nameInput = el('input', { ...attrs, class: 'param-name', 'aria-label': `${LABELS[key]}: parameter ${n} name`, placeholder: key === 'authorizationParameters' ? 'name, e.g. prompt' : 'name, e.g. audience' });
+  const valueInput = el('input', { ...attrs, class: 'param-value', 'aria-label': `${LABELS[key]}: parameter ${n} value`, placeholder: 'value' });
   nameInput.value = name;
   valueInput.value = value;
-  const remove = button('\u2715', 'param-remove', { class: 'icon', 'data-index': String(index), 'aria-label': `Remove parameter ${n}`, title: 'Remove' });
+  const remove = button('\u2715', 'param-remove', { class: 'icon', 'data-field': key, 'data-index': String(index), 'aria-label': `Remove parameter ${n} of ${LABELS[key]}`, title: 'Remove' });
   return el('div', { class: 'param-row' }, nameInput, valueInput, remove);
 }

@@ -63,6 +63,16 @@ export function onDiscovered(message: DiscoveredMessage): void {
   state.serverIssues = state.serverIssues.filter((i) => i.field !== 'issuer');
   setValue('authorizationServerUrl', result.tokenEndpoint);
   const said = [`Discovered ${result.issuer || readConfig().issuer}: "${LABELS.authorizationServerUrl}" set to its token endpoint`];
+  // The sign-in endpoints too, so that Issuer URL, Client ID and Scope are all a person types.
+  if (result.authorizationEndpoint !== undefined) {
+    setValue('authorizationEndpointUrl', result.authorizationEndpoint);
+    setValue('issParameterSupported', result.issParameterSupported === true);
+    said.push(`"${LABELS.authorizationEndpointUrl}" set`);
+  }
+  if (result.deviceAuthorizationEndpoint !== undefined) {
+    setValue('deviceAuthorizationEndpointUrl', result.deviceAuthorizationEndpoint);
+    said.push(`"${LABELS.deviceAuthorizationEndpointUrl}" set`);
+  }
   const suggested = result.credentialsInRequestBody;
   if (suggested !== undefined) {
     const before = (control('credentialsInRequestBody') as HTMLInputElement).checked;

@@ -2,11 +2,13 @@
  * The form's one field table: every field, top to bottom, with its kind, help, the grants that show and require it,
  * and its section. The rest of the form is built and validated from it.
  */
-import { ISSUER_LABEL, proxyMode, type InvokerConfig, type SecretField } from '../shared/invoker';
+import { ISS_PARAMETER_LABEL, ISSUER_LABEL, proxyMode, type InvokerConfig, type SecretField } from '../shared/invoker';
 import { GRANT_TYPES, PROPERTY_LABELS, type GrantType } from '../shared/properties';
 
-type ConfigField = Exclude<keyof InvokerConfig, 'extraParameters'>;
-export type FieldKey = ConfigField | SecretField | 'extraParameters' | 'storage';
+/** The fields that are lists of name/value rows. */
+export type RowsField = 'extraParameters' | 'authorizationParameters';
+type ConfigField = Exclude<keyof InvokerConfig, RowsField>;
+export type FieldKey = ConfigField | SecretField | RowsField | 'storage';
 /** `file`: a path with "Browse…"; `proxy`: System / None / URL and the URL; `issuer`: a URL with "Discover". */
 export type Kind = 'text' | 'url' | 'select' | 'checkbox' | 'secret' | 'rows' | 'file' | 'proxy' | 'issuer';
 export type Control = HTMLInputElement | HTMLSelectElement;
@@ -32,27 +34,46 @@ export interface FieldSpec {
 }
 
 const unlessClientCredentials = (c: InvokerConfig, note: string): string => (c.grantType === 'client_credentials' ? '' : ` ${note}`);
+const SIGN_IN: readonly GrantType[] = ['authorization_code', 'device_code'];
 
 /** The form, top to bottom: the component's properties in its own order, then this extension's additions. */
 export const FIELDS: readonly FieldSpec[] = [
   { key: 'name', kind: 'text', requiredFor: GRANT_TYPES, help: 'Names this invoker in the Messages view and in commands: at most 64 characters, without / or \\.' },
   {
     key: 'issuer', kind: 'issuer', placeholder: 'https://sso.example.com/realms/acme',
-    help: 'Optional. The authorization server\'s issuer: Discover reads its metadata and fills the Authorization Server URL and Credentials in Request Body.',
+    help: 'Optional. The authorization server\'s issuer: Discover reads its metadata and fills the Authorization Server URL, the sign-in endpoints and Credentials in Request Body.',
   },
   { key: 'authorizationServerUrl', kind: 'url', requiredFor: GRANT_TYPES, help: 'The host URL for requesting OAuth Authorization: the token endpoint, e.g. https://login.example.com/oauth2/token.' },
   {
     key: 'grantType', kind: 'select', help: 'The Grant Type to use for OAuth Authorization.',
-    options: [['client_credentials', 'Client Credentials Grant'], ['password', 'Password Credentials Grant'], ['refresh_token', 'Refresh Token']],
+    options: [
+      ['client_credentials', 'Client Credentials Grant'],
+      ['password', 'Password Credentials Grant'],
+      ['refresh_token', 'Refresh Token'],
+      ['authorization_code', 'Authorization Code with PKCE (sign in in the browser)'],
+      ['device_code', 'Device Authorization (sign in with a code)'],
+    ],
+  },
+  {
+    key: 'authorizationEndpointUrl', kind: 'url', shownFor: ['authorization_code'], requiredFor: ['authorization_code'],
+    help: 'The page where you sign in, e.g. https://login.example.com/oauth2/authorize. Discover fills it.',
+  },
+  {
+    key: 'redirectUri', kind: 'text', shownFor: ['authorization_code'], placeholder: 'empty: http://127.0.0.1:<free port>/callback',
+    help: 'Empty: a loopback redirect on a free port (register http://127.0.0.1/callback; most servers accept any port on it). For a server that compares the whole URI, the one you registered, e.g. http://127.0.0.1:33418/callback, or a vscode:// URI.',
+  },
+  {
+    key: 'deviceAuthorizationEndpointUrl', kind: 'url', shownFor: ['device_code'], requiredFor: ['device_code'],
+    help: 'Where the sign-in code is requested (RFC 8628), e.g. https://login.example.com/oauth2/device/code. Discover fills it.',
   },
   { key: 'credentialsInRequestBody', kind: 'checkbox', help: 'Send the client credentials in the request body. Off (default): Basic Auth header.' },
   {
-    key: 'clientId', kind: 'text', requiredFor: ['client_credentials'],
-    help: (c) => `The Client ID associated with the resource owner.${unlessClientCredentials(c, 'Optional for this grant.')}`,
+    key: 'clientId', kind: 'text', requiredFor: ['client_credentials', ...SIGN_IN],
+    help: (c) => `The Client ID associated with the resource owner.${c.grantType === 'client_credentials' || SIGN_IN.includes(c.grantType) ? '' : ' Optional for this grant.'}`,
   },
   {
     key: 'clientSecret', kind: 'secret', requiredFor: ['client_credentials'],
-    help: (c) => `The Client Secret associated with the resource owner.${unlessClientCredentials(c, 'Optional: a public client when no secret.')}`,
+    help: (c) => `The Client Secret associated with the resource owner.${unlessClientCredentials(c, SIGN_IN.includes(c.grantType) ? 'Leave empty for a public client (the usual case for an app registered as native or desktop; PKCE protects the code).' : 'Optional: a public client when no secret.')}`,
   },
   { key: 'scope', kind: 'text', help: 'The scope to be set for OAuth Authorization; separate several with spaces.' },
   { key: 'username', kind: 'text', shownFor: ['password'], requiredFor: ['password'], help: 'User ID to access the resource.' },
@@ -63,6 +84,10 @@ export const FIELDS: readonly FieldSpec[] = [
     help: (c) => `The DJMessage the server response is written to. After a successful request the access token is ${c.targetMessage.trim() || 'DJMOUT'}.AccessToken.`,
   },
   { key: 'extraParameters', kind: 'rows', help: 'Name/value pairs added to the token request, e.g. audience or resource.' },
+  {
+    key: 'authorizationParameters', kind: 'rows', shownFor: SIGN_IN,
+    help: (c) => `Name/value pairs added to the ${c.grantType === 'device_code' ? 'device authorization request' : 'authorization URL'}, e.g. prompt=login, login_hint, audience, resource.`,
+  },
   {
     key: 'proxy', kind: 'proxy', section: 'network', placeholder: 'http://proxy.example.com:3128',
     options: [['system', 'System'], ['none', 'None'], ['url', 'URL']],
@@ -98,6 +123,10 @@ export const FIELDS: readonly FieldSpec[] = [
     options: [['auto', 'auto: RFC 6749, then raw once'], ['rfc6749', 'rfc6749: form-encoded (RFC 6749 §2.3.1)'], ['raw', 'raw: as typed']],
   },
   {
+    key: 'issParameterSupported', kind: 'checkbox', section: 'advanced', shownFor: ['authorization_code'],
+    help: 'The server names itself (iss) in its redirect (RFC 9207): a redirect without it, or from another issuer, is refused. Discover sets it from the server\'s metadata.',
+  },
+  {
     key: 'allowInsecureHttp', kind: 'checkbox', section: 'advanced', warning: true,
     help: 'Allow plain http:// to a host other than this machine. Secrets and the token then cross the network unencrypted.',
   },
@@ -107,7 +136,7 @@ export const FIELDS: readonly FieldSpec[] = [
   },
 ];
 
-export const LABELS: Readonly<Record<FieldKey, string>> = { ...PROPERTY_LABELS, name: 'Name', storage: 'Stored in', issuer: ISSUER_LABEL };
+export const LABELS: Readonly<Record<FieldKey, string>> = { ...PROPERTY_LABELS, name: 'Name', storage: 'Stored in', issuer: ISSUER_LABEL, issParameterSupported: ISS_PARAMETER_LABEL };
 
 export const SECTIONS: readonly (readonly [section: Section, title: string])[] = [
   ['network', 'Network'],

@@ -13,7 +13,7 @@ import type { TlsFileProperty } from '../shared/properties';
 import type { ToWebview, WebviewState } from '../shared/protocol';
 import { discover } from './discovery';
 import { byId } from './dom';
-import type { FieldKey } from './fields';
+import type { FieldKey, RowsField } from './fields';
 import { changed, post, save, storedState } from './host';
 import { onMessage } from './hostMessages';
 import { buildPage } from './page';
@@ -22,12 +22,12 @@ import { control, field, state } from './state';
 import { validate } from './validation';
 import { fill, readRows, renderRows } from './values';
 
-function editRows(edit: (rows: { name: string; value: string }[]) => void, focus: (list: HTMLElement) => HTMLElement | null): void {
-  const rows = readRows();
+function editRows(key: RowsField, edit: (rows: { name: string; value: string }[]) => void, focus: (list: HTMLElement) => HTMLElement | null): void {
+  const rows = readRows(key);
   edit(rows);
-  renderRows(rows);
-  (focus(byId('param-rows')) ?? byId('param-add')).focus();
-  changed('extraParameters');
+  renderRows(key, rows);
+  (focus(byId(`rows-${key}`)) ?? byId(`add-${key}`)).focus();
+  changed(key);
 }
 
 /** Replace, Clear or Cancel beside a stored secret: validated, then the focus moves to what comes next. */
@@ -35,6 +35,11 @@ function onSecretAction(action: string, key: SecretField): void {
   const next = secretAction(action, key);
   validate();
   next.focus();
+}
+
+/** Which rows field a button belongs to. */
+function rowsKey(target: HTMLElement): RowsField {
+  return target.closest('button')?.dataset.field === 'authorizationParameters' ? 'authorizationParameters' : 'extraParameters';
 }
 
 function onClick(target: HTMLElement): void {
@@ -56,10 +61,10 @@ function onClick(target: HTMLElement): void {
       post({ type: 'discardDraft' });
       break;
     case 'param-add':
-      editRows((rows) => rows.push({ name: '', value: '' }), (list) => list.querySelector('.param-row:last-child .param-name'));
+      editRows(rowsKey(target), (rows) => rows.push({ name: '', value: '' }), (list) => list.querySelector('.param-row:last-child .param-name'));
       break;
     case 'param-remove':
-      editRows((rows) => rows.splice(index, 1), (list) => list.querySelectorAll<HTMLElement>('.param-row .icon')[index] ?? list.querySelector('.param-row:last-child .icon'));
+      editRows(rowsKey(target), (rows) => rows.splice(index, 1), (list) => list.querySelectorAll<HTMLElement>('.param-row .icon')[index] ?? list.querySelector('.param-row:last-child .icon'));
       break;
     case 'secret-replace':
     case 'secret-clear':

@@ -36,7 +36,7 @@ export function validate(): void {
 
 function focusTarget(ui: FieldUi): HTMLElement {
   if (ui.spec.kind === 'rows') {
-    return ui.row.querySelector('input') ?? byId('param-add');
+    return ui.row.querySelector('input') ?? byId(`add-${ui.spec.key}`);
   }
   if (ui.spec.kind === 'secret' && ui.control?.hidden) {
     const s = secret(ui.spec.key as SecretField);

@@ -2,18 +2,18 @@
 import { DEFAULT_INVOKER, proxyMode, type InvokerConfig, type InvokerScope } from '../shared/invoker';
 import { buildParamRow } from './controls';
 import { byId } from './dom';
-import type { FieldKey } from './fields';
+import type { FieldKey, RowsField } from './fields';
 import { control, field, isCheckbox, state } from './state';
 
-export function readRows(): { name: string; value: string }[] {
-  return [...document.querySelectorAll<HTMLElement>('.param-row')].map((row) => ({
+export function readRows(key: RowsField): { name: string; value: string }[] {
+  return [...byId(`rows-${key}`).querySelectorAll<HTMLElement>('.param-row')].map((row) => ({
     name: (row.querySelector('.param-name') as HTMLInputElement).value,
     value: (row.querySelector('.param-value') as HTMLInputElement).value,
   }));
 }
 
-export function renderRows(rows: readonly { name: string; value: string }[]): void {
-  byId('param-rows').replaceChildren(...rows.map((p, i) => buildParamRow(p.name, p.value, i)));
+export function renderRows(key: RowsField, rows: readonly { name: string; value: string }[]): void {
+  byId(`rows-${key}`).replaceChildren(...rows.map((p, i) => buildParamRow(key, p.name, p.value, i)));
 }
 
 /** The Proxy as the setting keeps it: `system`, `none`, or the URL typed (empty: not typed yet, which the form reports). */
@@ -34,7 +34,7 @@ function fillProxy(proxy: string): void {
 
 /** The config as typed: every non-secret field, hidden ones included (they keep their values). */
 export function readConfig(): InvokerConfig {
-  const config: Record<string, unknown> = { ...DEFAULT_INVOKER, extraParameters: readRows() };
+  const config: Record<string, unknown> = { ...DEFAULT_INVOKER, extraParameters: readRows('extraParameters'), authorizationParameters: readRows('authorizationParameters') };
   for (const key of Object.keys(DEFAULT_INVOKER)) {
     const c = state.fields.get(key as FieldKey)?.control;
     if (key === 'proxy') {
@@ -63,5 +63,6 @@ export function fill(config: InvokerConfig, scope: InvokerScope): void {
     }
   }
   control('storage').value = scope;
-  renderRows(config.extraParameters);
+  renderRows('extraParameters', config.extraParameters);
+  renderRows('authorizationParameters', config.authorizationParameters);
 }

@@ -132,6 +132,26 @@ suite('discovery', () => {
       ]);
     });
 
+    test('issue 11: the sign-in endpoints, RFC 8628\'s grant URI and RFC 9207; a grant without its endpoint is not offered', async () => {
+      const server = await serve((_request, res) =>
+        json(res, {
+          issuer: server.origin,
+          token_endpoint: `${server.origin}/token`,
+          authorization_endpoint: `${server.origin}/authorize`,
+          device_authorization_endpoint: 'http://device.example.com/device',
+          grant_types_supported: ['authorization_code', 'urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+          authorization_response_iss_parameter_supported: true,
+        }),
+      );
+      const result = await discover(server.origin);
+      assert.equal(result.authorizationEndpoint, `${server.origin}/authorize`);
+      // Plain http to a host that is not loopback: ignored, with a warning, and the device grant not offered.
+      assert.equal(result.deviceAuthorizationEndpoint, undefined);
+      assert.deepEqual(result.warnings, ['"device_authorization_endpoint" is not an https:// URL; it was ignored.']);
+      assert.deepEqual(result.invokerGrantTypes, ['refresh_token', 'authorization_code']);
+      assert.equal(result.issParameterSupported, true);
+    });
+
     test('an issuer that differs from the URL given is kept, with a warning', async () => {
       const server = await serve((_request, res) => json(res, { issuer: 'https://elsewhere.example.com', token_endpoint: 'https://elsewhere.example.com/token' }));
       const result = await discover(server.origin);

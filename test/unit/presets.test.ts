@@ -15,7 +15,13 @@ suite('provider presets', () => {
         ...placeholdersIn(preset.issuerTemplate ?? ''),
         ...placeholdersIn(preset.scopeTemplate ?? ''),
         ...preset.extraParameters.flatMap((p) => placeholdersIn(p.value)),
+        ...placeholdersIn(preset.authorizationEndpointTemplate ?? ''),
+        ...placeholdersIn(preset.deviceAuthorizationEndpointTemplate ?? ''),
+        ...(preset.authorizationParameters ?? []).flatMap((p) => placeholdersIn(p.value)),
       ]);
+      // A sign-in grant is offered only with its endpoint.
+      assert.equal(preset.grantTypes.includes('authorization_code'), preset.authorizationEndpointTemplate !== undefined || preset.id === 'generic', preset.id);
+      assert.equal(preset.grantTypes.includes('device_code'), preset.deviceAuthorizationEndpointTemplate !== undefined || preset.id === 'generic', preset.id);
       assert.deepEqual([...used].sort(), preset.placeholders.map((p) => p.name).sort(), preset.id);
     }
   });
@@ -29,6 +35,9 @@ suite('provider presets', () => {
       credentialsInRequestBody: true,
       scope: 'https://graph.microsoft.com/.default',
       extraParameters: [],
+      authorizationEndpointUrl: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize',
+      deviceAuthorizationEndpointUrl: 'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/devicecode',
+      authorizationParameters: [],
       problems: [],
     });
   });
@@ -49,7 +58,19 @@ suite('provider presets', () => {
     assert.deepEqual([keycloak.authorizationServerUrl, keycloak.issuer], ['https://sso.example.com/realms/acme/protocol/openid-connect/token', 'https://sso.example.com/realms/acme']);
     assert.deepEqual(presetById('salesforce')!.prominentProperties, ['instance_url']);
     assert.equal(applyPreset(presetById('github')!).authorizationServerUrl, 'https://github.com/login/oauth/access_token');
-    assert.deepEqual(applyPreset(presetById('google')!).grantType, 'refresh_token');
+    assert.deepEqual(applyPreset(presetById('google')!).grantType, 'authorization_code');
+  });
+
+  test('issue 11: the sign-in grants with their endpoints: GitHub by device code, Auth0 with its audience on the authorization request, Keycloak\'s device endpoint', () => {
+    const github = applyPreset(presetById('github')!);
+    assert.deepEqual([github.grantType, github.deviceAuthorizationEndpointUrl, github.authorizationEndpointUrl], ['device_code', 'https://github.com/login/device/code', 'https://github.com/login/oauth/authorize']);
+    const auth0 = applyPreset(presetById('auth0')!, { domain: 'acme.eu.auth0.com', audience: 'https://api.acme.test' });
+    assert.deepEqual([auth0.authorizationEndpointUrl, auth0.deviceAuthorizationEndpointUrl, auth0.authorizationParameters], ['https://acme.eu.auth0.com/authorize', 'https://acme.eu.auth0.com/oauth/device/code', [{ name: 'audience', value: 'https://api.acme.test' }]]);
+    const keycloak = applyPreset(presetById('keycloak')!, { realmUrl: 'https://sso.example.com/realms/acme' });
+    assert.equal(keycloak.deviceAuthorizationEndpointUrl, 'https://sso.example.com/realms/acme/protocol/openid-connect/auth/device');
+    const okta = applyPreset(presetById('okta-custom')!, { domain: 'dev-1.okta.com' });
+    assert.equal(okta.authorizationEndpointUrl, 'https://dev-1.okta.com/oauth2/default/v1/authorize');
+    assert.equal(applyPreset(presetById('google')!).deviceAuthorizationEndpointUrl, 'https://oauth2.googleapis.com/device/code');
   });
 
   test('missing or malformed placeholder values are listed by label, and the URL keeps the placeholder', () => {
@@ -68,17 +89,24 @@ suite('provider presets', () => {
       const values = Object.fromEntries(preset.placeholders.map((p) => [p.name, p.example]));
       const fill = applyPreset(preset, values);
       assert.deepEqual(fill.problems, [], preset.id);
-      const issues = validateProperties({
-        authorizationServerUrl: fill.authorizationServerUrl,
-        grantType: fill.grantType,
-        credentialsInRequestBody: fill.credentialsInRequestBody,
-        clientId: 'id',
-        clientSecret: 'secret',
-        refreshToken: 'rt',
-        scope: fill.scope,
-        extraParameters: fill.extraParameters,
-      });
-      assert.deepEqual(issues, [], preset.id);
+      for (const grantType of preset.grantTypes) {
+        const issues = validateProperties({
+          authorizationServerUrl: fill.authorizationServerUrl,
+          grantType,
+          authorizationEndpointUrl: fill.authorizationEndpointUrl,
+          deviceAuthorizationEndpointUrl: fill.deviceAuthorizationEndpointUrl,
+          authorizationParameters: fill.authorizationParameters,
+          credentialsInRequestBody: fill.credentialsInRequestBody,
+          clientId: 'id',
+          clientSecret: 'secret',
+          refreshToken: 'rt',
+          scope: fill.scope,
+          extraParameters: fill.extraParameters,
+          username: 'u',
+          password: 'p',
+        });
+        assert.deepEqual(issues, [], `${preset.id} ${grantType}`);
+      }
     }
   });
 

@@ -32,6 +32,44 @@ suite('invoker properties', () => {
     assert.deepEqual(fields({ authorizationServerUrl: URL_, grantType: 'refresh_token' }), ['refreshToken']);
   });
 
+  suite('issue 11: the sign-in grants', () => {
+    const code = { authorizationServerUrl: URL_, grantType: 'authorization_code' as const, clientId: 'app', authorizationEndpointUrl: 'https://as.example.com/authorize' };
+    const device = { authorizationServerUrl: URL_, grantType: 'device_code' as const, clientId: 'tv', deviceAuthorizationEndpointUrl: 'https://as.example.com/device' };
+
+    test('valid: a public client with its endpoint; no secret needed', () => {
+      assert.deepEqual(fields(code), []);
+      assert.deepEqual(fields(device), []);
+      assert.deepEqual(fields({ ...code, redirectUri: 'http://127.0.0.1:33418/callback' }), []);
+      assert.deepEqual(fields({ ...code, redirectUri: 'http://localhost/cb' }), []);
+      assert.deepEqual(fields({ ...code, redirectUri: 'https://code.example.com/proxy/33418/callback' }), []);
+      assert.deepEqual(fields({ ...code, redirectUri: 'vscode://oauth2-invoker.oauth2-invoker/callback' }), []);
+    });
+
+    test('each missing field is named in one sentence', () => {
+      const codeIssues = validateProperties({ authorizationServerUrl: URL_, grantType: 'authorization_code' }).map((i) => i.message);
+      assert.deepEqual(codeIssues, ['"Client ID" is required for the Authorization Code (PKCE) grant.', '"Authorization Endpoint URL" is required for the Authorization Code (PKCE) grant.']);
+      const deviceIssues = validateProperties({ authorizationServerUrl: URL_, grantType: 'device_code' }).map((i) => i.message);
+      assert.deepEqual(deviceIssues, ['"Client ID" is required for the Device Authorization grant.', '"Device Authorization Endpoint" is required for the Device Authorization grant.']);
+    });
+
+    test('endpoints: https, or http only to loopback; a redirect URI with a fragment, plain http elsewhere or another scheme is refused', () => {
+      assert.deepEqual(fields({ ...code, authorizationEndpointUrl: 'http://as.example.com/authorize' }), ['authorizationEndpointUrl']);
+      assert.deepEqual(fields({ ...code, authorizationEndpointUrl: 'http://as.example.com/authorize', allowInsecureHttp: true }), []);
+      assert.deepEqual(fields({ ...device, deviceAuthorizationEndpointUrl: 'ftp://x/device' }), ['deviceAuthorizationEndpointUrl']);
+      assert.deepEqual(fields({ ...code, redirectUri: 'http://127.0.0.1/cb#x' }), ['redirectUri']);
+      assert.deepEqual(fields({ ...code, redirectUri: 'http://192.168.1.2/cb' }), ['redirectUri']);
+      assert.deepEqual(fields({ ...code, redirectUri: 'javascript:alert(1)' }), ['redirectUri']);
+      assert.deepEqual(fields({ ...code, redirectUri: 'not a uri' }), ['redirectUri']);
+    });
+
+    test('authorization parameters may not set what the invoker sets (state, redirect_uri, code_challenge…), nor token parameters code or code_verifier', () => {
+      assert.deepEqual(fields({ ...code, authorizationParameters: [{ name: 'prompt', value: 'login' }, { name: 'state', value: 'x' }] }), ['authorizationParameters']);
+      assert.deepEqual(fields({ ...code, authorizationParameters: [{ name: 'code_challenge_method', value: 'plain' }] }), ['authorizationParameters']);
+      assert.deepEqual(fields({ ...code, extraParameters: [{ name: 'code_verifier', value: 'x' }] }), ['extraParameters']);
+      assert.deepEqual(fields({ ...device, extraParameters: [{ name: 'device_code', value: 'x' }] }), ['extraParameters']);
+    });
+  });
+
   test('a secret without a client id is refused', () => {
     assert.deepEqual(fields({ authorizationServerUrl: URL_, grantType: 'password', username: 'u', password: 'p', clientSecret: 's' }), ['clientId']);
   });

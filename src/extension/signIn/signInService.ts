@@ -1,0 +1,179 @@
+import * as vscode from 'vscode';
+import type { DJMessage } from '../../core/djMessage';
+import type { DevicePollingOptions } from '../../core/devicePolling';
+import type { GrantInput } from '../../core/tokenRequest';
+import type { InvokerConfig } from '../../shared/invoker';
+import type { InvokerProperties } from '../../shared/properties';
+import { loadCore } from '../coreLoader';
+import { withTokenProgress } from '../tokenUi';
+import { chooseFlow, currentEnvironment } from './flows';
+import { SignInUriHandler } from './uriHandler';
+
+/** A sign-in that started: what the person is asked to open (tests follow it with their own HTTP client). */
+export interface SignInStarted {
+  readonly invoker: string;
+  readonly kind: 'authorization-code' | 'device-code';
+  /** The authorization URL, or the device verification URI (with the code when the server gives one). */
+  readonly url: string;
+  readonly userCode?: string;
+}
+
+/** What activate() adds to its API object for the in-host tests only (as FormPanelTestHooks): the bundle's own service. */
+export interface SignInTestHooks {
+  readonly signInForTests: SignInService;
+}
+
+/** Opens a URL in the person's browser: `vscode.env.openExternal` unless a test takes the browser's place. */
+export type BrowserOpener = (url: string) => Thenable<boolean>;
+
+/** The URL, its query and fragment left out: what the log may say of an endpoint. */
+function withoutQuery(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/** A promise that rejects as the core's `aborted` when the signal fires. */
+function abortion(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    const fail = (): void => reject(new (loadCore().InvokerError)('The sign-in was cancelled.', { kind: 'aborted' }));
+    if (signal.aborted) {
+      fail();
+    } else {
+      signal.addEventListener('abort', fail, { once: true });
+    }
+  });
+}
+
+/**
+ * Signs a person in for an invoker, with a cancellable progress notification each time: the Authorization Code
+ * grant through the first redirect flow that fits (loopback, VS Code's URI handler), with "paste the redirect URL"
+ * offered beside it; the Device Authorization grant with the user code and "Copy Code and Open". Only ever called
+ * for an interactive run: background work never gets here.
+ */
+export class SignInService implements vscode.Disposable {
+  readonly uriHandler = new SignInUriHandler();
+  private readonly started = new vscode.EventEmitter<SignInStarted>();
+  /** For the in-host tests: fires with what the person is asked to open. */
+  readonly onDidStartForTests = this.started.event;
+  /** Opens the browser; the in-host tests replace it with their own HTTP client (test/integration/signIn.test.ts). */
+  opener: BrowserOpener = (url) =>
+    // A string, not Uri.parse(url): the extension host then hands VS Code the exact text, where a Uri's toString()
+    // could re-encode the query's reserved characters.
+    vscode.env.openExternal(url as unknown as vscode.Uri);
+
+  /** How long to wait for the browser's redirect: five minutes (the in-host tests shorten it, so a failure cannot hang them). */
+  redirectTimeoutMs: () => number = () => loadCore().DEFAULT_SIGN_IN_TIMEOUT_MS;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {}
+
+  dispose(): void {
+    this.started.dispose();
+  }
+
+  /**
+   * Runs the authorization request in the browser and returns what the token request needs: the code, the PKCE
+   * verifier and the redirect URI that was sent. Every failure is an InvokerError (code 4); nothing stays listening.
+   * @see https://www.rfc-editor.org/rfc/rfc8252
+   */
+  authorizationCode(label: string, config: InvokerConfig, properties: InvokerProperties, signal?: AbortSignal): Promise<GrantInput> {
+    const core = loadCore();
+    const state = core.randomUrlSafe();
+    const pkce = core.createPkce();
+    const redact = core.createRedactor([state, pkce.codeVerifier]);
+    return withTokenProgress(`Signing in to "${label}": continue in your browser…`, async (own) => {
+      const attempt = signal !== undefined ? AbortSignal.any([own, signal]) : own;
+      const flow = chooseFlow(config.redirectUri, currentEnvironment());
+      const receiving = await flow.trigger({ core, configuredRedirect: config.redirectUri, state, signal: attempt, timeoutMs: this.redirectTimeoutMs(), uriHandler: this.uriHandler });
+      try {
+        const url = core.buildAuthorizationUrl(properties, { redirectUri: receiving.redirectUri, state, codeChallenge: pkce.codeChallenge });
+        this.log.info(`[${label}] sign-in: ${flow.label}; authorization endpoint ${withoutQuery(url)}; redirect via ${receiving.via}`);
+        this.started.fire({ invoker: label, kind: 'authorization-code', url });
+        void Promise.resolve(this.opener(url)).then(
+          (opened) => (opened ? undefined : this.log.warn(`[${label}] the browser did not open; use "Copy Sign-in Link"`)),
+          () => this.log.warn(`[${label}] the browser did not open; use "Copy Sign-in Link"`),
+        );
+        const pasted = this.offerPaste(label, url, attempt);
+        const redirectedTo = await Promise.race([receiving.redirected, pasted, abortion(attempt)]);
+        const { code } = core.parseAuthorizationResponse(
+          redirectedTo,
+          { state, ...(config.issParameterSupported && config.issuer.trim() !== '' ? { issuer: config.issuer.trim() } : {}), issParameterSupported: config.issParameterSupported },
+          redact,
+        );
+        this.log.info(`[${label}] sign-in: the authorization response arrived; exchanging its code`);
+        return { grantType: 'authorization_code' as const, code, codeVerifier: pkce.codeVerifier, redirectUri: receiving.redirectUri };
+      } finally {
+        await receiving.dispose();
+      }
+    });
+  }
+
+  /** "Copy Sign-in Link" and "Paste Redirect URL…" while the sign-in waits; resolves only with a pasted URL. */
+  private offerPaste(label: string, url: string, signal: AbortSignal): Promise<string> {
+    const copy = 'Copy Sign-in Link';
+    const paste = 'Paste Redirect URL…';
+    return new Promise<string>((resolve) => {
+      const ask = async (): Promise<void> => {
+        while (!signal.aborted) {
+          const choice = await vscode.window.showInformationMessage(
+            `Sign in to "${label}" in your browser. If it did not open, copy the sign-in link; if the browser does not come back to VS Code, paste the address it ends on.`,
+            copy,
+            paste,
+          );
+          if (signal.aborted || choice === undefined) {
+            return;
+          }
+          if (choice === copy) {
+            await vscode.env.clipboard.writeText(url);
+            continue;
+          }
+          const text = await vscode.window.showInputBox({
+            title: `Sign in to "${label}"`,
+            prompt: 'The whole address your browser shows after you signed in (it starts with the redirect URI and holds code= or error=).',
+            password: true,
+            ignoreFocusOut: true,
+            validateInput: (value) => (/[?#&](code|error)=/.test(value) ? undefined : 'Paste the whole address: it holds code=… (or error=…).'),
+          });
+          if (text !== undefined && text.trim() !== '') {
+            resolve(text.trim());
+            return;
+          }
+        }
+      };
+      void ask();
+    });
+  }
+
+  /**
+   * Runs the Device Authorization grant: asks the server for a user code, shows it with "Copy Code and Open", and
+   * polls under a cancellable progress until the person has signed in, the code expired or they refused.
+   * @see https://www.rfc-editor.org/rfc/rfc8628
+   */
+  async deviceCode(label: string, properties: InvokerProperties, options: Omit<DevicePollingOptions, 'wait' | 'onPending'>): Promise<DJMessage> {
+    const core = loadCore();
+    const authorization = await core.requestDeviceAuthorization(properties, {
+      signal: options.signal,
+      timeoutMs: options.timeoutMs,
+      systemProxy: options.systemProxy,
+      log: options.log,
+    });
+    const target = authorization.verificationUriComplete ?? authorization.verificationUri;
+    this.log.info(`[${label}] sign-in: device code issued, valid ${authorization.expiresInSeconds} s; verification page ${withoutQuery(authorization.verificationUri)}`);
+    this.started.fire({ invoker: label, kind: 'device-code', url: authorization.verificationUri, userCode: authorization.userCode });
+    const open = 'Copy Code and Open';
+    void vscode.window
+      .showInformationMessage(`Sign in to "${label}": enter the code ${authorization.userCode} at ${authorization.verificationUri}`, open)
+      .then(async (choice) => {
+        if (choice === open) {
+          await vscode.env.clipboard.writeText(authorization.userCode);
+          await this.opener(target);
+        }
+      });
+    return withTokenProgress(`Signing in to "${label}": waiting for the code ${authorization.userCode} to be entered…`, (own) =>
+      core.pollDeviceToken(properties, authorization, { ...options, signal: options.signal !== undefined ? AbortSignal.any([own, options.signal]) : own }),
+    );
+  }
+}

@@ -1,0 +1,27 @@
+import * as vscode from 'vscode';
+
+/**
+ * Receives sign-in redirects sent to VS Code itself (`vscode://oauth2-invoker.oauth2-invoker/callback?…`), through
+ * the one URI handler an extension may register. A sign-in waiting for its `state` takes the URI that carries it;
+ * any other URI is ignored (a stale or forged link opens nothing).
+ */
+export class SignInUriHandler implements vscode.UriHandler {
+  private readonly waiting = new Map<string, (uri: string) => void>();
+
+  handleUri(uri: vscode.Uri): void {
+    const state = new URLSearchParams(uri.query).get('state');
+    const waiter = state !== null ? this.waiting.get(state) : undefined;
+    if (waiter !== undefined && state !== null) {
+      this.waiting.delete(state);
+      waiter(uri.toString(true));
+    }
+  }
+
+  /** The URI that carries `state`, as text; never settles by itself: the caller races it with its cancel and timeout. */
+  waitFor(state: string, signal: AbortSignal): Promise<string> {
+    return new Promise<string>((resolve) => {
+      this.waiting.set(state, resolve);
+      signal.addEventListener('abort', () => this.waiting.delete(state), { once: true });
+    });
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * Issue 11 in a real VS Code: the invoker signs a person in. The person's browser is the test's cookie-keeping HTTP
+ * client (test/fixtures/signInBrowser.ts), handed the URL the extension would open: it follows the authorization URL,
+ * signs in and consents at oidc-provider's pages, and follows the redirect to the redirect URI that
+ * `vscode.env.asExternalUri` gave, which in code-server is its own `/proxy/PORT/` path to the loopback listener.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
+import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { SignInStarted, SignInTestHooks } from '../../src/extension/signIn/signInService';
+import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
+import { SignInBrowser } from '../fixtures/signInBrowser';
+import { activateApi, assertAbsent, filesBelow } from './helpers';
+
+type Api = OAuth2InvokerApi & SignInTestHooks;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+async function refusesConnections(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/callback?state=x`);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function nextStart(api: Api): Promise<SignInStarted> {
+  return new Promise((resolve) => {
+    const listener = api.signInForTests.onDidStartForTests((started) => {
+      listener.dispose();
+      resolve(started);
+    });
+  });
+}
+
+suite('Sign-in in a real VS Code (issue 11)', function () {
+  let api: Api;
+  let server: OidcServer;
+  let port: number;
+  let opened: string[];
+  let originalOpener: Api['signInForTests']['opener'];
+  let originalTimeout: Api['signInForTests']['redirectTimeoutMs'];
+
+  suiteSetup(async () => {
+    api = (await activateApi()) as Api;
+    port = await freePort();
+    // The redirect registered for a fixed port, as it is reached directly (desktop) and through code-server's proxy.
+    server = await startOidcServer({ signIn: { redirectUris: [`http://127.0.0.1:${port}/callback`, `http://127.0.0.1/proxy/${port}/callback`] } });
+    originalOpener = api.signInForTests.opener;
+    originalTimeout = api.signInForTests.redirectTimeoutMs;
+    // A sign-in that goes wrong fails within the test's time instead of waiting five minutes.
+    api.signInForTests.redirectTimeoutMs = () => 15_000;
+  });
+
+  setup(() => {
+    opened = [];
+  });
+
+  teardown(() => {
+    api.signInForTests.opener = originalOpener;
+  });
+
+  suiteTeardown(async () => {
+    api.signInForTests.redirectTimeoutMs = originalTimeout;
+    for (const name of ['signin-code', 'signin-device']) {
+      await api.deleteInvoker(name);
+    }
+    await server.close();
+  });
+
+  test('Execute signs in with Authorization Code + PKCE through the loopback redirect as asExternalUri rewrites it', async () => {
+    const redirect = `http://127.0.0.1:${port}/callback`;
+    await api.saveInvoker({
+      name: 'signin-code',
+      issuer: server.issuer,
+      authorizationServerUrl: server.tokenEndpoint,
+      authorizationEndpointUrl: server.authorizationEndpoint,
+      issParameterSupported: true,
+      grantType: 'authorization_code',
+      clientId: server.appClient.clientId,
+      redirectUri: redirect,
+      scope: 'openid offline_access api:read',
+      authorizationParameters: [{ name: 'prompt', value: 'consent' }],
+    });
+    const browser = new SignInBrowser();
+    let page: Promise<{ title: string; status: number; body: string }> | undefined;
+    api.signInForTests.opener = async (url) => {
+      opened.push(url);
+      page = browser.browse(url, { user: server.user });
+      return true;
+    };
+    const before = server.tokenRequests();
+    const running = vscode.commands.executeCommand('oauth2Invoker.execute', 'signin-code');
+    const started = await nextStart(api);
+    assert.equal(started.kind, 'authorization-code');
+    const shown = await page;
+    assert.deepEqual([shown?.status, shown?.title], [200, 'Signed in'], `the loopback answered the browser with its page, after ${browser.visited.join(' -> ')}: ${shown?.body.slice(0, 300)}`);
+    await running;
+    assert.equal(opened.length, 1, 'the authorization URL was opened once');
+    const authorizationUrl = new URL(opened[0]);
+    const external = authorizationUrl.searchParams.get('redirect_uri') ?? '';
+    if (vscode.env.uiKind === vscode.UIKind.Web) {
+      assert.match(external, new RegExp(`^http://127\\.0\\.0\\.1:\\d+/proxy/${port}/callback$`), `code-server's port proxy is the redirect the browser reaches (it is ${external})`);
+    } else {
+      assert.equal(external, (await vscode.env.asExternalUri(vscode.Uri.parse(redirect))).toString(true));
+    }
+    assert.equal(authorizationUrl.searchParams.get('code_challenge_method'), 'S256');
+    // The browser really went through the external URI (code-server's proxy in a web workbench).
+    const arrival = browser.visited.find((url) => url.startsWith(external));
+    assert.ok(arrival !== undefined, `the browser followed the redirect to ${external}`);
+
+    const record = api.messages().find((m) => m.invoker === 'signin-code');
+    assert.ok(record !== undefined && !record.failed, 'the message holds the answer');
+    assert.ok(record.message.accessToken !== undefined && record.message.accessToken !== '');
+    assert.equal(server.tokenRequests() - before, 1);
+    const sent = server.lastTokenRequest();
+    assert.equal(sent?.body?.grant_type, 'authorization_code');
+    assert.equal(sent?.body?.redirect_uri, external);
+    assert.equal(await refusesConnections(port), true, 'the loopback listener closed after its one callback');
+
+    // A later token comes from the cache, without a browser.
+    const token = await api.getAccessToken('signin-code');
+    assert.equal(token, record.message.accessToken);
+    assert.equal(opened.length, 1);
+
+    // Nothing of the exchange reaches the log: the code, the state, the verifier, the tokens.
+    const arrived = new URL(arrival);
+    const secrets = [arrived.searchParams.get('code') ?? '', arrived.searchParams.get('state') ?? '', String(sent?.body?.code_verifier ?? ''), token];
+    assert.ok(secrets.every((secret) => secret.length > 10));
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the log channel flushes to its file
+    for (const file of filesBelow(api.logFolder)) {
+      assertAbsent(fs.readFileSync(file, 'utf8'), secrets, file);
+    }
+  });
+
+  test('background work never opens a browser: getAccessToken of a sign-in invoker without tokens fails with sign-in-required', async () => {
+    await api.saveInvoker({
+      name: 'signin-device',
+      authorizationServerUrl: server.tokenEndpoint,
+      deviceAuthorizationEndpointUrl: server.deviceAuthorizationEndpoint,
+      grantType: 'device_code',
+      clientId: server.appClient.clientId,
+      scope: 'openid api:read',
+    });
+    let started = 0;
+    const listener = api.signInForTests.onDidStartForTests(() => (started += 1));
+    api.signInForTests.opener = async (url) => {
+      opened.push(url);
+      return true;
+    };
+    const before = server.tokenRequests();
+    try {
+      await assert.rejects(api.getAccessToken('signin-device'), (error: { code?: unknown; kind?: unknown; message?: unknown }) => {
+        assert.equal(error.code, 4);
+        assert.equal(error.kind, 'sign-in-required');
+        assert.match(String(error.message), /sign in required/);
+        return true;
+      });
+      await assert.rejects(api.execute('signin-device'), (error: { kind?: unknown }) => error.kind === 'sign-in-required');
+    } finally {
+      listener.dispose();
+    }
+    assert.deepEqual([started, opened.length, server.tokenRequests() - before], [0, 0, 0]);
+    assert.equal(api.messages().find((m) => m.invoker === 'signin-device'), undefined, 'no failed message was stored');
+  });
+
+  test('Execute signs in with a device code the person types on the server\'s page', async () => {
+    const started = nextStart(api);
+    const running = vscode.commands.executeCommand('oauth2Invoker.execute', 'signin-device');
+    const { kind, url, userCode } = await started;
+    assert.equal(kind, 'device-code');
+    assert.ok(userCode !== undefined && userCode !== '');
+    const page = await new SignInBrowser().browse(url, { user: server.user, userCode });
+    assert.equal(page.title, 'Sign-in Success');
+    await running;
+    const record = api.messages().find((m) => m.invoker === 'signin-device');
+    assert.ok(record !== undefined && !record.failed);
+    assert.ok(record.message.accessToken !== undefined && record.message.accessToken !== '');
+    assert.equal(server.lastTokenRequest()?.body?.grant_type, 'urn:ietf:params:oauth:grant-type:device_code');
+  });
+});
