@@ -2,7 +2,7 @@
 export const IMPORT_ERROR_CODE = 4;
 
 /**
- * A file that cannot be imported as a whole: not JSON, or not of any shape an importer reads. The message names the
+ * A file that cannot be imported (or exported into) as a whole: not JSON, or not of any shape an importer reads. The message names the
  * file and what was expected; it never quotes the file's content (which may hold secrets).
  */
 export class ImportFileError extends Error {
@@ -17,7 +17,16 @@ export class ImportFileError extends Error {
     readonly expected: string,
     /** What was found instead, without any value of the file. */
     readonly found: string,
+    /** What could not be done with it: an export writes into an existing file too. */
+    action: 'imported' | 'exported into' = 'imported',
   ) {
-    super(`"${file}" cannot be imported: ${found}; expected ${expected}.`);
+    super(`"${file}" cannot be ${action}: ${found}; expected ${expected}.`);
   }
+}
+
+/** An invoker that another tool's format cannot hold (a grant it does not have), or an export target it cannot name. */
+export class ExportRefusedError extends Error {
+  override readonly name = 'ExportRefusedError';
+  readonly code = IMPORT_ERROR_CODE;
+  readonly kind = 'not-exportable';
 }

@@ -94,7 +94,7 @@ const NAME_FORBIDDEN = /[/\\]/g;
 
 /** A name the invoker accepts: no slashes, no leading space, at most 64 characters; `Imported` when nothing is left. */
 export function invokerNameFrom(name: string): string {
-  const cleaned = name.replace(NAME_FORBIDDEN, '-').replace(/\s+/g, ' ').trim().slice(0, 64).trim();
+  const cleaned = name.replace(NAME_FORBIDDEN, '-').trim().slice(0, 64).trim();
   return cleaned === '' ? 'Imported' : cleaned;
 }
 

@@ -4,7 +4,7 @@ import { INSOMNIA_EXPECTED, isInsomniaExport, previewInsomnia } from './insomnia
 import { JETBRAINS_EXPECTED, previewJetBrains } from './jetbrains';
 import { isPostmanCollection, isPostmanEnvironment, POSTMAN_COLLECTION_EXPECTED, previewPostman } from './postman';
 
-export { ImportFileError } from './importError';
+export { ExportRefusedError, ImportFileError } from './importError';
 export { IMPORT_GRANTS, mapGrant } from './importGrants';
 export * from './importPreview';
 
@@ -108,3 +108,4 @@ export function previewImport(files: readonly ImportFile[], options: ImportOptio
   }
   return previewJetBrains(one(of('jetbrains-public'), 'http-client.env.json'), one(of('jetbrains-private'), 'http-client.private.env.json'), options.environment);
 }
+export { exportJetBrains, jetBrainsExportProblem, secretVariableName, JETBRAINS_GRANT_NAMES, type JetBrainsExport, type JetBrainsExportOptions } from './jetbrainsExport';
