@@ -109,3 +109,4 @@ export function previewImport(files: readonly ImportFile[], options: ImportOptio
   return previewJetBrains(one(of('jetbrains-public'), 'http-client.env.json'), one(of('jetbrains-private'), 'http-client.private.env.json'), options.environment);
 }
 export { exportJetBrains, jetBrainsExportProblem, secretVariableName, JETBRAINS_GRANT_NAMES, type JetBrainsExport, type JetBrainsExportOptions } from './jetbrainsExport';
+export { gitignoreCovers, gitignoreWith } from './gitignore';
