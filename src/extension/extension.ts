@@ -2,11 +2,13 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { WebviewState } from '../shared/protocol';
 import { createApi, type OAuth2InvokerApi } from './api';
+import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, InvokerAuthenticationProvider } from './authProvider';
 import { Commands, type NewInvokerArgs } from './commands';
 import { isCoreLoaded, loadCore } from './coreLoader';
 import { DraftStore } from './draftStore';
 import { InvokerFormPanel, type FormPanelTestHooks } from './formPanel';
 import { registerHttpSupport } from './http/httpSupport';
+import { ImportExportCommands, type ImportArgs } from './importExport';
 import { RecentInvokers } from './invokerPicker';
 import { InvokerRunner } from './invokerRunner';
 import { InvokerService } from './invokerService';
@@ -25,7 +27,15 @@ import { watchWebStorage } from './webStorageNotice';
 
 const TREE_REFRESH_MS = 30_000;
 
-export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (OAuth2InvokerApi & FormPanelTestHooks) {
+/** The tests reach the authentication provider itself where VS Code's consent dialog stands between them and getSession. */
+export interface AuthProviderTestHooks {
+  authProviderForTests(): InvokerAuthenticationProvider;
+}
+
+/** What the extension's own in-host tests get besides the API (only in a test run). */
+type TestHooks = FormPanelTestHooks & SignInTestHooks & AuthProviderTestHooks;
+
+export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (OAuth2InvokerApi & TestHooks) {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('OAuth2 Invoker', { log: true });
   const invokers = new InvokerStore();
@@ -62,6 +72,8 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
     runner,
     form: { extensionUri: context.extensionUri, invokers, secrets, service, drafts, log },
   });
+  const importExport = new ImportExportCommands({ invokers, service, secrets, runner, recent, log });
+  const authProvider = new InvokerAuthenticationProvider({ invokers, messages, tokens, recent, log });
   const statusBar = new TokenStatusBar(messages, recent);
   const titles = new Map(
     ((context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string; title: string }> } }).contributes?.commands ?? []).map((c) => [c.command, c.title]),
@@ -83,6 +95,8 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
     tree,
     treeView,
     statusBar,
+    authProvider,
+    vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false }),
     { dispose: () => clearInterval(timer) },
     watchWebStorage(secrets, context.globalState),
     vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, new MessageDocumentProvider(messages)),
@@ -105,6 +119,8 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
     command('oauth2Invoker.clearTokens', (target) => commands.clearTokens(target)),
     command('oauth2Invoker.tokenActions', () => commands.tokenActions(statusBar.active()?.invoker)),
     command('oauth2Invoker.showLog', () => commands.showLog()),
+    command('oauth2Invoker.importInvokers', (args?: ImportArgs) => importExport.importInvokers(args !== null && typeof args === 'object' ? args : {})),
+    command('oauth2Invoker.exportInvoker', (target?: unknown) => importExport.exportInvoker(target)),
     ...registerHttpSupport({ invokers, messages, tokens, recent, log }),
   );
 
@@ -131,7 +147,7 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return api;
   }
-  const testHooks: FormPanelTestHooks & SignInTestHooks = { formPanelForTests: (ref) => InvokerFormPanel.find(ref), signInForTests: signIn };
+  const testHooks: TestHooks = { formPanelForTests: (ref) => InvokerFormPanel.find(ref), signInForTests: signIn, authProviderForTests: () => authProvider };
   return Object.assign(api, testHooks);
 }
 

@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
 import type { RouteBinding } from '../core/routeBinding';
-import { type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
+import { invokerNameIssue, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
 import type { DraftStore } from './draftStore';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { MessageStore } from './messageStore';
@@ -14,6 +14,13 @@ export interface SaveRequest {
   readonly previous?: InvokerRef;
   /** Secrets entered with this save (a value) or cleared (`''`); the others stay as stored. */
   readonly secrets?: Partial<Record<SecretField, string>>;
+}
+
+/** One invoker of an import: new, or replacing the invoker of the same name and scope (`update`). */
+export interface ImportItem {
+  readonly config: InvokerConfig;
+  readonly secrets: Partial<Record<SecretField, string>>;
+  readonly update: boolean;
 }
 
 /** What the service needs from the rest of the extension. */
@@ -64,6 +71,60 @@ export class InvokerService {
         }
       }
       return ref;
+    });
+  }
+
+  /**
+   * Saves several invokers as one: every name and every route is checked before anything is written, and when a
+   * write fails midway, the invokers written so far are put back as they were (settings and secrets), so that an
+   * import is whole or not at all. An updated invoker keeps the stored secrets the import does not replace.
+   */
+  importInvokers(items: readonly ImportItem[], scope: InvokerScope): Promise<InvokerRef[]> {
+    const refs = items.map((item): InvokerRef => ({ name: item.config.name.trim(), scope }));
+    return this.p.serialize(refs.map(invokerKey), async () => {
+      const existing = this.p.invokers.list().filter((entry) => entry.scope === scope).map((entry) => entry.config.name);
+      const seen: string[] = [];
+      items.forEach((item, index) => {
+        const name = refs[index].name;
+        const problem = invokerNameIssue(name, [...seen, ...(item.update ? [] : existing)]);
+        if (problem !== undefined) {
+          throw new Error(`Nothing was imported: ${problem}`);
+        }
+        if (item.update && !existing.includes(name)) {
+          throw new Error(`Nothing was imported: there is no invoker "${name}" to update.`);
+        }
+        seen.push(name);
+      });
+      // Before anything is written: a route that cannot be known (an unreadable CA file) fails the import as a whole.
+      const bindings = await Promise.all(items.map((item) => (Object.values(item.secrets).some((v) => v !== undefined && v !== '') ? this.p.bindingOf(item.config) : undefined)));
+      const undo: Array<() => Promise<void>> = [];
+      try {
+        for (const [index, item] of items.entries()) {
+          const ref = refs[index];
+          const before = item.update ? this.p.invokers.find(ref.name, scope)?.config : undefined;
+          const secretsBefore = await this.p.secrets.snapshot(ref);
+          undo.push(async () => {
+            await (before !== undefined ? this.p.invokers.save(before, scope, ref) : this.p.invokers.delete(ref));
+            await this.p.secrets.restore(ref, secretsBefore);
+          });
+          await this.p.invokers.save({ ...item.config, name: ref.name }, scope, item.update ? ref : undefined);
+          const binding = bindings[index];
+          for (const [field, value] of Object.entries(item.secrets) as Array<[SecretField, string]>) {
+            if (value !== '' && binding !== undefined) {
+              await this.p.secrets.set(ref, field, value, binding);
+            }
+          }
+        }
+      } catch (error) {
+        for (const step of undo.reverse()) {
+          await step().catch((undoError: unknown) => this.p.log.error(`import: could not undo a step: ${undoError instanceof Error ? undoError.message : String(undoError)}`));
+        }
+        throw error;
+      }
+      // A token of an updated invoker was issued for what it was before (another client, another server): gone.
+      await this.p.messages.delete(refs.filter((_ref, index) => items[index].update));
+      this.p.log.info(`imported ${refs.length} invoker(s) into ${scope} settings: ${refs.map((ref) => invokerLabel(ref)).join(', ')}`);
+      return refs;
     });
   }
 

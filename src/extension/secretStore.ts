@@ -112,6 +112,29 @@ export class SecretStore implements vscode.Disposable {
     await this.deleteAll(from);
   }
 
+  /**
+   * The invoker's secrets as stored (bound values, never shown to anyone): an operation on several invokers takes
+   * this before it writes, to put everything back with `restore` when a later step fails.
+   */
+  async snapshot(ref: InvokerRef): Promise<ReadonlyMap<SecretField, string>> {
+    const stored = new Map<SecretField, string>();
+    for (const field of SECRET_FIELDS) {
+      const text = await this.storage.get(this.key(ref, field));
+      if (text !== undefined) {
+        stored.set(field, text);
+      }
+    }
+    return stored;
+  }
+
+  /** Puts back what `snapshot` took: those secrets with their bindings, and no other. */
+  async restore(ref: InvokerRef, snapshot: ReadonlyMap<SecretField, string>): Promise<void> {
+    await this.deleteAll(ref);
+    for (const [field, text] of snapshot) {
+      await this.storage.store(this.key(ref, field), text);
+    }
+  }
+
   /** The secrets that may be sent along `binding` now, and those withheld because they were entered for another route. */
   async forRoute(ref: InvokerRef, fields: readonly SecretField[], binding: RouteBinding): Promise<{ values: Partial<Record<SecretField, string>>; withheld: WithheldSecret[] }> {
     const values: Partial<Record<SecretField, string>> = {};

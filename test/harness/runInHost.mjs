@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format, parseArgs } from 'node:util';
 import { launchBrowser, openWorkbench } from './browser.mjs';
-import { ensureCodeServer, resolveVersion, startCodeServer } from './codeServer.mjs';
+import { ensureCodeServer, linkExtension, resolveVersion, startCodeServer } from './codeServer.mjs';
 
 /** console.log-style args (format string with %s/%d/%c, then values) as one line of text. */
 export function formatConsoleArgs(args) {
@@ -38,6 +38,11 @@ export async function runInHost({ version, extensionDevelopmentPath, extensionTe
   const setup = (async () => {
     const workspace = folder ? resolve(folder) : join(root, 'workspace');
     mkdirSync(workspace, { recursive: true });
+    // The suite's consumer extension (another extension asking for a session) is installed beside the one under test.
+    const consumer = join(resolve(extensionDevelopmentPath), 'test', 'fixtures', 'consumerExtension');
+    if (existsSync(join(consumer, 'package.json'))) {
+      linkExtension({ extensionsDir: join(root, 'extensions'), extensionPath: consumer });
+    }
     server = await startCodeServer({
       version: codeServer, userDataDir: join(root, 'user-data'), extensionsDir: join(root, 'extensions'),
       folder: workspace, env, settings, workDir: join(root, 'server'), workspaceTrust,

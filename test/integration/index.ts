@@ -8,7 +8,9 @@ import Mocha from 'mocha';
 import * as vscode from 'vscode';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec' });
+  // OAUTH2_INVOKER_GREP runs only the tests whose titles match (a quicker loop while working on one suite).
+  const grep = process.env.OAUTH2_INVOKER_GREP;
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, reporter: 'spec', ...(grep !== undefined && grep !== '' ? { grep } : {}) });
   // An untrusted folder (Restricted Mode) runs its own suite; a trusted one runs the rest.
   const untrusted = process.env.OAUTH2_INVOKER_SUITE === 'untrusted';
   const files = fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js') && name.startsWith('untrusted.') === untrusted);

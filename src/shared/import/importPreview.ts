@@ -1,0 +1,198 @@
+import { DEFAULT_INVOKER, toProperties, type InvokerConfig, type SecretField } from '../invoker';
+import { PROPERTY_LABELS, validateProperties, type ExtraParameter } from '../properties';
+import { mapGrant } from './importGrants';
+import { resolveVariables } from './templateVariables';
+
+/** A file the user picked, already parsed. */
+export interface ParsedFile {
+  /** Its name without the directory, as messages show it. */
+  readonly name: string;
+  readonly json: unknown;
+}
+
+/** The formats the importers read. */
+export type ImportFormat = 'jetbrains' | 'postman' | 'insomnia';
+
+export const IMPORT_FORMAT_LABELS: Readonly<Record<ImportFormat, string>> = {
+  jetbrains: 'JetBrains HTTP Client / httpyac environment',
+  postman: 'Postman collection v2.1',
+  insomnia: 'Insomnia export v4',
+};
+
+/** How the client authenticates, in the three forms every tool offers. */
+export type ExternalClientAuthentication = 'basic' | 'body' | 'none';
+
+/**
+ * One OAuth 2.0 configuration as another tool holds it, its values still raw (with their `{{variables}}`): each
+ * importer reads its format into this, and `toImportRow` turns it into an invoker the same way for all of them.
+ */
+export interface ExternalAuth {
+  /** Where the configuration is in the file, e.g. `dev › Security.Auth › orders-api`: shown in the preview. */
+  readonly source: string;
+  /** The name the invoker gets (made valid and unique later). */
+  readonly name: string;
+  /** The tool's name of the grant (`Client Credentials`, `password_credentials`, …). */
+  readonly grant: string;
+  readonly tokenUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly clientAuthentication: ExternalClientAuthentication;
+  readonly username: string;
+  readonly password: string;
+  readonly refreshToken: string;
+  readonly scope: string;
+  readonly extraParameters: readonly ExtraParameter[];
+  /** What the importer could not carry over (names and labels only, never a value). */
+  readonly notes: readonly string[];
+}
+
+export const EMPTY_EXTERNAL_AUTH: Omit<ExternalAuth, 'source' | 'name' | 'grant'> = {
+  tokenUrl: '',
+  clientId: '',
+  clientSecret: '',
+  clientAuthentication: 'basic',
+  username: '',
+  password: '',
+  refreshToken: '',
+  scope: '',
+  extraParameters: [],
+  notes: [],
+};
+
+/** A configuration the invoker can take: its properties and, kept apart, its secrets. */
+export interface ImportCandidate {
+  readonly kind: 'invoker';
+  readonly source: string;
+  readonly config: InvokerConfig;
+  readonly secrets: Partial<Record<SecretField, string>>;
+  /** Unresolved variables, fields left out, problems Execute would report: shown beside the row (no values). */
+  readonly warnings: readonly string[];
+}
+
+/** A configuration listed but not imported, with the reason (a grant the invoker does not offer, say). */
+export interface SkippedRow {
+  readonly kind: 'skipped';
+  readonly source: string;
+  readonly name: string;
+  readonly reason: string;
+}
+
+export type ImportRow = ImportCandidate | SkippedRow;
+
+/** What a file holds, before anything is imported. */
+export interface ImportPreview {
+  readonly format: ImportFormat;
+  /** The environment the variables were resolved in, when the file has several. */
+  readonly environment?: string;
+  /** Every environment the file offers (JetBrains, Postman with its environment file, Insomnia). */
+  readonly environments: readonly string[];
+  readonly rows: readonly ImportRow[];
+}
+
+const SECRET_SOURCES = ['clientSecret', 'password', 'refreshToken'] as const;
+const NAME_FORBIDDEN = /[/\\]/g;
+
+/** A name the invoker accepts: no slashes, no leading space, at most 64 characters; `Imported` when nothing is left. */
+export function invokerNameFrom(name: string): string {
+  const cleaned = name.replace(NAME_FORBIDDEN, '-').trim().slice(0, 64).trim();
+  return cleaned === '' ? 'Imported' : cleaned;
+}
+
+/** `name`, or `name 2`, `name 3` … when it is taken; the result stays within 64 characters. */
+export function uniqueName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) {
+    return name;
+  }
+  for (let n = 2; ; n += 1) {
+    const suffix = ` ${n}`;
+    const candidate = `${name.slice(0, 64 - suffix.length).trim()}${suffix}`;
+    if (!taken.has(candidate)) {
+      return candidate;
+    }
+  }
+}
+
+/**
+ * Turns one external configuration into a preview row: its grant through the one grant table, its variables
+ * resolved with `lookup`, secrets apart from the properties. A secret whose variable is not defined is left out
+ * (the text `{{…}}` is no secret to store); other fields keep the reference and get a warning.
+ */
+export function toImportRow(auth: ExternalAuth, lookup: (name: string) => string | undefined): ImportRow {
+  const grant = mapGrant(auth.grant);
+  if (!('grantType' in grant)) {
+    return { kind: 'skipped', source: auth.source, name: invokerNameFrom(auth.name), reason: `Not imported: ${grant.reason}.` };
+  }
+  const warnings: string[] = [...auth.notes];
+  const field = (label: string, raw: string): string => {
+    const resolved = resolveVariables(raw, lookup);
+    if (resolved.unresolved.length > 0) {
+      warnings.push(`"${label}" uses ${resolved.unresolved.map((name) => `{{${name}}}`).join(', ')}, which no variable defines.`);
+    }
+    return resolved.value;
+  };
+  const extraParameters = auth.extraParameters.map((p) => ({ name: field(PROPERTY_LABELS.extraParameters, p.name), value: field(PROPERTY_LABELS.extraParameters, p.value) }));
+  const config: InvokerConfig = {
+    ...DEFAULT_INVOKER,
+    name: invokerNameFrom(auth.name),
+    authorizationServerUrl: field(PROPERTY_LABELS.authorizationServerUrl, auth.tokenUrl).trim(),
+    grantType: grant.grantType,
+    credentialsInRequestBody: auth.clientAuthentication === 'body',
+    clientId: field(PROPERTY_LABELS.clientId, auth.clientId),
+    scope: field(PROPERTY_LABELS.scope, auth.scope),
+    username: grant.grantType === 'password' ? field(PROPERTY_LABELS.username, auth.username) : '',
+    extraParameters,
+  };
+  const secrets: Partial<Record<SecretField, string>> = {};
+  for (const key of SECRET_SOURCES) {
+    const raw = auth[key];
+    const used = key === 'clientSecret' ? auth.clientAuthentication !== 'none' : key === 'password' ? grant.grantType === 'password' : grant.grantType === 'refresh_token';
+    if (raw === '' || !used) {
+      continue;
+    }
+    const resolved = resolveVariables(raw, lookup);
+    if (resolved.unresolved.length > 0) {
+      warnings.push(`"${PROPERTY_LABELS[key]}" uses ${resolved.unresolved.map((name) => `{{${name}}}`).join(', ')}, which no variable defines: it is not imported; enter it in the form.`);
+    } else if (resolved.value !== '') {
+      secrets[key] = resolved.value;
+    }
+  }
+  if (auth.clientAuthentication === 'none' && auth.clientSecret !== '') {
+    warnings.push(`"${PROPERTY_LABELS.clientSecret}" is not imported: the client authenticates with its Client ID only.`);
+  }
+  for (const problem of validateProperties(toProperties(config, secrets), config.targetMessage)) {
+    warnings.push(problem.message);
+  }
+  return { kind: 'invoker', source: auth.source, config, secrets, warnings: [...new Set(warnings)] };
+}
+
+/** Gives every row of a preview a name of its own (`orders`, `orders 2`, …), in file order. */
+export function withUniqueNames(rows: readonly ImportRow[]): ImportRow[] {
+  const taken = new Set<string>();
+  return rows.map((row) => {
+    const current = row.kind === 'invoker' ? row.config.name : row.name;
+    const name = uniqueName(current, taken);
+    taken.add(name);
+    if (name === current) {
+      return row;
+    }
+    return row.kind === 'invoker' ? { ...row, config: { ...row.config, name } } : { ...row, name };
+  });
+}
+
+/** A plain object (not an array, not null), or undefined: the importers read untrusted JSON through this. */
+export function objectOf(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** A string value, numbers and booleans written as text (tools store `"Scope": 1` when a user typed a number); else ''. */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+}
+
+/** Own property lookup: a file's `__proto__` or `constructor` key never reaches Object.prototype. */
+export function own(record: Record<string, unknown> | undefined, key: string): unknown {
+  return record !== undefined && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}

@@ -1,0 +1,112 @@
+import { ImportFileError } from './importError';
+import { objectOf, own, type ImportPreview, type ParsedFile } from './importPreview';
+import { INSOMNIA_EXPECTED, isInsomniaExport, previewInsomnia } from './insomnia';
+import { JETBRAINS_EXPECTED, previewJetBrains } from './jetbrains';
+import { isPostmanCollection, isPostmanEnvironment, POSTMAN_COLLECTION_EXPECTED, previewPostman } from './postman';
+
+export { ExportRefusedError, ImportFileError } from './importError';
+export { IMPORT_GRANTS, mapGrant } from './importGrants';
+export * from './importPreview';
+
+/** A file as the user picked it: its name (no directory) and its text. */
+export interface ImportFile {
+  readonly name: string;
+  readonly text: string;
+}
+
+export interface ImportOptions {
+  /** The environment whose variables resolve `{{…}}` (JetBrains environment, Insomnia sub-environment). */
+  readonly environment?: string;
+}
+
+const ANY_EXPECTED = `${JETBRAINS_EXPECTED}; ${POSTMAN_COLLECTION_EXPECTED} (with its environment, if any); or ${INSOMNIA_EXPECTED}`;
+
+/**
+ * The position of a JSON syntax error, and nothing else of the engine's message: newer engines quote the text
+ * around the error, which may be a secret.
+ */
+function syntaxErrorPlace(error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const line = /line (\d+) column (\d+)/.exec(message);
+  if (line !== null) {
+    return ` (line ${line[1]}, column ${line[2]})`;
+  }
+  const position = /position (\d+)/.exec(message);
+  return position !== null ? ` (at character ${position[1]})` : '';
+}
+
+function parse(file: ImportFile): ParsedFile {
+  if (/\.ya?ml$/i.test(file.name)) {
+    throw new ImportFileError(file.name, `${ANY_EXPECTED} — an Insomnia YAML export is not read yet: export the collection as JSON (Insomnia v4) instead`, 'it is a YAML file');
+  }
+  try {
+    return { name: file.name, json: JSON.parse(file.text.replace(/^\uFEFF/, '')) as unknown };
+  } catch (error) {
+    throw new ImportFileError(file.name, ANY_EXPECTED, `it is not valid JSON${syntaxErrorPlace(error)}`);
+  }
+}
+
+type Kind = 'jetbrains-public' | 'jetbrains-private' | 'postman-collection' | 'postman-environment' | 'insomnia';
+
+/** True when some environment of the object has a `Security.Auth` object: a JetBrains file under any name. */
+function hasSecurityAuth(json: unknown): boolean {
+  return Object.values(objectOf(json) ?? {}).some((environment) => objectOf(own(objectOf(own(objectOf(environment), 'Security')), 'Auth')) !== undefined);
+}
+
+function kindOf(file: ParsedFile): Kind {
+  if (isInsomniaExport(file.json)) {
+    return 'insomnia';
+  }
+  if (isPostmanCollection(file.json)) {
+    return 'postman-collection';
+  }
+  if (isPostmanEnvironment(file.json)) {
+    return 'postman-environment';
+  }
+  if (objectOf(file.json) !== undefined && (/env\.json$/i.test(file.name) || hasSecurityAuth(file.json))) {
+    return /private\.env\.json$/i.test(file.name) ? 'jetbrains-private' : 'jetbrains-public';
+  }
+  throw new ImportFileError(file.name, ANY_EXPECTED, Array.isArray(file.json) ? 'it is a JSON array' : objectOf(file.json) === undefined ? 'it is not a JSON object' : 'its shape is none of these');
+}
+
+function one(files: readonly ParsedFile[], what: string): ParsedFile | undefined {
+  if (files.length > 1) {
+    throw new ImportFileError(files[1].name, `at most one ${what}`, `"${files[0].name}" is one already`);
+  }
+  return files[0];
+}
+
+/**
+ * Reads the files the user picked — one tool's at a time: a JetBrains/httpyac `http-client.env.json` with or without
+ * its `http-client.private.env.json`, a Postman collection with or without an environment, or an Insomnia export —
+ * into a preview. Throws an ImportFileError (code 4) that names the file when one cannot be read as any of them.
+ */
+export function previewImport(files: readonly ImportFile[], options: ImportOptions = {}): ImportPreview {
+  if (files.length === 0) {
+    throw new ImportFileError('(no file)', ANY_EXPECTED, 'no file was chosen');
+  }
+  const parsed = files.map(parse);
+  const groups = new Map<Kind, ParsedFile[]>();
+  for (const file of parsed) {
+    const kind = kindOf(file);
+    groups.set(kind, [...(groups.get(kind) ?? []), file]);
+  }
+  const of = (kind: Kind): ParsedFile[] => groups.get(kind) ?? [];
+  const tools = new Set([...groups.keys()].map((kind) => kind.split('-')[0]));
+  if (tools.size > 1) {
+    throw new ImportFileError(parsed[parsed.length - 1].name, 'the files of one tool at a time', `it is not from the same tool as "${parsed[0].name}"`);
+  }
+  if (groups.has('insomnia')) {
+    return previewInsomnia(one(of('insomnia'), 'Insomnia export')!, options.environment);
+  }
+  if (groups.has('postman-collection') || groups.has('postman-environment')) {
+    const collection = one(of('postman-collection'), 'Postman collection');
+    if (collection === undefined) {
+      throw new ImportFileError(of('postman-environment')[0].name, `${POSTMAN_COLLECTION_EXPECTED}, chosen together with this environment`, 'it is a Postman environment alone');
+    }
+    return previewPostman(collection, one(of('postman-environment'), 'Postman environment'));
+  }
+  return previewJetBrains(one(of('jetbrains-public'), 'http-client.env.json'), one(of('jetbrains-private'), 'http-client.private.env.json'), options.environment);
+}
+export { exportJetBrains, jetBrainsExportProblem, secretVariableName, JETBRAINS_GRANT_NAMES, type JetBrainsExport, type JetBrainsExportOptions } from './jetbrainsExport';
+export { gitignoreCovers, gitignoreWith } from './gitignore';

@@ -1,0 +1,141 @@
+import type { ExtraParameter } from '../properties';
+import { ImportFileError } from './importError';
+import { EMPTY_EXTERNAL_AUTH, objectOf, own, textOf, toImportRow, withUniqueNames, type ExternalAuth, type ImportPreview, type ImportRow, type ParsedFile } from './importPreview';
+
+export const POSTMAN_COLLECTION_EXPECTED = 'a Postman collection (schema v2.1.0): an object with "info" and an "item" array';
+export const POSTMAN_ENVIRONMENT_EXPECTED = 'a Postman environment: an object with a "values" array of { "key", "value" }';
+
+/** Folders nest this deep at most: a file that goes deeper is refused rather than walked into a stack overflow. */
+const MAX_DEPTH = 100;
+
+/** True when the JSON looks like a Postman collection (its `info.schema` or, without one, `info` beside `item`). */
+export function isPostmanCollection(json: unknown): boolean {
+  const root = objectOf(json);
+  const info = objectOf(own(root, 'info'));
+  return info !== undefined && (textOf(own(info, 'schema')).includes('getpostman.com/json/collection') || Array.isArray(own(root, 'item')));
+}
+
+/** True when the JSON looks like a Postman environment export. */
+export function isPostmanEnvironment(json: unknown): boolean {
+  const root = objectOf(json);
+  return Array.isArray(own(root, 'values')) && (own(root, '_postman_variable_scope') === 'environment' || typeof own(root, 'name') === 'string');
+}
+
+/** Variables of a `[{ key, value, disabled?, enabled? }]` list: disabled ones left out. */
+function variablesOf(list: unknown, into: Map<string, string>): void {
+  if (!Array.isArray(list)) {
+    return;
+  }
+  for (const item of list) {
+    const variable = objectOf(item);
+    const key = textOf(own(variable, 'key'));
+    if (variable !== undefined && key !== '' && own(variable, 'disabled') !== true && own(variable, 'enabled') !== false) {
+      into.set(key, textOf(own(variable, 'value')));
+    }
+  }
+}
+
+/** The oauth2 attributes: v2.1 writes `[{ key, value, type }]`, v2.0 a plain object. */
+function attributesOf(auth: Record<string, unknown>): Map<string, unknown> {
+  const raw = own(auth, 'oauth2');
+  const attributes = new Map<string, unknown>();
+  if (Array.isArray(raw)) {
+    for (const item of raw) {
+      const attribute = objectOf(item);
+      const key = textOf(own(attribute, 'key'));
+      if (key !== '') {
+        attributes.set(key, own(attribute, 'value'));
+      }
+    }
+  } else {
+    for (const [key, value] of Object.entries(objectOf(raw) ?? {})) {
+      attributes.set(key, value);
+    }
+  }
+  return attributes;
+}
+
+/** tokenRequestParams: `[{ key, value, enabled, send_as: request_body | request_header | request_url }]`. */
+function parametersOf(value: unknown, notes: string[]): ExtraParameter[] {
+  const parameters: ExtraParameter[] = [];
+  for (const item of Array.isArray(value) ? value : []) {
+    const parameter = objectOf(item);
+    const key = textOf(own(parameter, 'key'));
+    if (parameter === undefined || key === '' || own(parameter, 'enabled') === false) {
+      continue;
+    }
+    const sendAs = textOf(own(parameter, 'send_as'));
+    if (sendAs !== '' && sendAs !== 'request_body') {
+      notes.push(`The token request parameter "${key.slice(0, 60)}" is sent as ${sendAs === 'request_header' ? 'a header' : 'a URL parameter'} by Postman; the invoker sends it in the body.`);
+    }
+    parameters.push({ name: key, value: textOf(own(parameter, 'value')) });
+  }
+  return parameters;
+}
+
+function externalAuthOf(source: string, name: string, auth: Record<string, unknown>): ExternalAuth {
+  const attributes = attributesOf(auth);
+  const get = (key: string): string => textOf(attributes.get(key));
+  const notes: string[] = [];
+  return {
+    ...EMPTY_EXTERNAL_AUTH,
+    source,
+    name,
+    // Postman's own default when the collection does not say.
+    grant: get('grant_type') || 'authorization_code',
+    tokenUrl: get('accessTokenUrl'),
+    clientId: get('clientId'),
+    clientSecret: get('clientSecret'),
+    clientAuthentication: get('client_authentication') === 'body' ? 'body' : 'basic',
+    username: get('username'),
+    password: get('password'),
+    scope: get('scope'),
+    extraParameters: parametersOf(attributes.get('tokenRequestParams'), notes),
+    notes,
+  };
+}
+
+/**
+ * Reads every `auth` of `"type": "oauth2"` of a Postman collection — the collection's own, each folder's, each
+ * request's — with `{{variables}}` resolved from the environment file (when given) over the collection's variables.
+ * @see https://schema.postman.com/collection/json/v2.1.0/draft-07/docs/index.html
+ */
+export function previewPostman(collection: ParsedFile, environment?: ParsedFile): ImportPreview {
+  const root = objectOf(collection.json);
+  if (root === undefined || !isPostmanCollection(root)) {
+    throw new ImportFileError(collection.name, POSTMAN_COLLECTION_EXPECTED, 'it has no "info" object with an "item" array');
+  }
+  const variables = new Map<string, string>();
+  variablesOf(own(root, 'variable'), variables);
+  let environmentName: string | undefined;
+  if (environment !== undefined) {
+    if (!isPostmanEnvironment(environment.json)) {
+      throw new ImportFileError(environment.name, POSTMAN_ENVIRONMENT_EXPECTED, 'it has no "values" array');
+    }
+    variablesOf(own(objectOf(environment.json), 'values'), variables);
+    environmentName = textOf(own(objectOf(environment.json), 'name')) || environment.name;
+  }
+  const rows: ImportRow[] = [];
+  const collectionName = textOf(own(objectOf(own(root, 'info')), 'name')) || collection.name;
+  const visit = (node: Record<string, unknown>, path: readonly string[], name: string, auth: unknown): void => {
+    if (path.length > MAX_DEPTH) {
+      throw new ImportFileError(collection.name, POSTMAN_COLLECTION_EXPECTED, `its folders nest deeper than ${MAX_DEPTH} levels`);
+    }
+    const described = objectOf(auth);
+    if (described !== undefined && own(described, 'type') === 'oauth2') {
+      rows.push(toImportRow(externalAuthOf(path.join(' › '), name, described), (key) => variables.get(key)));
+    }
+    const items = own(node, 'item');
+    for (const item of Array.isArray(items) ? items : []) {
+      const child = objectOf(item);
+      if (child === undefined) {
+        continue;
+      }
+      const childName = textOf(own(child, 'name')) || '(unnamed)';
+      const request = objectOf(own(child, 'request'));
+      visit(child, [...path, childName], childName, request !== undefined ? own(request, 'auth') : own(child, 'auth'));
+    }
+  };
+  visit(root, [collectionName], collectionName, own(root, 'auth'));
+  return { format: 'postman', environment: environmentName, environments: environmentName !== undefined ? [environmentName] : [], rows: withUniqueNames(rows) };
+}

@@ -1,0 +1,105 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { ImportResult } from '../../src/extension/importExport';
+import { previewImport } from '../../src/shared/import/index';
+import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
+import { activateApi, assertAbsent } from './helpers';
+
+/** The user's invokers setting as written to settings.json. */
+function userSetting(): unknown {
+  return vscode.workspace.getConfiguration('oauth2Invoker').inspect('invokers')?.globalValue;
+}
+
+suite('Import Invokers… and Export Invoker… in a real VS Code', function () {
+  let api: OAuth2InvokerApi;
+  let server: OidcServer;
+  let folder: string;
+
+  suiteSetup(async () => {
+    api = await activateApi();
+    server = await startOidcServer();
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'oauth2-invoker-import-'));
+    fs.writeFileSync(
+      path.join(folder, 'http-client.env.json'),
+      JSON.stringify({
+        local: {
+          tokenUrl: server.tokenEndpoint,
+          Security: {
+            Auth: {
+              'imported-cc': { Type: 'OAuth2', 'Grant Type': 'Client Credentials', 'Token URL': '{{tokenUrl}}', 'Client ID': server.basicClient.clientId, 'Client Secret': '{{ccSecret}}', Scope: 'api:read' },
+              'imported-browser': { Type: 'OAuth2', 'Grant Type': 'Authorization Code', 'Token URL': '{{tokenUrl}}', 'Auth URL': `${server.issuer}/auth`, 'Client ID': 'web' },
+            },
+          },
+        },
+      }),
+    );
+    // Picked alone, http-client.env.json brings its private file along, as the JetBrains client reads both.
+    fs.writeFileSync(path.join(folder, 'http-client.private.env.json'), JSON.stringify({ local: { ccSecret: server.basicClient.clientSecret } }));
+  });
+
+  suiteTeardown(async () => {
+    for (const name of ['imported-cc', 'imported-cc 2']) {
+      await api.deleteInvoker(name);
+    }
+    await server.close();
+    fs.rmSync(folder, { recursive: true, force: true });
+  });
+
+  test('import: the secret goes to SecretStorage (never settings), the invoker gets a token, the other grant is listed, not imported', async () => {
+    const result = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', { files: [path.join(folder, 'http-client.env.json')], environment: 'local', scope: 'user' });
+    assert.deepEqual(result.imported, [{ name: 'imported-cc', scope: 'user' }]);
+    assert.equal(result.notImported, 1);
+    assert.deepEqual(api.listInvokers().filter((name) => name.startsWith('imported')), ['imported-cc']);
+    assertAbsent(JSON.stringify(userSetting()), [server.basicClient.clientSecret], 'the invokers setting');
+    assert.ok((await api.storedKeys()).includes('oauth2Invoker.secret/user/imported-cc/clientSecret'));
+    const before = server.tokenRequests();
+    assert.ok((await api.getAccessToken('imported-cc')).length > 0);
+    assert.equal(server.tokenRequests() - before, 1);
+    assert.equal(server.lastTokenRequest()?.status, 200);
+  });
+
+  test('a name that exists: "suffix" imports beside it, "update" replaces it and its tokens', async () => {
+    const args = { files: [path.join(folder, 'http-client.env.json')], environment: 'local', scope: 'user' };
+    const suffixed = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', { ...args, onClash: 'suffix' });
+    assert.deepEqual(suffixed.imported, [{ name: 'imported-cc 2', scope: 'user' }]);
+    assert.ok((await api.getAccessToken('imported-cc 2')).length > 0);
+    const updated = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', { ...args, onClash: 'update' });
+    assert.deepEqual([updated.imported, updated.updated], [[{ name: 'imported-cc', scope: 'user' }], 1]);
+    assert.deepEqual(api.listInvokers().filter((name) => name.startsWith('imported')).sort(), ['imported-cc', 'imported-cc 2']);
+    assert.equal(api.messages().find((m) => m.invoker === 'imported-cc'), undefined, 'the updated invoker\'s old token is gone');
+  });
+
+  test('a file of no known shape: a clear error naming it, and nothing imported', async () => {
+    const bad = path.join(folder, 'notes.json');
+    fs.writeFileSync(bad, '{"hello": "world"}');
+    const before = JSON.stringify(userSetting());
+    const result = await vscode.commands.executeCommand('oauth2Invoker.importInvokers', { files: [bad], scope: 'user' });
+    assert.equal(result, undefined, 'the command boundary reported the error');
+    assert.equal(JSON.stringify(userSetting()), before);
+  });
+
+  test('export: Security.Auth without secrets; with them, the private file; importing the export gives the same invoker', async () => {
+    const out = path.join(folder, 'exported');
+    fs.mkdirSync(out);
+    const file = path.join(out, 'http-client.env.json');
+    await vscode.commands.executeCommand('oauth2Invoker.exportInvoker', { invoker: 'imported-cc', file, environment: 'ci', includeSecrets: false });
+    assertAbsent(fs.readFileSync(file, 'utf8'), [server.basicClient.clientSecret], 'http-client.env.json');
+    assert.equal(fs.existsSync(path.join(out, 'http-client.private.env.json')), false);
+
+    await vscode.commands.executeCommand('oauth2Invoker.exportInvoker', { invoker: 'imported-cc', file, environment: 'ci', includeSecrets: true, addToGitignore: false });
+    const publicText = fs.readFileSync(file, 'utf8');
+    const privateText = fs.readFileSync(path.join(out, 'http-client.private.env.json'), 'utf8');
+    assertAbsent(publicText, [server.basicClient.clientSecret], 'http-client.env.json');
+    assert.ok(privateText.includes(server.basicClient.clientSecret));
+    const preview = previewImport([{ name: 'http-client.env.json', text: publicText }, { name: 'http-client.private.env.json', text: privateText }], { environment: 'ci' });
+    const row = preview.rows[0];
+    assert.ok(row.kind === 'invoker');
+    const saved = vscode.workspace.getConfiguration('oauth2Invoker').inspect<Array<{ name: string }>>('invokers')?.globalValue?.find((entry) => entry.name === 'imported-cc');
+    assert.deepEqual({ name: row.config.name, authorizationServerUrl: row.config.authorizationServerUrl, grantType: row.config.grantType, clientId: row.config.clientId, scope: row.config.scope }, saved);
+    assert.deepEqual(row.secrets, { clientSecret: server.basicClient.clientSecret });
+  });
+});
