@@ -22,7 +22,7 @@ export function formatConsoleArgs(args) {
  *   code-server (and so extension host) environment; timeoutMs bounds start + suite (install excluded).
  * @returns {Promise<number>} the suite's exit code (0 = run() resolved); 1 on error or timeout
  */
-export async function runInHost({ version, extensionDevelopmentPath, extensionTestsPath, folder, env = {}, timeoutMs = 180_000, settings, workspaceTrust = false }) {
+export async function runInHost({ version, extensionDevelopmentPath, extensionTestsPath, folder, env = {}, timeoutMs = 600_000, settings, workspaceTrust = false }) {
   const { vscode, codeServer } = resolveVersion(version);
   await ensureCodeServer(codeServer); // outside the timeout: a first install takes minutes
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'oauth2-invoker-host-')));
