@@ -119,6 +119,16 @@ export function clientAuthMethodOf(properties: InvokerProperties): ClientAuthMet
   return properties.credentialsInRequestBody === true ? 'client_secret_post' : 'client_secret_basic';
 }
 
+/**
+ * The token endpoint for a client authentication method: the `mtls_endpoint_aliases` one for the mutual-TLS methods
+ * when the server lists it (it may serve client certificates on another host), else `token_endpoint`.
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-5
+ */
+export function tokenEndpointFor(result: { readonly tokenEndpoint: string; readonly mtlsTokenEndpoint?: string }, method: ClientAuthMethod | undefined): string {
+  const mtls = method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
+  return mtls && result.mtlsTokenEndpoint !== undefined ? result.mtlsTokenEndpoint : result.tokenEndpoint;
+}
+
 /** True for the methods that send the Client Secret (in a header, the body or as an HMAC key). */
 export function usesClientSecret(method: ClientAuthMethod): boolean {
   return method === 'client_secret_basic' || method === 'client_secret_post' || method === 'client_secret_jwt';
