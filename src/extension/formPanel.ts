@@ -3,7 +3,7 @@ import type { DiscoveryResult } from '../core/discovery';
 import { formIssues } from '../shared/formValidation';
 import { DEFAULT_INVOKER, NETWORK_SECRETS, NO_STORED_SECRETS, SECRET_FIELDS, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
 import { matchPreset } from '../shared/presets';
-import { PROPERTY_LABELS, type TlsFileProperty } from '../shared/properties';
+import { PROPERTY_LABELS, type FileFieldProperty } from '../shared/properties';
 import type { DiscoverMessage, DiscoverySummary, FormHelp, FormIssue, FromWebview, SaveMessage, ToWebview, WebviewState } from '../shared/protocol';
 import type { DraftStore } from './draftStore';
 import { createNonce, formHtml } from './formHtml';
@@ -48,11 +48,12 @@ export interface FormPanelTestHooks {
 }
 
 /** What the open dialog of each TLS file field offers. */
-const FILE_FILTERS: Readonly<Record<TlsFileProperty, Record<string, string[]>>> = {
+const FILE_FILTERS: Readonly<Record<FileFieldProperty, Record<string, string[]>>> = {
   tlsCaFile: { 'Certificates (PEM, DER)': ['pem', 'crt', 'cer', 'der'], 'All files': ['*'] },
   tlsCertFile: { 'Certificates (PEM)': ['pem', 'crt', 'cer'], 'All files': ['*'] },
   tlsKeyFile: { 'Private keys (PEM)': ['pem', 'key'], 'All files': ['*'] },
   tlsPfxFile: { 'PKCS#12 (.pfx, .p12)': ['pfx', 'p12'], 'All files': ['*'] },
+  clientAssertionKeyFile: { 'Private keys (PEM, PKCS#12)': ['pem', 'key', 'pfx', 'p12'], 'All files': ['*'] },
 };
 
 /** The provider's notes for an invoker whose token URL a preset recognizes. */
@@ -72,6 +73,7 @@ function summaryOf(result: DiscoveryResult): DiscoverySummary {
     ...(result.credentialsInRequestBody !== undefined ? { credentialsInRequestBody: result.credentialsInRequestBody } : {}),
     ...(result.tokenEndpointAuthMethodsSupported !== undefined ? { tokenEndpointAuthMethodsSupported: result.tokenEndpointAuthMethodsSupported } : {}),
     warnings: result.warnings,
+    ...(result.mtlsTokenEndpoint !== undefined ? { mtlsTokenEndpoint: result.mtlsTokenEndpoint } : {}),
   };
 }
 
@@ -284,7 +286,7 @@ export class InvokerFormPanel implements vscode.Disposable {
   }
 
   /** "Browse…" beside a TLS file field: VS Code's open dialog, starting in the folder of the path typed. */
-  private async browse(field: TlsFileProperty, current: string): Promise<void> {
+  private async browse(field: FileFieldProperty, current: string): Promise<void> {
     let defaultUri: vscode.Uri | undefined;
     if (current.trim() !== '') {
       const typed = vscode.Uri.file(current.trim());

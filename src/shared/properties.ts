@@ -179,6 +179,8 @@ export const PROPERTY_LABELS: Readonly<Record<keyof InvokerProperties | 'targetM
 /** The network properties that hold a file path, in the form's order. */
 export const TLS_FILE_PROPERTIES = ['tlsCaFile', 'tlsCertFile', 'tlsKeyFile', 'tlsPfxFile'] as const;
 export type TlsFileProperty = (typeof TLS_FILE_PROPERTIES)[number];
+/** Every property that names a file the form can browse for: the TLS files and the client assertion key. */
+export type FileFieldProperty = TlsFileProperty | 'clientAssertionKeyFile';
 
 export const GRANT_TYPE_LABELS: Readonly<Record<GrantType, string>> = {
   client_credentials: 'Client Credentials',

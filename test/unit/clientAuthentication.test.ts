@@ -9,6 +9,8 @@ import { execute, validateProperties, type ClientAuthMethod, type InvokerPropert
 import { ClientSecretJwt, JWT_BEARER_ASSERTION_TYPE, PrivateKeyJwt, secretClientAuth } from '../../src/core/clientAuthentication';
 import { buildTokenRequest } from '../../src/core/tokenRequest';
 import { parseAuthorizationServerMetadata, tokenEndpointFor } from '../../src/core/discovery';
+import { formIssues } from '../../src/shared/formValidation';
+import { DEFAULT_INVOKER, NO_STORED_SECRETS, normalizeInvoker, secretsUsedBy, serializeInvoker, toProperties, type InvokerConfig } from '../../src/shared/invoker';
 
 const ORIGIN = 'https://as.example.com';
 const TOKEN_URL = `${ORIGIN}/oauth2/token`;
@@ -204,5 +206,51 @@ suite('issue 12: mtls_endpoint_aliases from discovery', () => {
     const result = parse({ issuer: ORIGIN, token_endpoint: TOKEN_URL, mtls_endpoint_aliases: { token_endpoint: 'http://mtls.as.example.com/token' } });
     assert.equal(result.mtlsTokenEndpoint, undefined);
     assert.ok(result.warnings.some((w) => /mtls_endpoint_aliases/.test(w)));
+  });
+});
+
+suite('issue 12: client authentication in the stored invoker and the form', () => {
+  const config = (extra: Partial<InvokerConfig>): InvokerConfig => ({ ...DEFAULT_INVOKER, name: 'n', authorizationServerUrl: TOKEN_URL, clientId: 'c', ...extra });
+
+  test('settings are read leniently: an unknown method or algorithm falls back to the default, a written passphrase is ignored', () => {
+    const read = normalizeInvoker({ name: 'n', authorizationServerUrl: TOKEN_URL, clientAuthentication: 'kerberos', clientAssertionAlgorithm: 'HS256', clientAssertionAudience: 'x', assertionKeyPassphrase: 'leaked' });
+    assert.ok(read);
+    assert.equal(read.clientAuthentication, '');
+    assert.equal(read.clientAssertionAlgorithm, '');
+    assert.equal(read.clientAssertionAudience, 'token_endpoint');
+    assert.ok(!JSON.stringify(read).includes('leaked'));
+    const good = normalizeInvoker({ name: 'n', authorizationServerUrl: TOKEN_URL, clientAuthentication: 'private_key_jwt', clientAssertionKeyFile: ' /k.pem ', clientAssertionAlgorithm: 'ES256', clientAssertionKeyId: 'kid-1', clientAssertionAudience: 'issuer' });
+    assert.deepEqual(
+      [good?.clientAuthentication, good?.clientAssertionKeyFile, good?.clientAssertionAlgorithm, good?.clientAssertionKeyId, good?.clientAssertionAudience],
+      ['private_key_jwt', '/k.pem', 'ES256', 'kid-1', 'issuer'],
+    );
+    assert.deepEqual(serializeInvoker(config({})), { name: 'n', authorizationServerUrl: TOKEN_URL, grantType: 'client_credentials', clientId: 'c' }, 'defaults stay out of settings.json');
+  });
+
+  test('the secrets asked for follow the method: no Client Secret for a key or a certificate, the key passphrase for private_key_jwt', () => {
+    assert.deepEqual(secretsUsedBy(config({})), ['clientSecret']);
+    assert.deepEqual(secretsUsedBy(config({ clientAuthentication: 'client_secret_jwt' })), ['clientSecret']);
+    assert.deepEqual(secretsUsedBy(config({ clientAuthentication: 'private_key_jwt' })), ['assertionKeyPassphrase']);
+    assert.deepEqual(secretsUsedBy(config({ clientAuthentication: 'tls_client_auth', tlsCertFile: '/c.pem' })), ['tlsPassphrase']);
+    assert.deepEqual(secretsUsedBy(config({ clientAuthentication: 'none' })), []);
+  });
+
+  test('toProperties hands the method, key, passphrase and issuer to the core; the default pair hands none of them', () => {
+    const p = toProperties(config({ clientAuthentication: 'private_key_jwt', clientAssertionKeyFile: '/k.pem', clientAssertionKeyId: 'k', issuer: ORIGIN, clientAssertionAudience: 'issuer' }), { assertionKeyPassphrase: 'pp' });
+    assert.equal(p.clientAuthentication, 'private_key_jwt');
+    assert.equal(p.clientAssertionKeyFile, '/k.pem');
+    assert.equal(p.assertionKeyPassphrase, 'pp');
+    assert.equal(p.clientAssertionAlgorithm, undefined, "empty means the key's own");
+    assert.equal(p.issuer, ORIGIN);
+    assert.equal(toProperties(config({ credentialsInRequestBody: true }), { clientSecret: 's' }).clientAuthentication, undefined);
+  });
+
+  test('the form reports each missing field of the chosen method beside it', () => {
+    const fieldsOf = (extra: Partial<InvokerConfig>): string[] => formIssues(config(extra), {}, NO_STORED_SECRETS, []).map((i) => i.field);
+    assert.deepEqual(fieldsOf({ clientAuthentication: 'private_key_jwt' }), ['clientAssertionKeyFile']);
+    assert.deepEqual(fieldsOf({ clientAuthentication: 'private_key_jwt', clientAssertionKeyFile: '/k.pem' }), []);
+    assert.deepEqual(fieldsOf({ clientAuthentication: 'client_secret_jwt', clientAssertionAudience: 'issuer' }), ['clientSecret', 'issuer']);
+    assert.deepEqual(fieldsOf({ clientAuthentication: 'tls_client_auth' }), ['tlsCertFile']);
+    assert.deepEqual(fieldsOf({}), ['clientSecret'], 'the default pair still requires the Client Secret');
   });
 });
