@@ -293,7 +293,11 @@ function describeKey(key: KeyObject): string {
  */
 export async function loadAssertionKey(properties: InvokerProperties, signal?: AbortSignal): Promise<AssertionKey> {
   const file = (properties.clientAssertionKeyFile ?? '').trim();
-  const passphrase = properties.assertionKeyPassphrase !== undefined && properties.assertionKeyPassphrase !== '' ? properties.assertionKeyPassphrase : undefined;
+  // The client certificate's own file (Entra ID takes the TLS certificate as the credential): its passphrase is
+  // "Client Key Passphrase" already, unless an "Assertion Key Passphrase" is given.
+  const sameAsTls = file !== '' && [properties.tlsKeyFile, properties.tlsPfxFile, properties.tlsCertFile].some((tlsFile) => tlsFile?.trim() === file);
+  const given = properties.assertionKeyPassphrase !== undefined && properties.assertionKeyPassphrase !== '' ? properties.assertionKeyPassphrase : undefined;
+  const passphrase = given ?? (sameAsTls && properties.tlsPassphrase !== undefined && properties.tlsPassphrase !== '' ? properties.tlsPassphrase : undefined);
   let content: Buffer;
   try {
     content = await readRegularFile(file, { field: KEY_FILE, signal });

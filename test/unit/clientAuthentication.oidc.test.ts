@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { createPublicKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { execute, resetNetwork, type InvokerProperties } from '../../src/core/index';
+import { execute, hintFor, REDACTED, resetNetwork, type InvokerProperties } from '../../src/core/index';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
 import { startOidcServer, type FixtureClientConfig, type OidcServer } from '../fixtures/oidcServer';
 import { createTestPki, type TestPki } from '../fixtures/testPki';
@@ -123,7 +123,7 @@ suite('issue 12: client authentication methods against oidc-provider', function 
     const assertion = lastAssertion();
     assertNoSecret(error, ['not-the-secret-but-long-enough-for-hs256-000', assertion]);
     assertNoSecret(lines, ['not-the-secret-but-long-enough-for-hs256-000', assertion]);
-    assert.ok(lines.some((line) => /client_assertion=\*\*\*/.test(line) || /client_assertion=/.test(line)), lines.join('\n'));
+    assert.ok(lines.some((line) => line.includes(`client_assertion=${REDACTED}`)), lines.join('\n'));
   });
 
   const keyCases = [
@@ -162,9 +162,17 @@ suite('issue 12: client authentication methods against oidc-provider', function 
     assert.deepEqual(header, { alg: 'RS256', 'x5t#S256': expected, typ: 'JWT' });
   });
 
+  test('private_key_jwt from the client certificate\'s own PKCS#12 file: its "Client Key Passphrase" decrypts it too', async () => {
+    const message = await execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'pfx-client', clientAssertionKeyFile: pki.client.pfxFile, tlsPfxFile: pki.client.pfxFile, tlsPassphrase: pki.client.passphrase }));
+    assert.ok(message.accessToken !== undefined);
+    const other = await rejectsWith(execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: files.encrypted, tlsPassphrase: 'key-pass-phrase' })), 'invalid-properties');
+    assert.deepEqual(other.issues.map((i) => i.field), ['assertionKeyPassphrase'], 'another file does not take the TLS passphrase');
+  });
+
   test('private_key_jwt signed with a key the server does not know: invalid_client', async () => {
     const error = await rejectsWith(execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: files.stranger, clientAssertionKeyId: 'rsa-1' })), 'server-rejected');
     assert.equal(error.error, 'invalid_client');
+    assert.equal(hintFor(error)?.field, 'clientAssertionKeyFile', 'the hint points at the key, not at the Client Secret');
     assertNoSecret(error, [lastAssertion()]);
   });
 
@@ -249,6 +257,7 @@ suite('issue 12: mutual-TLS client authentication (RFC 8705) against oidc-provid
       'server-rejected',
     );
     assert.equal(error.error, 'invalid_client');
+    assert.equal(hintFor(error)?.field, 'tlsCertFile');
   });
 
   test('self_signed_tls_client_auth: the registered self-signed certificate authenticates', async () => {
