@@ -213,7 +213,8 @@ export class InvokerFormPanel implements vscode.Disposable {
   private async init(): Promise<void> {
     const draft = this.useDraft ? this.deps.drafts.get(this.formKey) : undefined;
     const saved = this.savedRef !== undefined ? this.deps.invokers.find(this.savedRef.name, this.savedRef.scope) : undefined;
-    const config = draft?.config ?? saved?.config ?? this.template ?? DEFAULT_INVOKER;
+    // A draft kept by an older version lacks the fields added since (client authentication): they take their defaults.
+    const config: InvokerConfig = { ...DEFAULT_INVOKER, ...(draft?.config ?? saved?.config ?? this.template ?? DEFAULT_INVOKER) };
     const scope = draft?.scope ?? saved?.scope ?? 'user';
     const help = this.help ?? helpForUrl(config.authorizationServerUrl);
     const focus = this.pendingFocus;
