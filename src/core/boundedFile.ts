@@ -3,6 +3,9 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { InvokerError } from './errors';
 import { PROPERTY_LABELS, type PropertyIssue, type TlsFileProperty } from '../shared/properties';
 
+/** The properties that name a file the core reads: the TLS files and the client assertion key. */
+export type FileProperty = TlsFileProperty | 'clientAssertionKeyFile';
+
 /** The largest certificate, key or PKCS#12 file read (a CA bundle of every public root is about 250 KiB). */
 export const MAX_TLS_FILE_BYTES = 1024 * 1024;
 
@@ -13,7 +16,7 @@ const CHUNK_BYTES = 64 * 1024;
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /** One issue about a TLS file property, its message naming the field. */
-export function fileIssue(field: TlsFileProperty | 'tlsPassphrase', rest: string): PropertyIssue {
+export function fileIssue(field: FileProperty | 'tlsPassphrase', rest: string): PropertyIssue {
   return { field, code: 'invalid', message: `"${PROPERTY_LABELS[field]}" ${rest}` };
 }
 
@@ -51,7 +54,7 @@ function kindOf(info: Stats): string {
  * The issue with a file's metadata, if any: not a regular file, or larger than the cap. Checked before reading
  * (cheaply, on `stat`) and again on the opened file (`fstat`), so a file swapped in between is caught too.
  */
-export function regularFileProblem(field: TlsFileProperty, path: string, info: Stats, maxBytes = MAX_TLS_FILE_BYTES): PropertyIssue | undefined {
+export function regularFileProblem(field: FileProperty, path: string, info: Stats, maxBytes = MAX_TLS_FILE_BYTES): PropertyIssue | undefined {
   if (!info.isFile()) {
     return fileIssue(field, `is not a regular file: ${path} is ${kindOf(info)}.`);
   }
@@ -61,16 +64,16 @@ export function regularFileProblem(field: TlsFileProperty, path: string, info: S
   return undefined;
 }
 
-function tooLarge(field: TlsFileProperty, path: string, maxBytes: number): PropertyIssue {
+function tooLarge(field: FileProperty, path: string, maxBytes: number): PropertyIssue {
   return fileIssue(field, `is larger than ${sizeText(maxBytes)}, the limit for a certificate or key file (${path}).`);
 }
 
-function cancelled(field: TlsFileProperty): InvokerError {
+function cancelled(field: FileProperty): InvokerError {
   return new InvokerError(`Reading "${PROPERTY_LABELS[field]}" was cancelled.`, { kind: 'aborted' });
 }
 
 /** Waits for `promise`, or rejects at once when `signal` aborts; a value that arrives too late is handed to `discard`. */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, field: TlsFileProperty, discard: (value: T) => void = () => undefined): Promise<T> {
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, field: FileProperty, discard: (value: T) => void = () => undefined): Promise<T> {
   if (signal === undefined) {
     return promise;
   }
@@ -114,7 +117,7 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, 
  * `aborted` when the signal stopped it.
  * @see https://www.rfc-editor.org/rfc/rfc7468#section-2
  */
-export async function readRegularFile(path: string, options: { field: TlsFileProperty; maxBytes?: number; signal?: AbortSignal }): Promise<Buffer> {
+export async function readRegularFile(path: string, options: { field: FileProperty; maxBytes?: number; signal?: AbortSignal }): Promise<Buffer> {
   const { field, signal } = options;
   const maxBytes = options.maxBytes ?? MAX_TLS_FILE_BYTES;
   const unreadable = (error: unknown): InvokerError =>
@@ -139,7 +142,7 @@ export async function readRegularFile(path: string, options: { field: TlsFilePro
 }
 
 /** Checks the opened file (fstat) and reads it, up to one byte past the cap: a file that grew since is refused too. */
-async function readOpened(handle: FileHandle, path: string, field: TlsFileProperty, maxBytes: number, signal: AbortSignal | undefined): Promise<Buffer> {
+async function readOpened(handle: FileHandle, path: string, field: FileProperty, maxBytes: number, signal: AbortSignal | undefined): Promise<Buffer> {
   const problem = regularFileProblem(field, path, await unlessAborted(handle.stat(), signal, field), maxBytes);
   if (problem !== undefined) {
     throw tlsSettingsError([problem]);

@@ -4,6 +4,7 @@ import { Deadline } from './deadline';
 import { InvokerError } from './errors';
 import { selectNetwork, type NetworkRoute } from './network';
 import type { SystemProxySettings } from './proxyRoute';
+export { tokenEndpointFor } from '../shared/properties';
 import { GRANT_TYPES, isLoopbackHost, validateNetworkProperties, type GrantType, type NetworkProperties, type PropertyIssue } from '../shared/properties';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './jsonDepth';
 import { createRedactor, redactError, type Redactor } from './redact';
@@ -51,6 +52,8 @@ export interface DiscoveryResult {
   readonly issParameterSupported: boolean;
   /** The suggested "Credentials in Request Body": see suggestCredentialsInRequestBody. */
   readonly credentialsInRequestBody?: boolean;
+  /** `mtls_endpoint_aliases.token_endpoint`: where mutual-TLS clients send token requests (RFC 8705 §5), when listed. */
+  readonly mtlsTokenEndpoint?: string;
   /** Oddities worth showing: an issuer that differs from the URL given, a field of the wrong type. */
   readonly warnings: readonly string[];
   /** The whole metadata document. */
@@ -212,10 +215,19 @@ export function parseAuthorizationServerMetadata(
   if (credentialsInRequestBody === undefined) {
     warnings.push('The server lists neither client_secret_basic nor client_secret_post in "token_endpoint_auth_methods_supported": it may not accept a client secret.');
   }
+  const aliases = m.mtls_endpoint_aliases;
+  const alias = aliases !== null && typeof aliases === 'object' && !Array.isArray(aliases) ? (aliases as Record<string, unknown>).token_endpoint : undefined;
+  let mtlsTokenEndpoint: string | undefined;
+  if (typeof alias === 'string' && allowedEndpoint(alias, context.allowInsecureHttp === true)) {
+    mtlsTokenEndpoint = alias;
+  } else if (alias !== undefined) {
+    warnings.push('The metadata\'s "mtls_endpoint_aliases.token_endpoint" is not an https:// URL; it is ignored.');
+  }
   return {
     issuer,
     metadataUrl: context.metadataUrl,
     tokenEndpoint,
+    ...(mtlsTokenEndpoint !== undefined ? { mtlsTokenEndpoint } : {}),
     ...(grantTypesSupported !== undefined ? { grantTypesSupported } : {}),
     invokerGrantTypes,
     ...(authorizationEndpoint !== undefined ? { authorizationEndpoint } : {}),

@@ -1,10 +1,10 @@
-import type { GrantType } from '../shared/properties';
+import type { ClientAuthMethod, GrantType } from '../shared/properties';
 
 /** The one property name the invoker adds: it holds the server's `access_token`. */
 export const ACCESS_TOKEN_PROPERTY = 'AccessToken';
 
 /** How the client authenticated on the request that produced the message (RFC 6749 §2.3.1 / RFC 7591 names). */
-export type ClientAuthentication = 'client_secret_basic' | 'client_secret_post' | 'none';
+export type ClientAuthentication = ClientAuthMethod;
 
 /** Which form of the Basic credentials was sent: form-urlencoded first (RFC 6749 §2.3.1) or the raw bytes. */
 export type BasicVariant = 'rfc6749' | 'raw';

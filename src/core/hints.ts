@@ -185,6 +185,27 @@ function genericHint(f: Facts, error: InvokerError): Hint | undefined {
       };
     case 'invalid_client':
     case 'incorrect_client_credentials':
+      if (f.clientAuthentication === 'private_key_jwt') {
+        return {
+          id: 'invalid-client-assertion',
+          text: `The server refused the signed client assertion: check that the public key of "${L.clientAssertionKeyFile}" is registered for "${L.clientId}" (with its "${L.clientAssertionKeyId}" as the server's JWKS names it), and "${L.clientAssertionAlgorithm}" and "${L.clientAssertionAudience}".`,
+          field: 'clientAssertionKeyFile',
+        };
+      }
+      if (f.clientAuthentication === 'client_secret_jwt') {
+        return {
+          id: 'invalid-client-assertion',
+          text: `The server refused the client assertion signed with "${L.clientSecret}": check the secret, and "${L.clientAssertionAudience}".`,
+          field: 'clientSecret',
+        };
+      }
+      if (f.clientAuthentication === 'tls_client_auth' || f.clientAuthentication === 'self_signed_tls_client_auth') {
+        return {
+          id: 'invalid-client-certificate',
+          text: `The server did not accept the client certificate for "${L.clientId}": check that "${L.tlsCertFile}" (or "${L.tlsPfxFile}") is the certificate registered for the client.`,
+          field: 'tlsCertFile',
+        };
+      }
       return {
         id: 'invalid-client',
         text: `Client authentication failed: check "${L.clientId}" and "${L.clientSecret}"; if both are right, the server may want them elsewhere: ${switchCredentials(f)}.`,

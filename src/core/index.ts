@@ -7,7 +7,8 @@ import { selectNetwork, type NetworkRoute } from './network';
 import type { SystemProxySettings } from './proxyRoute';
 import { GRANT_TYPE_LABELS, isInteractiveGrant, isLoopbackHost, PROPERTY_LABELS, validateProperties, type InvokerProperties } from '../shared/properties';
 import { basicCredentialValues, createRedactor, redactBody, redactError, redactForm, redactHeader, type Redactor } from './redact';
-import { basicVariantsDiffer, buildTokenRequest, clientAuthenticationOf, type GrantInput, type TokenRequest } from './tokenRequest';
+import { basicVariantsDiffer, clientAuthenticationOf, prepareTokenRequest, type GrantInput, type TokenRequest } from './tokenRequest';
+import { clientAuthFor, secretClientAuth, type ClientAuth } from './clientAuthentication';
 import { parseTokenResponse } from './tokenResponse';
 import { send, type RawResponse } from './transport';
 
@@ -17,6 +18,10 @@ export { INVOKER_INVALID_ERROR, InvokerError, isInvokerError } from './errors';
 export type { InvokerErrorKind } from './errors';
 export { GRANT_TYPE_LABELS, GRANT_TYPES, INTERACTIVE_GRANT_TYPES, isInteractiveGrant, PROPERTY_LABELS, TLS_FILE_PROPERTIES, validateNetworkProperties, validateProperties } from '../shared/properties';
 export type { BasicEncoding, ExtraParameter, GrantType, InvokerProperties, NetworkProperties, PropertyIssue, ProxySetting } from '../shared/properties';
+export { CLIENT_AUTH_METHODS, clientAuthMethodOf } from '../shared/properties';
+export type { AssertionAlgorithm, AssertionAudience, ClientAuthMethod } from '../shared/properties';
+export { clientAuthFor, ClientIdOnly, ClientSecretBasic, ClientSecretJwt, ClientSecretPost, loadAssertionKey, PrivateKeyJwt } from './clientAuthentication';
+export type { AssertionKey, ClientAuth, ClientAuthTarget } from './clientAuthentication';
 export { createRedactor, REDACTED } from './redact';
 export { decodeJwt } from './jwt';
 export { resetNetwork } from './network';
@@ -214,6 +219,8 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let redactor: Redactor | undefined;
   let routeSecrets: readonly string[] = [];
+  /** The client assertions sent: each is a credential for its few minutes, so none may reach a log or an error. */
+  const assertions: string[] = [];
   const redact: Redactor = (text) =>
     (redactor ??= createRedactor([
       properties.clientSecret,
@@ -222,6 +229,8 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
       properties.proxyPassword,
       properties.tlsPassphrase,
       ...grantSecrets(options.grant),
+      properties.assertionKeyPassphrase,
+      ...assertions,
       // A server that echoes the Authorization header gives the client secret away in base64.
       ...(clientAuthenticationOf(properties) === 'client_secret_basic' ? basicCredentialValues((properties.clientId ?? '').trim(), properties.clientSecret) : []),
       ...routeSecrets,
@@ -234,8 +243,32 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   const deadline = new Deadline(timeoutMs, options.signal);
 
   let route: NetworkRoute | undefined;
+  let signing: ClientAuth | undefined;
+  const method = clientAuthenticationOf(properties);
+  const authFor = async (variant: BasicVariant): Promise<ClientAuth> => {
+    if (method !== 'client_secret_jwt' && method !== 'private_key_jwt') {
+      return secretClientAuth(properties, variant);
+    }
+    signing ??= await clientAuthFor(properties, { signal: options.signal, now });
+    const inner = signing;
+    // Remember each assertion as it is added, so the redactor knows it before anything is logged.
+    return {
+      method: inner.method,
+      apply: (target) =>
+        inner.apply({
+          ...target,
+          add: (name, value) => {
+            if (name === 'client_assertion') {
+              assertions.push(value);
+              redactor = undefined;
+            }
+            target.add(name, value);
+          },
+        }),
+    };
+  };
   const attempt = async (variant: BasicVariant): Promise<DJMessage> => {
-    const request = buildTokenRequest(properties, variant, options.grant);
+    const request = await prepareTokenRequest(properties, await authFor(variant), options.grant);
     if (log !== undefined) {
       logRequest(log, request, redact);
     }

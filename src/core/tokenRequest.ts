@@ -1,6 +1,10 @@
 import type { BasicVariant, ClientAuthentication } from './djMessage';
-import type { InvokerProperties } from '../shared/properties';
+import { clientAuthMethodOf, type InvokerProperties } from '../shared/properties';
+import { secretClientAuth, type ClientAuth, type SyncClientAuth } from './clientAuthentication';
+import { formUrlEncode } from './formEncoding';
 import { USER_AGENT } from './version';
+
+export { basicCredentials, basicVariantsDiffer, formUrlEncode } from './formEncoding';
 
 /** A token request ready to send: pure data, so tests compare it exactly. */
 export interface TokenRequest {
@@ -11,53 +15,13 @@ export interface TokenRequest {
   readonly basicVariant?: BasicVariant;
 }
 
-const FORM_SAFE = /^[A-Za-z0-9*._-]*$/;
-const FORM_UNSAFE_IN_URI_COMPONENT = /[!'()~]|%20/g;
-
-/**
- * application/x-www-form-urlencoded serialization of one value, byte for byte as URLSearchParams writes it
- * (only `*-._` and alphanumerics stay as they are, space becomes `+`), without building a URLSearchParams.
- */
-export function formUrlEncode(value: string): string {
-  if (FORM_SAFE.test(value)) {
-    return value;
-  }
-  let encoded: string;
-  try {
-    encoded = encodeURIComponent(value);
-  } catch {
-    return new URLSearchParams([['', value]]).toString().slice(1); // a lone surrogate: URLSearchParams writes U+FFFD
-  }
-  return encoded.replace(FORM_UNSAFE_IN_URI_COMPONENT, (match) =>
-    match === '%20' ? '+' : `%${match.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-/**
- * The base64 part of a Basic header. `rfc6749` form-urlencodes id and secret first, as RFC 6749 §2.3.1 requires,
- * so a `:` in the id cannot be mistaken for the separator; `raw` sends their UTF-8 bytes, which some servers expect.
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
- */
-export function basicCredentials(clientId: string, clientSecret: string, variant: BasicVariant): string {
-  const pair = variant === 'rfc6749' ? `${formUrlEncode(clientId)}:${formUrlEncode(clientSecret)}` : `${clientId}:${clientSecret}`;
-  return Buffer.from(pair, 'utf8').toString('base64');
-}
-
-/** True when the two Basic forms send different bytes, i.e. when falling back to the raw form can change anything. */
-export function basicVariantsDiffer(clientId: string, clientSecret: string): boolean {
-  return formUrlEncode(clientId) !== clientId || formUrlEncode(clientSecret) !== clientSecret;
-}
-
 function present(value: string | undefined): value is string {
   return value !== undefined && value !== '';
 }
 
-/** How the client authenticates for these properties: Basic by default, the body when asked, `none` for a public client. */
+/** How the client authenticates for these properties: the chosen method, else Basic, the body when asked, `none` for a public client. */
 export function clientAuthenticationOf(properties: InvokerProperties): ClientAuthentication {
-  if (!present(properties.clientSecret)) {
-    return 'none';
-  }
-  return properties.credentialsInRequestBody === true ? 'client_secret_post' : 'client_secret_basic';
+  return clientAuthMethodOf(properties);
 }
 
 /** What a person's sign-in produced, for the token request that ends it; fresh for every attempt, never stored. */
@@ -88,8 +52,8 @@ export function baseHeaders(): Record<string, string> {
 }
 
 /**
- * Puts the client's credentials in exactly one place: a Basic header, the body (`client_id` and `client_secret`), or
- * only `client_id` for a public client. Used by the token request and the device authorization request alike.
+ * Puts the client's credentials in exactly one place with a method that signs nothing (a Basic header, the body, or
+ * only `client_id`): the device authorization request authenticates as the token request does.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
 export function authenticateClient(
@@ -98,19 +62,9 @@ export function authenticateClient(
   add: FormWriter,
   headers: Record<string, string>,
 ): { readonly clientAuthentication: ClientAuthentication; readonly basicVariant?: BasicVariant } {
-  const clientId = (properties.clientId ?? '').trim();
-  const clientAuthentication = clientAuthenticationOf(properties);
-  if (clientAuthentication === 'client_secret_basic') {
-    headers.authorization = `Basic ${basicCredentials(clientId, properties.clientSecret ?? '', basicVariant)}`;
-    return { clientAuthentication, basicVariant };
-  }
-  if (clientAuthentication === 'client_secret_post') {
-    add('client_id', clientId);
-    add('client_secret', properties.clientSecret ?? '');
-  } else if (present(clientId)) {
-    add('client_id', clientId);
-  }
-  return { clientAuthentication };
+  const auth = secretClientAuth(properties, basicVariant);
+  auth.apply({ endpoint: properties.authorizationServerUrl.trim(), headers, add });
+  return { clientAuthentication: auth.method, ...(auth.basicVariant !== undefined ? { basicVariant: auth.basicVariant } : {}) };
 }
 
 /** A form writer and the parameters it wrote, joined. */
@@ -133,20 +87,8 @@ export function addParameters(add: FormWriter, parameters: readonly { readonly n
   }
 }
 
-/**
- * Builds the token request for the properties' grant: a POST of form parameters with the client's credentials
- * in exactly one place (Basic header, body, or only `client_id` for a public client). Empty parameters are omitted.
- * The authorization code and device code grants take what the sign-in produced from `grant`; they send no scope,
- * which the authorization request carried.
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
- * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.5
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
- * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
- */
-export function buildTokenRequest(properties: InvokerProperties, basicVariant: BasicVariant = 'rfc6749', grant?: GrantInput): TokenRequest {
-  const p = properties;
+/** The grant's form parameters and the request's fixed headers, before client authentication. */
+function unauthenticated(p: InvokerProperties, grant: GrantInput | undefined): { add: FormWriter; body: () => string; headers: Record<string, string> } {
   const { add, body } = formBuilder();
   add('grant_type', wireGrantType(p.grantType));
   if (p.grantType === 'password') {
@@ -166,12 +108,50 @@ export function buildTokenRequest(properties: InvokerProperties, basicVariant: B
     add('scope', scope);
   }
   addParameters(add, p.extraParameters);
-  const headers = baseHeaders();
-  const authentication = authenticateClient(p, basicVariant, add, headers);
+  return { add, body, headers: baseHeaders() };
+}
+
+function finish(properties: InvokerProperties, parts: { body: () => string; headers: Record<string, string> }, auth: ClientAuth): TokenRequest {
   return {
-    url: p.authorizationServerUrl.trim(),
-    headers,
-    body: body(),
-    ...authentication,
+    url: properties.authorizationServerUrl.trim(),
+    headers: parts.headers,
+    body: parts.body(),
+    clientAuthentication: auth.method,
+    ...(auth.basicVariant !== undefined ? { basicVariant: auth.basicVariant } : {}),
   };
+}
+
+/**
+ * Builds the token request for the properties' grant: a POST of form parameters with the client's credentials
+ * in exactly one place (Basic header, body, or only `client_id` for a public client). Empty parameters are omitted.
+ * The authorization code and device code grants take what the sign-in produced from `grant`; they send no scope,
+ * which the authorization request carried. Only for the methods that sign nothing; `prepareTokenRequest` takes any.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
+ * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.5
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.3
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
+ */
+export function buildTokenRequest(
+  properties: InvokerProperties,
+  basicVariant: BasicVariant = 'rfc6749',
+  grant?: GrantInput,
+  auth: SyncClientAuth = secretClientAuth(properties, basicVariant),
+): TokenRequest {
+  const parts = unauthenticated(properties, grant);
+  auth.apply({ endpoint: properties.authorizationServerUrl.trim(), headers: parts.headers, add: parts.add });
+  return finish(properties, parts, auth);
+}
+
+/**
+ * Builds the token request for the properties' grant, authenticated by `auth` (any client authentication method:
+ * a JWT assertion is signed here, fresh for this request).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
+ */
+export async function prepareTokenRequest(properties: InvokerProperties, auth: ClientAuth, grant?: GrantInput): Promise<TokenRequest> {
+  const parts = unauthenticated(properties, grant);
+  await auth.apply({ endpoint: properties.authorizationServerUrl.trim(), headers: parts.headers, add: parts.add });
+  return finish(properties, parts, auth);
 }

@@ -3,7 +3,7 @@ import type { DiscoveryResult } from '../core/discovery';
 import { formIssues } from '../shared/formValidation';
 import { DEFAULT_INVOKER, NETWORK_SECRETS, NO_STORED_SECRETS, SECRET_FIELDS, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
 import { matchPreset } from '../shared/presets';
-import { PROPERTY_LABELS, type TlsFileProperty } from '../shared/properties';
+import { PROPERTY_LABELS, type FileFieldProperty } from '../shared/properties';
 import type { DiscoverMessage, DiscoverySummary, FormHelp, FormIssue, FromWebview, SaveMessage, ToWebview, WebviewState } from '../shared/protocol';
 import type { DraftStore } from './draftStore';
 import { createNonce, formHtml } from './formHtml';
@@ -48,11 +48,12 @@ export interface FormPanelTestHooks {
 }
 
 /** What the open dialog of each TLS file field offers. */
-const FILE_FILTERS: Readonly<Record<TlsFileProperty, Record<string, string[]>>> = {
+const FILE_FILTERS: Readonly<Record<FileFieldProperty, Record<string, string[]>>> = {
   tlsCaFile: { 'Certificates (PEM, DER)': ['pem', 'crt', 'cer', 'der'], 'All files': ['*'] },
   tlsCertFile: { 'Certificates (PEM)': ['pem', 'crt', 'cer'], 'All files': ['*'] },
   tlsKeyFile: { 'Private keys (PEM)': ['pem', 'key'], 'All files': ['*'] },
   tlsPfxFile: { 'PKCS#12 (.pfx, .p12)': ['pfx', 'p12'], 'All files': ['*'] },
+  clientAssertionKeyFile: { 'Private keys (PEM, PKCS#12)': ['pem', 'key', 'pfx', 'p12'], 'All files': ['*'] },
 };
 
 /** The provider's notes for an invoker whose token URL a preset recognizes. */
@@ -75,6 +76,7 @@ function summaryOf(result: DiscoveryResult): DiscoverySummary {
     ...(result.deviceAuthorizationEndpoint !== undefined ? { deviceAuthorizationEndpoint: result.deviceAuthorizationEndpoint } : {}),
     issParameterSupported: result.issParameterSupported,
     warnings: result.warnings,
+    ...(result.mtlsTokenEndpoint !== undefined ? { mtlsTokenEndpoint: result.mtlsTokenEndpoint } : {}),
   };
 }
 
@@ -214,7 +216,8 @@ export class InvokerFormPanel implements vscode.Disposable {
   private async init(): Promise<void> {
     const draft = this.useDraft ? this.deps.drafts.get(this.formKey) : undefined;
     const saved = this.savedRef !== undefined ? this.deps.invokers.find(this.savedRef.name, this.savedRef.scope) : undefined;
-    const config = draft?.config ?? saved?.config ?? this.template ?? DEFAULT_INVOKER;
+    // A draft kept by an older version lacks the fields added since (client authentication): they take their defaults.
+    const config: InvokerConfig = { ...DEFAULT_INVOKER, ...(draft?.config ?? saved?.config ?? this.template ?? DEFAULT_INVOKER) };
     const scope = draft?.scope ?? saved?.scope ?? 'user';
     const help = this.help ?? helpForUrl(config.authorizationServerUrl);
     const focus = this.pendingFocus;
@@ -287,7 +290,7 @@ export class InvokerFormPanel implements vscode.Disposable {
   }
 
   /** "Browse…" beside a TLS file field: VS Code's open dialog, starting in the folder of the path typed. */
-  private async browse(field: TlsFileProperty, current: string): Promise<void> {
+  private async browse(field: FileFieldProperty, current: string): Promise<void> {
     let defaultUri: vscode.Uri | undefined;
     if (current.trim() !== '') {
       const typed = vscode.Uri.file(current.trim());

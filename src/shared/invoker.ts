@@ -1,17 +1,31 @@
-import { BASIC_ENCODINGS, GRANT_TYPES, type BasicEncoding, type ExtraParameter, type GrantType, type InvokerProperties, type NetworkProperties } from './properties';
+import {
+  ASSERTION_ALGORITHMS,
+  BASIC_ENCODINGS,
+  CLIENT_AUTH_METHODS,
+  GRANT_TYPES,
+  usesClientSecret,
+  type AssertionAlgorithm,
+  type AssertionAudience,
+  type BasicEncoding,
+  type ClientAuthMethod,
+  type ExtraParameter,
+  type GrantType,
+  type InvokerProperties,
+  type NetworkProperties,
+} from './properties';
 
 /** Where an invoker's non-secret properties are stored: the user's settings or the workspace's. */
 export type InvokerScope = 'user' | 'workspace';
 
 /** The properties that are secrets: they live only in SecretStorage, never in settings, the webview's state or a log. */
-export type SecretField = 'clientSecret' | 'password' | 'refreshToken' | 'proxyPassword' | 'tlsPassphrase';
-export const SECRET_FIELDS: readonly SecretField[] = ['clientSecret', 'password', 'refreshToken', 'proxyPassword', 'tlsPassphrase'];
+export type SecretField = 'clientSecret' | 'password' | 'refreshToken' | 'proxyPassword' | 'tlsPassphrase' | 'assertionKeyPassphrase';
+export const SECRET_FIELDS: readonly SecretField[] = ['clientSecret', 'password', 'refreshToken', 'proxyPassword', 'tlsPassphrase', 'assertionKeyPassphrase'];
 /** The secrets that only the network uses (proxy, client key): Discover sends these and no OAuth secret. */
 export const NETWORK_SECRETS: readonly SecretField[] = ['proxyPassword', 'tlsPassphrase'];
 
 /** Which secrets are stored for an invoker: what the form may know (never the values). */
 export type StoredSecrets = Readonly<Record<SecretField, boolean>>;
-export const NO_STORED_SECRETS: StoredSecrets = { clientSecret: false, password: false, refreshToken: false, proxyPassword: false, tlsPassphrase: false };
+export const NO_STORED_SECRETS: StoredSecrets = { clientSecret: false, password: false, refreshToken: false, proxyPassword: false, tlsPassphrase: false, assertionKeyPassphrase: false };
 
 /** An invoker as kept in the `oauth2Invoker.invokers` setting: every property but the secrets. */
 export interface InvokerConfig {
@@ -47,6 +61,15 @@ export interface InvokerConfig {
   readonly tlsPfxFile: string;
   /** Verify the server's certificate (default true). */
   readonly tlsRejectUnauthorized: boolean;
+  // Client authentication (issue 12).
+  /** The method; empty: by "Credentials in Request Body" (post / basic), `none` without a secret. */
+  readonly clientAuthentication: ClientAuthMethod | '';
+  /** private_key_jwt: the signing key, PEM or PKCS#12. */
+  readonly clientAssertionKeyFile: string;
+  /** Empty: the key's own algorithm. */
+  readonly clientAssertionAlgorithm: AssertionAlgorithm | '';
+  readonly clientAssertionKeyId: string;
+  readonly clientAssertionAudience: AssertionAudience;
 }
 
 export const DEFAULT_INVOKER: InvokerConfig = {
@@ -74,6 +97,11 @@ export const DEFAULT_INVOKER: InvokerConfig = {
   tlsKeyFile: '',
   tlsPfxFile: '',
   tlsRejectUnauthorized: true,
+  clientAuthentication: '',
+  clientAssertionKeyFile: '',
+  clientAssertionAlgorithm: '',
+  clientAssertionKeyId: '',
+  clientAssertionAudience: 'token_endpoint',
 };
 
 const NAME_PATTERN = /^[^\s/\\][^/\\]{0,63}$/;
@@ -143,6 +171,11 @@ export function normalizeInvoker(raw: unknown): InvokerConfig | undefined {
     tlsPfxFile: text(r.tlsPfxFile, '').trim(),
     // Only an explicit false turns verification off: a typo in settings.json keeps it on.
     tlsRejectUnauthorized: r.tlsRejectUnauthorized !== false,
+    clientAuthentication: CLIENT_AUTH_METHODS.find((m) => m === r.clientAuthentication) ?? '',
+    clientAssertionKeyFile: text(r.clientAssertionKeyFile, '').trim(),
+    clientAssertionAlgorithm: ASSERTION_ALGORITHMS.find((a) => a === r.clientAssertionAlgorithm) ?? '',
+    clientAssertionKeyId: text(r.clientAssertionKeyId, '').trim(),
+    clientAssertionAudience: r.clientAssertionAudience === 'issuer' ? 'issuer' : 'token_endpoint',
   };
 }
 
@@ -182,6 +215,27 @@ export function toProperties(config: InvokerConfig, secrets: Partial<Record<Secr
     basicEncoding: config.basicEncoding,
     allowInsecureHttp: config.allowInsecureHttp,
     ...networkProperties(config, secrets),
+    ...clientAuthenticationProperties(config, secrets),
+  };
+}
+
+/** The core's client authentication properties of an invoker; none when the method is left to "Credentials in Request Body". */
+function clientAuthenticationProperties(config: InvokerConfig, secrets: Partial<Record<SecretField, string>>): Partial<InvokerProperties> {
+  if (config.clientAuthentication === '') {
+    return {};
+  }
+  return {
+    clientAuthentication: config.clientAuthentication,
+    ...(config.clientAuthentication === 'private_key_jwt'
+      ? {
+          clientAssertionKeyFile: config.clientAssertionKeyFile,
+          assertionKeyPassphrase: secrets.assertionKeyPassphrase,
+          ...(config.clientAssertionAlgorithm !== '' ? { clientAssertionAlgorithm: config.clientAssertionAlgorithm } : {}),
+          clientAssertionKeyId: config.clientAssertionKeyId,
+        }
+      : {}),
+    clientAssertionAudience: config.clientAssertionAudience,
+    issuer: config.issuer,
   };
 }
 
@@ -213,8 +267,14 @@ export function hasClientCertificate(config: Pick<InvokerConfig, 'tlsCertFile' |
  * Which secrets an invoker uses; the others are neither asked for nor sent. The grant decides the OAuth secrets;
  * the Proxy Password goes with a Proxy Username (and a proxy that may be used), the passphrase with a client key.
  */
-export function secretsUsedBy(config: Pick<InvokerConfig, 'grantType' | 'proxy' | 'proxyUsername' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsPfxFile'>): readonly SecretField[] {
-  const fields: SecretField[] = ['clientSecret'];
+export function secretsUsedBy(
+  config: Pick<InvokerConfig, 'grantType' | 'proxy' | 'proxyUsername' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsPfxFile'> & Partial<Pick<InvokerConfig, 'clientAuthentication'>>,
+): readonly SecretField[] {
+  const method = config.clientAuthentication ?? '';
+  const fields: SecretField[] = method === '' || usesClientSecret(method) ? ['clientSecret'] : [];
+  if (method === 'private_key_jwt') {
+    fields.push('assertionKeyPassphrase');
+  }
   if (config.grantType === 'password') {
     fields.push('password');
   } else if (config.grantType === 'refresh_token') {

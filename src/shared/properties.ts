@@ -80,6 +80,81 @@ export interface InvokerProperties extends NetworkProperties {
   readonly basicEncoding?: BasicEncoding;
   /** Allows plain `http://` to a host that is not loopback. Off by default. */
   readonly allowInsecureHttp?: boolean;
+  // Client authentication (issue 12).
+  /** How the client authenticates; unset: `client_secret_post` / `client_secret_basic` by "Credentials in Request Body", `none` without a secret. */
+  readonly clientAuthentication?: ClientAuthMethod;
+  /** private_key_jwt: absolute path of the signing key, PEM (may hold the certificate too) or PKCS#12. */
+  readonly clientAssertionKeyFile?: string;
+  /** Decrypts `clientAssertionKeyFile`. A secret. */
+  readonly assertionKeyPassphrase?: string;
+  /** private_key_jwt: the JWS algorithm; unset: the key's own (RS256 for RSA, ES256 for P-256, EdDSA for Ed25519). */
+  readonly clientAssertionAlgorithm?: AssertionAlgorithm;
+  /** The assertion's `kid` header, as the server's JWKS names the key. */
+  readonly clientAssertionKeyId?: string;
+  /** The assertion's `aud`: the endpoint it is sent to (default) or the issuer. */
+  readonly clientAssertionAudience?: AssertionAudience;
+  /** The authorization server's issuer identifier (the assertion's `aud` when `clientAssertionAudience` is `issuer`). */
+  readonly issuer?: string;
+}
+
+/** Client authentication methods, by their RFC 7591 / OpenID Connect registration names. */
+export type ClientAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'client_secret_jwt'
+  | 'private_key_jwt'
+  | 'tls_client_auth'
+  | 'self_signed_tls_client_auth'
+  | 'none';
+export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
+  'client_secret_basic',
+  'client_secret_post',
+  'client_secret_jwt',
+  'private_key_jwt',
+  'tls_client_auth',
+  'self_signed_tls_client_auth',
+  'none',
+];
+export const CLIENT_AUTH_METHOD_LABELS: Readonly<Record<ClientAuthMethod, string>> = {
+  client_secret_basic: 'Client Secret in Basic Header',
+  client_secret_post: 'Client Secret in Request Body',
+  client_secret_jwt: 'Client Secret JWT (HS256)',
+  private_key_jwt: 'Private Key JWT',
+  tls_client_auth: 'Mutual TLS (PKI certificate)',
+  self_signed_tls_client_auth: 'Mutual TLS (self-signed certificate)',
+  none: 'None (public client)',
+};
+/** The algorithms a private_key_jwt assertion may be signed with. */
+export type AssertionAlgorithm = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
+export const ASSERTION_ALGORITHMS: readonly AssertionAlgorithm[] = ['RS256', 'PS256', 'ES256', 'EdDSA'];
+/** The assertion's audience: the endpoint the request goes to (RFC 7523 §3) or the issuer identifier. */
+export type AssertionAudience = 'token_endpoint' | 'issuer';
+export const ASSERTION_AUDIENCES: readonly AssertionAudience[] = ['token_endpoint', 'issuer'];
+
+/** The method the properties choose: the explicit one, else today's pair by "Credentials in Request Body", else `none` without a secret. */
+export function clientAuthMethodOf(properties: InvokerProperties): ClientAuthMethod {
+  if (properties.clientAuthentication !== undefined) {
+    return properties.clientAuthentication;
+  }
+  if (properties.clientSecret === undefined || properties.clientSecret === '') {
+    return 'none';
+  }
+  return properties.credentialsInRequestBody === true ? 'client_secret_post' : 'client_secret_basic';
+}
+
+/**
+ * The token endpoint for a client authentication method: the `mtls_endpoint_aliases` one for the mutual-TLS methods
+ * when the server lists it (it may serve client certificates on another host), else `token_endpoint`.
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-5
+ */
+export function tokenEndpointFor(result: { readonly tokenEndpoint: string; readonly mtlsTokenEndpoint?: string }, method: ClientAuthMethod | undefined): string {
+  const mtls = method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
+  return mtls && result.mtlsTokenEndpoint !== undefined ? result.mtlsTokenEndpoint : result.tokenEndpoint;
+}
+
+/** True for the methods that send the Client Secret (in a header, the body or as an HMAC key). */
+export function usesClientSecret(method: ClientAuthMethod): boolean {
+  return method === 'client_secret_basic' || method === 'client_secret_post' || method === 'client_secret_jwt';
 }
 
 /** A property that Execute refused before sending anything. */
@@ -119,11 +194,20 @@ export const PROPERTY_LABELS: Readonly<Record<keyof InvokerProperties | 'targetM
   tlsPassphrase: 'Client Key Passphrase',
   tlsRejectUnauthorized: 'Verify Server Certificate',
   targetMessage: 'Target Message',
+  clientAuthentication: 'Client Authentication',
+  clientAssertionKeyFile: 'Client Assertion Key File',
+  assertionKeyPassphrase: 'Assertion Key Passphrase',
+  clientAssertionAlgorithm: 'Assertion Signing Algorithm',
+  clientAssertionKeyId: 'Key ID',
+  clientAssertionAudience: 'Assertion Audience',
+  issuer: 'Issuer URL',
 };
 
 /** The network properties that hold a file path, in the form's order. */
 export const TLS_FILE_PROPERTIES = ['tlsCaFile', 'tlsCertFile', 'tlsKeyFile', 'tlsPfxFile'] as const;
 export type TlsFileProperty = (typeof TLS_FILE_PROPERTIES)[number];
+/** Every property that names a file the form can browse for: the TLS files and the client assertion key. */
+export type FileFieldProperty = TlsFileProperty | 'clientAssertionKeyFile';
 
 export const GRANT_TYPE_LABELS: Readonly<Record<GrantType, string>> = {
   client_credentials: 'Client Credentials',
@@ -146,6 +230,8 @@ const RESERVED_PARAMETERS = new Set([
   'redirect_uri',
   'code_verifier',
   'device_code',
+  'client_assertion',
+  'client_assertion_type',
 ]);
 
 /** The parameters the invoker sets itself in an authorization request; an authorization parameter may not set them again. */
@@ -351,6 +437,54 @@ export function validateNetworkProperties(properties: NetworkProperties): Proper
   return problems;
 }
 
+/** The client authentication properties' problems: what the chosen method needs, each naming its field. */
+export function validateClientAuthentication(p: InvokerProperties): PropertyIssue[] {
+  if (p.clientAuthentication === undefined) {
+    return [];
+  }
+  const method = p.clientAuthentication;
+  if (!CLIENT_AUTH_METHODS.includes(method)) {
+    return [issue('clientAuthentication', 'invalid', `must be one of ${CLIENT_AUTH_METHODS.join(', ')}.`)];
+  }
+  const label = CLIENT_AUTH_METHOD_LABELS[method];
+  const problems: PropertyIssue[] = [];
+  if (method !== 'none' && isBlank(p.clientId)) {
+    problems.push(issue('clientId', 'required', `is required for client authentication "${label}".`));
+  }
+  if (usesClientSecret(method) && isBlank(p.clientSecret)) {
+    problems.push(issue('clientSecret', 'required', `is required for client authentication "${label}".`));
+  }
+  if (method === 'private_key_jwt') {
+    const file = p.clientAssertionKeyFile?.trim() ?? '';
+    if (file === '') {
+      problems.push(issue('clientAssertionKeyFile', 'required', `is required for client authentication "${label}".`));
+    } else if (!isAbsolutePath(file)) {
+      problems.push(issue('clientAssertionKeyFile', 'invalid', `must be an absolute file path (it is "${file.slice(0, 200)}").`));
+    }
+    if (p.clientAssertionAlgorithm !== undefined && !ASSERTION_ALGORITHMS.includes(p.clientAssertionAlgorithm)) {
+      problems.push(issue('clientAssertionAlgorithm', 'invalid', `must be one of ${ASSERTION_ALGORITHMS.join(', ')}.`));
+    }
+  }
+  if (method === 'private_key_jwt' || method === 'client_secret_jwt') {
+    if (p.clientAssertionAudience !== undefined && !ASSERTION_AUDIENCES.includes(p.clientAssertionAudience)) {
+      problems.push(issue('clientAssertionAudience', 'invalid', `must be one of ${ASSERTION_AUDIENCES.join(', ')}.`));
+    } else if (p.clientAssertionAudience === 'issuer') {
+      const issuer = p.issuer?.trim() ?? '';
+      if (issuer === '') {
+        problems.push(issue('issuer', 'required', `is required when "${PROPERTY_LABELS.clientAssertionAudience}" is the issuer.`));
+      } else if (!URL.canParse(issuer)) {
+        problems.push(issue('issuer', 'invalid', `is not a valid URL: "${issuer.slice(0, 200)}".`));
+      }
+    }
+  }
+  if ((method === 'tls_client_auth' || method === 'self_signed_tls_client_auth') && isBlank(p.tlsCertFile) && isBlank(p.tlsPfxFile)) {
+    problems.push(
+      issue('tlsCertFile', 'required', `(or "${PROPERTY_LABELS.tlsPfxFile}") is required for client authentication "${label}": the client certificate authenticates the client.`),
+    );
+  }
+  return problems;
+}
+
 /**
  * Checks the properties before any request and returns every problem, each naming its field; empty when Execute may run.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
@@ -365,16 +499,18 @@ export function validateProperties(properties: InvokerProperties, targetMessage?
     problems.push(issue('basicEncoding', 'invalid', `must be one of ${BASIC_ENCODINGS.join(', ')}.`));
   }
   const grant = GRANT_TYPE_LABELS[p.grantType] ?? p.grantType;
+  const explicitMethod = p.clientAuthentication !== undefined;
   if (p.grantType === 'client_credentials') {
     if (isBlank(p.clientId)) {
       problems.push(issue('clientId', 'required', `is required for the ${grant} grant.`));
     }
-    if (isBlank(p.clientSecret)) {
+    if (!explicitMethod && isBlank(p.clientSecret)) {
       problems.push(issue('clientSecret', 'required', `is required for the ${grant} grant.`));
     }
-  } else if (!isBlank(p.clientSecret) && isBlank(p.clientId)) {
+  } else if (!explicitMethod && !isBlank(p.clientSecret) && isBlank(p.clientId)) {
     problems.push(issue('clientId', 'required', 'is required when a Client Secret is given.'));
   }
+  problems.push(...validateClientAuthentication(p));
   if (p.grantType === 'password') {
     if (isBlank(p.username)) {
       problems.push(issue('username', 'required', `is required for the ${grant} grant.`));

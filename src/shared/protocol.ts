@@ -3,7 +3,7 @@
  * The webview sends `ready`, then the extension sends `init`. Secrets travel one way, form -> extension, in `save`.
  */
 import type { InvokerConfig, InvokerScope, SecretField, StoredSecrets } from './invoker';
-import type { GrantType, TlsFileProperty } from './properties';
+import type { FileFieldProperty, GrantType } from './properties';
 
 /** A problem shown beside one field of the form. `field` is a property name, `name`, `targetMessage`, or `storage` ("Stored in"). */
 export interface FormIssue {
@@ -92,7 +92,7 @@ export interface FocusMessage {
 /** Extension -> form: the file the user chose in the open dialog that `browse` asked for. */
 export interface BrowsedMessage {
   readonly type: 'browsed';
-  readonly field: TlsFileProperty;
+  readonly field: FileFieldProperty;
   readonly path: string;
 }
 
@@ -116,6 +116,8 @@ export interface DiscoverySummary {
   /** RFC 9207: becomes "Require Issuer in Redirect". */
   readonly issParameterSupported?: boolean;
   readonly warnings: readonly string[];
+  /** `mtls_endpoint_aliases.token_endpoint`: "Authorization Server URL" for the mutual-TLS client authentication methods. */
+  readonly mtlsTokenEndpoint?: string;
 }
 
 /** Extension -> form: the outcome of `discover`: the summary, or one line saying why not (never a secret). */
@@ -175,7 +177,7 @@ export interface DiscardDraftMessage {
 /** Form -> extension: "Browse…" beside a TLS file field: show VS Code's open dialog, starting at `current`'s folder. */
 export interface BrowseMessage {
   readonly type: 'browse';
-  readonly field: TlsFileProperty;
+  readonly field: FileFieldProperty;
   readonly current: string;
 }
 

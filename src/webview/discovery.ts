@@ -1,6 +1,7 @@
 /** "Discover": ask the extension to read the issuer's metadata, and fill the fields from what it found. */
 import { formOnlyIssues } from '../shared/formValidation';
 import { ISSUER_LABEL, NETWORK_SECRETS } from '../shared/invoker';
+import { tokenEndpointFor } from '../shared/properties';
 import type { DiscoveredMessage, SecretEdits } from '../shared/protocol';
 import { byId } from './dom';
 import { LABELS, type FieldKey } from './fields';
@@ -61,8 +62,11 @@ export function onDiscovered(message: DiscoveredMessage): void {
   const result = message.result;
   state.discovered = result;
   state.serverIssues = state.serverIssues.filter((i) => i.field !== 'issuer');
-  setValue('authorizationServerUrl', result.tokenEndpoint);
-  const said = [`Discovered ${result.issuer || readConfig().issuer}: "${LABELS.authorizationServerUrl}" set to its token endpoint`];
+  const method = readConfig().clientAuthentication;
+  const tokenUrl = tokenEndpointFor(result, method === '' ? undefined : method);
+  setValue('authorizationServerUrl', tokenUrl);
+  const alias = tokenUrl !== result.tokenEndpoint ? ' (its mutual-TLS alias, for the chosen client authentication)' : '';
+  const said = [`Discovered ${result.issuer || readConfig().issuer}: "${LABELS.authorizationServerUrl}" set to its token endpoint${alias}`];
   // The sign-in endpoints too, so that Issuer URL, Client ID and Scope are all a person types.
   if (result.authorizationEndpoint !== undefined) {
     setValue('authorizationEndpointUrl', result.authorizationEndpoint);

@@ -3,7 +3,7 @@
  * and its section. The rest of the form is built and validated from it.
  */
 import { ISS_PARAMETER_LABEL, ISSUER_LABEL, proxyMode, type InvokerConfig, type SecretField } from '../shared/invoker';
-import { GRANT_TYPES, PROPERTY_LABELS, type GrantType } from '../shared/properties';
+import { ASSERTION_ALGORITHMS, CLIENT_AUTH_METHOD_LABELS, CLIENT_AUTH_METHODS, GRANT_TYPES, PROPERTY_LABELS, type GrantType } from '../shared/properties';
 
 /** The fields that are lists of name/value rows. */
 export type RowsField = 'extraParameters' | 'authorizationParameters';
@@ -32,6 +32,17 @@ export interface FieldSpec {
   readonly warnWhen?: (config: InvokerConfig) => string | undefined;
   readonly placeholder?: string;
 }
+
+const CLIENT_AUTH_HELP: Readonly<Record<string, string>> = {
+  '': 'How the client proves who it is. By default the Client Secret, in a Basic header or in the body as Credentials in Request Body says; none without a secret.',
+  client_secret_basic: 'Client ID and Client Secret in a Basic Auth header (RFC 6749 §2.3.1).',
+  client_secret_post: 'Client ID and Client Secret in the request body.',
+  client_secret_jwt: 'A short-lived JWT signed with the Client Secret (HS256); the secret itself is not sent (RFC 7523).',
+  private_key_jwt: 'A short-lived JWT signed with the client\'s private key (RFC 7523): Entra ID certificate credentials, Okta private_key_jwt.',
+  tls_client_auth: 'The client certificate (TLS section) authenticates the client; the server checks it against its CA and the registered subject (RFC 8705).',
+  self_signed_tls_client_auth: 'The registered self-signed client certificate (TLS section) authenticates the client (RFC 8705).',
+  none: 'A public client: only the Client ID is sent.',
+};
 
 const unlessClientCredentials = (c: InvokerConfig, note: string): string => (c.grantType === 'client_credentials' ? '' : ` ${note}`);
 const SIGN_IN: readonly GrantType[] = ['authorization_code', 'device_code'];
@@ -66,7 +77,34 @@ export const FIELDS: readonly FieldSpec[] = [
     key: 'deviceAuthorizationEndpointUrl', kind: 'url', shownFor: ['device_code'], requiredFor: ['device_code'],
     help: 'Where the sign-in code is requested (RFC 8628), e.g. https://login.example.com/oauth2/device/code. Discover fills it.',
   },
-  { key: 'credentialsInRequestBody', kind: 'checkbox', help: 'Send the client credentials in the request body. Off (default): Basic Auth header.' },
+  {
+    key: 'clientAuthentication', kind: 'select',
+    help: (c) => CLIENT_AUTH_HELP[c.clientAuthentication],
+    options: [['', 'Client Secret (Credentials in Request Body decides)'], ...CLIENT_AUTH_METHODS.map((m) => [m, `${CLIENT_AUTH_METHOD_LABELS[m]} — ${m}`] as const)],
+  },
+  {
+    key: 'credentialsInRequestBody', kind: 'checkbox', shownWhen: (c) => c.clientAuthentication === '',
+    help: 'Send the client credentials in the request body. Off (default): Basic Auth header.',
+  },
+  {
+    key: 'clientAssertionKeyFile', kind: 'file', placeholder: '/path/to/client-key.pem', shownWhen: (c) => c.clientAuthentication === 'private_key_jwt',
+    help: 'The private key that signs the client assertion: PEM (it may hold the certificate too, which adds x5t#S256 to the header, as Entra ID requires) or PKCS#12 (.pfx, .p12).',
+  },
+  { key: 'assertionKeyPassphrase', kind: 'secret', help: 'Decrypts the Client Assertion Key File, when it is encrypted (always for a PKCS#12 file with a password).' },
+  {
+    key: 'clientAssertionAlgorithm', kind: 'select', shownWhen: (c) => c.clientAuthentication === 'private_key_jwt',
+    help: 'The JWS algorithm of the assertion. The key\'s own: RS256 for RSA, ES256 for EC P-256, EdDSA for Ed25519.',
+    options: [['', 'The key\'s own'], ...ASSERTION_ALGORITHMS.map((a) => [a, a] as const)],
+  },
+  {
+    key: 'clientAssertionKeyId', kind: 'text', shownWhen: (c) => c.clientAuthentication === 'private_key_jwt',
+    help: 'Optional: the "kid" header, as the server\'s JWKS names the key (Okta requires it).',
+  },
+  {
+    key: 'clientAssertionAudience', kind: 'select', shownWhen: (c) => c.clientAuthentication === 'private_key_jwt' || c.clientAuthentication === 'client_secret_jwt',
+    help: 'The assertion\'s "aud": the endpoint it is sent to (RFC 7523, Entra ID, Okta), or the Issuer URL for servers that want that.',
+    options: [['token_endpoint', 'The token endpoint'], ['issuer', 'The Issuer URL']],
+  },
   {
     key: 'clientId', kind: 'text', requiredFor: ['client_credentials', ...SIGN_IN],
     help: (c) => `The Client ID associated with the resource owner.${c.grantType === 'client_credentials' || SIGN_IN.includes(c.grantType) ? '' : ' Optional for this grant.'}`,

@@ -9,7 +9,7 @@
  * hostMessages.ts (messages from it).
  */
 import { DEFAULT_INVOKER, NO_STORED_SECRETS, type SecretField } from '../shared/invoker';
-import type { TlsFileProperty } from '../shared/properties';
+import type { FileFieldProperty } from '../shared/properties';
 import type { ToWebview, WebviewState } from '../shared/protocol';
 import { discover } from './discovery';
 import { byId } from './dom';
@@ -72,7 +72,7 @@ function onClick(target: HTMLElement): void {
       onSecretAction(action, key as SecretField);
       break;
     case 'browse':
-      post({ type: 'browse', field: key as unknown as TlsFileProperty, current: control(key as unknown as FieldKey).value });
+      post({ type: 'browse', field: key as unknown as FileFieldProperty, current: control(key as unknown as FieldKey).value });
       break;
     case 'discover':
       if (!state.discovering) {
