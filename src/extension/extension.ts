@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi & F
     runner,
     form: { extensionUri: context.extensionUri, invokers, secrets, service, drafts, log },
   });
-  const importExport = new ImportExportCommands({ invokers, service, secrets, runner, recent, log });
+  const importExport = new ImportExportCommands({ invokers, service, secrets, runner, recent, log, testMode: context.extensionMode === vscode.ExtensionMode.Test });
   const authProvider = new InvokerAuthenticationProvider({ invokers, messages, tokens, recent, log });
   const statusBar = new TokenStatusBar(messages, recent);
   const titles = new Map(
@@ -136,7 +136,16 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi & F
     restored,
     storedKeys: () => owned.keys(),
   });
-  const testHooks: FormPanelTestHooks & AuthProviderTestHooks = { formPanelForTests: (ref) => InvokerFormPanel.find(ref), authProviderForTests: () => authProvider };
+  const testHooks: FormPanelTestHooks & AuthProviderTestHooks = {
+    formPanelForTests: (ref) => InvokerFormPanel.find(ref),
+    authProviderForTests: () => {
+      // The provider answers without VS Code's consent dialog: only a test run reaches it this way.
+      if (context.extensionMode !== vscode.ExtensionMode.Test) {
+        throw new Error('authProviderForTests is for extension tests only.');
+      }
+      return authProvider;
+    },
+  };
   return Object.assign(api, testHooks);
 }
 
