@@ -72,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
     runner,
     form: { extensionUri: context.extensionUri, invokers, secrets, service, drafts, log },
   });
-  const importExport = new ImportExportCommands({ invokers, service, secrets, runner, recent, log });
+  const importExport = new ImportExportCommands({ invokers, service, secrets, runner, recent, log, testMode: context.extensionMode === vscode.ExtensionMode.Test });
   const authProvider = new InvokerAuthenticationProvider({ invokers, messages, tokens, recent, log });
   const statusBar = new TokenStatusBar(messages, recent);
   const titles = new Map(

@@ -52,6 +52,12 @@ export interface ImportExportParts {
   readonly runner: InvokerRunner;
   readonly recent: RecentInvokers;
   readonly log: vscode.LogOutputChannel;
+  /**
+   * True only in an extension test run: then `includeSecrets: true` is taken without the warning dialog (VS Code
+   * shows no dialogs to tests). Anywhere else a caller's `includeSecrets` still asks the user, so that no other
+   * extension can have a stored secret written to a file it reads.
+   */
+  readonly testMode: boolean;
 }
 
 /** What an import did, for the user's message and the tests. */
@@ -293,7 +299,7 @@ export class ImportExportCommands {
       return undefined;
     }
     const privateFile = vscode.Uri.joinPath(file, '..', PRIVATE_ENV);
-    const includeSecrets = args.includeSecrets ?? (await this.askIncludeSecrets());
+    const includeSecrets = args.includeSecrets === false ? false : args.includeSecrets === true && this.p.testMode ? true : await this.askIncludeSecrets(args.includeSecrets === true);
     if (includeSecrets === undefined) {
       return undefined;
     }
@@ -338,15 +344,17 @@ export class ImportExportCommands {
     return entry !== undefined ? { name: entry.config.name, scope: entry.scope } : undefined;
   }
 
-  /** A tick for writing the secrets, then a warning; undefined when cancelled. */
-  private async askIncludeSecrets(): Promise<boolean | undefined> {
-    const tick = { label: `Also write the client secret and password to ${PRIVATE_ENV}`, detail: `Without it, ${PUBLIC_ENV} names them as {{variables}} for you to define there.` };
-    const picked = await vscode.window.showQuickPick([tick], { canPickMany: true, placeHolder: 'Secrets stay out of http-client.env.json either way' });
-    if (picked === undefined) {
-      return undefined;
-    }
-    if (picked.length === 0) {
-      return false;
+  /** A tick for writing the secrets (unless the caller asked for them), then a warning; undefined when cancelled. */
+  private async askIncludeSecrets(requested: boolean): Promise<boolean | undefined> {
+    if (!requested) {
+      const tick = { label: `Also write the client secret and password to ${PRIVATE_ENV}`, detail: `Without it, ${PUBLIC_ENV} names them as {{variables}} for you to define there.` };
+      const picked = await vscode.window.showQuickPick([tick], { canPickMany: true, placeHolder: 'Secrets stay out of http-client.env.json either way' });
+      if (picked === undefined) {
+        return undefined;
+      }
+      if (picked.length === 0) {
+        return false;
+      }
     }
     const write = 'Write Secrets';
     const choice = await vscode.window.showWarningMessage(

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { RouteBinding } from '../core/routeBinding';
+import { allOrNothing, type UndoableStep } from '../shared/allOrNothing';
 import { invokerNameIssue, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
 import type { DraftStore } from './draftStore';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
@@ -97,30 +98,29 @@ export class InvokerService {
       });
       // Before anything is written: a route that cannot be known (an unreadable CA file) fails the import as a whole.
       const bindings = await Promise.all(items.map((item) => (Object.values(item.secrets).some((v) => v !== undefined && v !== '') ? this.p.bindingOf(item.config) : undefined)));
-      const undo: Array<() => Promise<void>> = [];
-      try {
-        for (const [index, item] of items.entries()) {
-          const ref = refs[index];
-          const before = item.update ? this.p.invokers.find(ref.name, scope)?.config : undefined;
-          const secretsBefore = await this.p.secrets.snapshot(ref);
-          undo.push(async () => {
-            await (before !== undefined ? this.p.invokers.save(before, scope, ref) : this.p.invokers.delete(ref));
-            await this.p.secrets.restore(ref, secretsBefore);
-          });
-          await this.p.invokers.save({ ...item.config, name: ref.name }, scope, item.update ? ref : undefined);
-          const binding = bindings[index];
-          for (const [field, value] of Object.entries(item.secrets) as Array<[SecretField, string]>) {
-            if (value !== '' && binding !== undefined) {
-              await this.p.secrets.set(ref, field, value, binding);
+      const steps = items.map((item, index): UndoableStep => {
+        const ref = refs[index];
+        return {
+          prepare: async () => {
+            const before = item.update ? this.p.invokers.find(ref.name, scope)?.config : undefined;
+            const secretsBefore = await this.p.secrets.snapshot(ref);
+            return async () => {
+              await (before !== undefined ? this.p.invokers.save(before, scope, ref) : this.p.invokers.delete(ref));
+              await this.p.secrets.restore(ref, secretsBefore);
+            };
+          },
+          run: async () => {
+            await this.p.invokers.save({ ...item.config, name: ref.name }, scope, item.update ? ref : undefined);
+            const binding = bindings[index];
+            for (const [field, value] of Object.entries(item.secrets) as Array<[SecretField, string]>) {
+              if (value !== '' && binding !== undefined) {
+                await this.p.secrets.set(ref, field, value, binding);
+              }
             }
-          }
-        }
-      } catch (error) {
-        for (const step of undo.reverse()) {
-          await step().catch((undoError: unknown) => this.p.log.error(`import: could not undo a step: ${undoError instanceof Error ? undoError.message : String(undoError)}`));
-        }
-        throw error;
-      }
+          },
+        };
+      });
+      await allOrNothing(steps, (undoError) => this.p.log.error(`import: could not undo a step: ${undoError instanceof Error ? undoError.message : String(undoError)}`));
       // A token of an updated invoker was issued for what it was before (another client, another server): gone.
       await this.p.messages.delete(refs.filter((_ref, index) => items[index].update));
       this.p.log.info(`imported ${refs.length} invoker(s) into ${scope} settings: ${refs.map((ref) => invokerLabel(ref)).join(', ')}`);
