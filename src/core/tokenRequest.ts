@@ -60,6 +60,60 @@ export function clientAuthenticationOf(properties: InvokerProperties): ClientAut
   return properties.credentialsInRequestBody === true ? 'client_secret_post' : 'client_secret_basic';
 }
 
+/** What client authentication adds to a request: headers and form parameters, in exactly one place. */
+export interface ClientCredentialsPlacement {
+  readonly clientAuthentication: ClientAuthentication;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly params: ReadonlyArray<readonly [string, string]>;
+  readonly basicVariant?: BasicVariant;
+}
+
+/**
+ * Places the client's credentials for any request to the authorization server (token, introspection, revocation):
+ * a Basic header, the body, or only `client_id` for a public client — never two places at once. The one function
+ * a client authentication strategy replaces.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function authenticateClient(properties: InvokerProperties, basicVariant: BasicVariant = 'rfc6749'): ClientCredentialsPlacement {
+  const clientId = (properties.clientId ?? '').trim();
+  const clientAuthentication = clientAuthenticationOf(properties);
+  if (clientAuthentication === 'client_secret_basic') {
+    return { clientAuthentication, headers: { authorization: `Basic ${basicCredentials(clientId, properties.clientSecret ?? '', basicVariant)}` }, params: [], basicVariant };
+  }
+  if (clientAuthentication === 'client_secret_post') {
+    return { clientAuthentication, headers: {}, params: [['client_id', clientId], ['client_secret', properties.clientSecret ?? '']] };
+  }
+  return { clientAuthentication, headers: {}, params: present(clientId) ? [['client_id', clientId]] : [] };
+}
+
+/**
+ * A POST of form parameters to one of the authorization server's endpoints, the client authenticated by
+ * {@link authenticateClient}. Empty parameters are omitted.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
+ */
+export function buildFormRequest(url: string, parameters: ReadonlyArray<readonly [string, string]>, properties: InvokerProperties, basicVariant: BasicVariant = 'rfc6749'): TokenRequest {
+  const form: string[] = [];
+  const credentials = authenticateClient(properties, basicVariant);
+  for (const [name, value] of [...parameters, ...credentials.params]) {
+    form.push(`${formUrlEncode(name)}=${formUrlEncode(value)}`);
+  }
+  // Accept: JSON, because some servers (GitHub) answer form-encoded unless asked; no charset on the content type,
+  // because RFC 6749 Appendix B fixes UTF-8 and strict servers reject a parameter they do not expect.
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+    'user-agent': USER_AGENT,
+    ...credentials.headers,
+  };
+  return {
+    url: url.trim(),
+    headers,
+    body: form.join('&'),
+    clientAuthentication: credentials.clientAuthentication,
+    ...(credentials.basicVariant !== undefined ? { basicVariant: credentials.basicVariant } : {}),
+  };
+}
+
 /**
  * Builds the token request for the properties' grant: a POST of form parameters with the client's credentials
  * in exactly one place (Basic header, body, or only `client_id` for a public client). Empty parameters are omitted.
@@ -69,9 +123,9 @@ export function clientAuthenticationOf(properties: InvokerProperties): ClientAut
  */
 export function buildTokenRequest(properties: InvokerProperties, basicVariant: BasicVariant = 'rfc6749'): TokenRequest {
   const p = properties;
-  const form: string[] = [];
+  const form: Array<[string, string]> = [];
   const add = (name: string, value: string): void => {
-    form.push(`${formUrlEncode(name)}=${formUrlEncode(value)}`);
+    form.push([name, value]);
   };
   add('grant_type', p.grantType);
   if (p.grantType === 'password') {
@@ -89,28 +143,5 @@ export function buildTokenRequest(properties: InvokerProperties, basicVariant: B
       add(name.trim(), value);
     }
   }
-  const clientId = (p.clientId ?? '').trim();
-  const clientAuthentication = clientAuthenticationOf(p);
-  // Accept: JSON, because some servers (GitHub) answer form-encoded unless asked; no charset on the content type,
-  // because RFC 6749 Appendix B fixes UTF-8 and strict servers reject a parameter they do not expect.
-  const headers: Record<string, string> = {
-    'content-type': 'application/x-www-form-urlencoded',
-    accept: 'application/json',
-    'user-agent': USER_AGENT,
-  };
-  if (clientAuthentication === 'client_secret_basic') {
-    headers.authorization = `Basic ${basicCredentials(clientId, p.clientSecret ?? '', basicVariant)}`;
-  } else if (clientAuthentication === 'client_secret_post') {
-    add('client_id', clientId);
-    add('client_secret', p.clientSecret ?? '');
-  } else if (present(clientId)) {
-    add('client_id', clientId);
-  }
-  return {
-    url: p.authorizationServerUrl.trim(),
-    headers,
-    body: form.join('&'),
-    clientAuthentication,
-    ...(clientAuthentication === 'client_secret_basic' ? { basicVariant } : {}),
-  };
+  return buildFormRequest(p.authorizationServerUrl, form, p, basicVariant);
 }
