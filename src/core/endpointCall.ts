@@ -5,7 +5,15 @@ import { Deadline } from './deadline';
 import { InvokerError } from './errors';
 import { selectNetwork, type NetworkRoute } from './network';
 import type { SystemProxySettings } from './proxyRoute';
-import { isLoopbackHost, PROPERTY_LABELS, validateEndpoint, validateNetworkProperties, type InvokerProperties, type PropertyIssue, type ToolboxEndpoint } from '../shared/properties';
+import {
+  isLoopbackHost,
+  PROPERTY_LABELS,
+  validateEndpoint,
+  validateNetworkProperties,
+  type InvokerProperties,
+  type PropertyIssue,
+  type ToolboxEndpoint,
+} from '../shared/properties';
 import { basicCredentialValues, createRedactor, redactBody, redactError, redactForm, redactHeader, type Redactor } from './redact';
 import { clientAuthenticationOf, type TokenRequest } from './tokenRequest';
 import type { ResponseContext } from './tokenResponse';
@@ -100,7 +108,9 @@ export async function callEndpoint<T>(
       properties.refreshToken,
       properties.proxyPassword,
       properties.tlsPassphrase,
-      ...(clientAuthenticationOf(properties) === 'client_secret_basic' ? basicCredentialValues((properties.clientId ?? '').trim(), properties.clientSecret) : []),
+      ...(clientAuthenticationOf(properties) === 'client_secret_basic'
+        ? basicCredentialValues((properties.clientId ?? '').trim(), properties.clientSecret)
+        : []),
       ...routeSecrets,
     ]))(text);
   const { log } = options;
@@ -122,7 +132,12 @@ export async function callEndpoint<T>(
     if (log !== undefined) {
       const auth = request.basicVariant !== undefined ? `${request.clientAuthentication} (${request.basicVariant})` : request.clientAuthentication;
       log('info', `POST ${redact(request.url)} (${operation.what}) — client authentication: ${auth}`);
-      log('info', `request headers: ${Object.entries(request.headers).map(([name, value]) => `${name}: ${redactHeader(name, value)}`).join('; ')}`);
+      log(
+        'info',
+        `request headers: ${Object.entries(request.headers)
+          .map(([name, value]) => `${name}: ${redactHeader(name, value)}`)
+          .join('; ')}`,
+      );
       log('info', `request body: ${redactForm(request.body, redact)}`);
     }
     const started = now();
@@ -134,7 +149,10 @@ export async function callEndpoint<T>(
       redact,
     });
     const receivedAt = now();
-    log?.('info', `answer ${raw.status} in ${receivedAt - started} ms (${redact(raw.headers['content-type'] ?? 'no content type')}, ${raw.body.length} characters)`);
+    log?.(
+      'info',
+      `answer ${raw.status} in ${receivedAt - started} ms (${redact(raw.headers['content-type'] ?? 'no content type')}, ${raw.body.length} characters)`,
+    );
     log?.('info', `answer body: ${redactBody(raw.body, redact)}`);
     if (raw.status >= 300 && raw.status < 400) {
       const location = raw.headers.location;

@@ -8,7 +8,11 @@ import type { RawResponse } from './transport';
 /** The name of the introspection answer's DJMessage: the invoker's target message with this suffix, e.g. `DJMOUT_INTROSPECTION`. */
 export const INTROSPECTION_SUFFIX = '_INTROSPECTION';
 
-export const INTROSPECTION: EndpointOperation = { endpoint: 'introspectionEndpoint', what: 'the introspection request', metadataField: 'introspection_endpoint' };
+export const INTROSPECTION: EndpointOperation = {
+  endpoint: 'introspectionEndpoint',
+  what: 'the introspection request',
+  metadataField: 'introspection_endpoint',
+};
 
 /** The DJMessage name an introspection of the target message's token is written to. */
 export function introspectionMessageName(targetMessage: string): string {
@@ -21,7 +25,15 @@ export function introspectionMessageName(targetMessage: string): string {
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.1
  */
 export function introspectionRequest(properties: InvokerProperties, token: string, hint: TokenTypeHint, basicVariant?: BasicVariant): TokenRequest {
-  return buildFormRequest(endpointOf(properties, INTROSPECTION), [['token', token], ['token_type_hint', hint]], properties, basicVariant);
+  return buildFormRequest(
+    endpointOf(properties, INTROSPECTION),
+    [
+      ['token', token],
+      ['token_type_hint', hint],
+    ],
+    properties,
+    basicVariant,
+  );
 }
 
 /**
@@ -48,7 +60,11 @@ export function processIntrospectionResponse(raw: RawResponse, context: Response
     if (active === 'true' || active === 'false') {
       warnings.push(`"active" is the string "${active}", not a boolean (RFC 7662 §2.2); it was read as ${active}.`);
     } else {
-      throw invalidAnswer(raw, failedContext, `"active" is ${active === undefined ? 'missing from' : 'not a boolean in'} its answer (RFC 7662 §2.2 requires it).`);
+      throw invalidAnswer(
+        raw,
+        failedContext,
+        `"active" is ${active === undefined ? 'missing from' : 'not a boolean in'} its answer (RFC 7662 §2.2 requires it).`,
+      );
     }
   }
   return new DJMessage({
@@ -88,7 +104,12 @@ export async function introspect(
 ): Promise<DJMessage> {
   const request = introspectionRequest(properties, token, hint, options.basicVariant);
   const messageName = options.messageName ?? introspectionMessageName('DJMOUT');
-  const message = await callEndpoint(properties, token, request, INTROSPECTION, options, (raw, context) => processIntrospectionResponse(raw, { ...context, messageName }));
-  options.log?.('info', `introspection: the ${hint === 'access_token' ? 'access' : 'refresh'} token is ${introspectionState(message)} (${describeStatus(message.metadata.status)})`);
+  const message = await callEndpoint(properties, token, request, INTROSPECTION, options, (raw, context) =>
+    processIntrospectionResponse(raw, { ...context, messageName }),
+  );
+  options.log?.(
+    'info',
+    `introspection: the ${hint === 'access_token' ? 'access' : 'refresh'} token is ${introspectionState(message)} (${describeStatus(message.metadata.status)})`,
+  );
   return message;
 }

@@ -14,7 +14,15 @@ export const REVOCATION: EndpointOperation = { endpoint: 'revocationEndpoint', w
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
  */
 export function revocationRequest(properties: InvokerProperties, token: string, hint: TokenTypeHint, basicVariant?: BasicVariant): TokenRequest {
-  return buildFormRequest(endpointOf(properties, REVOCATION), [['token', token], ['token_type_hint', hint]], properties, basicVariant);
+  return buildFormRequest(
+    endpointOf(properties, REVOCATION),
+    [
+      ['token', token],
+      ['token_type_hint', hint],
+    ],
+    properties,
+    basicVariant,
+  );
 }
 
 /**

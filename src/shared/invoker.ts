@@ -37,6 +37,10 @@ export interface InvokerConfig {
   readonly tlsPfxFile: string;
   /** Verify the server's certificate (default true). */
   readonly tlsRejectUnauthorized: boolean;
+  /** Token introspection endpoint (RFC 7662), filled by Discover from `introspection_endpoint` or entered. */
+  readonly introspectionEndpoint: string;
+  /** Token revocation endpoint (RFC 7009), filled by Discover from `revocation_endpoint` or entered. */
+  readonly revocationEndpoint: string;
 }
 
 export const DEFAULT_INVOKER: InvokerConfig = {
@@ -59,6 +63,8 @@ export const DEFAULT_INVOKER: InvokerConfig = {
   tlsKeyFile: '',
   tlsPfxFile: '',
   tlsRejectUnauthorized: true,
+  introspectionEndpoint: '',
+  revocationEndpoint: '',
 };
 
 const NAME_PATTERN = /^[^\s/\\][^/\\]{0,63}$/;
@@ -123,6 +129,8 @@ export function normalizeInvoker(raw: unknown): InvokerConfig | undefined {
     tlsPfxFile: text(r.tlsPfxFile, '').trim(),
     // Only an explicit false turns verification off: a typo in settings.json keeps it on.
     tlsRejectUnauthorized: r.tlsRejectUnauthorized !== false,
+    introspectionEndpoint: text(r.introspectionEndpoint, '').trim(),
+    revocationEndpoint: text(r.revocationEndpoint, '').trim(),
   };
 }
 
@@ -158,6 +166,8 @@ export function toProperties(config: InvokerConfig, secrets: Partial<Record<Secr
     basicEncoding: config.basicEncoding,
     allowInsecureHttp: config.allowInsecureHttp,
     ...networkProperties(config, secrets),
+    introspectionEndpoint: config.introspectionEndpoint,
+    revocationEndpoint: config.revocationEndpoint,
   };
 }
 

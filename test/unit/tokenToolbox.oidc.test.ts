@@ -60,7 +60,7 @@ suite('Introspect and Revoke against oidc-provider', function () {
     assert.equal((await introspect(p, refreshToken, 'refresh_token')).getProperty('active'), 'false');
   });
 
-  test('a client the server does not accept: code 4 with the server\'s invalid_client, no secret or token in the error', async () => {
+  test("a client the server does not accept: code 4 with the server's invalid_client, no secret or token in the error", async () => {
     const p = props(false);
     const token = (await execute(p)).accessToken ?? '';
     const wrong = { ...p, clientSecret: 'not the secret' };

@@ -60,10 +60,10 @@ suite('token toolbox: request shape', () => {
   test('introspection: token and token_type_hint, Basic credentials as the token request sends them (RFC 6749 §2.3.1)', async () => {
     const seen = await sentTo('/introspect', { status: 200, body: ACTIVE }, (agent) => introspect(props(), 'the token', 'access_token', { dispatcher: agent }));
     assert.equal(seen.body, 'token=the+token&token_type_hint=access_token');
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(seen.headers).filter(([name]) => name !== 'content-length' && name !== 'host')),
-      { ...FORM_HEADERS, authorization: `Basic ${basicCredentials('my:client', 's3cr+t/%', 'rfc6749')}` },
-    );
+    assert.deepEqual(Object.fromEntries(Object.entries(seen.headers).filter(([name]) => name !== 'content-length' && name !== 'host')), {
+      ...FORM_HEADERS,
+      authorization: `Basic ${basicCredentials('my:client', 's3cr+t/%', 'rfc6749')}`,
+    });
   });
 
   test('revocation of a refresh token with credentials in the body: in the body only', async () => {
@@ -75,7 +75,9 @@ suite('token toolbox: request shape', () => {
   });
 
   test('a public client sends only its client_id', async () => {
-    const seen = await sentTo('/revoke', { status: 200, body: '' }, (agent) => revoke(props({ clientSecret: undefined }), 't', 'access_token', { dispatcher: agent }));
+    const seen = await sentTo('/revoke', { status: 200, body: '' }, (agent) =>
+      revoke(props({ clientSecret: undefined }), 't', 'access_token', { dispatcher: agent }),
+    );
     assert.equal(seen.body, 'token=t&token_type_hint=access_token&client_id=my%3Aclient');
     assert.equal(seen.headers.authorization, undefined);
   });
@@ -86,9 +88,15 @@ suite('token toolbox: request shape', () => {
     const agent = new MockAgent();
     agent.disableNetConnect();
     const pool = agent.get(ORIGIN);
-    pool.intercept({ path: '/token', method: 'POST', headers: { authorization: (value: string) => value !== raw } }).reply(401, JSON.stringify({ error: 'invalid_client' }), { headers: { 'content-type': 'application/json' } });
-    pool.intercept({ path: '/token', method: 'POST', headers: { authorization: raw } }).reply(200, JSON.stringify({ access_token: 'at', token_type: 'Bearer' }), { headers: { 'content-type': 'application/json' } });
-    pool.intercept({ path: '/introspect', method: 'POST', headers: { authorization: raw } }).reply(200, ACTIVE, { headers: { 'content-type': 'application/json' } });
+    pool
+      .intercept({ path: '/token', method: 'POST', headers: { authorization: (value: string) => value !== raw } })
+      .reply(401, JSON.stringify({ error: 'invalid_client' }), { headers: { 'content-type': 'application/json' } });
+    pool
+      .intercept({ path: '/token', method: 'POST', headers: { authorization: raw } })
+      .reply(200, JSON.stringify({ access_token: 'at', token_type: 'Bearer' }), { headers: { 'content-type': 'application/json' } });
+    pool
+      .intercept({ path: '/introspect', method: 'POST', headers: { authorization: raw } })
+      .reply(200, ACTIVE, { headers: { 'content-type': 'application/json' } });
     try {
       await execute(props(), { dispatcher: agent });
       const message = await introspect(props(), 'at', 'access_token', { dispatcher: agent });
@@ -103,7 +111,10 @@ suite('token toolbox: request shape', () => {
     const body = JSON.stringify({ scope: 'a b', active: true, exp: 2000000000, ext: { x: 1 }, username: null });
     const agent = new MockAgent();
     agent.disableNetConnect();
-    agent.get(ORIGIN).intercept({ path: '/introspect', method: 'POST' }).reply(200, body, { headers: { 'content-type': 'application/json' } });
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/introspect', method: 'POST' })
+      .reply(200, body, { headers: { 'content-type': 'application/json' } });
     try {
       const message = await introspect(props(), 't', 'access_token', { dispatcher: agent, targetMessage: 'OUT' });
       assert.equal(message.name, 'OUT_INTROSPECTION');
@@ -122,7 +133,10 @@ suite('token toolbox: request shape', () => {
   });
 
   test('an endpoint the server does not have: code 4 naming the property to fix, nothing sent', async () => {
-    const introspection = await rejectsWith(introspect(props({ introspectionEndpoint: '' }), 't', 'access_token', { dispatcher: new MockAgent() }), 'invalid-properties');
+    const introspection = await rejectsWith(
+      introspect(props({ introspectionEndpoint: '' }), 't', 'access_token', { dispatcher: new MockAgent() }),
+      'invalid-properties',
+    );
     assert.equal(introspection.issues[0]?.field, 'introspectionEndpoint');
     assert.match(introspection.message, /"Introspection Endpoint" is not set: the server's metadata names no "introspection_endpoint"/);
     const revocation = await rejectsWith(revoke(props({ revocationEndpoint: '  ' }), 't', 'access_token'), 'invalid-properties');
@@ -132,7 +146,10 @@ suite('token toolbox: request shape', () => {
 
   test('an endpoint that is not a URL, or plain http:// off loopback, is refused naming the field', async () => {
     const bad = await rejectsWith(revoke(props({ revocationEndpoint: 'not a url' }), 't', 'access_token'), 'invalid-properties');
-    assert.deepEqual(bad.issues.map((i) => i.field), ['revocationEndpoint']);
+    assert.deepEqual(
+      bad.issues.map((i) => i.field),
+      ['revocationEndpoint'],
+    );
     const insecure = await rejectsWith(introspect(props({ introspectionEndpoint: 'http://as.example.com/introspect' }), 't', 'access_token'), 'insecure-url');
     assert.equal(insecure.issues[0]?.field, 'introspectionEndpoint');
   });
@@ -157,7 +174,7 @@ suite('token toolbox: messy servers', () => {
     return props({ introspectionEndpoint: `${s.origin}/introspect`, revocationEndpoint: `${s.origin}/revoke` });
   }
 
-  test('revocation: an OAuth error is code 4 server-rejected with the server\'s fields; unsupported_token_type explained', async () => {
+  test("revocation: an OAuth error is code 4 server-rejected with the server's fields; unsupported_token_type explained", async () => {
     const s = await answering(400, 'application/json', JSON.stringify({ error: 'unsupported_token_type', error_description: 'only refresh tokens' }));
     const error = await rejectsWith(revoke(local(s), 'the-access-token', 'access_token'), 'server-rejected');
     assert.equal(error.status, 400);
