@@ -72,6 +72,8 @@ function summaryOf(result: DiscoveryResult): DiscoverySummary {
     ...(result.credentialsInRequestBody !== undefined ? { credentialsInRequestBody: result.credentialsInRequestBody } : {}),
     ...(result.tokenEndpointAuthMethodsSupported !== undefined ? { tokenEndpointAuthMethodsSupported: result.tokenEndpointAuthMethodsSupported } : {}),
     warnings: result.warnings,
+    ...(result.introspectionEndpoint !== undefined ? { introspectionEndpoint: result.introspectionEndpoint } : {}),
+    ...(result.revocationEndpoint !== undefined ? { revocationEndpoint: result.revocationEndpoint } : {}),
   };
 }
 

@@ -110,6 +110,10 @@ export interface DiscoverySummary {
   readonly credentialsInRequestBody?: boolean;
   readonly tokenEndpointAuthMethodsSupported?: readonly string[];
   readonly warnings: readonly string[];
+  /** Becomes "Introspection Endpoint" (RFC 7662); absent when the server names none. */
+  readonly introspectionEndpoint?: string;
+  /** Becomes "Revocation Endpoint" (RFC 7009); absent when the server names none. */
+  readonly revocationEndpoint?: string;
 }
 
 /** Extension -> form: the outcome of `discover`: the summary, or one line saying why not (never a secret). */
