@@ -75,6 +75,15 @@ suite('Introspect and Revoke against oidc-provider', function () {
     assert.equal((await introspect(p, token, 'access_token')).getProperty('active'), 'true');
   });
 
+  test('oidc-provider revokes the whole grant with an access token: its refresh token is then inactive and refused', async () => {
+    const p = props(false, { grantType: 'password', username: server.user.username, password: server.user.password, scope: 'openid offline_access api:read' });
+    const message = await execute(p);
+    const refreshToken = message.getProperty('refresh_token') ?? '';
+    await revoke(p, message.accessToken ?? '', 'access_token');
+    assert.equal((await introspect(p, refreshToken, 'refresh_token')).getProperty('active'), 'false');
+    assert.equal((await rejectsWith(execute({ ...p, grantType: 'refresh_token', refreshToken }), 'server-rejected')).error, 'invalid_grant');
+  });
+
   test('a client registered for the other authentication method is refused at both endpoints', async () => {
     // The Basic client sending its credentials in the body: what the token request would do with the wrong setting.
     const p = props(false);
