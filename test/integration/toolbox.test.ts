@@ -131,7 +131,7 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
     assert.equal(server.lastTokenRequest()?.body?.grant_type, 'password');
   });
 
-  test('an invoker without an Introspection Endpoint: nothing sent, no introspection message', async () => {
+  test('an invoker without an Introspection Endpoint: the command fails (code 4, in the core tests) and no introspection message appears', async () => {
     const node = property(root('toolbox-none', 'message'), 'AccessToken');
     await vscode.commands.executeCommand('oauth2Invoker.introspectToken', node);
     assert.equal(
