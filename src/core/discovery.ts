@@ -50,6 +50,10 @@ export interface DiscoveryResult {
   readonly deviceAuthorizationEndpoint?: string;
   /** `authorization_response_iss_parameter_supported` (RFC 9207 §3): the redirect must then carry `iss`. */
   readonly issParameterSupported: boolean;
+  /** `introspection_endpoint` (RFC 8414 §2, RFC 7662), when the server names a usable one: the invoker's "Introspection Endpoint". */
+  readonly introspectionEndpoint?: string;
+  /** `revocation_endpoint` (RFC 8414 §2, RFC 7009), when the server names a usable one: the invoker's "Revocation Endpoint". */
+  readonly revocationEndpoint?: string;
   /** The suggested "Credentials in Request Body": see suggestCredentialsInRequestBody. */
   readonly credentialsInRequestBody?: boolean;
   /** `mtls_endpoint_aliases.token_endpoint`: where mutual-TLS clients send token requests (RFC 8705 §5), when listed. */
@@ -212,6 +216,19 @@ export function parseAuthorizationServerMetadata(
     warnings.push(`The server lists none of the invoker's grant types (${GRANT_TYPES.join(', ')}) in "grant_types_supported".`);
   }
   const credentialsInRequestBody = suggestCredentialsInRequestBody(tokenEndpointAuthMethodsSupported);
+  const optionalEndpoint = (name: string): string | undefined => {
+    const value = m[name];
+    if (value === undefined || value === null || value === '') {
+      return undefined;
+    }
+    if (typeof value !== 'string' || !allowedEndpoint(value, context.allowInsecureHttp === true)) {
+      warnings.push(`"${name}" is not an https:// URL; it was ignored.`);
+      return undefined;
+    }
+    return value;
+  };
+  const introspectionEndpoint = optionalEndpoint('introspection_endpoint');
+  const revocationEndpoint = optionalEndpoint('revocation_endpoint');
   if (credentialsInRequestBody === undefined) {
     warnings.push('The server lists neither client_secret_basic nor client_secret_post in "token_endpoint_auth_methods_supported": it may not accept a client secret.');
   }
@@ -234,6 +251,8 @@ export function parseAuthorizationServerMetadata(
     ...(deviceAuthorizationEndpoint !== undefined ? { deviceAuthorizationEndpoint } : {}),
     issParameterSupported: m.authorization_response_iss_parameter_supported === true,
     ...(tokenEndpointAuthMethodsSupported !== undefined ? { tokenEndpointAuthMethodsSupported } : {}),
+    ...(introspectionEndpoint !== undefined ? { introspectionEndpoint } : {}),
+    ...(revocationEndpoint !== undefined ? { revocationEndpoint } : {}),
     ...(credentialsInRequestBody !== undefined ? { credentialsInRequestBody } : {}),
     warnings,
     metadata: m,

@@ -28,6 +28,8 @@ export interface DJMessageMetadata {
   readonly contentType?: string;
   /** True when the message holds a server's error answer (error code 4). */
   readonly failed: boolean;
+  /** Set when the message is not a token answer: `introspection` for an RFC 7662 answer (`tokenUrl` is then the introspection endpoint). */
+  readonly operation?: 'introspection';
 }
 
 /** The plain-data form of a DJMessage, for storage and for the extension's views. */

@@ -11,6 +11,9 @@ import { basicVariantsDiffer, clientAuthenticationOf, prepareTokenRequest, type 
 import { clientAuthFor, secretClientAuth, type ClientAuth } from './clientAuthentication';
 import { parseTokenResponse } from './tokenResponse';
 import { send, type RawResponse } from './transport';
+import type { EndpointCallOptions, TokenTypeHint } from './endpointCall';
+import { introspect as introspectToken, introspectionMessageName } from './introspection';
+import { revoke as revokeToken } from './revocation';
 
 export { ACCESS_TOKEN_PROPERTY, DJMessage } from './djMessage';
 export type { BasicVariant, ClientAuthentication, DJMessageData, DJMessageMetadata, ExpirySource } from './djMessage';
@@ -46,6 +49,9 @@ export { pollDeviceToken, SLOW_DOWN_STEP_MS } from './devicePolling';
 export { DEFAULT_SIGN_IN_TIMEOUT_MS, LoopbackAuthServer } from './loopbackServer';
 export type { LoopbackOptions } from './loopbackServer';
 export type { DevicePollingOptions, Wait } from './devicePolling';
+export { INTROSPECTION_SUFFIX, introspectionMessageName, introspectionState } from './introspection';
+export type { EndpointCallOptions, TokenTypeHint } from './endpointCall';
+export { TOOLBOX_ENDPOINTS } from '../shared/properties';
 
 /** The component's default target message. */
 export const DEFAULT_TARGET_MESSAGE = 'DJMOUT';
@@ -352,4 +358,31 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   } finally {
     deadline.dispose();
   }
+}
+
+/** The Basic form the token request of these properties starts with (remembered per token URL and client), for the toolbox requests. */
+function toolboxBasicVariant(properties: InvokerProperties): BasicVariant {
+  return basicVariants(properties)[0];
+}
+
+/**
+ * Introspects a token (RFC 7662) at the invoker's Introspection Endpoint, authenticated like its token request;
+ * the answer is the DJMessage `<targetMessage>_INTROSPECTION`. Every failure rejects with an InvokerError (code 4).
+ * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
+ */
+export function introspect(properties: InvokerProperties, token: string, hint: TokenTypeHint, options: EndpointCallOptions & { readonly targetMessage?: string } = {}): Promise<DJMessage> {
+  return introspectToken(properties, token, hint, {
+    basicVariant: toolboxBasicVariant(properties),
+    ...options,
+    messageName: introspectionMessageName(options.targetMessage ?? DEFAULT_TARGET_MESSAGE),
+  });
+}
+
+/**
+ * Revokes a token (RFC 7009) at the invoker's Revocation Endpoint, authenticated like its token request.
+ * Resolves on 200; every failure rejects with an InvokerError (code 4).
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2
+ */
+export function revoke(properties: InvokerProperties, token: string, hint: TokenTypeHint, options: EndpointCallOptions = {}): Promise<void> {
+  return revokeToken(properties, token, hint, { basicVariant: toolboxBasicVariant(properties), ...options });
 }

@@ -155,3 +155,22 @@ export async function prepareTokenRequest(properties: InvokerProperties, auth: C
   await auth.apply({ endpoint: properties.authorizationServerUrl.trim(), headers: parts.headers, add: parts.add });
   return finish(properties, parts, auth);
 }
+
+/**
+ * A POST of form parameters to another of the authorization server's endpoints (introspection, revocation), the
+ * client authenticated as for the token request, credentials in exactly one place. Empty parameters are omitted.
+ * Only the methods that sign nothing; a JWT method is refused naming "Client Authentication".
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
+ */
+export function buildFormRequest(url: string, parameters: ReadonlyArray<readonly [string, string]>, properties: InvokerProperties, basicVariant: BasicVariant = 'rfc6749'): TokenRequest {
+  const { add, body } = formBuilder();
+  for (const [name, value] of parameters) {
+    if (value !== '') {
+      add(name, value);
+    }
+  }
+  const headers = baseHeaders();
+  const auth = secretClientAuth(properties, basicVariant);
+  auth.apply({ endpoint: url.trim(), headers, add });
+  return finish({ ...properties, authorizationServerUrl: url }, { body, headers }, auth);
+}

@@ -171,13 +171,13 @@ function failedMessage(raw: RawResponse, context: ResponseContext, parsed: Parse
   });
 }
 
-function rejected(raw: RawResponse, context: ResponseContext, parsed: ParsedBody): InvokerError {
+function rejected(raw: RawResponse, context: ResponseContext, parsed: ParsedBody, what = 'the token request'): InvokerError {
   const r = context.redact;
   const error = stringField(parsed.fields, 'error');
   const description = stringField(parsed.fields, 'error_description');
   const uri = stringField(parsed.fields, 'error_uri');
   const djMessage = failedMessage(raw, context, parsed);
-  const head = `The authorization server rejected the token request (${statusText(raw.status)}`;
+  const head = `The authorization server rejected ${what} (${statusText(raw.status)}`;
   const message =
     error !== undefined
       ? `${head}, ${r(error)})${description !== undefined ? `: ${r(description)}` : '.'}`
@@ -200,6 +200,30 @@ function invalid(raw: RawResponse, context: ResponseContext, parsed: ParsedBody,
     status: raw.status,
     djMessage: failedMessage(raw, context, parsed),
   });
+}
+
+/** The fields of an answer of any endpoint (JSON, then form-encoded), with what was odd about it; `fields` is absent when it has none. */
+export function parseAnswerBody(raw: RawResponse, redact: Redactor): { readonly fields?: Fields; readonly warnings: readonly string[] } {
+  return parseBody(raw, redact);
+}
+
+/**
+ * The InvokerError (kind `server-rejected`, code 4) for an error answer of any endpoint: status, `error`,
+ * `error_description`, `error_uri`, and the failed message (secrets replaced). `what` names the request.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export function rejectedAnswer(raw: RawResponse, context: ResponseContext, what: string): InvokerError {
+  return rejected(raw, context, parseBody(raw, context.redact), what);
+}
+
+/** The InvokerError (kind `invalid-response`) for a 2xx answer of any endpoint that is not what was asked for. */
+export function invalidAnswer(raw: RawResponse, context: ResponseContext, problem: string): InvokerError {
+  return invalid(raw, context, parseBody(raw, context.redact), problem);
+}
+
+/** "200 OK" for 200. */
+export function describeStatus(status: number): string {
+  return statusText(status);
 }
 
 /** expires_in as seconds: a number, or a numeric string (kept, with a warning); anything else is a warning and no expiry. */

@@ -12,6 +12,7 @@ import type { MessageRecord } from './messageRecord';
 import type { MessageStore } from './messageStore';
 import type { ResultNode, ResultTreeProvider } from './resultTree';
 import type { TokenService } from './tokenService';
+import type { TokenTypeHint } from '../core/endpointCall';
 import { errorText, reportTokenFailure, withTokenProgress } from './tokenUi';
 
 /** What the commands work with; built once in activate(). */
@@ -50,6 +51,23 @@ function isNode(value: unknown): value is ResultNode {
 
 function isRef(value: unknown): value is InvokerRef {
   return value !== null && typeof value === 'object' && 'name' in value && 'scope' in value && !('kind' in value);
+}
+
+/**
+ * The second argument of Introspect / Revoke from a caller that is not the view (the API, a keybinding, a test):
+ * which token, and for Revoke that the caller has asked the user already.
+ */
+export interface ToolboxArgs {
+  readonly token?: TokenTypeHint;
+  readonly confirmed?: boolean;
+}
+
+function toolboxArgs(value: unknown): ToolboxArgs {
+  if (value === null || typeof value !== 'object') {
+    return {};
+  }
+  const { token, confirmed } = value as { token?: unknown; confirmed?: unknown };
+  return { ...(token === 'access_token' || token === 'refresh_token' ? { token } : {}), ...(confirmed === true ? { confirmed } : {}) };
 }
 
 /** The command handlers of the extension, each catching at its own boundary: full detail to the log, one line to the user. */
@@ -208,6 +226,94 @@ export class Commands {
     void vscode.window.showInformationMessage(`Copied the access token of ${record.message.name} (${invokerLabel(record.invoker)}) — ${expiry}.`);
   }
 
+  /**
+   * The invoker and token Introspect or Revoke acts on: a node's (its AccessToken or refresh_token; a message node
+   * means its access token), else the invoker named or picked, and the token asked for or picked when it holds both.
+   */
+  private async toolboxTarget(target: Target, args: ToolboxArgs, verb: string): Promise<{ ref: InvokerRef; hint: TokenTypeHint } | undefined> {
+    if (isNode(target)) {
+      const hint = target.kind === 'property' && target.name === 'refresh_token' ? 'refresh_token' : 'access_token';
+      return { ref: target.record.invoker, hint: args.token ?? hint };
+    }
+    const ref = await this.tokenTarget(target, `${verb} the token of which invoker?`);
+    if (ref === undefined) {
+      return undefined;
+    }
+    if (args.token !== undefined) {
+      return { ref, hint: args.token };
+    }
+    if (this.c.messages.get(ref)?.refreshToken === undefined) {
+      return { ref, hint: 'access_token' };
+    }
+    const items: Array<{ label: string; hint: TokenTypeHint }> = [
+      { label: '$(key) Access token', hint: 'access_token' },
+      { label: '$(lock) Refresh token', hint: 'refresh_token' },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { placeHolder: `${verb} which token of "${invokerLabel(ref)}"?` });
+    return picked !== undefined ? { ref, hint: picked.hint } : undefined;
+  }
+
+  private reportToolboxFailure(ref: InvokerRef, error: unknown, doing: string): void {
+    const focusField = errorField(error);
+    reportTokenFailure(ref, error, {
+      log: this.c.log,
+      doing,
+      edit: () => InvokerFormPanel.createOrShow(this.formDependencies(), ref, undefined, focusField !== undefined ? { focusField, focusReason: errorText(error) } : {}),
+    });
+  }
+
+  /** Introspect (RFC 7662): the answer becomes `<target>_INTROSPECTION` in the Messages view. */
+  async introspectToken(target?: Target, options?: unknown): Promise<void> {
+    const chosen = await this.toolboxTarget(target, toolboxArgs(options), 'Introspect');
+    if (chosen === undefined) {
+      return;
+    }
+    const { ref, hint } = chosen;
+    const which = hint === 'access_token' ? 'access token' : 'refresh token';
+    try {
+      const message = await withTokenProgress(`Introspecting the ${which} of "${invokerLabel(ref)}"…`, (signal) => this.c.tokens.introspect(ref, hint, { interactive: true, signal }));
+      const record = this.c.messages.getIntrospection(ref);
+      if (record !== undefined) {
+        await this.c.treeView.reveal(this.c.tree.nodeFor(record), { select: true, focus: false, expand: true });
+      }
+      const state = message.getProperty('active') === 'true' ? 'active' : 'not active';
+      void vscode.window.showInformationMessage(`The ${which} of "${invokerLabel(ref)}" is ${state} (${message.name}).`);
+    } catch (error) {
+      this.reportToolboxFailure(ref, error, `introspection of the ${which}`);
+    }
+  }
+
+  /** Revoke (RFC 7009), after confirmation: the token leaves the cache, so the next request for one renews. */
+  async revokeToken(target?: Target, options?: unknown): Promise<void> {
+    const args = toolboxArgs(options);
+    const chosen = await this.toolboxTarget(target, args, 'Revoke');
+    if (chosen === undefined) {
+      return;
+    }
+    const { ref, hint } = chosen;
+    const which = hint === 'access_token' ? 'access token' : 'refresh token';
+    if (args.confirmed !== true) {
+      const revoke = 'Revoke';
+      const choice = await vscode.window.showWarningMessage(
+        `Revoke the ${which} of "${invokerLabel(ref)}"?`,
+        {
+          modal: true,
+          detail: `The authorization server invalidates it (RFC 7009)${hint === 'refresh_token' ? ', and with it, on many servers, the access tokens issued with it' : ''}. Whatever still uses it stops working; the next request for a token gets a new one.`,
+        },
+        revoke,
+      );
+      if (choice !== revoke) {
+        return;
+      }
+    }
+    try {
+      await withTokenProgress(`Revoking the ${which} of "${invokerLabel(ref)}"…`, (signal) => this.c.tokens.revoke(ref, hint, { interactive: true, signal }));
+      void vscode.window.showInformationMessage(`The ${which} of "${invokerLabel(ref)}" is revoked.`);
+    } catch (error) {
+      this.reportToolboxFailure(ref, error, `revocation of the ${which}`);
+    }
+  }
+
   async refreshToken(target?: Target): Promise<void> {
     const ref = await this.tokenTarget(target, 'Refresh the token of which invoker?');
     const record = ref !== undefined ? await this.validToken(ref, true) : undefined;
@@ -245,6 +351,8 @@ export class Commands {
     const actions = [
       { label: '$(copy) Copy Access Token', run: () => this.copyAccessToken(ref) },
       { label: '$(refresh) Refresh Token', run: () => this.refreshToken(ref) },
+      { label: '$(search) Introspect Token', run: () => this.introspectToken(ref) },
+      { label: '$(circle-slash) Revoke Token', run: () => this.revokeToken(ref) },
       { label: '$(play) Execute OAuth2 Invoker', run: () => this.executeWithUi(ref).then(() => undefined) },
       { label: '$(output) Show Log', run: async () => this.showLog() },
     ];

@@ -117,6 +117,8 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
     command('oauth2Invoker.clearMessages', () => commands.clearMessages()),
     command('oauth2Invoker.refreshToken', (target) => commands.refreshToken(target)),
     command('oauth2Invoker.clearTokens', (target) => commands.clearTokens(target)),
+    command('oauth2Invoker.introspectToken', (target, options) => commands.introspectToken(target, options)),
+    command('oauth2Invoker.revokeToken', (target, options) => commands.revokeToken(target, options)),
     command('oauth2Invoker.tokenActions', () => commands.tokenActions(statusBar.active()?.invoker)),
     command('oauth2Invoker.showLog', () => commands.showLog()),
     command('oauth2Invoker.importInvokers', (args?: ImportArgs) => importExport.importInvokers(args !== null && typeof args === 'object' ? args : {})),

@@ -77,6 +77,8 @@ function summaryOf(result: DiscoveryResult): DiscoverySummary {
     issParameterSupported: result.issParameterSupported,
     warnings: result.warnings,
     ...(result.mtlsTokenEndpoint !== undefined ? { mtlsTokenEndpoint: result.mtlsTokenEndpoint } : {}),
+    ...(result.introspectionEndpoint !== undefined ? { introspectionEndpoint: result.introspectionEndpoint } : {}),
+    ...(result.revocationEndpoint !== undefined ? { revocationEndpoint: result.revocationEndpoint } : {}),
   };
 }
 

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { DJMessage } from '../core/djMessage';
 import type { DiscoveryResult } from '../core/discovery';
+import type { TokenTypeHint } from '../core/endpointCall';
 import type { InvokerError } from '../core/errors';
 import { bindingChanges, bindingFor, type RouteBinding } from '../core/routeBinding';
 import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS } from '../shared/properties';
 import { DEFAULT_INVOKER, NETWORK_SECRETS, networkProperties, secretsUsedBy, toProperties, type InvokerConfig, type SecretField } from '../shared/invoker';
+import type { ToolboxEndpoint } from '../shared/properties';
 import { loadCore } from './coreLoader';
 import { invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { MessageStore } from './messageStore';
@@ -135,7 +137,8 @@ export class InvokerRunner {
    * Executes the invoker (or, with `refreshToken`, the refresh-token grant with the invoker's client) and stores
    * its message; a failure is stored too (marked failed) and rethrown.
    */
-  async run(ref: InvokerRef, options: RunOptions): Promise<DJMessage> {
+  /** The invoker to run, or InvokerUnavailable: unknown, or a workspace's invoker in an untrusted workspace. */
+  private runnable(ref: InvokerRef): { entry: InvokerEntry; found: InvokerRef } {
     const entry = this.invokers.find(ref.name, ref.scope);
     if (entry === undefined) {
       throw new InvokerUnavailable(`There is no invoker "${invokerLabel(ref)}".`, false);
@@ -147,6 +150,11 @@ export class InvokerRunner {
         false,
       );
     }
+    return { entry, found };
+  }
+
+  async run(ref: InvokerRef, options: RunOptions): Promise<DJMessage> {
+    const { entry, found } = this.runnable(ref);
     const refreshing = options.refreshToken !== undefined;
     const config = refreshing ? { ...entry.config, grantType: 'refresh_token' as const } : entry.config;
     const signingIn = !refreshing && isInteractiveGrant(config.grantType);
@@ -213,6 +221,39 @@ export class InvokerRunner {
       }
       throw error;
     }
+  }
+
+  /**
+   * Introspects (RFC 7662) or revokes (RFC 7009) `token` at the invoker's endpoint, the client authenticated as for
+   * its token request. Its client secret and network secrets go along only when the endpoint's route is the one
+   * they were entered for (else the user confirms, as for Execute); no grant secret (password, refresh token) is sent.
+   * Resolves with the introspection's DJMessage (`<target>_INTROSPECTION`), or undefined once revoked.
+   */
+  async toolbox(ref: InvokerRef, operation: 'introspect' | 'revoke', token: string, hint: TokenTypeHint, options: Omit<RunOptions, 'refreshToken'>): Promise<DJMessage | undefined> {
+    const { entry, found } = this.runnable(ref);
+    const endpointField: ToolboxEndpoint = operation === 'introspect' ? 'introspectionEndpoint' : 'revocationEndpoint';
+    // The binding is checked for the endpoint's own route: a secret entered for the token endpoint's server does not
+    // go to another one unasked.
+    const routed: InvokerConfig = { ...entry.config, authorizationServerUrl: entry.config[endpointField] };
+    const wanted = secretsUsedBy(entry.config).filter((field) => field === 'clientSecret' || NETWORK_SECRETS.includes(field));
+    const secrets = await this.secretsFor(routed, found, wanted, options.interactive, options.signal);
+    const core = loadCore();
+    const label = invokerLabel(found);
+    const which = hint === 'access_token' ? 'access token' : 'refresh token';
+    this.log.info(`[${label}] ${operation === 'introspect' ? 'Introspect' : 'Revoke'} the ${which} of ${entry.config.targetMessage}`);
+    const callOptions = {
+      signal: options.signal,
+      timeoutMs: this.timeoutMs(),
+      systemProxy: readSystemProxy(),
+      log: (level: 'info' | 'warn', line: string) => this.log[level](`[${label}] ${line}`),
+    };
+    const properties = toProperties(entry.config, secrets);
+    if (operation === 'revoke') {
+      await core.revoke(properties, token, hint, callOptions);
+      return undefined;
+    }
+    const result = await core.introspect(properties, token, hint, { ...callOptions, targetMessage: entry.config.targetMessage });
+    return DJMessage.fromJSON(result.toJSON());
   }
 
   /**

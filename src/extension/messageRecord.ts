@@ -25,4 +25,6 @@ export interface MessageRecord {
    * the one it was refreshed with (RFC 6749 §6: the client keeps using it).
    */
   readonly refreshToken?: string;
+  /** True once the message's access token was revoked (RFC 7009): it is no longer handed out, and the next request renews. */
+  readonly revoked?: boolean;
 }

@@ -1,10 +1,21 @@
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import { invokerKey, type InvokerRef } from './invokerStore';
 import type { MessageRecord } from './messageRecord';
 import type { MessageVault } from './messageVault';
 
 function sameRecord(a: MessageRecord | undefined, b: MessageRecord | undefined): boolean {
-  return JSON.stringify(a?.message) === JSON.stringify(b?.message) && a?.refreshToken === b?.refreshToken && JSON.stringify(a?.failure) === JSON.stringify(b?.failure);
+  return (
+    JSON.stringify(a?.message) === JSON.stringify(b?.message) &&
+    a?.refreshToken === b?.refreshToken &&
+    JSON.stringify(a?.failure) === JSON.stringify(b?.failure) &&
+    a?.revoked === b?.revoked
+  );
+}
+
+/** A token's fingerprint: what is kept of a revoked token (never the token itself). */
+function fingerprint(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('base64url');
 }
 
 /**
@@ -18,6 +29,10 @@ export class MessageStore implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly listener: vscode.Disposable;
   private restoring: Promise<number> | undefined;
+  /** Each invoker's latest introspection answer (`<target>_INTROSPECTION`): this window's only, not kept across reloads. */
+  private readonly introspections = new Map<string, MessageRecord>();
+  /** Fingerprints of the tokens revoked in this window, so a .http file that still holds one can say so. */
+  private readonly revokedTokens = new Set<string>();
   /** Storage keys this window is writing: their change events are its own, not news. */
   private readonly writing = new Map<string, number>();
 
@@ -84,6 +99,32 @@ export class MessageStore implements vscode.Disposable {
     return this.records.get(invokerKey(ref));
   }
 
+  /** The introspection answers, newest first. */
+  listIntrospections(): MessageRecord[] {
+    return [...this.introspections.values()].sort((a, b) => b.message.metadata.receivedAt - a.message.metadata.receivedAt);
+  }
+
+  getIntrospection(ref: InvokerRef): MessageRecord | undefined {
+    return this.introspections.get(invokerKey(ref));
+  }
+
+  /** Shows an introspection answer beside the invoker's message (replacing its previous one). */
+  setIntrospection(record: MessageRecord): void {
+    this.introspections.set(invokerKey(record.invoker), record);
+    this.changed.fire(record);
+  }
+
+  /** Remembers (by fingerprint) that a token was revoked. */
+  markRevoked(token: string): void {
+    this.revokedTokens.add(fingerprint(token));
+    this.changed.fire(undefined);
+  }
+
+  /** True when the token was revoked in this window. */
+  isRevoked(token: string): boolean {
+    return this.revokedTokens.size > 0 && this.revokedTokens.has(fingerprint(token));
+  }
+
   /** Replaces the invoker's record, in memory at once and in the vault before the promise resolves. */
   async set(record: MessageRecord): Promise<void> {
     this.records.set(invokerKey(record.invoker), record);
@@ -92,7 +133,8 @@ export class MessageStore implements vscode.Disposable {
   }
 
   async delete(refs: readonly InvokerRef[]): Promise<void> {
-    const present = refs.filter((ref) => this.records.delete(invokerKey(ref)));
+    const introspected = refs.filter((ref) => this.introspections.delete(invokerKey(ref)));
+    const present = [...refs.filter((ref) => this.records.delete(invokerKey(ref))), ...introspected];
     if (present.length > 0) {
       this.changed.fire(undefined);
     }
@@ -110,7 +152,7 @@ export class MessageStore implements vscode.Disposable {
   }
 
   async clear(): Promise<void> {
-    await this.delete([...this.records.values()].map((record) => record.invoker));
+    await this.delete([...this.records.values(), ...this.introspections.values()].map((record) => record.invoker));
   }
 
   private async writingTo(refs: readonly InvokerRef[], write: () => Promise<void>): Promise<void> {

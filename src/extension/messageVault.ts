@@ -12,6 +12,7 @@ interface StoredRecord {
   readonly message: DJMessageData;
   readonly failure?: FailureSummary;
   readonly refreshToken?: string;
+  readonly revoked?: boolean;
 }
 
 function parse(text: string | undefined): MessageRecord | undefined {
@@ -20,7 +21,13 @@ function parse(text: string | undefined): MessageRecord | undefined {
   }
   try {
     const stored = JSON.parse(text) as StoredRecord;
-    return { invoker: stored.invoker, message: DJMessage.fromJSON(stored.message), failure: stored.failure, refreshToken: stored.refreshToken };
+    return {
+      invoker: stored.invoker,
+      message: DJMessage.fromJSON(stored.message),
+      failure: stored.failure,
+      refreshToken: stored.refreshToken,
+      ...(stored.revoked === true ? { revoked: true } : {}),
+    };
   } catch {
     return undefined;
   }
@@ -73,7 +80,13 @@ export class MessageVault implements vscode.Disposable {
   }
 
   save(record: MessageRecord): Promise<void> {
-    const stored: StoredRecord = { invoker: record.invoker, message: record.message.toJSON(), failure: record.failure, refreshToken: record.refreshToken };
+    const stored: StoredRecord = {
+      invoker: record.invoker,
+      message: record.message.toJSON(),
+      failure: record.failure,
+      refreshToken: record.refreshToken,
+      ...(record.revoked === true ? { revoked: true } : {}),
+    };
     return this.storage.store(this.keyOf(record.invoker), JSON.stringify(stored));
   }
 

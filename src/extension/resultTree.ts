@@ -41,8 +41,13 @@ function time(epochMs: number): string {
   return new Date(epochMs).toLocaleTimeString();
 }
 
+/** True for the message of an introspection answer (`<target>_INTROSPECTION`), shown beside the invoker's own. */
+function isIntrospection(record: MessageRecord): boolean {
+  return record.message.metadata.operation === 'introspection';
+}
+
 function idOf(node: ResultNode): string {
-  const key = invokerKey(node.record.invoker);
+  const key = `${invokerKey(node.record.invoker)}${isIntrospection(node.record) ? '#introspection' : ''}`;
   switch (node.kind) {
     case 'message':
       return key;
@@ -72,6 +77,15 @@ function details(record: MessageRecord, now: number): ResultNode[] {
   }
   lines.push(['HTTP status', m.status === 0 ? 'no answer' : String(m.status)]);
   lines.push(['Received', new Date(m.receivedAt).toLocaleString()]);
+  if (m.operation === 'introspection') {
+    lines.push(['Client authentication', m.basicVariant !== undefined ? `${m.clientAuthentication} (${m.basicVariant === 'raw' ? 'raw bytes' : 'RFC 6749 encoded'})` : m.clientAuthentication]);
+    lines.push(['Introspection endpoint', m.tokenUrl]);
+    m.warnings.forEach((warning, index) => lines.push([`Warning ${index + 1}`, warning, true]));
+    return lines.map(([label, value, warning]) => ({ kind: 'detail', record, label, value, warning }));
+  }
+  if (record.revoked === true) {
+    lines.push(['Access token', 'revoked', true]);
+  }
   if (!m.failed) {
     const source = m.expirySource === 'jwt-exp' ? ' (from the JWT exp claim)' : '';
     lines.push(['Expires', m.expiresAt !== undefined ? `${new Date(m.expiresAt).toLocaleString()} — ${describeExpiry(m.expiresAt, now)}${source}` : 'unknown']);
@@ -112,7 +126,8 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
 
   getChildren(node?: ResultNode): ResultNode[] {
     if (node === undefined) {
-      return this.messages.list().map((record) => this.nodeFor(record));
+      const records = [...this.messages.list(), ...this.messages.listIntrospections()];
+      return records.sort((a, b) => b.message.metadata.receivedAt - a.message.metadata.receivedAt).map((record) => this.nodeFor(record));
     }
     const { record } = node;
     switch (node.kind) {
@@ -154,7 +169,16 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
         const failed = record.failure !== undefined;
         const warnings = message.metadata.warnings;
         const prominent = prominentOf(record);
-        const state = failed ? 'failed (error 4)' : describeExpiry(message.metadata.expiresAt, this.now());
+        const introspection = isIntrospection(record);
+        const state = failed
+          ? 'failed (error 4)'
+          : introspection
+            ? message.getProperty('active') === 'true'
+              ? 'active'
+              : 'inactive'
+            : record.revoked === true
+              ? 'revoked'
+              : describeExpiry(message.metadata.expiresAt, this.now());
         item.description = [
           invokerLabel(record.invoker),
           time(message.metadata.receivedAt),
@@ -165,17 +189,23 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
         // A warning (e.g. the server's certificate was not verified) shows on the message, not only in its Details.
         item.iconPath = failed
           ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
+          : introspection
+            ? new vscode.ThemeIcon('search')
+            : record.revoked === true
+              ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('list.warningForeground'))
           : warnings.length > 0
             ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
             : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-        item.contextValue = failed ? 'message.failed' : 'message';
+        item.contextValue = introspection ? 'introspection' : failed ? 'message.failed' : 'message';
         // Escaped by hand, not with appendText, which turns spaces into &nbsp; and so keeps long lines from wrapping.
         const lines = [`**${escape(message.name)}** from invoker *${escape(invokerLabel(record.invoker))}*${failed ? ' failed — error code 4' : ''}`];
         lines.push(
           escape(
             record.failure !== undefined
               ? record.failure.message
-              : `Received ${new Date(message.metadata.receivedAt).toLocaleString()}, ${describeExpiry(message.metadata.expiresAt, this.now())}.`,
+              : introspection
+                ? `Introspection answer received ${new Date(message.metadata.receivedAt).toLocaleString()}: the token is ${state}.`
+                : `Received ${new Date(message.metadata.receivedAt).toLocaleString()}, ${state}.`,
           ),
         );
         lines.push(...prominent.map(([name, value]) => `\`${name.replace(/`/g, '')}\`: ${escape(value)}`));
@@ -199,7 +229,9 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
         item.description = secret ? SECRET_MASK : value.length > 200 ? `${value.slice(0, 200)}…` : value;
         item.tooltip = secret ? `${node.name} is hidden. Use Reveal or Copy.` : value;
         item.iconPath = new vscode.ThemeIcon(node.name === ACCESS_TOKEN_PROPERTY ? 'key' : secret ? 'lock' : 'symbol-field');
-        item.contextValue = node.name === ACCESS_TOKEN_PROPERTY ? 'accessToken' : secret ? 'secretProperty' : 'property';
+        // The toolbox (Introspect, Revoke) acts on a message's access token and on the refresh token it holds.
+        item.contextValue =
+          node.name === ACCESS_TOKEN_PROPERTY ? 'accessToken' : node.name === 'refresh_token' && secret && !isIntrospection(record) ? 'refreshToken' : secret ? 'secretProperty' : 'property';
         return item;
       }
       case 'details': {

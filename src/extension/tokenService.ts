@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import type { DJMessage } from '../core/djMessage';
+import type { TokenTypeHint } from '../core/endpointCall';
 import { TokenBroker, type TokenSource } from '../core/tokenBroker';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { InvokerRunner } from './invokerRunner';
 import type { MessageStore } from './messageStore';
 import { errorText } from './tokenUi';
+import { InvokerUnavailable } from './invokerRunner';
 
 export interface TokenOptions {
   readonly interactive: boolean;
@@ -64,7 +66,8 @@ export class TokenService {
     return {
       current: () => {
         const record = this.messages.get(ref);
-        return record?.failure === undefined ? record?.message : undefined;
+        // A revoked access token is not handed out: the broker renews instead.
+        return record?.failure === undefined && record?.revoked !== true ? record?.message : undefined;
       },
       // A refresh-token invoker's own grant is the refresh, with its stored token (kept current on rotation);
       // the other grants renew with the refresh token their last answer held.
@@ -104,6 +107,57 @@ export class TokenService {
   async execute(ref: InvokerRef, options: TokenOptions): Promise<DJMessage> {
     await this.messages.whenRestored();
     return this.broker.serialize(invokerKey(ref), () => this.runner.run(ref, { interactive: options.interactive, signal: options.signal }));
+  }
+
+  /** The token of the invoker's current message the toolbox acts on, or InvokerUnavailable saying what to do first. */
+  private heldToken(ref: InvokerRef, hint: TokenTypeHint, revoking: boolean): string {
+    const record = this.messages.get(ref);
+    const token = hint === 'access_token' ? (record?.failure === undefined ? record?.message.accessToken : undefined) : record?.refreshToken;
+    if (token === undefined || token === '') {
+      const what = hint === 'access_token' ? 'an access token' : 'a refresh token';
+      throw new InvokerUnavailable(`Invoker "${invokerLabel(ref)}" holds no ${what}${hint === 'refresh_token' ? ' (its last answer had none)' : ''}: execute it first.`, false);
+    }
+    if (revoking && hint === 'access_token' && record?.revoked === true) {
+      throw new InvokerUnavailable(`The access token of "${invokerLabel(ref)}" was revoked already; execute the invoker for a new one.`, false);
+    }
+    return token;
+  }
+
+  /**
+   * Introspects (RFC 7662) the invoker's current access or refresh token; the answer becomes the message
+   * `<target>_INTROSPECTION` beside the invoker's own.
+   */
+  async introspect(ref: InvokerRef, hint: TokenTypeHint, options: TokenOptions): Promise<DJMessage> {
+    await this.messages.whenRestored();
+    return this.broker.serialize(invokerKey(ref), async () => {
+      const message = await this.runner.toolbox(ref, 'introspect', this.heldToken(ref, hint, false), hint, { interactive: options.interactive, signal: options.signal });
+      if (message === undefined) {
+        throw new Error('the introspection gave no message');
+      }
+      this.messages.setIntrospection({ invoker: ref, message });
+      return message;
+    });
+  }
+
+  /**
+   * Revokes (RFC 7009) the invoker's current access or refresh token; once the server said 200 the token leaves the
+   * cache: a revoked access token is no longer handed out (the next getAccessToken renews), a revoked refresh token is
+   * no longer held. The token's fingerprint is kept so that a .http file still holding it says "revoked".
+   */
+  async revoke(ref: InvokerRef, hint: TokenTypeHint, options: TokenOptions): Promise<void> {
+    await this.messages.whenRestored();
+    await this.broker.serialize(invokerKey(ref), async () => {
+      const token = this.heldToken(ref, hint, true);
+      await this.runner.toolbox(ref, 'revoke', token, hint, { interactive: options.interactive, signal: options.signal });
+      this.messages.markRevoked(token);
+      const record = this.messages.get(ref);
+      if (hint === 'access_token' && record !== undefined && record.message.accessToken === token) {
+        await this.messages.set({ ...record, revoked: true });
+      } else if (hint === 'refresh_token' && record !== undefined && record.refreshToken === token) {
+        await this.messages.set({ invoker: record.invoker, message: record.message, ...(record.failure !== undefined ? { failure: record.failure } : {}), ...(record.revoked === true ? { revoked: true } : {}) });
+      }
+      this.log.info(`[${invokerLabel(ref)}] ${hint === 'access_token' ? 'access' : 'refresh'} token revoked; it left the cache`);
+    });
   }
 
   /** Forgets the invoker's tokens: its message (with the held refresh token). */

@@ -70,6 +70,10 @@ export interface InvokerConfig {
   readonly clientAssertionAlgorithm: AssertionAlgorithm | '';
   readonly clientAssertionKeyId: string;
   readonly clientAssertionAudience: AssertionAudience;
+  /** Token introspection endpoint (RFC 7662), filled by Discover from `introspection_endpoint` or entered. */
+  readonly introspectionEndpoint: string;
+  /** Token revocation endpoint (RFC 7009), filled by Discover from `revocation_endpoint` or entered. */
+  readonly revocationEndpoint: string;
 }
 
 export const DEFAULT_INVOKER: InvokerConfig = {
@@ -102,6 +106,8 @@ export const DEFAULT_INVOKER: InvokerConfig = {
   clientAssertionAlgorithm: '',
   clientAssertionKeyId: '',
   clientAssertionAudience: 'token_endpoint',
+  introspectionEndpoint: '',
+  revocationEndpoint: '',
 };
 
 const NAME_PATTERN = /^[^\s/\\][^/\\]{0,63}$/;
@@ -176,6 +182,8 @@ export function normalizeInvoker(raw: unknown): InvokerConfig | undefined {
     clientAssertionAlgorithm: ASSERTION_ALGORITHMS.find((a) => a === r.clientAssertionAlgorithm) ?? '',
     clientAssertionKeyId: text(r.clientAssertionKeyId, '').trim(),
     clientAssertionAudience: r.clientAssertionAudience === 'issuer' ? 'issuer' : 'token_endpoint',
+    introspectionEndpoint: text(r.introspectionEndpoint, '').trim(),
+    revocationEndpoint: text(r.revocationEndpoint, '').trim(),
   };
 }
 
@@ -216,6 +224,8 @@ export function toProperties(config: InvokerConfig, secrets: Partial<Record<Secr
     allowInsecureHttp: config.allowInsecureHttp,
     ...networkProperties(config, secrets),
     ...clientAuthenticationProperties(config, secrets),
+    introspectionEndpoint: config.introspectionEndpoint,
+    revocationEndpoint: config.revocationEndpoint,
   };
 }
 

@@ -95,6 +95,10 @@ export interface InvokerProperties extends NetworkProperties {
   readonly clientAssertionAudience?: AssertionAudience;
   /** The authorization server's issuer identifier (the assertion's `aud` when `clientAssertionAudience` is `issuer`). */
   readonly issuer?: string;
+  /** Token introspection (RFC 7662): the server's `introspection_endpoint`, from discovery or entered. */
+  readonly introspectionEndpoint?: string;
+  /** Token revocation (RFC 7009): the server's `revocation_endpoint`, from discovery or entered. */
+  readonly revocationEndpoint?: string;
 }
 
 /** Client authentication methods, by their RFC 7591 / OpenID Connect registration names. */
@@ -201,6 +205,8 @@ export const PROPERTY_LABELS: Readonly<Record<keyof InvokerProperties | 'targetM
   clientAssertionKeyId: 'Key ID',
   clientAssertionAudience: 'Assertion Audience',
   issuer: 'Issuer URL',
+  introspectionEndpoint: 'Introspection Endpoint',
+  revocationEndpoint: 'Revocation Endpoint',
 };
 
 /** The network properties that hold a file path, in the form's order. */
@@ -485,6 +491,34 @@ export function validateClientAuthentication(p: InvokerProperties): PropertyIssu
   return problems;
 }
 
+/** The endpoints of the token toolbox (Introspect, Revoke), each optional. */
+export const TOOLBOX_ENDPOINTS = ['introspectionEndpoint', 'revocationEndpoint'] as const;
+export type ToolboxEndpoint = (typeof TOOLBOX_ENDPOINTS)[number];
+
+/** An optional endpoint URL: empty is fine (the operation then says which property to fill), anything else is an http(s) URL without credentials or fragment. */
+export function validateToolboxEndpoint(field: ToolboxEndpoint, value: string | undefined): PropertyIssue[] {
+  if (isBlank(value)) {
+    return [];
+  }
+  const text = (value ?? '').trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return [issue(field, 'invalid', `is not a valid URL: "${text.slice(0, 200)}".`)];
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return [issue(field, 'invalid', `must start with https:// (it starts with ${url.protocol}//).`)];
+  }
+  if (url.username !== '' || url.password !== '') {
+    return [issue(field, 'not-allowed', 'must not contain a user name or password; use Client ID and Client Secret.')];
+  }
+  if (url.hash !== '') {
+    return [issue(field, 'invalid', 'must not contain a #fragment.')];
+  }
+  return [];
+}
+
 /**
  * Checks the properties before any request and returns every problem, each naming its field; empty when Execute may run.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
@@ -537,6 +571,9 @@ export function validateProperties(properties: InvokerProperties, targetMessage?
   problems.push(...validateExtraParameters(p.extraParameters ?? []));
   problems.push(...validateExtraParameters(p.authorizationParameters ?? [], 'authorizationParameters', RESERVED_AUTHORIZATION_PARAMETERS));
   problems.push(...validateNetworkProperties(p));
+  for (const field of TOOLBOX_ENDPOINTS) {
+    problems.push(...validateToolboxEndpoint(field, p[field]));
+  }
   if (targetMessage !== undefined && !TARGET_MESSAGE_PATTERN.test(targetMessage)) {
     problems.push(
       issue('targetMessage', 'invalid', 'must start with a letter or _ and hold only letters, digits, _ . - (at most 64), like DJMOUT.'),

@@ -118,6 +118,10 @@ export interface DiscoverySummary {
   readonly warnings: readonly string[];
   /** `mtls_endpoint_aliases.token_endpoint`: "Authorization Server URL" for the mutual-TLS client authentication methods. */
   readonly mtlsTokenEndpoint?: string;
+  /** Becomes "Introspection Endpoint" (RFC 7662); absent when the server names none. */
+  readonly introspectionEndpoint?: string;
+  /** Becomes "Revocation Endpoint" (RFC 7009); absent when the server names none. */
+  readonly revocationEndpoint?: string;
 }
 
 /** Extension -> form: the outcome of `discover`: the summary, or one line saying why not (never a secret). */

@@ -86,6 +86,19 @@ export function onDiscovered(message: DiscoveredMessage): void {
   } else {
     said.push(`"${LABELS.credentialsInRequestBody}" left as it is (the server lists neither client_secret_basic nor client_secret_post)`);
   }
+  for (const [key, value, rfc] of [
+    ['introspectionEndpoint', result.introspectionEndpoint, 'introspection_endpoint'],
+    ['revocationEndpoint', result.revocationEndpoint, 'revocation_endpoint'],
+  ] as const) {
+    if (value !== undefined) {
+      setValue(key, value);
+      const ui = state.fields.get(key);
+      if (ui !== undefined) {
+        openSectionOf(ui);
+      }
+      said.push(`"${LABELS[key]}" set to its ${rfc}`);
+    }
+  }
   validate();
   showResult(true, `${said.join('; ')}.`);
 }

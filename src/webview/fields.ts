@@ -13,7 +13,7 @@ export type FieldKey = ConfigField | SecretField | RowsField | 'storage';
 export type Kind = 'text' | 'url' | 'select' | 'checkbox' | 'secret' | 'rows' | 'file' | 'proxy' | 'issuer';
 export type Control = HTMLInputElement | HTMLSelectElement;
 /** The collapsible groups below the main fields; each opens by itself when it holds something not at its default. */
-export type Section = 'network' | 'tls' | 'advanced';
+export type Section = 'network' | 'tls' | 'toolbox' | 'advanced';
 
 export interface FieldSpec {
   readonly key: FieldKey;
@@ -156,6 +156,14 @@ export const FIELDS: readonly FieldSpec[] = [
     warnWhen: (c) => (c.tlsRejectUnauthorized ? undefined : 'Off: any certificate is accepted, so anyone on the network path can read and change the exchange, secrets included. Every message this invoker gets carries a warning.'),
   },
   {
+    key: 'introspectionEndpoint', kind: 'url', section: 'toolbox', placeholder: 'https://login.example.com/oauth2/introspect',
+    help: 'For Introspect Token (RFC 7662): the server\'s introspection_endpoint. Discover fills it. The client authenticates as for the token request.',
+  },
+  {
+    key: 'revocationEndpoint', kind: 'url', section: 'toolbox', placeholder: 'https://login.example.com/oauth2/revoke',
+    help: 'For Revoke Token (RFC 7009): the server\'s revocation_endpoint. Discover fills it. The client authenticates as for the token request.',
+  },
+  {
     key: 'basicEncoding', kind: 'select', section: 'advanced',
     help: 'How Client ID and Client Secret are encoded in the Basic Auth header. Auto form-encodes them (RFC 6749 §2.3.1) and retries once as typed if the server rejects them.',
     options: [['auto', 'auto: RFC 6749, then raw once'], ['rfc6749', 'rfc6749: form-encoded (RFC 6749 §2.3.1)'], ['raw', 'raw: as typed']],
@@ -179,5 +187,6 @@ export const LABELS: Readonly<Record<FieldKey, string>> = { ...PROPERTY_LABELS, 
 export const SECTIONS: readonly (readonly [section: Section, title: string])[] = [
   ['network', 'Network'],
   ['tls', 'TLS'],
+  ['toolbox', 'Introspection and revocation'],
   ['advanced', 'Advanced'],
 ];

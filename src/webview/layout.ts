@@ -27,6 +27,10 @@ function sectionState(section: Section, config: InvokerConfig): { text: string; 
       const parts = [config.tlsCaFile.trim() !== '' ? 'extra CAs' : '', hasClientCertificate(config) ? 'client certificate' : ''].filter((part) => part !== '');
       return { text: parts.length > 0 ? parts.join(', ') : 'System CAs', warning: false };
     }
+    case 'toolbox': {
+      const set = [config.introspectionEndpoint.trim() !== '' ? 'introspection' : '', config.revocationEndpoint.trim() !== '' ? 'revocation' : ''].filter((part) => part !== '');
+      return { text: set.length > 0 ? set.join(', ') : 'Not set', warning: false };
+    }
     case 'advanced':
       return { text: '', warning: false };
   }

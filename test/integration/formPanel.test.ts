@@ -220,6 +220,9 @@ suite('The invoker form panel through its protocol', function () {
     assert.equal(found.result?.metadataUrl, `${server.issuer}/.well-known/openid-configuration`);
     assert.equal(found.result?.credentialsInRequestBody, false, 'Basic, as the server lists client_secret_basic');
     assert.ok(found.result?.invokerGrantTypes.includes('client_credentials'));
+    // Issue 12: the toolbox endpoints, for "Introspection Endpoint" and "Revocation Endpoint".
+    assert.equal(found.result?.introspectionEndpoint, server.introspectionEndpoint);
+    assert.equal(found.result?.revocationEndpoint, server.revocationEndpoint);
     await form.close(api, { name: 'fp-existing', scope: 'user' });
   });
 

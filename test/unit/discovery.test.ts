@@ -69,6 +69,12 @@ suite('discovery', () => {
       assert.equal(result.metadata.jwks_uri, server.jwksUri);
     });
 
+    test('issue 12: finds the introspection and revocation endpoints', async () => {
+      const result = await discover(server.issuer);
+      assert.equal(result.introspectionEndpoint, server.introspectionEndpoint);
+      assert.equal(result.revocationEndpoint, server.revocationEndpoint);
+    });
+
     test('over HTTPS with the invoker\'s CA file; without it, a tls error that says "discovery request"', async () => {
       const error = await rejectsWith(discover(tlsServer.issuer), 'tls');
       assert.match(error.message, /^The discovery request to https:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration failed: the server's certificate is signed by a certificate authority that is not trusted/);
@@ -188,6 +194,14 @@ suite('discovery', () => {
       );
       const error = await rejectsWith(discover(server.origin), 'invalid-response');
       assert.match(error.message, /has no "token_endpoint"/);
+    });
+
+    test('issue 12: an introspection endpoint that is plain http:// elsewhere is ignored with a warning; none named, none given', async () => {
+      const server = await serve((_request, res) => json(res, { issuer: 'x', token_endpoint: 'https://a/token', introspection_endpoint: 'http://as.example.com/i' }));
+      const result = await discover(server.origin);
+      assert.equal(result.introspectionEndpoint, undefined);
+      assert.equal(result.revocationEndpoint, undefined);
+      assert.ok(result.warnings.some((w) => w.startsWith('"introspection_endpoint" is not an https:// URL')), String(result.warnings));
     });
 
     test('answers past the size cap are refused', async () => {

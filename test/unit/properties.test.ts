@@ -107,6 +107,24 @@ suite('invoker properties', () => {
     );
   });
 
+  test('issue 12: the Introspection and Revocation Endpoints are optional; when set, each is checked and named', () => {
+    const base: InvokerProperties = { authorizationServerUrl: 'https://as.example.com/token', grantType: 'client_credentials', clientId: 'c', clientSecret: 's' };
+    assert.deepEqual(validateProperties({ ...base, introspectionEndpoint: '', revocationEndpoint: ' ' }), []);
+    assert.deepEqual(validateProperties({ ...base, introspectionEndpoint: 'https://as.example.com/introspect', revocationEndpoint: 'https://as.example.com/revoke' }), []);
+    const issues = validateProperties({ ...base, introspectionEndpoint: 'nope', revocationEndpoint: 'ftp://as.example.com/revoke' });
+    assert.deepEqual(
+      issues.map((issue) => [issue.field, issue.message]),
+      [
+        ['introspectionEndpoint', '"Introspection Endpoint" is not a valid URL: "nope".'],
+        ['revocationEndpoint', '"Revocation Endpoint" must start with https:// (it starts with ftp://).'],
+      ],
+    );
+    assert.deepEqual(
+      validateProperties({ ...base, revocationEndpoint: 'https://u:p@as.example.com/revoke#x' }).map((issue) => issue.field),
+      ['revocationEndpoint'],
+    );
+  });
+
   test('the target message must be a name like DJMOUT', () => {
     const p: InvokerProperties = { authorizationServerUrl: URL_, grantType: 'refresh_token', refreshToken: 'r' };
     assert.deepEqual(fields(p, 'DJMOUT'), []);

@@ -69,7 +69,7 @@ export class HttpTokens {
   /** The invoker's last message when it holds a token, without any network. */
   cached(ref: InvokerRef): DJMessage | undefined {
     const record = this.deps.messages.get(ref);
-    return record?.failure === undefined && record?.message.accessToken !== undefined ? record.message : undefined;
+    return record?.failure === undefined && record?.revoked !== true && record?.message.accessToken !== undefined ? record.message : undefined;
   }
 
   /** The cached token when it is valid for at least the safety margin, else undefined. */
@@ -119,6 +119,9 @@ export class HttpTokens {
   describeValue(ref: InvokerRef, value: string, now: number): string {
     if (value === '') {
       return 'no token';
+    }
+    if (this.deps.messages.isRevoked(value)) {
+      return 'revoked';
     }
     const { expiresAt, current } = this.expiryOf(ref, value);
     if (expiresAt !== undefined) {

@@ -1,0 +1,142 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { ResultNode } from '../../src/extension/resultTree';
+import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
+import { activateApi } from './helpers';
+
+/** Issue 12's token toolbox, run as the Messages view runs it: Introspect and Revoke on the tree's token nodes. */
+suite('Introspect and Revoke from the Messages view in a real VS Code', function () {
+  let api: OAuth2InvokerApi;
+  let server: OidcServer;
+  let folder: string;
+
+  suiteSetup(async () => {
+    api = await activateApi();
+    server = await startOidcServer();
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    assert.ok(root !== undefined, 'the test workspace has a folder');
+    folder = path.join(root, 'toolbox-files');
+    fs.mkdirSync(folder, { recursive: true });
+    await api.saveInvoker(
+      {
+        name: 'toolbox',
+        authorizationServerUrl: server.tokenEndpoint,
+        grantType: 'password',
+        clientId: server.basicClient.clientId,
+        username: server.user.username,
+        scope: 'openid offline_access api:read',
+        targetMessage: 'TBOUT',
+        introspectionEndpoint: server.introspectionEndpoint,
+        revocationEndpoint: server.revocationEndpoint,
+      },
+      { secrets: { clientSecret: server.basicClient.clientSecret, password: server.user.password } },
+    );
+    await api.saveInvoker(
+      { name: 'toolbox-none', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId, targetMessage: 'TBNONE' },
+      { secrets: { clientSecret: server.basicClient.clientSecret } },
+    );
+    await api.execute('toolbox');
+    await api.execute('toolbox-none');
+  });
+
+  suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await api.deleteInvoker('toolbox');
+    await api.deleteInvoker('toolbox-none');
+    fs.rmSync(folder, { recursive: true, force: true });
+    await server.close();
+  });
+
+  /** The root node of an invoker's message (`message`) or of its introspection answer (`introspection`). */
+  function root(invoker: string, which: 'message' | 'introspection'): ResultNode {
+    const found = api.resultTree.getChildren().find((n) => n.record.invoker.name === invoker && api.resultTree.getTreeItem(n).contextValue?.startsWith(which) === true);
+    assert.ok(found !== undefined, `the ${which} of "${invoker}" is in the tree`);
+    return found;
+  }
+
+  function property(parent: ResultNode, name: string): ResultNode {
+    const found = api.resultTree.getChildren(parent).find((n) => n.kind === 'property' && n.name === name);
+    assert.ok(found !== undefined, `${parent.record.message.name} has ${name}`);
+    return found;
+  }
+
+  function accessToken(): string {
+    const token = api.messages().find((m) => m.invoker === 'toolbox')?.message.accessToken;
+    assert.ok(token !== undefined);
+    return token;
+  }
+
+  test('the token nodes carry the context values the toolbox menus name', () => {
+    const message = root('toolbox', 'message');
+    assert.equal(api.resultTree.getTreeItem(property(message, 'AccessToken')).contextValue, 'accessToken');
+    assert.equal(api.resultTree.getTreeItem(property(message, 'refresh_token')).contextValue, 'refreshToken');
+  });
+
+  test('Introspect on the AccessToken node: TBOUT_INTROSPECTION in the tree, active, every field a property', async () => {
+    await vscode.commands.executeCommand('oauth2Invoker.introspectToken', property(root('toolbox', 'message'), 'AccessToken'));
+    const introspection = root('toolbox', 'introspection');
+    assert.equal(introspection.record.message.name, 'TBOUT_INTROSPECTION');
+    const names = api.resultTree.getChildren(introspection).flatMap((n) => (n.kind === 'property' ? [n.name] : []));
+    assert.equal(names[0], 'active');
+    assert.ok(names.includes('client_id') && names.includes('scope'), names.join(', '));
+    assert.equal(api.resultTree.getTreeItem(property(introspection, 'active')).description, 'true');
+    assert.match(String(api.resultTree.getTreeItem(introspection).description), /· active/);
+    // The invoker's own message is still there, beside it.
+    assert.equal(root('toolbox', 'message').record.message.name, 'TBOUT');
+  });
+
+  test('Revoke on the AccessToken node: the .http CodeLens says "revoked", introspection says inactive, the next getAccessToken sends a new token request', async () => {
+    const revoked = accessToken();
+    const file = path.join(folder, 'revoked.http');
+    fs.writeFileSync(file, ['# @oauth2-invoker toolbox', `@accessToken = ${revoked}`, '', '###', 'GET https://api.example.test/', 'Authorization: Bearer {{accessToken}}', ''].join('\n'));
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.window.showTextDocument(document);
+    const lensTitles = async (): Promise<string[]> =>
+      ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? []).map((lens) => lens.command?.title ?? '');
+    assert.notEqual((await lensTitles())[1], 'revoked');
+
+    await vscode.commands.executeCommand('oauth2Invoker.revokeToken', property(root('toolbox', 'message'), 'AccessToken'), { confirmed: true });
+    assert.equal((await lensTitles())[1], 'revoked');
+    assert.match(String(api.resultTree.getTreeItem(root('toolbox', 'message')).description), /· revoked/);
+
+    await vscode.commands.executeCommand('oauth2Invoker.introspectToken', property(root('toolbox', 'message'), 'AccessToken'));
+    assert.equal(api.resultTree.getTreeItem(property(root('toolbox', 'introspection'), 'active')).description, 'false');
+
+    const before = server.tokenRequests();
+    const renewed = await api.getAccessToken('toolbox');
+    assert.notEqual(renewed, revoked);
+    // oidc-provider revokes the whole grant with its access token: the refresh token the message held is refused
+    // (invalid_grant), and the invoker's own grant runs instead.
+    assert.deepEqual(
+      server.tokenRequestLog().slice(before).map((request) => [request.body?.grant_type, request.status]),
+      [
+        ['refresh_token', 400],
+        ['password', 200],
+      ],
+    );
+    const after = server.tokenRequests();
+    assert.equal(await api.getAccessToken('toolbox'), renewed);
+    assert.equal(server.tokenRequests(), after, 'the renewed token is cached again');
+  });
+
+  test('Revoke on the refresh_token node: it leaves the cache, so renewal runs the invoker\'s own grant', async () => {
+    await vscode.commands.executeCommand('oauth2Invoker.revokeToken', property(root('toolbox', 'message'), 'refresh_token'), { confirmed: true });
+    await vscode.commands.executeCommand('oauth2Invoker.revokeToken', property(root('toolbox', 'message'), 'AccessToken'), { confirmed: true });
+    const before = server.tokenRequests();
+    await api.getAccessToken('toolbox');
+    assert.equal(server.tokenRequests(), before + 1);
+    assert.equal(server.lastTokenRequest()?.body?.grant_type, 'password');
+  });
+
+  test('an invoker without an Introspection Endpoint: the command fails (code 4, in the core tests) and no introspection message appears', async () => {
+    const node = property(root('toolbox-none', 'message'), 'AccessToken');
+    await vscode.commands.executeCommand('oauth2Invoker.introspectToken', node);
+    assert.equal(
+      api.resultTree.getChildren().some((n) => n.record.invoker.name === 'toolbox-none' && api.resultTree.getTreeItem(n).contextValue === 'introspection'),
+      false,
+    );
+  });
+});

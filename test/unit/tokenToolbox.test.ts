@@ -1,0 +1,232 @@
+import * as assert from 'node:assert/strict';
+import { MockAgent } from 'undici';
+import { execute, forgetBasicVariants, introspect, revoke, type InvokerProperties } from '../../src/core/index';
+import { basicCredentials } from '../../src/core/tokenRequest';
+import { USER_AGENT } from '../../src/core/version';
+import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
+import { startServer, type TestServer } from '../fixtures/httpServer';
+
+const ORIGIN = 'https://as.example.com';
+
+interface Seen {
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Runs `call` against a MockAgent that answers `path` with `answer`, and returns the one request it sent. */
+async function sentTo(path: string, answer: { status: number; body: string }, call: (agent: MockAgent) => Promise<unknown>): Promise<Seen> {
+  const agent = new MockAgent();
+  agent.disableNetConnect();
+  let seen: Seen | undefined;
+  agent
+    .get(ORIGIN)
+    .intercept({ path, method: 'POST' })
+    .reply((options) => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(options.headers as Record<string, string>)) {
+        headers[name.toLowerCase()] = value;
+      }
+      seen = { headers, body: String(options.body) };
+      return { statusCode: answer.status, data: answer.body, responseOptions: { headers: { 'content-type': 'application/json' } } };
+    });
+  try {
+    await call(agent);
+    agent.assertNoPendingInterceptors();
+  } finally {
+    await agent.close();
+  }
+  assert.ok(seen, 'no request was sent');
+  return seen;
+}
+
+function props(extra: Partial<InvokerProperties> = {}): InvokerProperties {
+  return {
+    authorizationServerUrl: `${ORIGIN}/token`,
+    grantType: 'client_credentials',
+    clientId: 'my:client',
+    clientSecret: 's3cr+t/%',
+    introspectionEndpoint: `${ORIGIN}/introspect`,
+    revocationEndpoint: `${ORIGIN}/revoke`,
+    ...extra,
+  };
+}
+
+const FORM_HEADERS = { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': USER_AGENT };
+const ACTIVE = JSON.stringify({ active: true, scope: 'api:read', client_id: 'my:client', exp: 2000000000 });
+
+suite('token toolbox: request shape', () => {
+  setup(() => forgetBasicVariants());
+
+  test('introspection: token and token_type_hint, Basic credentials as the token request sends them (RFC 6749 §2.3.1)', async () => {
+    const seen = await sentTo('/introspect', { status: 200, body: ACTIVE }, (agent) => introspect(props(), 'the token', 'access_token', { dispatcher: agent }));
+    assert.equal(seen.body, 'token=the+token&token_type_hint=access_token');
+    assert.deepEqual(Object.fromEntries(Object.entries(seen.headers).filter(([name]) => name !== 'content-length' && name !== 'host')), {
+      ...FORM_HEADERS,
+      authorization: `Basic ${basicCredentials('my:client', 's3cr+t/%', 'rfc6749')}`,
+    });
+  });
+
+  test('revocation of a refresh token with credentials in the body: in the body only', async () => {
+    const seen = await sentTo('/revoke', { status: 200, body: '' }, (agent) =>
+      revoke(props({ credentialsInRequestBody: true }), 'rt/1', 'refresh_token', { dispatcher: agent }),
+    );
+    assert.equal(seen.body, 'token=rt%2F1&token_type_hint=refresh_token&client_id=my%3Aclient&client_secret=s3cr%2Bt%2F%25');
+    assert.equal(seen.headers.authorization, undefined);
+  });
+
+  test('a public client sends only its client_id', async () => {
+    const seen = await sentTo('/revoke', { status: 200, body: '' }, (agent) =>
+      revoke(props({ clientSecret: undefined }), 't', 'access_token', { dispatcher: agent }),
+    );
+    assert.equal(seen.body, 'token=t&token_type_hint=access_token&client_id=my%3Aclient');
+    assert.equal(seen.headers.authorization, undefined);
+  });
+
+  test('the raw Basic form the token request fell back to is the one the toolbox sends', async () => {
+    // The server takes only the raw form: execute() learns that, and the introspection starts with it.
+    const raw = `Basic ${basicCredentials('my:client', 's3cr+t/%', 'raw')}`;
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const pool = agent.get(ORIGIN);
+    pool
+      .intercept({ path: '/token', method: 'POST', headers: { authorization: (value: string) => value !== raw } })
+      .reply(401, JSON.stringify({ error: 'invalid_client' }), { headers: { 'content-type': 'application/json' } });
+    pool
+      .intercept({ path: '/token', method: 'POST', headers: { authorization: raw } })
+      .reply(200, JSON.stringify({ access_token: 'at', token_type: 'Bearer' }), { headers: { 'content-type': 'application/json' } });
+    pool
+      .intercept({ path: '/introspect', method: 'POST', headers: { authorization: raw } })
+      .reply(200, ACTIVE, { headers: { 'content-type': 'application/json' } });
+    try {
+      await execute(props(), { dispatcher: agent });
+      const message = await introspect(props(), 'at', 'access_token', { dispatcher: agent });
+      assert.equal(message.getProperty('active'), 'true');
+      agent.assertNoPendingInterceptors();
+    } finally {
+      await agent.close();
+    }
+  });
+
+  test('the introspection answer is its own DJMessage: <target>_INTROSPECTION, every field in the server order', async () => {
+    const body = JSON.stringify({ scope: 'a b', active: true, exp: 2000000000, ext: { x: 1 }, username: null });
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent
+      .get(ORIGIN)
+      .intercept({ path: '/introspect', method: 'POST' })
+      .reply(200, body, { headers: { 'content-type': 'application/json' } });
+    try {
+      const message = await introspect(props(), 't', 'access_token', { dispatcher: agent, targetMessage: 'OUT' });
+      assert.equal(message.name, 'OUT_INTROSPECTION');
+      assert.deepEqual(message.propertyNames(), ['scope', 'active', 'exp', 'ext', 'username']);
+      assert.deepEqual(
+        message.propertyNames().map((name) => message.getProperty(name)),
+        ['a b', 'true', '2000000000', '{"x":1}', ''],
+      );
+      assert.equal(message.body, body);
+      assert.equal(message.metadata.operation, 'introspection');
+      assert.equal(message.metadata.tokenUrl, `${ORIGIN}/introspect`);
+      assert.equal(message.accessToken, undefined);
+    } finally {
+      await agent.close();
+    }
+  });
+
+  test('an endpoint the server does not have: code 4 naming the property to fix, nothing sent', async () => {
+    const introspection = await rejectsWith(
+      introspect(props({ introspectionEndpoint: '' }), 't', 'access_token', { dispatcher: new MockAgent() }),
+      'invalid-properties',
+    );
+    assert.equal(introspection.issues[0]?.field, 'introspectionEndpoint');
+    assert.match(introspection.message, /"Introspection Endpoint" is not set: the server's metadata names no "introspection_endpoint"/);
+    const revocation = await rejectsWith(revoke(props({ revocationEndpoint: '  ' }), 't', 'access_token'), 'invalid-properties');
+    assert.equal(revocation.issues[0]?.field, 'revocationEndpoint');
+    assert.match(revocation.message, /"Revocation Endpoint" is not set/);
+  });
+
+  test('an endpoint that is not a URL, or plain http:// off loopback, is refused naming the field', async () => {
+    const bad = await rejectsWith(revoke(props({ revocationEndpoint: 'not a url' }), 't', 'access_token'), 'invalid-properties');
+    assert.deepEqual(
+      bad.issues.map((i) => i.field),
+      ['revocationEndpoint'],
+    );
+    const insecure = await rejectsWith(introspect(props({ introspectionEndpoint: 'http://as.example.com/introspect' }), 't', 'access_token'), 'insecure-url');
+    assert.equal(insecure.issues[0]?.field, 'introspectionEndpoint');
+  });
+});
+
+suite('token toolbox: messy servers', () => {
+  let server: TestServer | undefined;
+  teardown(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  async function answering(status: number, type: string | undefined, body: string): Promise<TestServer> {
+    server = await startServer((_request, res) => {
+      res.writeHead(status, type !== undefined ? { 'content-type': type } : {});
+      res.end(body);
+    });
+    return server;
+  }
+
+  function local(s: TestServer): InvokerProperties {
+    return props({ introspectionEndpoint: `${s.origin}/introspect`, revocationEndpoint: `${s.origin}/revoke` });
+  }
+
+  test("revocation: an OAuth error is code 4 server-rejected with the server's fields; unsupported_token_type explained", async () => {
+    const s = await answering(400, 'application/json', JSON.stringify({ error: 'unsupported_token_type', error_description: 'only refresh tokens' }));
+    const error = await rejectsWith(revoke(local(s), 'the-access-token', 'access_token'), 'server-rejected');
+    assert.equal(error.status, 400);
+    assert.equal(error.error, 'unsupported_token_type');
+    assert.equal(error.errorDescription, 'only refresh tokens');
+    assert.match(error.message, /rejected the revocation request \(400 Bad Request, unsupported_token_type\): only refresh tokens/);
+    assert.match(error.message, /does not revoke this type of token/);
+    assert.equal(s.requests[0].headers['content-type'], 'application/x-www-form-urlencoded');
+  });
+
+  test('revocation: an HTML 500 is server-rejected, the token and the secret in no part of the error', async () => {
+    const s = await answering(500, 'text/html', '<html>oops the-access-token s3cr+t/%</html>');
+    const error = await rejectsWith(revoke(local(s), 'the-access-token', 'access_token'), 'server-rejected');
+    assert.match(error.message, /500 Internal Server Error\) with an HTML page instead of an OAuth error/);
+    assertNoSecret(error, ['the-access-token', 's3cr+t/%']);
+  });
+
+  test('revocation: 204 is not RFC 7009 success', async () => {
+    const s = await answering(204, undefined, '');
+    const error = await rejectsWith(revoke(local(s), 'tok-1', 'access_token'), 'invalid-response');
+    assert.match(error.message, /answered 204 to the revocation request/);
+  });
+
+  test('introspection: an answer without "active" is invalid-response', async () => {
+    const s = await answering(200, 'application/json', JSON.stringify({ scope: 'x' }));
+    const error = await rejectsWith(introspect(local(s), 'tok-1', 'access_token'), 'invalid-response');
+    assert.match(error.message, /"active" is missing/);
+  });
+
+  test('introspection: "{" and "[]" are invalid-response', async () => {
+    for (const body of ['{"', '[]']) {
+      const s = await answering(200, 'application/json', body);
+      await rejectsWith(introspect(local(s), 'tok-1', 'access_token'), 'invalid-response');
+      await s.close();
+      server = undefined;
+    }
+  });
+
+  test('introspection: a 401 invalid_client is server-rejected, the secret nowhere in it', async () => {
+    const s = await answering(401, 'application/json', JSON.stringify({ error: 'invalid_client', error_description: 'bad s3cr+t/%' }));
+    const error = await rejectsWith(introspect(local(s), 'tok-1', 'access_token'), 'server-rejected');
+    assert.equal(error.error, 'invalid_client');
+    assertNoSecret(error, ['s3cr+t/%', 'tok-1']);
+  });
+
+  test('a redirect is not followed and names the endpoint property', async () => {
+    server = await startServer((_request, res) => {
+      res.writeHead(302, { location: 'https://elsewhere.example/x' });
+      res.end();
+    });
+    const error = await rejectsWith(introspect(local(server), 'tok-1', 'access_token'), 'redirect');
+    assert.equal(error.field, 'introspectionEndpoint');
+    assert.equal(server.requests.length, 1);
+  });
+});
