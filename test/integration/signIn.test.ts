@@ -12,7 +12,7 @@ import type { OAuth2InvokerApi } from '../../src/extension/api';
 import type { SignInStarted, SignInTestHooks } from '../../src/extension/signIn/signInService';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { SignInBrowser } from '../fixtures/signInBrowser';
-import { activateApi, assertAbsent, filesBelow } from './helpers';
+import { activateApi, assertAbsent, copyPropertyFromTree, filesBelow } from './helpers';
 
 type Api = OAuth2InvokerApi & SignInTestHooks;
 
@@ -140,6 +140,31 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
     for (const file of filesBelow(api.logFolder)) {
       assertAbsent(fs.readFileSync(file, 'utf8'), secrets, file);
     }
+  });
+
+  test('a refused refresh token: background renewal fails with sign-in-required and opens nothing', async () => {
+    const refreshToken = await copyPropertyFromTree(api, 'signin-code', 'refresh_token');
+    const revoked = await fetch(server.revocationEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token', client_id: server.appClient.clientId }).toString(),
+    });
+    assert.equal(revoked.status, 200);
+    api.signInForTests.opener = async (url) => {
+      opened.push(url);
+      return true;
+    };
+    // A margin as long as the token's life: the cached token no longer counts as valid, so it is renewed.
+    const settings = vscode.workspace.getConfiguration('oauth2Invoker');
+    await settings.update('tokenSafetyMarginSeconds', 3600, vscode.ConfigurationTarget.Global);
+    try {
+      await assert.rejects(api.getAccessToken('signin-code'), (error: { kind?: unknown }) => error.kind === 'sign-in-required');
+    } finally {
+      await settings.update('tokenSafetyMarginSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const last = server.lastTokenRequest();
+    assert.deepEqual([last?.body?.grant_type, last?.error], ['refresh_token', 'invalid_grant'], 'the refresh token was tried, and refused');
+    assert.equal(opened.length, 0, 'no browser was opened');
   });
 
   test('background work never opens a browser: getAccessToken of a sign-in invoker without tokens fails with sign-in-required', async () => {
