@@ -127,6 +127,17 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
     assert.equal(sent?.body?.redirect_uri, external);
     assert.equal(await refusesConnections(port), true, 'the loopback listener closed after its one callback');
 
+    // The id_token's claims are in the message's Details: who signed in, and for which client.
+    const root = api.resultTree.getChildren().find((node) => node.record.invoker.name === 'signin-code');
+    assert.ok(root !== undefined);
+    const detailsNode = api.resultTree.getChildren(root).find((node) => node.kind === 'details');
+    assert.ok(detailsNode !== undefined);
+    const details = new Map(api.resultTree.getChildren(detailsNode).map((node) => [node.kind === 'detail' ? node.label : '', node.kind === 'detail' ? node.value : '']));
+    assert.equal(details.get('ID token sub'), server.user.accountId);
+    assert.equal(details.get('ID token aud'), server.appClient.clientId);
+    assert.equal(details.get('ID token iss'), server.issuer);
+    assert.equal(details.get('Grant'), 'Authorization Code (PKCE)');
+
     // A later token comes from the cache, without a browser.
     const token = await api.getAccessToken('signin-code');
     assert.equal(token, record.message.accessToken);
