@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ACCESS_TOKEN_PROPERTY } from '../core/djMessage';
 import { SECRET_MASK } from '../core/maskedMessage';
+import { decodeJwt, numericDateMs } from '../core/jwt';
 import { isSensitiveName } from '../core/redact';
 import { GRANT_TYPE_LABELS } from '../shared/properties';
 import { describeExpiry } from '../shared/expiry';
@@ -93,8 +94,26 @@ function details(record: MessageRecord, now: number): ResultNode[] {
   lines.push(['Grant', GRANT_TYPE_LABELS[m.grantType]]);
   lines.push(['Client authentication', m.basicVariant !== undefined ? `${m.clientAuthentication} (${m.basicVariant === 'raw' ? 'raw bytes' : 'RFC 6749 encoded'})` : m.clientAuthentication]);
   lines.push(['Token URL', m.tokenUrl]);
+  lines.push(...idTokenClaims(record.message.getProperty('id_token')));
   m.warnings.forEach((warning, index) => lines.push([`Warning ${index + 1}`, warning, true]));
   return lines.map(([label, value, warning]) => ({ kind: 'detail', record, label, value, warning }));
+}
+
+/**
+ * The claims of a sign-in's `id_token`, decoded (not verified: the token came straight from the token endpoint over
+ * TLS, OpenID Connect Core §3.1.3.7): who signed in, for whom, when. Times as local dates; other values as JSON.
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDToken
+ */
+function idTokenClaims(idToken: string | undefined): Array<[string, string]> {
+  const payload = idToken !== undefined && idToken !== '' ? decodeJwt(idToken)?.payload : undefined;
+  if (payload === undefined) {
+    return [];
+  }
+  return Object.keys(payload).map((claim): [string, string] => {
+    const time = ['exp', 'iat', 'nbf', 'auth_time'].includes(claim) ? numericDateMs(payload, claim) : undefined;
+    const value = payload[claim];
+    return [`ID token ${claim}`, time !== undefined ? new Date(time).toLocaleString() : typeof value === 'string' ? value : JSON.stringify(value)];
+  });
 }
 
 /** The messages view: one node per DJMessage, children for its body, its properties in order, and our metadata. */

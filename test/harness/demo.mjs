@@ -1,7 +1,7 @@
 // `npm start`: the product, running. Builds and packages the extension, starts an embedded demo authorization
 // server (oidc-provider on 127.0.0.1) and a real VS Code (code-server on 127.0.0.1) with the VSIX installed and
 // demo invokers pointing at that server, then prints the URL to open. Ctrl+C stops everything.
-//   node test/harness/demo.mjs [--vscode 1.100.3|1.139.1] [--port 9400] [--code-port 9401]
+//   node test/harness/demo.mjs [--vscode 1.100.3|1.139.1] [--port 9400] [--code-port 9401] [--redirect-port 9402]
 // code-server keeps one port (unless it is busy): in the browser, SecretStorage belongs to the page's origin, so the
 // demo's secrets and tokens survive a restart only at the same address.
 import { execFileSync } from 'node:child_process';
@@ -20,6 +20,8 @@ const option = (name, fallback) => {
 const version = resolveVersion(option('vscode', '1.100.3'));
 const authPort = Number(option('port', '9400'));
 const codePort = Number(option('code-port', '9401'));
+// The sign-in invoker's fixed loopback port: in code-server the browser reaches it as <code-server>/proxy/<port>/callback.
+const redirectPort = Number(option('redirect-port', '9402'));
 
 const DEMO = {
   client: { clientId: 'demo-client', clientSecret: 'demo-secret' },
@@ -40,6 +42,15 @@ const server = await startOidcServer({
   port: authPort,
   user: DEMO.user,
   clients: { basic: { clientId: DEMO.client.clientId, clientSecret: DEMO.client.clientSecret } },
+  // Authorization Code with PKCE and Device Authorization for the public client `vscode-app`, with login and consent
+  // pages; its redirect URIs: the loopback one (desktop) and code-server's port proxy (any code-server port).
+  signIn: {
+    redirectUris: [
+      `http://127.0.0.1:${redirectPort}/callback`,
+      `http://127.0.0.1/proxy/${redirectPort}/callback`,
+      `http://localhost:${codePort}/proxy/${redirectPort}/callback`,
+    ],
+  },
 });
 step(`demo authorization server: ${server.issuer} (token endpoint ${server.tokenEndpoint})`);
 
@@ -65,6 +76,20 @@ writeFileSync(
     `2. Enter the Client Secret \`${DEMO.client.clientSecret}\` and the Password \`${DEMO.user.password}\` (both go to VS Code's secret storage, never to settings) and press **Execute**.`,
     '3. The Messages view shows `PWOUT` with `AccessToken` and, as the invoker asks for `offline_access`, a `refresh_token`: **Refresh Token** on the message uses it.',
     '',
+    '## Signing in as a user',
+    '',
+    `\`demo-sign-in\` uses the Authorization Code grant with PKCE (public client \`${server.appClient.clientId}\`, no secret):`,
+    '',
+    '1. Run **OAuth2 Invoker: Execute OAuth2 Invoker** → `demo-sign-in`. A browser tab opens the demo server\'s sign-in page (if it does not, use **Copy Sign-in Link** in the notification).',
+    `2. Sign in as \`${DEMO.user.username}\` / \`${DEMO.user.password}\` and press **Allow**. The browser comes back through code-server's \`/proxy/${redirectPort}/callback\` and says to return to VS Code.`,
+    '3. The Messages view shows `USEROUT` with `AccessToken`, `refresh_token` and `id_token` (its claims under Details).',
+    '',
+    '`demo-device` uses the Device Authorization grant:',
+    '',
+    '1. Run **Execute OAuth2 Invoker** → `demo-device`. A notification shows a code: press **Copy Code and Open**.',
+    `2. Paste the code on the page that opens, sign in as \`${DEMO.user.username}\` and press **Allow**.`,
+    '3. VS Code was polling meanwhile: the Messages view shows `DEVOUT` with its tokens.',
+    '',
   ].join('\n'),
 );
 
@@ -86,6 +111,29 @@ const invokers = [
     username: DEMO.user.username,
     scope: 'openid offline_access api:read',
     targetMessage: 'PWOUT',
+  },
+  {
+    name: 'demo-sign-in',
+    issuer: server.issuer,
+    authorizationServerUrl: server.tokenEndpoint,
+    grantType: 'authorization_code',
+    authorizationEndpointUrl: server.authorizationEndpoint,
+    issParameterSupported: true,
+    clientId: server.appClient.clientId,
+    redirectUri: `http://127.0.0.1:${redirectPort}/callback`,
+    scope: 'openid offline_access api:read',
+    authorizationParameters: [{ name: 'prompt', value: 'consent' }],
+    targetMessage: 'USEROUT',
+  },
+  {
+    name: 'demo-device',
+    issuer: server.issuer,
+    authorizationServerUrl: server.tokenEndpoint,
+    grantType: 'device_code',
+    deviceAuthorizationEndpointUrl: server.deviceAuthorizationEndpoint,
+    clientId: server.appClient.clientId,
+    scope: 'openid offline_access api:read',
+    targetMessage: 'DEVOUT',
   },
 ];
 const codeServer = await startCodeServer({

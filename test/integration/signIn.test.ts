@@ -12,7 +12,7 @@ import type { OAuth2InvokerApi } from '../../src/extension/api';
 import type { SignInStarted, SignInTestHooks } from '../../src/extension/signIn/signInService';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { SignInBrowser } from '../fixtures/signInBrowser';
-import { activateApi, assertAbsent, filesBelow } from './helpers';
+import { activateApi, assertAbsent, copyPropertyFromTree, filesBelow } from './helpers';
 
 type Api = OAuth2InvokerApi & SignInTestHooks;
 
@@ -127,6 +127,17 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
     assert.equal(sent?.body?.redirect_uri, external);
     assert.equal(await refusesConnections(port), true, 'the loopback listener closed after its one callback');
 
+    // The id_token's claims are in the message's Details: who signed in, and for which client.
+    const root = api.resultTree.getChildren().find((node) => node.record.invoker.name === 'signin-code');
+    assert.ok(root !== undefined);
+    const detailsNode = api.resultTree.getChildren(root).find((node) => node.kind === 'details');
+    assert.ok(detailsNode !== undefined);
+    const details = new Map(api.resultTree.getChildren(detailsNode).map((node) => [node.kind === 'detail' ? node.label : '', node.kind === 'detail' ? node.value : '']));
+    assert.equal(details.get('ID token sub'), server.user.accountId);
+    assert.equal(details.get('ID token aud'), server.appClient.clientId);
+    assert.equal(details.get('ID token iss'), server.issuer);
+    assert.equal(details.get('Grant'), 'Authorization Code (PKCE)');
+
     // A later token comes from the cache, without a browser.
     const token = await api.getAccessToken('signin-code');
     assert.equal(token, record.message.accessToken);
@@ -140,6 +151,31 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
     for (const file of filesBelow(api.logFolder)) {
       assertAbsent(fs.readFileSync(file, 'utf8'), secrets, file);
     }
+  });
+
+  test('a refused refresh token: background renewal fails with sign-in-required and opens nothing', async () => {
+    const refreshToken = await copyPropertyFromTree(api, 'signin-code', 'refresh_token');
+    const revoked = await fetch(server.revocationEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token', client_id: server.appClient.clientId }).toString(),
+    });
+    assert.equal(revoked.status, 200);
+    api.signInForTests.opener = async (url) => {
+      opened.push(url);
+      return true;
+    };
+    // A margin as long as the token's life: the cached token no longer counts as valid, so it is renewed.
+    const settings = vscode.workspace.getConfiguration('oauth2Invoker');
+    await settings.update('tokenSafetyMarginSeconds', 3600, vscode.ConfigurationTarget.Global);
+    try {
+      await assert.rejects(api.getAccessToken('signin-code'), (error: { kind?: unknown }) => error.kind === 'sign-in-required');
+    } finally {
+      await settings.update('tokenSafetyMarginSeconds', undefined, vscode.ConfigurationTarget.Global);
+    }
+    const last = server.lastTokenRequest();
+    assert.deepEqual([last?.body?.grant_type, last?.error], ['refresh_token', 'invalid_grant'], 'the refresh token was tried, and refused');
+    assert.equal(opened.length, 0, 'no browser was opened');
   });
 
   test('background work never opens a browser: getAccessToken of a sign-in invoker without tokens fails with sign-in-required', async () => {

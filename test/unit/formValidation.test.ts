@@ -19,6 +19,16 @@ suite('form validation (shared by the form and the panel)', () => {
     assert.deepEqual(fields(CC, { clientSecret: { action: 'replace', value: '' } }, STORED_CLIENT_SECRET), ['clientSecret'], 'an empty replacement is no secret');
   });
 
+  test('issue 11: a sign-in invoker needs no secret, but its endpoint; Discover\'s issuer, Client ID and Scope are then enough', () => {
+    const code: InvokerConfig = { ...CC, grantType: 'authorization_code' };
+    assert.deepEqual(fields(code), ['authorizationEndpointUrl']);
+    assert.deepEqual(fields({ ...code, authorizationEndpointUrl: 'https://as.example.com/authorize' }), []);
+    assert.deepEqual(fields({ ...code, authorizationEndpointUrl: 'https://as.example.com/authorize', redirectUri: 'http://10.0.0.1/cb' }), ['redirectUri']);
+    const device: InvokerConfig = { ...CC, grantType: 'device_code', clientId: '' };
+    assert.deepEqual(fields(device), ['clientId', 'deviceAuthorizationEndpointUrl']);
+    assert.deepEqual(fields({ ...device, clientId: 'tv', deviceAuthorizationEndpointUrl: 'https://as.example.com/device', authorizationParameters: [{ name: 'scope', value: 'x' }] }), ['authorizationParameters']);
+  });
+
   test('only the secrets the invoker uses are checked', () => {
     // A Proxy Password typed without a Proxy Username is not used, so it does not ask for one.
     const typedProxyPassword: SecretEdits = { proxyPassword: { action: 'replace', value: 'pp' } };

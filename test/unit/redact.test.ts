@@ -50,6 +50,14 @@ suite('redaction', () => {
     assert.equal(redactBody('<html>s3cr:t+/ é</html>', redact), `<html>${REDACTED}</html>`);
   });
 
+  test('issue 11: the sign-in token requests keep code, code_verifier and device_code out of a logged form; the user code stays readable', () => {
+    assert.equal(
+      redactForm('grant_type=authorization_code&code=c0de&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&code_verifier=v3r', createRedactor([])),
+      `grant_type=authorization_code&code=${REDACTED}&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&code_verifier=${REDACTED}`,
+    );
+    assert.equal(redactForm('grant_type=x&device_code=d3v&user_code=ABCD-EFGH', createRedactor([])), `grant_type=x&device_code=${REDACTED}&user_code=ABCD-EFGH`);
+  });
+
   test('credential headers keep only their scheme', () => {
     assert.equal(redactHeader('Authorization', 'Basic YTpi'), `Basic ${REDACTED}`);
     assert.equal(redactHeader('authorization', 'opaque'), REDACTED);

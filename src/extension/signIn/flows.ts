@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Core } from '../coreLoader';
+import { loopbackTarget } from '../../shared/redirectUri';
 import type { SignInUriHandler } from './uriHandler';
 
 /** Where the extension host runs, as far as receiving a redirect goes. */
@@ -47,29 +48,6 @@ export interface RedirectFlow {
   /** True when this flow can receive the configured redirect in this environment. */
   fits(configuredRedirect: string, environment: SignInEnvironment): boolean;
   trigger(context: FlowContext): Promise<ReceivingRedirect>;
-}
-
-/** The port and path a loopback listener serves for a configured redirect: `http://127.0.0.1:PORT/path`, or a proxy's `/proxy/PORT/path`. */
-export function loopbackTarget(configuredRedirect: string): { port: number; path: string; sendAsIs: boolean } | undefined {
-  if (configuredRedirect.trim() === '') {
-    return { port: 0, path: '/callback', sendAsIs: false };
-  }
-  let url: URL;
-  try {
-    url = new URL(configuredRedirect.trim());
-  } catch {
-    return undefined;
-  }
-  const loopbackHost = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(url.hostname);
-  if (url.protocol === 'http:' && loopbackHost) {
-    return { port: url.port === '' ? 0 : Number(url.port), path: url.pathname || '/callback', sendAsIs: false };
-  }
-  // A redirect registered through code-server's port proxy: listen on that port; send the URI as registered.
-  const proxied = /^\/(?:abs)?proxy\/(\d{1,5})(\/.*)$/.exec(url.pathname);
-  if (url.protocol === 'https:' && proxied !== null) {
-    return { port: Number(proxied[1]), path: proxied[2], sendAsIs: true };
-  }
-  return undefined;
 }
 
 /**

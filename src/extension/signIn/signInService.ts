@@ -88,6 +88,8 @@ export class SignInService implements vscode.Disposable {
       const attempt = signal !== undefined ? AbortSignal.any([own, signal]) : own;
       const flow = chooseFlow(config.redirectUri, currentEnvironment());
       const receiving = await flow.trigger({ core, configuredRedirect: config.redirectUri, state, signal: attempt, timeoutMs: this.redirectTimeoutMs(), uriHandler: this.uriHandler });
+      // Ends the Copy/Paste offer with the attempt, so a late click cannot act on a finished sign-in.
+      const finished = new AbortController();
       try {
         const url = core.buildAuthorizationUrl(properties, { redirectUri: receiving.redirectUri, state, codeChallenge: pkce.codeChallenge });
         this.log.info(`[${label}] sign-in: ${flow.label}; authorization endpoint ${withoutQuery(url)}; redirect via ${receiving.via}`);
@@ -96,7 +98,7 @@ export class SignInService implements vscode.Disposable {
           (opened) => (opened ? undefined : this.log.warn(`[${label}] the browser did not open; use "Copy Sign-in Link"`)),
           () => this.log.warn(`[${label}] the browser did not open; use "Copy Sign-in Link"`),
         );
-        const pasted = this.offerPaste(label, url, attempt);
+        const pasted = this.offerPaste(label, url, AbortSignal.any([attempt, finished.signal]));
         const redirectedTo = await Promise.race([receiving.redirected, pasted, abortion(attempt)]);
         const { code } = core.parseAuthorizationResponse(
           redirectedTo,
@@ -106,6 +108,7 @@ export class SignInService implements vscode.Disposable {
         this.log.info(`[${label}] sign-in: the authorization response arrived; exchanging its code`);
         return { grantType: 'authorization_code' as const, code, codeVerifier: pkce.codeVerifier, redirectUri: receiving.redirectUri };
       } finally {
+        finished.abort();
         await receiving.dispose();
       }
     });
@@ -129,6 +132,9 @@ export class SignInService implements vscode.Disposable {
           if (choice === copy) {
             await vscode.env.clipboard.writeText(url);
             continue;
+          }
+          if (signal.aborted) {
+            return;
           }
           const text = await vscode.window.showInputBox({
             title: `Sign in to "${label}"`,
