@@ -3,17 +3,23 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const vscodeBan = {
-  'no-restricted-imports': ['error', {
-    paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }],
-  }],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }],
+    },
+  ],
 };
 
 // The property model lives in src/shared: the form and the shared code never reach into the core (nor its undici).
 const vscodeAndCoreBan = {
-  'no-restricted-imports': ['error', {
-    paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }],
-    patterns: [{ group: ['**/core/*', '**/core'], message: 'src/shared and src/webview do not import src/core; shared types belong in src/shared.' }],
-  }],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [{ name: 'vscode', message: 'Only src/extension may import vscode.' }],
+      patterns: [{ group: ['**/core/*', '**/core'], message: 'src/shared and src/webview do not import src/core; shared types belong in src/shared.' }],
+    },
+  ],
 };
 
 export default tseslint.config(
@@ -40,10 +46,13 @@ export default tseslint.config(
     // The two-bundle rule (src/extension/coreLoader.ts): core classes are not the same class in dist/core.js.
     files: ['src/extension/**'],
     rules: {
-      'no-restricted-syntax': ['error', {
-        selector: "BinaryExpression[operator='instanceof'][right.name=/^(InvokerError|DJMessage)$/]",
-        message: 'The core is a separate bundle: test `code`/`kind` instead of instanceof (see coreLoader.ts).',
-      }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator='instanceof'][right.name=/^(InvokerError|DJMessage)$/]",
+          message: 'The core is a separate bundle: test `code`/`kind` instead of instanceof (see coreLoader.ts).',
+        },
+      ],
     },
   },
   {

@@ -19,7 +19,6 @@ export interface AuthorizationExpectation {
   readonly issParameterSupported?: boolean;
 }
 
-
 /**
  * The URL to open in the browser: the authorization endpoint (its own query kept) with `response_type=code`,
  * `client_id`, `redirect_uri`, `scope` when given, `state`, the S256 `code_challenge`, then the invoker's

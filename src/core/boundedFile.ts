@@ -28,7 +28,13 @@ export function tlsSettingsError(issues: PropertyIssue[]): InvokerError {
 /** Why a file could not be opened or read, in words. */
 export function fsReason(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String(code ?? error);
+  return code === 'ENOENT'
+    ? 'there is no such file'
+    : code === 'EACCES' || code === 'EPERM'
+      ? 'permission denied'
+      : code === 'EISDIR'
+        ? 'it is a folder'
+        : String(code ?? error);
 }
 
 function sizeText(bytes: number): string {
@@ -73,7 +79,12 @@ function cancelled(field: FileProperty): InvokerError {
 }
 
 /** Waits for `promise`, or rejects at once when `signal` aborts; a value that arrives too late is handed to `discard`. */
-function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, field: FileProperty, discard: (value: T) => void = () => undefined): Promise<T> {
+function unlessAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  field: FileProperty,
+  discard: (value: T) => void = () => undefined,
+): Promise<T> {
   if (signal === undefined) {
     return promise;
   }

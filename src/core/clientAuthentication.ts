@@ -108,7 +108,13 @@ export interface AssertionKey {
   readonly x5tS256?: string;
 }
 
-async function signAssertion(clientId: string, endpoint: string, header: Record<string, string>, key: KeyObject | Uint8Array, options: AssertionOptions): Promise<string> {
+async function signAssertion(
+  clientId: string,
+  endpoint: string,
+  header: Record<string, string>,
+  key: KeyObject | Uint8Array,
+  options: AssertionOptions,
+): Promise<string> {
   // jose is ESM; a dynamic import loads it from this CommonJS module (and keeps it out of the extension's bundle).
   const { SignJWT } = await import('jose');
   const now = Math.floor((options.now ?? Date.now)() / 1000);
@@ -220,7 +226,11 @@ async function fromPkcs12(content: Buffer, passphrase: string | undefined): Prom
       p12 = forge.pkcs12.pkcs12FromAsn1(asn1, passphrase ?? '');
     } catch (error) {
       // A wrong password fails the MAC check (or decryption).
-      refuseKey(/mac|password|decrypt|invalid/i.test(String((error as Error).message)) ? passphraseIssue(passphrase) : keyIssue(KEY_FILE, 'is not a PKCS#12 file that can be read.'));
+      refuseKey(
+        /mac|password|decrypt|invalid/i.test(String((error as Error).message))
+          ? passphraseIssue(passphrase)
+          : keyIssue(KEY_FILE, 'is not a PKCS#12 file that can be read.'),
+      );
     }
   } catch (error) {
     if (error instanceof InvokerError) {
@@ -229,14 +239,17 @@ async function fromPkcs12(content: Buffer, passphrase: string | undefined): Prom
     refuseKey(keyIssue(KEY_FILE, 'is neither a PEM file with a private key nor a PKCS#12 (.pfx / .p12) file.'));
   }
   const bagsOf = (type: string): import('node-forge').pkcs12.Bag[] => p12.getBags({ bagType: type })[type] ?? [];
-  const keyBag = [...bagsOf(forge.pki.oids.pkcs8ShroudedKeyBag), ...bagsOf(forge.pki.oids.keyBag)].find((bag) => bag.key !== undefined || bag.asn1 !== undefined);
+  const keyBag = [...bagsOf(forge.pki.oids.pkcs8ShroudedKeyBag), ...bagsOf(forge.pki.oids.keyBag)].find(
+    (bag) => bag.key !== undefined || bag.asn1 !== undefined,
+  );
   if (keyBag === undefined) {
     refuseKey(keyIssue(KEY_FILE, 'is a PKCS#12 file without a private key.'));
   }
   let key: KeyObject;
   try {
     // forge's own key objects are RSA only; the PKCS#8 DER works for every key type.
-    const der = keyBag.key !== undefined ? forge.asn1.toDer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key))) : forge.asn1.toDer(keyBag.asn1);
+    const der =
+      keyBag.key !== undefined ? forge.asn1.toDer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key))) : forge.asn1.toDer(keyBag.asn1);
     key = createPrivateKey({ key: Buffer.from(der.getBytes(), 'binary'), format: 'der', type: 'pkcs8' });
   } catch {
     refuseKey(keyIssue(KEY_FILE, 'holds a private key that cannot be read.'));
@@ -345,7 +358,9 @@ export function secretClientAuth(properties: InvokerProperties, basicVariant: Ba
       return ClientIdOnly(clientId, method);
     case 'client_secret_jwt':
     case 'private_key_jwt':
-      throw new InvokerError(`Client authentication "${CLIENT_AUTH_METHOD_LABELS[method]}" signs an assertion: use clientAuthFor().`, { kind: 'invalid-properties' });
+      throw new InvokerError(`Client authentication "${CLIENT_AUTH_METHOD_LABELS[method]}" signs an assertion: use clientAuthFor().`, {
+        kind: 'invalid-properties',
+      });
   }
 }
 

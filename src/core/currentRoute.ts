@@ -35,7 +35,11 @@ export async function routeBindingOf(
   }
   const verify = network.tlsRejectUnauthorized !== false && !(viaSystemProxy && systemProxy?.strictSSL === false);
   const caFile = network.tlsCaFile?.trim() ?? '';
-  const caSha256 = caFile !== '' ? createHash('sha256').update(await readRegularFile(caFile, { field: 'tlsCaFile', signal })).digest('hex') : '';
+  const caSha256 =
+    caFile !== ''
+      ? createHash('sha256')
+          .update(await readRegularFile(caFile, { field: 'tlsCaFile', signal }))
+          .digest('hex')
+      : '';
   return { origin, proxy, verify, caFile, caSha256 };
 }
-

@@ -91,7 +91,12 @@ export function parseDeviceAuthorizationResponse(raw: RawResponse, redact: Redac
     const safeDescription = description !== undefined ? redact(description).slice(0, 1000) : undefined;
     throw new InvokerError(
       `The device authorization endpoint refused the request (${raw.status}${safeError !== undefined ? `, ${safeError}` : ''})${safeDescription !== undefined ? `: ${safeDescription}` : '.'}`,
-      { kind: 'server-rejected', status: raw.status, ...(safeError !== undefined ? { error: safeError } : {}), ...(safeDescription !== undefined ? { errorDescription: safeDescription } : {}) },
+      {
+        kind: 'server-rejected',
+        status: raw.status,
+        ...(safeError !== undefined ? { error: safeError } : {}),
+        ...(safeDescription !== undefined ? { errorDescription: safeDescription } : {}),
+      },
     );
   }
   const invalid = (problem: string): InvokerError =>
@@ -103,7 +108,12 @@ export function parseDeviceAuthorizationResponse(raw: RawResponse, redact: Redac
   const userCode = text(fields.user_code);
   const verificationUri = text(fields.verification_uri) ?? text(fields.verification_url);
   const expiresInSeconds = seconds(fields.expires_in);
-  for (const [name, value] of [['device_code', deviceCode], ['user_code', userCode], ['verification_uri', verificationUri], ['expires_in', expiresInSeconds]] as const) {
+  for (const [name, value] of [
+    ['device_code', deviceCode],
+    ['user_code', userCode],
+    ['verification_uri', verificationUri],
+    ['expires_in', expiresInSeconds],
+  ] as const) {
     if (value === undefined) {
       throw invalid(`"${name}" is missing or not ${name === 'expires_in' ? 'a positive number' : 'a non-empty string'}.`);
     }
@@ -181,4 +191,3 @@ export async function requestDeviceAuthorization(properties: InvokerProperties, 
     deadline.dispose();
   }
 }
-

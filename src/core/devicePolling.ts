@@ -43,13 +43,17 @@ export interface DevicePollingOptions extends Omit<ExecuteOptions, 'grant'> {
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
-export async function pollDeviceToken(properties: InvokerProperties, authorization: DeviceAuthorization, options: DevicePollingOptions = {}): Promise<DJMessage> {
+export async function pollDeviceToken(
+  properties: InvokerProperties,
+  authorization: DeviceAuthorization,
+  options: DevicePollingOptions = {},
+): Promise<DJMessage> {
   const now = options.now ?? Date.now;
   const pause = options.wait ?? wait;
   const expiresAt = now() + authorization.expiresInSeconds * 1000;
   const device = { ...properties, grantType: 'device_code' as const };
   const expired = (): InvokerError =>
-    new InvokerError("The device code expired before the sign-in was completed (RFC 8628 expired_token); start the sign-in again.", { kind: 'expired-token' });
+    new InvokerError('The device code expired before the sign-in was completed (RFC 8628 expired_token); start the sign-in again.', { kind: 'expired-token' });
   let intervalMs = authorization.intervalSeconds * 1000;
   for (;;) {
     const left = expiresAt - now();

@@ -183,13 +183,18 @@ export function parseAuthorizationServerMetadata(
     throw new InvokerError(`${where} has no "token_endpoint".`, { kind: 'invalid-response', status: raw.status });
   }
   if (!allowedEndpoint(tokenEndpoint, context.allowInsecureHttp === true)) {
-    throw new InvokerError(`${where} names a "token_endpoint" that is not an https:// URL: ${tokenEndpoint.slice(0, 200)}.`, { kind: 'invalid-response', status: raw.status });
+    throw new InvokerError(`${where} names a "token_endpoint" that is not an https:// URL: ${tokenEndpoint.slice(0, 200)}.`, {
+      kind: 'invalid-response',
+      status: raw.status,
+    });
   }
   const issuer = typeof m.issuer === 'string' ? m.issuer : '';
   if (issuer === '') {
     warnings.push('The metadata has no "issuer".');
   } else if (context.expectedIssuer !== undefined && withoutTrailingSlash(issuer) !== withoutTrailingSlash(context.expectedIssuer.trim())) {
-    warnings.push(`The metadata's "issuer" is ${issuer}, not the Issuer URL given (${context.expectedIssuer.trim()}); RFC 8414 §3.3 requires them to be the same.`);
+    warnings.push(
+      `The metadata's "issuer" is ${issuer}, not the Issuer URL given (${context.expectedIssuer.trim()}); RFC 8414 §3.3 requires them to be the same.`,
+    );
   }
   const grantTypesSupported = stringList(m, 'grant_types_supported', warnings);
   const tokenEndpointAuthMethodsSupported = stringList(m, 'token_endpoint_auth_methods_supported', warnings);
@@ -210,7 +215,10 @@ export function parseAuthorizationServerMetadata(
   const listed = (grant: GrantType): boolean =>
     grantTypesSupported === undefined || grantTypesSupported.includes(grant === 'device_code' ? 'urn:ietf:params:oauth:grant-type:device_code' : grant);
   const invokerGrantTypes = GRANT_TYPES.filter(
-    (grant) => listed(grant) && (grant !== 'authorization_code' || authorizationEndpoint !== undefined) && (grant !== 'device_code' || deviceAuthorizationEndpoint !== undefined),
+    (grant) =>
+      listed(grant) &&
+      (grant !== 'authorization_code' || authorizationEndpoint !== undefined) &&
+      (grant !== 'device_code' || deviceAuthorizationEndpoint !== undefined),
   );
   if (grantTypesSupported !== undefined && invokerGrantTypes.length === 0) {
     warnings.push(`The server lists none of the invoker's grant types (${GRANT_TYPES.join(', ')}) in "grant_types_supported".`);
@@ -230,7 +238,9 @@ export function parseAuthorizationServerMetadata(
   const introspectionEndpoint = optionalEndpoint('introspection_endpoint');
   const revocationEndpoint = optionalEndpoint('revocation_endpoint');
   if (credentialsInRequestBody === undefined) {
-    warnings.push('The server lists neither client_secret_basic nor client_secret_post in "token_endpoint_auth_methods_supported": it may not accept a client secret.');
+    warnings.push(
+      'The server lists neither client_secret_basic nor client_secret_post in "token_endpoint_auth_methods_supported": it may not accept a client secret.',
+    );
   }
   const aliases = m.mtls_endpoint_aliases;
   const alias = aliases !== null && typeof aliases === 'object' && !Array.isArray(aliases) ? (aliases as Record<string, unknown>).token_endpoint : undefined;
@@ -267,11 +277,14 @@ interface Miss {
 function missed(url: string, raw: RawResponse): InvokerError {
   if (raw.status >= 300 && raw.status < 400) {
     const location = raw.headers.location;
-    return new InvokerError(`${url} answered ${raw.status}, redirecting${location !== undefined ? ` to ${location}` : ''}; discovery does not follow redirects.`, {
-      kind: 'redirect',
-      status: raw.status,
-      ...(location !== undefined ? { location } : {}),
-    });
+    return new InvokerError(
+      `${url} answered ${raw.status}, redirecting${location !== undefined ? ` to ${location}` : ''}; discovery does not follow redirects.`,
+      {
+        kind: 'redirect',
+        status: raw.status,
+        ...(location !== undefined ? { location } : {}),
+      },
+    );
   }
   return new InvokerError(`${url} answered ${raw.status}.`, { kind: 'server-rejected', status: raw.status });
 }
@@ -284,7 +297,8 @@ function bestMiss(issuer: string, misses: readonly Miss[]): InvokerError {
   }
   const redirect = misses.find((miss) => miss.error.kind === 'redirect');
   const tried = misses.map((miss) => `${miss.url} (${miss.error.status ?? '?'})`).join(', ');
-  const follow = redirect?.error.location !== undefined ? ` One of them redirects to ${redirect.error.location}: if that is the server's, enter its issuer instead.` : '';
+  const follow =
+    redirect?.error.location !== undefined ? ` One of them redirects to ${redirect.error.location}: if that is the server's, enter its issuer instead.` : '';
   const last = misses.at(-1)?.error;
   return new InvokerError(
     `No authorization server metadata was found for ${issuer}: tried ${tried}.${follow} Check "Issuer URL" (for Keycloak, the realm URL; for Entra ID, https://login.microsoftonline.com/<tenant>/v2.0).`,
@@ -334,7 +348,14 @@ export async function discover(issuerUrl: string, options: DiscoveryOptions = {}
       options.log?.('info', `GET ${url}`);
       const raw = await send(
         { url, method: 'GET', headers: { accept: 'application/json', 'user-agent': USER_AGENT } },
-        { deadline, dispatcher: options.dispatcher ?? route?.dispatcher, maxResponseBytes: options.maxResponseBytes, network: route?.description, purpose: 'discovery', redact },
+        {
+          deadline,
+          dispatcher: options.dispatcher ?? route?.dispatcher,
+          maxResponseBytes: options.maxResponseBytes,
+          network: route?.description,
+          purpose: 'discovery',
+          redact,
+        },
       );
       options.log?.('info', `answer ${raw.status} (${redact(raw.headers['content-type'] ?? 'no content type')}, ${raw.body.length} characters)`);
       if (raw.status < 200 || raw.status >= 300) {

@@ -17,9 +17,7 @@ export function formUrlEncode(value: string): string {
   } catch {
     return new URLSearchParams([['', value]]).toString().slice(1); // a lone surrogate: URLSearchParams writes U+FFFD
   }
-  return encoded.replace(FORM_UNSAFE_IN_URI_COMPONENT, (match) =>
-    match === '%20' ? '+' : `%${match.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  return encoded.replace(FORM_UNSAFE_IN_URI_COMPONENT, (match) => (match === '%20' ? '+' : `%${match.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 
 /**

@@ -28,26 +28,92 @@ const ENTRA_DEFAULT_SCOPE = 'use <resource>/.default, e.g. https://graph.microso
 
 /** Entra ID (Azure AD) AADSTS codes: what each means for an invoker, and the field to change. */
 const ENTRA: Readonly<Record<string, Omit<Hint, 'id'> & { readonly key: string }>> = {
-  '7000215': { key: 'invalid-secret', text: 'Entra ID: the client secret is wrong. Use the secret\'s Value (shown once, when it was created), not its Secret ID.', field: 'clientSecret' },
-  '7000222': { key: 'expired-secret', text: 'Entra ID: the client secret has expired. Create a new one under the app\'s "Certificates & secrets".', field: 'clientSecret' },
-  '700016': { key: 'app-not-found', text: 'Entra ID: no application with this Client ID exists in that tenant. Check "Client ID" (the Application (client) ID) and the tenant in the token URL.', field: 'clientId' },
-  '90002': { key: 'tenant-not-found', text: 'Entra ID: the tenant in the token URL does not exist. Use the Directory (tenant) ID or a verified domain of the tenant.', field: 'authorizationServerUrl' },
-  '900023': { key: 'tenant-invalid', text: 'Entra ID: the tenant in the token URL is not valid. Use the Directory (tenant) ID or a verified domain of the tenant.', field: 'authorizationServerUrl' },
-  '90013': { key: 'tenant-invalid', text: 'Entra ID: the tenant in the token URL is not valid. Use the Directory (tenant) ID or a verified domain of the tenant.', field: 'authorizationServerUrl' },
-  '50059': { key: 'no-tenant', text: 'Entra ID: the token URL names no tenant Entra can use (/common or /organizations). Put the Directory (tenant) ID in the token URL.', field: 'authorizationServerUrl' },
-  '70011': { key: 'invalid-scope', text: `Entra ID: the scope is not valid. For the Client Credentials grant on the v2 endpoint, ${ENTRA_DEFAULT_SCOPE}.`, field: 'scope' },
-  '1002012': { key: 'invalid-scope', text: `Entra ID: the Client Credentials grant needs a scope ending in /.default: ${ENTRA_DEFAULT_SCOPE}.`, field: 'scope' },
-  '900144': { key: 'missing-parameter', text: 'Entra ID: a required parameter is missing. The v2 endpoint (…/oauth2/v2.0/token) needs "Scope"; the v1 endpoint (…/oauth2/token) needs a "resource" extra parameter instead.', field: 'scope' },
-  '500011': { key: 'resource-not-found', text: 'Entra ID: the resource named in the scope (or "resource") was not found in the tenant. Check its Application ID URI, and that the API is registered or consented in this tenant.', field: 'scope' },
-  '65001': { key: 'consent', text: 'Entra ID: consent is missing. An administrator must grant admin consent to the app\'s API permissions.' },
-  '50126': { key: 'invalid-credentials', text: 'Entra ID: the username or password is wrong, or the account is federated, which the Password grant cannot sign in.', field: 'password' },
-  '50034': { key: 'user-not-found', text: 'Entra ID: this user does not exist in the tenant. Check "Username" (the full user principal name).', field: 'username' },
-  '50076': { key: 'mfa', text: 'Entra ID: this account requires multi-factor authentication, which the Password grant cannot do. Use an account without MFA or another grant.' },
-  '50079': { key: 'mfa', text: 'Entra ID: this account must register for multi-factor authentication, which the Password grant cannot do. Use an account without MFA or another grant.' },
+  '7000215': {
+    key: 'invalid-secret',
+    text: "Entra ID: the client secret is wrong. Use the secret's Value (shown once, when it was created), not its Secret ID.",
+    field: 'clientSecret',
+  },
+  '7000222': {
+    key: 'expired-secret',
+    text: 'Entra ID: the client secret has expired. Create a new one under the app\'s "Certificates & secrets".',
+    field: 'clientSecret',
+  },
+  '700016': {
+    key: 'app-not-found',
+    text: 'Entra ID: no application with this Client ID exists in that tenant. Check "Client ID" (the Application (client) ID) and the tenant in the token URL.',
+    field: 'clientId',
+  },
+  '90002': {
+    key: 'tenant-not-found',
+    text: 'Entra ID: the tenant in the token URL does not exist. Use the Directory (tenant) ID or a verified domain of the tenant.',
+    field: 'authorizationServerUrl',
+  },
+  '900023': {
+    key: 'tenant-invalid',
+    text: 'Entra ID: the tenant in the token URL is not valid. Use the Directory (tenant) ID or a verified domain of the tenant.',
+    field: 'authorizationServerUrl',
+  },
+  '90013': {
+    key: 'tenant-invalid',
+    text: 'Entra ID: the tenant in the token URL is not valid. Use the Directory (tenant) ID or a verified domain of the tenant.',
+    field: 'authorizationServerUrl',
+  },
+  '50059': {
+    key: 'no-tenant',
+    text: 'Entra ID: the token URL names no tenant Entra can use (/common or /organizations). Put the Directory (tenant) ID in the token URL.',
+    field: 'authorizationServerUrl',
+  },
+  '70011': {
+    key: 'invalid-scope',
+    text: `Entra ID: the scope is not valid. For the Client Credentials grant on the v2 endpoint, ${ENTRA_DEFAULT_SCOPE}.`,
+    field: 'scope',
+  },
+  '1002012': {
+    key: 'invalid-scope',
+    text: `Entra ID: the Client Credentials grant needs a scope ending in /.default: ${ENTRA_DEFAULT_SCOPE}.`,
+    field: 'scope',
+  },
+  '900144': {
+    key: 'missing-parameter',
+    text: 'Entra ID: a required parameter is missing. The v2 endpoint (…/oauth2/v2.0/token) needs "Scope"; the v1 endpoint (…/oauth2/token) needs a "resource" extra parameter instead.',
+    field: 'scope',
+  },
+  '500011': {
+    key: 'resource-not-found',
+    text: 'Entra ID: the resource named in the scope (or "resource") was not found in the tenant. Check its Application ID URI, and that the API is registered or consented in this tenant.',
+    field: 'scope',
+  },
+  '65001': { key: 'consent', text: "Entra ID: consent is missing. An administrator must grant admin consent to the app's API permissions." },
+  '50126': {
+    key: 'invalid-credentials',
+    text: 'Entra ID: the username or password is wrong, or the account is federated, which the Password grant cannot sign in.',
+    field: 'password',
+  },
+  '50034': {
+    key: 'user-not-found',
+    text: 'Entra ID: this user does not exist in the tenant. Check "Username" (the full user principal name).',
+    field: 'username',
+  },
+  '50076': {
+    key: 'mfa',
+    text: 'Entra ID: this account requires multi-factor authentication, which the Password grant cannot do. Use an account without MFA or another grant.',
+  },
+  '50079': {
+    key: 'mfa',
+    text: 'Entra ID: this account must register for multi-factor authentication, which the Password grant cannot do. Use an account without MFA or another grant.',
+  },
   '50158': { key: 'mfa', text: 'Entra ID: a Conditional Access policy requires an interactive sign-in, which the Password grant cannot do.' },
-  '7000218': { key: 'secret-required', text: 'Entra ID: the app expects a client secret. Set "Client Secret", or turn on "Allow public client flows" in the app registration for the Password grant without one.', field: 'clientSecret' },
+  '7000218': {
+    key: 'secret-required',
+    text: 'Entra ID: the app expects a client secret. Set "Client Secret", or turn on "Allow public client flows" in the app registration for the Password grant without one.',
+    field: 'clientSecret',
+  },
   '700082': { key: 'refresh-expired', text: 'Entra ID: the refresh token expired after a period of inactivity. Get a new one.', field: 'refreshToken' },
-  '50173': { key: 'refresh-revoked', text: 'Entra ID: the refresh token was revoked (for example after a password change). Get a new one.', field: 'refreshToken' },
+  '50173': {
+    key: 'refresh-revoked',
+    text: 'Entra ID: the refresh token was revoked (for example after a password change). Get a new one.',
+    field: 'refreshToken',
+  },
   '7000112': { key: 'app-disabled', text: 'Entra ID: the application is disabled in this tenant.' },
 };
 
@@ -74,7 +140,11 @@ function switchCredentials(f: Facts): string {
 }
 
 function entraHint(f: Facts, error: InvokerError): Hint | undefined {
-  const code = /AADSTS(\d+)/.exec(f.description)?.[1] ?? /AADSTS(\d+)/.exec(f.body)?.[1] ?? /"error_codes"\s*:\s*\[\s*(\d+)/.exec(f.body)?.[1] ?? error.djMessage?.getProperty('error_codes')?.match(/\d+/)?.[0];
+  const code =
+    /AADSTS(\d+)/.exec(f.description)?.[1] ??
+    /AADSTS(\d+)/.exec(f.body)?.[1] ??
+    /"error_codes"\s*:\s*\[\s*(\d+)/.exec(f.body)?.[1] ??
+    error.djMessage?.getProperty('error_codes')?.match(/\d+/)?.[0];
   if (code === undefined) {
     return undefined;
   }
@@ -102,7 +172,10 @@ function oktaHint(f: Facts): Hint | undefined {
     };
   }
   if (/Policy evaluation failed/i.test(d)) {
-    return { id: 'okta-policy', text: 'Okta: no access policy rule of the authorization server lets this client use this grant and scope. Add one under Security › API › Authorization Servers › Access Policies.' };
+    return {
+      id: 'okta-policy',
+      text: 'Okta: no access policy rule of the authorization server lets this client use this grant and scope. Add one under Security › API › Authorization Servers › Access Policies.',
+    };
   }
   return undefined;
 }
@@ -110,12 +183,20 @@ function oktaHint(f: Facts): Hint | undefined {
 function keycloakHint(f: Facts): Hint | undefined {
   const d = f.description;
   if (/Client not enabled to retrieve service account/i.test(d)) {
-    return { id: 'keycloak-service-account', text: 'Keycloak: turn on "Service accounts roles" (Client authentication on) for this client to use the Client Credentials grant.', field: 'grantType' };
+    return {
+      id: 'keycloak-service-account',
+      text: 'Keycloak: turn on "Service accounts roles" (Client authentication on) for this client to use the Client Credentials grant.',
+      field: 'grantType',
+    };
   }
   if (/Client not allowed for direct access grants/i.test(d)) {
     return { id: 'keycloak-direct-access', text: 'Keycloak: turn on "Direct access grants" for this client to use the Password grant.', field: 'grantType' };
   }
-  if (/Invalid client (or Invalid client credentials|secret|credentials)/i.test(d) && f.clientAuthentication === 'client_secret_basic' && /[%+]/.test(f.clientSecret ?? '')) {
+  if (
+    /Invalid client (or Invalid client credentials|secret|credentials)/i.test(d) &&
+    f.clientAuthentication === 'client_secret_basic' &&
+    /[%+]/.test(f.clientSecret ?? '')
+  ) {
     return {
       id: 'keycloak-percent-secret',
       text: `The client secret holds "%" or "+", which some Keycloak versions do not decode in a Basic header: turn on "${L.credentialsInRequestBody}", or set "${L.basicEncoding}" to raw.`,
@@ -128,13 +209,25 @@ function keycloakHint(f: Facts): Hint | undefined {
 function auth0Hint(f: Facts): Hint | undefined {
   const d = f.description;
   if (/^Service not found/i.test(d)) {
-    return { id: 'auth0-audience-unknown', text: 'Auth0: no API has this audience. Set the "audience" extra parameter to the API\'s Identifier (Applications › APIs).', field: 'extraParameters' };
+    return {
+      id: 'auth0-audience-unknown',
+      text: 'Auth0: no API has this audience. Set the "audience" extra parameter to the API\'s Identifier (Applications › APIs).',
+      field: 'extraParameters',
+    };
   }
   if (/No audience parameter was provided/i.test(d)) {
-    return { id: 'auth0-audience-missing', text: 'Auth0: add an "audience" extra parameter with the API\'s Identifier (or set a default audience for the tenant).', field: 'extraParameters' };
+    return {
+      id: 'auth0-audience-missing',
+      text: 'Auth0: add an "audience" extra parameter with the API\'s Identifier (or set a default audience for the tenant).',
+      field: 'extraParameters',
+    };
   }
   if (/Client has not been granted scopes|Client is not authorized to access/i.test(d)) {
-    return { id: 'auth0-not-authorized', text: 'Auth0: authorize this application for the API (the API\'s "Machine to Machine Applications" tab) and grant the scopes it asks for.', field: 'scope' };
+    return {
+      id: 'auth0-not-authorized',
+      text: 'Auth0: authorize this application for the API (the API\'s "Machine to Machine Applications" tab) and grant the scopes it asks for.',
+      field: 'scope',
+    };
   }
   return undefined;
 }
@@ -142,13 +235,21 @@ function auth0Hint(f: Facts): Hint | undefined {
 function salesforceHint(f: Facts): Hint | undefined {
   const d = f.description;
   if (/request not supported on this domain/i.test(d)) {
-    return { id: 'salesforce-my-domain', text: 'Salesforce: the Client Credentials grant works only on your My Domain URL: https://<my-domain>.my.salesforce.com/services/oauth2/token.', field: 'authorizationServerUrl' };
+    return {
+      id: 'salesforce-my-domain',
+      text: 'Salesforce: the Client Credentials grant works only on your My Domain URL: https://<my-domain>.my.salesforce.com/services/oauth2/token.',
+      field: 'authorizationServerUrl',
+    };
   }
   if (/no client credentials user enabled/i.test(d)) {
     return { id: 'salesforce-run-as', text: 'Salesforce: choose a "Run As" user for the Client Credentials Flow in the connected app\'s policies.' };
   }
   if (f.error === 'invalid_grant' && /^authentication failure$/i.test(d) && f.grantType === 'password') {
-    return { id: 'salesforce-security-token', text: 'Salesforce: append the user\'s security token to the password, unless the caller\'s IP address is trusted.', field: 'password' };
+    return {
+      id: 'salesforce-security-token',
+      text: "Salesforce: append the user's security token to the password, unless the caller's IP address is trusted.",
+      field: 'password',
+    };
   }
   return undefined;
 }
@@ -156,12 +257,26 @@ function salesforceHint(f: Facts): Hint | undefined {
 function genericHint(f: Facts, error: InvokerError): Hint | undefined {
   const grant = f.grantType !== undefined ? GRANT_TYPE_LABELS[f.grantType] : 'this';
   if (/authentication (method|mechanism)/i.test(f.description) && /not (allowed|supported|match)|does not match|mismatch/i.test(f.description)) {
-    return { id: 'client-auth-method', text: `The server expects the client credentials in the other place: ${switchCredentials(f)}.`, field: 'credentialsInRequestBody' };
+    return {
+      id: 'client-auth-method',
+      text: `The server expects the client credentials in the other place: ${switchCredentials(f)}.`,
+      field: 'credentialsInRequestBody',
+    };
   }
   if (/No required SSL certificate was sent/i.test(f.body)) {
-    return { id: 'client-certificate-required', text: `The server requires a client certificate (mutual TLS): set "${L.tlsCertFile}" and "${L.tlsKeyFile}", or "${L.tlsPfxFile}".`, field: 'tlsCertFile' };
+    return {
+      id: 'client-certificate-required',
+      text: `The server requires a client certificate (mutual TLS): set "${L.tlsCertFile}" and "${L.tlsKeyFile}", or "${L.tlsPfxFile}".`,
+      field: 'tlsCertFile',
+    };
   }
-  if (error.kind === 'server-rejected' && f.error === '' && f.body.trim() === '' && f.clientAuthentication === 'client_secret_basic' && (f.status === 400 || f.status === 401 || f.status === 403)) {
+  if (
+    error.kind === 'server-rejected' &&
+    f.error === '' &&
+    f.body.trim() === '' &&
+    f.clientAuthentication === 'client_secret_basic' &&
+    (f.status === 400 || f.status === 401 || f.status === 403)
+  ) {
     return {
       id: 'basic-empty-answer',
       text: `The server answered ${f.status} with nothing after Basic authentication: try "${L.credentialsInRequestBody}".`,
@@ -170,7 +285,11 @@ function genericHint(f: Facts, error: InvokerError): Hint | undefined {
   }
   switch (f.error) {
     case 'invalid_scope':
-      return { id: 'invalid-scope', text: `The server refused "${L.scope}": request only scopes this client may have (Entra ID: <resource>/.default; Auth0: the API also needs an "audience").`, field: 'scope' };
+      return {
+        id: 'invalid-scope',
+        text: `The server refused "${L.scope}": request only scopes this client may have (Entra ID: <resource>/.default; Auth0: the API also needs an "audience").`,
+        field: 'scope',
+      };
     case 'unauthorized_client':
       return {
         id: 'unauthorized-client',
@@ -214,9 +333,17 @@ function genericHint(f: Facts, error: InvokerError): Hint | undefined {
     case 'invalid_grant':
     case 'bad_refresh_token':
       return f.grantType === 'refresh_token' || f.error === 'bad_refresh_token'
-        ? { id: 'invalid-refresh-token', text: `The refresh token is expired, revoked or already used (servers that rotate refresh tokens accept each once): get a new "${L.refreshToken}".`, field: 'refreshToken' }
+        ? {
+            id: 'invalid-refresh-token',
+            text: `The refresh token is expired, revoked or already used (servers that rotate refresh tokens accept each once): get a new "${L.refreshToken}".`,
+            field: 'refreshToken',
+          }
         : f.grantType === 'password'
-          ? { id: 'invalid-user-credentials', text: `The server refused the resource owner's credentials: check "${L.username}" and "${L.password}" (an account with MFA cannot use the Password grant).`, field: 'password' }
+          ? {
+              id: 'invalid-user-credentials',
+              text: `The server refused the resource owner's credentials: check "${L.username}" and "${L.password}" (an account with MFA cannot use the Password grant).`,
+              field: 'password',
+            }
           : undefined;
     default:
       return undefined;

@@ -19,7 +19,16 @@ export { ACCESS_TOKEN_PROPERTY, DJMessage } from './djMessage';
 export type { BasicVariant, ClientAuthentication, DJMessageData, DJMessageMetadata, ExpirySource } from './djMessage';
 export { INVOKER_INVALID_ERROR, InvokerError, isInvokerError } from './errors';
 export type { InvokerErrorKind } from './errors';
-export { GRANT_TYPE_LABELS, GRANT_TYPES, INTERACTIVE_GRANT_TYPES, isInteractiveGrant, PROPERTY_LABELS, TLS_FILE_PROPERTIES, validateNetworkProperties, validateProperties } from '../shared/properties';
+export {
+  GRANT_TYPE_LABELS,
+  GRANT_TYPES,
+  INTERACTIVE_GRANT_TYPES,
+  isInteractiveGrant,
+  PROPERTY_LABELS,
+  TLS_FILE_PROPERTIES,
+  validateNetworkProperties,
+  validateProperties,
+} from '../shared/properties';
 export type { BasicEncoding, ExtraParameter, GrantType, InvokerProperties, NetworkProperties, PropertyIssue, ProxySetting } from '../shared/properties';
 export { CLIENT_AUTH_METHODS, clientAuthMethodOf } from '../shared/properties';
 export type { AssertionAlgorithm, AssertionAudience, ClientAuthMethod } from '../shared/properties';
@@ -43,7 +52,12 @@ export { buildAuthorizationUrl, parseAuthorizationResponse } from './authorizati
 export type { AuthorizationAttempt, AuthorizationExpectation } from './authorizationRequest';
 export { DEVICE_CODE_GRANT_TYPE } from './tokenRequest';
 export type { GrantInput } from './tokenRequest';
-export { buildDeviceAuthorizationRequest, DEFAULT_DEVICE_INTERVAL_SECONDS, parseDeviceAuthorizationResponse, requestDeviceAuthorization } from './deviceAuthorization';
+export {
+  buildDeviceAuthorizationRequest,
+  DEFAULT_DEVICE_INTERVAL_SECONDS,
+  parseDeviceAuthorizationResponse,
+  requestDeviceAuthorization,
+} from './deviceAuthorization';
 export type { DeviceAuthorization, DeviceAuthorizationOptions } from './deviceAuthorization';
 export { pollDeviceToken, SLOW_DOWN_STEP_MS } from './devicePolling';
 export { DEFAULT_SIGN_IN_TIMEOUT_MS, LoopbackAuthServer } from './loopbackServer';
@@ -112,7 +126,10 @@ function refuseInvalid(properties: InvokerProperties, targetMessage: string): vo
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && properties.allowInsecureHttp !== true) {
     throw new InvokerError(
       `"${PROPERTY_LABELS.authorizationServerUrl}" uses plain http:// to ${url.host}, which would send credentials and tokens unencrypted. Use https://, or turn on "${PROPERTY_LABELS.allowInsecureHttp}" for this invoker.`,
-      { kind: 'insecure-url', issues: [{ field: 'authorizationServerUrl', code: 'not-allowed', message: 'Plain http:// is only allowed for loopback hosts.' }] },
+      {
+        kind: 'insecure-url',
+        issues: [{ field: 'authorizationServerUrl', code: 'not-allowed', message: 'Plain http:// is only allowed for loopback hosts.' }],
+      },
     );
   }
 }
@@ -199,11 +216,14 @@ function errorWithWarning(error: unknown, warning: string): unknown {
 function logNetwork(log: ExchangeLog, route: NetworkRoute): void {
   const { proxy, tlsCaFile, clientCertificate } = route.description;
   if (proxy !== undefined) {
-    const from = proxy.source === 'invoker' ? 'the invoker' : proxy.source === 'settings' ? 'http.proxy' : proxy.variable ?? 'the environment';
+    const from = proxy.source === 'invoker' ? 'the invoker' : proxy.source === 'settings' ? 'http.proxy' : (proxy.variable ?? 'the environment');
     log('info', `through the proxy ${proxy.display} (from ${from}${proxy.hasCredentials ? ', with credentials' : ''})`);
   }
   if (tlsCaFile !== undefined || clientCertificate) {
-    log('info', `TLS: ${[tlsCaFile !== undefined ? `extra CAs from ${tlsCaFile}` : '', clientCertificate ? 'client certificate' : ''].filter((part) => part !== '').join(', ')}`);
+    log(
+      'info',
+      `TLS: ${[tlsCaFile !== undefined ? `extra CAs from ${tlsCaFile}` : '', clientCertificate ? 'client certificate' : ''].filter((part) => part !== '').join(', ')}`,
+    );
   }
   if (route.warning !== undefined) {
     log('warn', route.warning);
@@ -238,7 +258,9 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
       properties.assertionKeyPassphrase,
       ...assertions,
       // A server that echoes the Authorization header gives the client secret away in base64.
-      ...(clientAuthenticationOf(properties) === 'client_secret_basic' ? basicCredentialValues((properties.clientId ?? '').trim(), properties.clientSecret) : []),
+      ...(clientAuthenticationOf(properties) === 'client_secret_basic'
+        ? basicCredentialValues((properties.clientId ?? '').trim(), properties.clientSecret)
+        : []),
       ...routeSecrets,
     ]))(text);
   const { log } = options;
@@ -370,7 +392,12 @@ function toolboxBasicVariant(properties: InvokerProperties): BasicVariant {
  * the answer is the DJMessage `<targetMessage>_INTROSPECTION`. Every failure rejects with an InvokerError (code 4).
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
  */
-export function introspect(properties: InvokerProperties, token: string, hint: TokenTypeHint, options: EndpointCallOptions & { readonly targetMessage?: string } = {}): Promise<DJMessage> {
+export function introspect(
+  properties: InvokerProperties,
+  token: string,
+  hint: TokenTypeHint,
+  options: EndpointCallOptions & { readonly targetMessage?: string } = {},
+): Promise<DJMessage> {
   return introspectToken(properties, token, hint, {
     basicVariant: toolboxBasicVariant(properties),
     ...options,

@@ -26,7 +26,9 @@ function answerPage(res: ServerResponse, status: number, title: string, text: st
     'referrer-policy': 'no-referrer',
     connection: 'close',
   });
-  res.end(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title><style>${PAGE_STYLE}</style></head><body><h1>${title}</h1><p>${text}</p></body></html>`);
+  res.end(
+    `<!DOCTYPE html><html><head><meta charset="utf-8"><title>${title}</title><style>${PAGE_STYLE}</style></head><body><h1>${title}</h1><p>${text}</p></body></html>`,
+  );
 }
 
 function isCallback(url: URL): boolean {
@@ -92,7 +94,9 @@ export class LoopbackAuthServer {
     const loopback = new LoopbackAuthServer(server, path, options);
     loopback.timer = setTimeout(() => {
       const minutes = (options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS) / 60_000;
-      loopback.fail(new InvokerError(`No sign-in arrived within ${minutes >= 1 ? `${minutes} min` : `${minutes * 60} s`}; start the sign-in again.`, { kind: 'timeout' }));
+      loopback.fail(
+        new InvokerError(`No sign-in arrived within ${minutes >= 1 ? `${minutes} min` : `${minutes * 60} s`}; start the sign-in again.`, { kind: 'timeout' }),
+      );
     }, options.timeoutMs ?? DEFAULT_SIGN_IN_TIMEOUT_MS);
     options.signal?.addEventListener('abort', loopback.onAbort, { once: true });
     return loopback;
@@ -128,7 +132,9 @@ export class LoopbackAuthServer {
       res,
       200,
       failed ? 'Sign-in did not complete' : 'Signed in',
-      failed ? 'The authorization server did not sign you in. Return to VS Code to see why.' : 'VS Code received the sign-in. You can close this tab and return to VS Code.',
+      failed
+        ? 'The authorization server did not sign you in. Return to VS Code to see why.'
+        : 'VS Code received the sign-in. You can close this tab and return to VS Code.',
     );
     const settle = this.settle;
     this.settle = undefined;

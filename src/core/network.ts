@@ -209,7 +209,14 @@ function watchTunnelTlsAlerts(agent: UndiciProxyAgent): void {
   }
 }
 
-async function buildRoute(target: URL, p: NetworkProperties, route: ProxyRoute | undefined, settings: SystemProxySettings | undefined, options: RouteOptions, signal: AbortSignal): Promise<CachedRoute> {
+async function buildRoute(
+  target: URL,
+  p: NetworkProperties,
+  route: ProxyRoute | undefined,
+  settings: SystemProxySettings | undefined,
+  options: RouteOptions,
+  signal: AbortSignal,
+): Promise<CachedRoute> {
   const material = hasTls(p) ? await loadTls(p, signal) : { clientCertificate: false };
   const proxyNotStrict = route !== undefined && route.source !== 'invoker' && settings?.strictSSL === false && target.protocol === 'https:';
   const rejectUnauthorized = p.tlsRejectUnauthorized !== false && !proxyNotStrict;
@@ -246,7 +253,12 @@ async function buildRoute(target: URL, p: NetworkProperties, route: ProxyRoute |
     dispatcher: copyingHeaders(agent),
     description: {
       ...description,
-      proxy: { display: proxyUri, source: route.source, ...(route.variable !== undefined ? { variable: route.variable } : {}), hasCredentials: credentials.hasCredentials },
+      proxy: {
+        display: proxyUri,
+        source: route.source,
+        ...(route.variable !== undefined ? { variable: route.variable } : {}),
+        hasCredentials: credentials.hasCredentials,
+      },
     },
     ...(warning !== undefined ? { warning } : {}),
     secrets: [
@@ -259,7 +271,13 @@ async function buildRoute(target: URL, p: NetworkProperties, route: ProxyRoute |
   };
 }
 
-async function cachedRoute(target: URL, p: NetworkProperties, route: ProxyRoute | undefined, settings: SystemProxySettings | undefined, options: RouteOptions): Promise<NetworkRoute> {
+async function cachedRoute(
+  target: URL,
+  p: NetworkProperties,
+  route: ProxyRoute | undefined,
+  settings: SystemProxySettings | undefined,
+  options: RouteOptions,
+): Promise<NetworkRoute> {
   const files = TLS_FILE_PROPERTIES.filter((field) => present(p[field]) && !(field === 'tlsCertFile' && present(p.tlsPfxFile)));
   const stamps = files.length === 0 ? [] : await untilStopped(Promise.all(files.map((field) => stampOf(field, (p[field] as string).trim()))), options.deadline);
   const proxyNotStrict = route !== undefined && route.source !== 'invoker' && settings?.strictSSL === false;
@@ -321,11 +339,21 @@ let directLoopback: NetworkRoute | undefined;
  * Rejects with an InvokerError (`invalid-properties` naming the field) when a TLS file cannot be read or used,
  * or (`proxy`) when the proxy URL of a setting or environment variable is not usable.
  */
-export function selectNetwork(target: URL | string, p: NetworkProperties, settings?: SystemProxySettings, options: RouteOptions = {}): NetworkRoute | Promise<NetworkRoute> {
+export function selectNetwork(
+  target: URL | string,
+  p: NetworkProperties,
+  settings?: SystemProxySettings,
+  options: RouteOptions = {},
+): NetworkRoute | Promise<NetworkRoute> {
   // The default path (no proxy applies, no TLS property) does no more than these few checks: not even a URL parse.
   const route = proxyRouteFor(target, p.proxy, settings, proxyEnvironment());
   if (route !== undefined && options.loopbackOnly === true) {
-    const proxy = { display: `${route.url.protocol}//${route.url.host}`, source: route.source, ...(route.variable !== undefined ? { variable: route.variable } : {}), hasCredentials: false };
+    const proxy = {
+      display: `${route.url.protocol}//${route.url.host}`,
+      source: route.source,
+      ...(route.variable !== undefined ? { variable: route.variable } : {}),
+      hasCredentials: false,
+    };
     throw plainHttpThroughProxy(typeof target === 'string' ? new URL(target) : target, proxy, options.purpose);
   }
   if (route === undefined && !hasTls(p) && options.lookup === undefined) {

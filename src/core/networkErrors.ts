@@ -46,7 +46,7 @@ const NETWORK_MESSAGES: Readonly<Record<string, string>> = {
   UND_ERR_SOCKET: 'the connection closed before the whole answer arrived',
   UND_ERR_CLOSED: 'the connection closed before the whole answer arrived',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'the answer did not match its Content-Length',
-  UND_ERR_HEADERS_OVERFLOW: 'the answer\'s headers were too large',
+  UND_ERR_HEADERS_OVERFLOW: "the answer's headers were too large",
 };
 
 /** The server's certificate chain does not end at a CA we trust (self-signed, private or corporate CA). */
@@ -145,14 +145,14 @@ function urlLabel(purpose: RequestPurpose): string {
 
 function tlsFailure(code: string, error: unknown, context: FailureContext, purpose: RequestPurpose): Failure | undefined {
   const network = context.network;
-  const behindProxy = network?.proxy !== undefined ? ' If a proxy inspects HTTPS on this network, it is the proxy\'s CA that is needed.' : '';
+  const behindProxy = network?.proxy !== undefined ? " If a proxy inspects HTTPS on this network, it is the proxy's CA that is needed." : '';
   if (UNTRUSTED_CERTIFICATE.has(code)) {
     const what =
       code === 'DEPTH_ZERO_SELF_SIGNED_CERT'
-        ? 'the server\'s certificate is self-signed'
+        ? "the server's certificate is self-signed"
         : code === 'SELF_SIGNED_CERT_IN_CHAIN'
-          ? 'the server\'s certificate chain ends at a self-signed CA that is not trusted'
-          : 'the server\'s certificate is signed by a certificate authority that is not trusted';
+          ? "the server's certificate chain ends at a self-signed CA that is not trusted"
+          : "the server's certificate is signed by a certificate authority that is not trusted";
     const already = network?.tlsCaFile !== undefined ? ` (the CA in ${network.tlsCaFile} did not sign it either)` : '';
     return {
       kind: 'tls',
@@ -305,7 +305,11 @@ function notLoopbackFailure(code: string | undefined, error: unknown, context: F
  */
 export function plainHttpThroughProxy(target: URL, proxy: NonNullable<NetworkDescription['proxy']>, purpose: RequestPurpose = 'token'): InvokerError {
   const sentence = `"${urlLabel(purpose)}" uses plain http:// to ${target.host}, and the request would go through the proxy ${proxy.display} (from ${proxySourceText(proxy)}), which would read credentials and tokens unencrypted. Connect directly (add the host to VS Code's "http.noProxy" or NO_PROXY, or set the invoker's "${LABEL.proxy}" to none), use https://, or turn on "${LABEL.allowInsecureHttp}" for this invoker.`;
-  return new InvokerError(sentence, { kind: 'insecure-url', field: urlField(purpose), issues: [{ field: urlField(purpose), code: 'not-allowed', message: sentence }] });
+  return new InvokerError(sentence, {
+    kind: 'insecure-url',
+    field: urlField(purpose),
+    issues: [{ field: urlField(purpose), code: 'not-allowed', message: sentence }],
+  });
 }
 
 /**
@@ -326,7 +330,8 @@ export function describeNetworkFailure(error: unknown, context: FailureContext):
     (code !== undefined ? tlsFailure(code, inner, context, purpose) : undefined) ??
     (proxy !== undefined ? proxyFailure(code, inner, context, proxy) : directFailure(code, inner, context, purpose));
   const head = `The ${purpose === 'discovery' ? 'discovery' : 'token'} request to ${context.url} failed:`;
-  const sentence = failure?.sentence ?? `${(code !== undefined ? NETWORK_MESSAGES[code] : undefined) ?? (inner instanceof Error ? inner.message : cause.message)}.`;
+  const sentence =
+    failure?.sentence ?? `${(code !== undefined ? NETWORK_MESSAGES[code] : undefined) ?? (inner instanceof Error ? inner.message : cause.message)}.`;
   const full = sentence.endsWith('.') ? sentence : `${sentence}.`;
   return new InvokerError(redact(`${head} ${full}`), {
     kind: failure?.kind ?? 'network',

@@ -74,7 +74,10 @@ export function proxyEnvironment(): ProxyEnvironment {
 }
 
 function hostWithoutBrackets(hostname: string): string {
-  return hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }
 
 /**
@@ -124,7 +127,8 @@ export function bypassesProxy(target: URL, entries: readonly string[]): boolean 
 
 /** A proxy URL as people write it: `proxy:3128` means `http://proxy:3128`. */
 function parseProxyUrl(value: string, source: ProxySource, variable?: string): URL {
-  const where = source === 'invoker' ? `"${LABEL.proxy}"` : source === 'settings' ? 'VS Code\'s "http.proxy" setting' : `the ${variable ?? 'proxy'} environment variable`;
+  const where =
+    source === 'invoker' ? `"${LABEL.proxy}"` : source === 'settings' ? 'VS Code\'s "http.proxy" setting' : `the ${variable ?? 'proxy'} environment variable`;
   let url: URL;
   try {
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
@@ -132,7 +136,10 @@ function parseProxyUrl(value: string, source: ProxySource, variable?: string): U
     throw new InvokerError(`The proxy in ${where} is not a valid URL.`, { kind: 'proxy', field: 'proxy' });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new InvokerError(`The proxy in ${where} uses ${url.protocol}//, but only http:// and https:// proxies are supported.`, { kind: 'proxy', field: 'proxy' });
+    throw new InvokerError(`The proxy in ${where} uses ${url.protocol}//, but only http:// and https:// proxies are supported.`, {
+      kind: 'proxy',
+      field: 'proxy',
+    });
   }
   return url;
 }
@@ -143,7 +150,12 @@ function parseProxyUrl(value: string, source: ProxySource, variable?: string): U
  * targets, falling back to HTTP_PROXY) or HTTP_PROXY; a host matched by `settings.noProxy` or NO_PROXY goes direct.
  * Loopback hosts are not exempt by themselves (as with curl and undici): list them in NO_PROXY.
  */
-export function proxyRouteFor(target: URL | string, choice: string | undefined, settings: SystemProxySettings | undefined, env: ProxyEnvironment): ProxyRoute | undefined {
+export function proxyRouteFor(
+  target: URL | string,
+  choice: string | undefined,
+  settings: SystemProxySettings | undefined,
+  env: ProxyEnvironment,
+): ProxyRoute | undefined {
   const mode = choice?.trim() ?? '';
   if (mode === 'none') {
     return undefined;
@@ -167,7 +179,11 @@ export function proxyRouteFor(target: URL | string, choice: string | undefined, 
   if (bypass.length > 0 && bypassesProxy(typeof target === 'string' ? new URL(target) : target, bypass)) {
     return undefined;
   }
-  return { url: parseProxyUrl(candidate.value, candidate.source, candidate.variable), source: candidate.source, ...(candidate.variable !== undefined ? { variable: candidate.variable } : {}) };
+  return {
+    url: parseProxyUrl(candidate.value, candidate.source, candidate.variable),
+    source: candidate.source,
+    ...(candidate.variable !== undefined ? { variable: candidate.variable } : {}),
+  };
 }
 
 /** Forgets the environment read (tests that change it). */

@@ -56,7 +56,11 @@ export function bindingChanges(bound: RouteBinding, now: RouteBinding): string[]
     changes.push(now.verify ? "the server's certificate is verified again" : "the server's certificate is no longer verified");
   }
   if (bound.caFile !== now.caFile) {
-    changes.push(now.caFile === '' ? 'no extra CA certificates file is trusted any more' : `the CA certificates file ${now.caFile} is trusted${bound.caFile !== '' ? ` (not ${bound.caFile})` : ''}`);
+    changes.push(
+      now.caFile === ''
+        ? 'no extra CA certificates file is trusted any more'
+        : `the CA certificates file ${now.caFile} is trusted${bound.caFile !== '' ? ` (not ${bound.caFile})` : ''}`,
+    );
   } else if (bound.caSha256 !== now.caSha256) {
     changes.push(`the content of the CA certificates file ${now.caFile} changed`);
   }

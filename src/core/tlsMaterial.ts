@@ -61,9 +61,7 @@ function certificatesIn(field: 'tlsCaFile' | 'tlsCertFile', content: Buffer): st
 }
 
 function passphraseIssue(what: string, passphrase: string | undefined): PropertyIssue {
-  return present(passphrase)
-    ? fileIssue('tlsPassphrase', `does not decrypt ${what}.`)
-    : fileIssue('tlsPassphrase', `is required: ${what} is encrypted.`);
+  return present(passphrase) ? fileIssue('tlsPassphrase', `does not decrypt ${what}.`) : fileIssue('tlsPassphrase', `is required: ${what} is encrypted.`);
 }
 
 /** The material and what it does, checked field by field so a problem is reported against the right one. */
@@ -102,7 +100,11 @@ export async function loadTls(p: NetworkProperties, signal: AbortSignal): Promis
     const certContent = await readTlsFile('tlsCertFile', p.tlsCertFile.trim());
     const chain = certificatesIn('tlsCertFile', certContent);
     // A PEM file may hold the key beside the certificate; then "Client Key File" may stay empty.
-    const keyContent = present(p.tlsKeyFile) ? await readTlsFile('tlsKeyFile', p.tlsKeyFile.trim()) : PEM_PRIVATE_KEY.test(certContent.toString('latin1')) ? certContent : undefined;
+    const keyContent = present(p.tlsKeyFile)
+      ? await readTlsFile('tlsKeyFile', p.tlsKeyFile.trim())
+      : PEM_PRIVATE_KEY.test(certContent.toString('latin1'))
+        ? certContent
+        : undefined;
     if (keyContent === undefined) {
       refuseTls([{ field: 'tlsKeyFile', code: 'required', message: `"${LABEL.tlsKeyFile}" is required: "${LABEL.tlsCertFile}" holds no private key.` }]);
     }
@@ -110,7 +112,11 @@ export async function loadTls(p: NetworkProperties, signal: AbortSignal): Promis
       createPrivateKey({ key: keyContent, passphrase });
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      const encrypted = code === 'ERR_OSSL_BAD_DECRYPT' || code === 'ERR_MISSING_PASSPHRASE' || code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED' || /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(keyContent.toString('latin1'));
+      const encrypted =
+        code === 'ERR_OSSL_BAD_DECRYPT' ||
+        code === 'ERR_MISSING_PASSPHRASE' ||
+        code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED' ||
+        /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(keyContent.toString('latin1'));
       refuseTls([encrypted ? passphraseIssue(`"${LABEL.tlsKeyFile}"`, passphrase) : fileIssue('tlsKeyFile', 'holds no private key that can be read (PEM).')]);
     }
     options.cert = chain.join('\n');
@@ -124,7 +130,11 @@ export async function loadTls(p: NetworkProperties, signal: AbortSignal): Promis
     const code = (error as { code?: unknown }).code;
     const message = error instanceof Error ? error.message : '';
     if (options.pfx !== undefined) {
-      refuseTls([/mac verify failure|bad decrypt/i.test(message) ? passphraseIssue(`"${LABEL.tlsPfxFile}"`, passphrase) : fileIssue('tlsPfxFile', 'is not a PKCS#12 (.pfx / .p12) file that can be read.')]);
+      refuseTls([
+        /mac verify failure|bad decrypt/i.test(message)
+          ? passphraseIssue(`"${LABEL.tlsPfxFile}"`, passphrase)
+          : fileIssue('tlsPfxFile', 'is not a PKCS#12 (.pfx / .p12) file that can be read.'),
+      ]);
     }
     refuseTls([
       code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH'
@@ -138,4 +148,3 @@ export async function loadTls(p: NetworkProperties, signal: AbortSignal): Promis
     clientCertificate: options.pfx !== undefined || options.cert !== undefined,
   };
 }
-

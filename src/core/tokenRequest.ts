@@ -162,7 +162,12 @@ export async function prepareTokenRequest(properties: InvokerProperties, auth: C
  * Only the methods that sign nothing; a JWT method is refused naming "Client Authentication".
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
-export function buildFormRequest(url: string, parameters: ReadonlyArray<readonly [string, string]>, properties: InvokerProperties, basicVariant: BasicVariant = 'rfc6749'): TokenRequest {
+export function buildFormRequest(
+  url: string,
+  parameters: ReadonlyArray<readonly [string, string]>,
+  properties: InvokerProperties,
+  basicVariant: BasicVariant = 'rfc6749',
+): TokenRequest {
   const { add, body } = formBuilder();
   for (const [name, value] of parameters) {
     if (value !== '') {

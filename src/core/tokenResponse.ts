@@ -84,7 +84,11 @@ function parseBody(raw: RawResponse, redact: Redactor): ParsedBody {
     }
     const tooDeep = bounded.cut.length > 0 ? ` nested deeper than ${MAX_JSON_DEPTH} levels` : '';
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return { warnings: [`The body is JSON but not an object (it is ${Array.isArray(value) ? `an array${tooDeep}` : String(value === null ? 'null' : typeof value)}).`] };
+      return {
+        warnings: [
+          `The body is JSON but not an object (it is ${Array.isArray(value) ? `an array${tooDeep}` : String(value === null ? 'null' : typeof value)}).`,
+        ],
+      };
     }
     if (!isJsonMediaType(type)) {
       warnings.push(`The answer is JSON but labelled "${labelled() || '(no content type)'}".`);
@@ -139,7 +143,13 @@ function contentType(header: string, redact: Redactor): string {
   return COMMON_CONTENT_TYPE.test(header) ? header : shown(header, redact, 200);
 }
 
-function metadata(raw: RawResponse, context: ResponseContext, warnings: readonly string[], failed: boolean, expiry?: { at: number; source: ExpirySource }): DJMessageMetadata {
+function metadata(
+  raw: RawResponse,
+  context: ResponseContext,
+  warnings: readonly string[],
+  failed: boolean,
+  expiry?: { at: number; source: ExpirySource },
+): DJMessageMetadata {
   return {
     status: raw.status,
     receivedAt: context.receivedAt,
@@ -292,7 +302,12 @@ export function parseTokenResponse(raw: RawResponse, context: ResponseContext): 
     const where = location !== undefined ? ` to ${context.redact(location)}` : ' without a Location';
     throw new InvokerError(
       `The authorization server answered ${statusText(raw.status)}, redirecting${where}; token requests do not follow redirects. Check the Authorization Server URL: it must be the token endpoint itself.`,
-      { kind: 'redirect', status: raw.status, ...(location !== undefined ? { location: context.redact(location) } : {}), djMessage: failedMessage(raw, context, parseBody(raw, context.redact)) },
+      {
+        kind: 'redirect',
+        status: raw.status,
+        ...(location !== undefined ? { location: context.redact(location) } : {}),
+        djMessage: failedMessage(raw, context, parseBody(raw, context.redact)),
+      },
     );
   }
   const parsed = parseBody(raw, context.redact);

@@ -229,7 +229,13 @@ export function send(tokenRequest: HttpRequest, options: SendOptions): Promise<R
     };
     try {
       (options.dispatcher ?? defaultDispatcher()).dispatch(
-        { origin: url.origin, path: `${url.pathname}${url.search}`, method: tokenRequest.method ?? 'POST', headers: tokenRequest.headers, body: tokenRequest.body ?? null },
+        {
+          origin: url.origin,
+          path: `${url.pathname}${url.search}`,
+          method: tokenRequest.method ?? 'POST',
+          headers: tokenRequest.headers,
+          body: tokenRequest.body ?? null,
+        },
         handler,
       );
     } catch (error) {

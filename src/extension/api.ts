@@ -92,7 +92,12 @@ export function createApi(parts: ApiParts): OAuth2InvokerApi {
     },
     deleteInvoker: (invokerName, scope = 'user') => parts.service.delete({ name: invokerName, scope }),
     messages: () =>
-      parts.messages.list().map((record) => ({ invoker: record.invoker.name, scope: record.invoker.scope, message: maskSecrets(record.message), failed: record.failure !== undefined })),
+      parts.messages.list().map((record) => ({
+        invoker: record.invoker.name,
+        scope: record.invoker.scope,
+        message: maskSecrets(record.message),
+        failed: record.failure !== undefined,
+      })),
     resultTree: parts.resultTree,
     isCoreLoaded: parts.isCoreLoaded,
     logFolder: parts.logFolder,

@@ -258,7 +258,8 @@ export class Commands {
     reportTokenFailure(ref, error, {
       log: this.c.log,
       doing,
-      edit: () => InvokerFormPanel.createOrShow(this.formDependencies(), ref, undefined, focusField !== undefined ? { focusField, focusReason: errorText(error) } : {}),
+      edit: () =>
+        InvokerFormPanel.createOrShow(this.formDependencies(), ref, undefined, focusField !== undefined ? { focusField, focusReason: errorText(error) } : {}),
     });
   }
 
@@ -271,7 +272,9 @@ export class Commands {
     const { ref, hint } = chosen;
     const which = hint === 'access_token' ? 'access token' : 'refresh token';
     try {
-      const message = await withTokenProgress(`Introspecting the ${which} of "${invokerLabel(ref)}"…`, (signal) => this.c.tokens.introspect(ref, hint, { interactive: true, signal }));
+      const message = await withTokenProgress(`Introspecting the ${which} of "${invokerLabel(ref)}"…`, (signal) =>
+        this.c.tokens.introspect(ref, hint, { interactive: true, signal }),
+      );
       const record = this.c.messages.getIntrospection(ref);
       if (record !== undefined) {
         await this.c.treeView.reveal(this.c.tree.nodeFor(record), { select: true, focus: false, expand: true });
@@ -391,7 +394,10 @@ export class Commands {
    * form shows an unsaved draft if there is one), or undefined when cancelled.
    */
   async newInvoker(args?: NewInvokerArgs): Promise<InvokerConfig | undefined> {
-    const start = await pickPreset(this.c.invokers.list().map((entry) => entry.config.name), args);
+    const start = await pickPreset(
+      this.c.invokers.list().map((entry) => entry.config.name),
+      args,
+    );
     if (start === undefined) {
       return undefined;
     }
@@ -412,7 +418,12 @@ export class Commands {
       // From a failed message in the tree: open at the property that fixes it, saying why.
       const failure = isNode(target) ? target.record.failure : undefined;
       const reason = failure !== undefined ? [failure.message, failure.hint].filter((part) => part !== undefined).join(' ') : undefined;
-      InvokerFormPanel.createOrShow(this.formDependencies(), ref, undefined, failure?.field !== undefined ? { focusField: failure.field, focusReason: reason } : {});
+      InvokerFormPanel.createOrShow(
+        this.formDependencies(),
+        ref,
+        undefined,
+        failure?.field !== undefined ? { focusField: failure.field, focusReason: reason } : {},
+      );
     }
   }
 

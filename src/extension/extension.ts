@@ -72,11 +72,22 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
     runner,
     form: { extensionUri: context.extensionUri, invokers, secrets, service, drafts, log },
   });
-  const importExport = new ImportExportCommands({ invokers, service, secrets, runner, recent, log, testMode: context.extensionMode === vscode.ExtensionMode.Test });
+  const importExport = new ImportExportCommands({
+    invokers,
+    service,
+    secrets,
+    runner,
+    recent,
+    log,
+    testMode: context.extensionMode === vscode.ExtensionMode.Test,
+  });
   const authProvider = new InvokerAuthenticationProvider({ invokers, messages, tokens, recent, log });
   const statusBar = new TokenStatusBar(messages, recent);
   const titles = new Map(
-    ((context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string; title: string }> } }).contributes?.commands ?? []).map((c) => [c.command, c.title]),
+    ((context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string; title: string }> } }).contributes?.commands ?? []).map((c) => [
+      c.command,
+      c.title,
+    ]),
   );
   const command = (id: string, run: (...args: never[]) => unknown): vscode.Disposable => registerGuardedCommand(id, titles.get(id) ?? id, log, run);
   const timer = setInterval(() => {
@@ -159,7 +170,10 @@ function newInvokerArgs(args: unknown): NewInvokerArgs | undefined {
     return undefined;
   }
   const { preset, values } = args as { preset?: unknown; values?: unknown };
-  const strings = values !== null && typeof values === 'object' ? Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) : undefined;
+  const strings =
+    values !== null && typeof values === 'object'
+      ? Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
+      : undefined;
   return { ...(typeof preset === 'string' ? { preset } : {}), ...(strings !== undefined ? { values: strings } : {}) };
 }
 

@@ -59,7 +59,9 @@ const FILE_FILTERS: Readonly<Record<FileFieldProperty, Record<string, string[]>>
 /** The provider's notes for an invoker whose token URL a preset recognizes. */
 export function helpForUrl(tokenUrl: string): FormHelp | undefined {
   const match = matchPreset(tokenUrl);
-  return match !== undefined ? { title: match.preset.label, text: match.preset.help, ...(match.preset.docs !== undefined ? { docs: match.preset.docs } : {}) } : undefined;
+  return match !== undefined
+    ? { title: match.preset.label, text: match.preset.help, ...(match.preset.docs !== undefined ? { docs: match.preset.docs } : {}) }
+    : undefined;
 }
 
 /** What the form shows of a discovery: the result without the metadata document (which may be large). */
@@ -117,7 +119,12 @@ export class InvokerFormPanel implements vscode.Disposable {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(InvokerFormPanel.viewType, 'OAuth2 Invoker', vscode.ViewColumn.Active, InvokerFormPanel.options(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(
+      InvokerFormPanel.viewType,
+      'OAuth2 Invoker',
+      vscode.ViewColumn.Active,
+      InvokerFormPanel.options(deps.extensionUri),
+    );
     return new InvokerFormPanel(panel, deps, ref, template, options);
   }
 
@@ -147,7 +154,10 @@ export class InvokerFormPanel implements vscode.Disposable {
     this.useDraft = template === undefined;
     this.help = options.help;
     this.pristine = options.pristine === true;
-    this.pendingFocus = options.focusField !== undefined ? { field: options.focusField, ...(options.focusReason !== undefined ? { reason: options.focusReason } : {}) } : undefined;
+    this.pendingFocus =
+      options.focusField !== undefined
+        ? { field: options.focusField, ...(options.focusReason !== undefined ? { reason: options.focusReason } : {}) }
+        : undefined;
     InvokerFormPanel.panels.set(this.formKey, this);
     this.panel.webview.html = this.html();
     this.panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.png');
@@ -194,7 +204,9 @@ export class InvokerFormPanel implements vscode.Disposable {
   private takenNames(scope: InvokerScope): string[] {
     return this.deps.invokers
       .list()
-      .filter((entry) => entry.scope === scope && !(this.savedRef !== undefined && entry.scope === this.savedRef.scope && entry.config.name === this.savedRef.name))
+      .filter(
+        (entry) => entry.scope === scope && !(this.savedRef !== undefined && entry.scope === this.savedRef.scope && entry.config.name === this.savedRef.name),
+      )
       .map((entry) => entry.config.name);
   }
 
@@ -248,7 +260,12 @@ export class InvokerFormPanel implements vscode.Disposable {
           return;
         case 'draft':
           this.useDraft = true;
-          await this.deps.drafts.set(this.formKey, { config: message.config, scope: message.scope, savedName: this.savedRef?.name, savedScope: this.savedRef?.scope });
+          await this.deps.drafts.set(this.formKey, {
+            config: message.config,
+            scope: message.scope,
+            savedName: this.savedRef?.name,
+            savedScope: this.savedRef?.scope,
+          });
           return;
         case 'discardDraft':
           await this.deps.drafts.delete(this.formKey);
@@ -311,7 +328,11 @@ export class InvokerFormPanel implements vscode.Disposable {
     if (file !== undefined) {
       // The core reads the file from the extension host's file system: only a local path can be used.
       if (file.scheme !== 'file') {
-        this.post({ type: 'result', ok: false, text: `"${PROPERTY_LABELS[field]}" must be a file on this machine (${file.scheme}: files cannot be read by the token request).` });
+        this.post({
+          type: 'result',
+          ok: false,
+          text: `"${PROPERTY_LABELS[field]}" must be a file on this machine (${file.scheme}: files cannot be read by the token request).`,
+        });
         return;
       }
       this.post({ type: 'browsed', field, path: file.fsPath });
@@ -342,7 +363,7 @@ export class InvokerFormPanel implements vscode.Disposable {
         return;
       }
       // The core's errors are one redacted sentence (or a few); the form shows the first line only.
-      const text = (errorText(error)).split('\n')[0];
+      const text = errorText(error).split('\n')[0];
       const issueField = (error as { issues?: ReadonlyArray<{ field?: unknown }> }).issues?.[0]?.field;
       const field = typeof issueField === 'string' ? issueField : (error as { field?: unknown }).field;
       this.deps.log.warn(`form: discovery of ${message.config.issuer.trim()} failed: ${text}`);

@@ -175,13 +175,18 @@ export class ImportExportCommands {
       `Imported ${imported.length} invoker(s) from ${IMPORT_FORMAT_LABELS[preview.format]}` +
       `${updated > 0 ? ` (${updated} updated)` : ''}${notImported > 0 ? `; ${notImported} listed but not imported` : ''}` +
       `${warned > 0 ? `; ${warned} need attention (see the log)` : ''}.`;
-    void vscode.window.showInformationMessage(text, ...(warned > 0 ? ['Show Log'] : [])).then((choice) => (choice !== undefined ? this.p.log.show(true) : undefined));
+    void vscode.window
+      .showInformationMessage(text, ...(warned > 0 ? ['Show Log'] : []))
+      .then((choice) => (choice !== undefined ? this.p.log.show(true) : undefined));
     return { imported, updated, notImported };
   }
 
   /** The environment to resolve variables in; null when cancelled. Insomnia's base environment applies alone too. */
   private async pickEnvironment(preview: ImportPreview): Promise<string | undefined | null> {
-    const items: Array<vscode.QuickPickItem & { environment: string | undefined }> = preview.environments.map((environment) => ({ label: environment, environment }));
+    const items: Array<vscode.QuickPickItem & { environment: string | undefined }> = preview.environments.map((environment) => ({
+      label: environment,
+      environment,
+    }));
     if (preview.format === 'insomnia') {
       items.unshift({ label: 'Base Environment only', environment: undefined });
     }
@@ -234,7 +239,12 @@ export class ImportExportCommands {
 
   /** Each chosen row whose name is taken: the user updates that invoker or imports under a suffixed name. */
   private async resolveClashes(rows: readonly ImportCandidate[], scope: InvokerScope, args: ImportArgs): Promise<ImportItem[] | undefined> {
-    const existing = new Set(this.p.invokers.list().filter((entry) => entry.scope === scope).map((entry) => entry.config.name));
+    const existing = new Set(
+      this.p.invokers
+        .list()
+        .filter((entry) => entry.scope === scope)
+        .map((entry) => entry.config.name),
+    );
     const taken = new Set([...existing, ...rows.map((row) => row.config.name)]);
     const items: ImportItem[] = [];
     for (const row of rows) {
@@ -248,7 +258,12 @@ export class ImportExportCommands {
       if (answer === undefined) {
         const update = `Update "${name}"`;
         const suffix = `Import as "${suffixed}"`;
-        const choice = await vscode.window.showWarningMessage(`An invoker "${invokerLabel({ name, scope })}" exists already.`, { modal: true, detail: 'Update replaces its properties and the secrets the import brings; its other stored secrets stay.' }, update, suffix);
+        const choice = await vscode.window.showWarningMessage(
+          `An invoker "${invokerLabel({ name, scope })}" exists already.`,
+          { modal: true, detail: 'Update replaces its properties and the secrets the import brings; its other stored secrets stay.' },
+          update,
+          suffix,
+        );
         if (choice === undefined) {
           return undefined;
         }
@@ -270,7 +285,8 @@ export class ImportExportCommands {
    */
   async exportInvoker(target?: unknown): Promise<vscode.Uri | undefined> {
     const { ref: given, args } = exportTarget(target);
-    const ref = given ?? (args.invoker !== undefined ? this.refOf(args.invoker) : await pickInvoker(this.p.invokers, this.p.recent, 'Export which OAuth2 invoker?'));
+    const ref =
+      given ?? (args.invoker !== undefined ? this.refOf(args.invoker) : await pickInvoker(this.p.invokers, this.p.recent, 'Export which OAuth2 invoker?'));
     const entry = ref !== undefined ? this.p.invokers.find(ref.name, ref.scope) : undefined;
     if (ref === undefined || entry === undefined) {
       return undefined;
@@ -294,12 +310,23 @@ export class ImportExportCommands {
       return undefined;
     }
     const existingPublic = (await exists(file)) ? await readText(file) : undefined;
-    const environment = args.environment ?? (await vscode.window.showInputBox({ prompt: 'The environment the invoker goes into', value: 'dev', validateInput: (v) => (v.trim() === '' || v.trim().startsWith('$') ? 'A name that does not start with $' : undefined) }));
+    const environment =
+      args.environment ??
+      (await vscode.window.showInputBox({
+        prompt: 'The environment the invoker goes into',
+        value: 'dev',
+        validateInput: (v) => (v.trim() === '' || v.trim().startsWith('$') ? 'A name that does not start with $' : undefined),
+      }));
     if (environment === undefined) {
       return undefined;
     }
     const privateFile = vscode.Uri.joinPath(file, '..', PRIVATE_ENV);
-    const includeSecrets = args.includeSecrets === false ? false : args.includeSecrets === true && this.p.testMode ? true : await this.askIncludeSecrets(args.includeSecrets === true);
+    const includeSecrets =
+      args.includeSecrets === false
+        ? false
+        : args.includeSecrets === true && this.p.testMode
+          ? true
+          : await this.askIncludeSecrets(args.includeSecrets === true);
     if (includeSecrets === undefined) {
       return undefined;
     }
@@ -311,7 +338,9 @@ export class ImportExportCommands {
       const { values, withheld } = await this.p.secrets.forRoute(ref, fields, await this.p.runner.bindingOf(entry.config));
       secrets = { clientSecret: values.clientSecret, password: values.password };
       if (withheld.length > 0) {
-        void vscode.window.showWarningMessage(`Not written to ${PRIVATE_ENV}: the stored ${withheld.map((w) => w.field).join(' and ')} of "${invokerLabel(ref)}", entered for another route; execute the invoker once to confirm the route.`);
+        void vscode.window.showWarningMessage(
+          `Not written to ${PRIVATE_ENV}: the stored ${withheld.map((w) => w.field).join(' and ')} of "${invokerLabel(ref)}", entered for another route; execute the invoker once to confirm the route.`,
+        );
       }
     }
     const result = exportJetBrains(entry.config, {
@@ -326,7 +355,9 @@ export class ImportExportCommands {
       await vscode.workspace.fs.writeFile(privateFile, new TextEncoder().encode(result.privateText));
       await this.offerGitignore(privateFile, args.addToGitignore);
     }
-    this.p.log.info(`[${invokerLabel(ref)}] exported to ${file.fsPath} (environment "${environment}")${result.privateText !== undefined ? `, its secrets to ${PRIVATE_ENV}` : ''}`);
+    this.p.log.info(
+      `[${invokerLabel(ref)}] exported to ${file.fsPath} (environment "${environment}")${result.privateText !== undefined ? `, its secrets to ${PRIVATE_ENV}` : ''}`,
+    );
     for (const warning of result.warnings) {
       this.p.log.warn(`export: [${invokerLabel(ref)}] ${warning}`);
     }
@@ -347,7 +378,10 @@ export class ImportExportCommands {
   /** A tick for writing the secrets (unless the caller asked for them), then a warning; undefined when cancelled. */
   private async askIncludeSecrets(requested: boolean): Promise<boolean | undefined> {
     if (!requested) {
-      const tick = { label: `Also write the client secret and password to ${PRIVATE_ENV}`, detail: `Without it, ${PUBLIC_ENV} names them as {{variables}} for you to define there.` };
+      const tick = {
+        label: `Also write the client secret and password to ${PRIVATE_ENV}`,
+        detail: `Without it, ${PUBLIC_ENV} names them as {{variables}} for you to define there.`,
+      };
       const picked = await vscode.window.showQuickPick([tick], { canPickMany: true, placeHolder: 'Secrets stay out of http-client.env.json either way' });
       if (picked === undefined) {
         return undefined;

@@ -111,7 +111,13 @@ export class InvokerRunner {
    * The secrets `fields` of the invoker, each only when the route its requests take now is the one it was entered
    * or confirmed with; otherwise the user confirms (interactive) or the invoker is refused, naming what changed.
    */
-  private async secretsFor(config: InvokerConfig, ref: InvokerRef, fields: readonly SecretField[], interactive: boolean, signal?: AbortSignal): Promise<Partial<Record<SecretField, string>>> {
+  private async secretsFor(
+    config: InvokerConfig,
+    ref: InvokerRef,
+    fields: readonly SecretField[],
+    interactive: boolean,
+    signal?: AbortSignal,
+  ): Promise<Partial<Record<SecretField, string>>> {
     const binding = await this.bindingOf(config, signal);
     if (binding.origin === '') {
       return {}; // a URL that does not parse goes nowhere: the core's validation names it
@@ -123,7 +129,11 @@ export class InvokerRunner {
     const names = withheld.map((w) => `"${PROPERTY_LABELS[w.field]}"`).join(' and ');
     const changes = [...new Set(withheld.flatMap((w) => bindingChanges(w.bound, bindingFor(w.field, binding))))];
     if (interactive && (await this.confirmRebind(ref, names, changes, withheld.length))) {
-      await this.secrets.rebind(ref, withheld.map((w) => w.field), binding);
+      await this.secrets.rebind(
+        ref,
+        withheld.map((w) => w.field),
+        binding,
+      );
       this.log.info(`[${invokerLabel(ref)}] stored secrets re-bound to the current route after confirmation: ${changes.join('; ')}`);
       return (await this.secrets.forRoute(ref, fields, binding)).values;
     }
@@ -200,7 +210,8 @@ export class InvokerRunner {
       return message;
     } catch (error) {
       if (isInvokerError(error) && !['invalid-properties', 'insecure-url', 'aborted', 'sign-in-required'].includes(error.kind)) {
-        const message = error.djMessage !== undefined ? DJMessage.fromJSON(error.djMessage.toJSON()) : emptyFailedMessage(entry, entry.config.authorizationServerUrl.trim());
+        const message =
+          error.djMessage !== undefined ? DJMessage.fromJSON(error.djMessage.toJSON()) : emptyFailedMessage(entry, entry.config.authorizationServerUrl.trim());
         const spent = refreshing && error.error === 'invalid_grant';
         const hint = core.hintFor(error, properties);
         const field = fieldOf(error, hint?.field);
@@ -229,7 +240,13 @@ export class InvokerRunner {
    * they were entered for (else the user confirms, as for Execute); no grant secret (password, refresh token) is sent.
    * Resolves with the introspection's DJMessage (`<target>_INTROSPECTION`), or undefined once revoked.
    */
-  async toolbox(ref: InvokerRef, operation: 'introspect' | 'revoke', token: string, hint: TokenTypeHint, options: Omit<RunOptions, 'refreshToken'>): Promise<DJMessage | undefined> {
+  async toolbox(
+    ref: InvokerRef,
+    operation: 'introspect' | 'revoke',
+    token: string,
+    hint: TokenTypeHint,
+    options: Omit<RunOptions, 'refreshToken'>,
+  ): Promise<DJMessage | undefined> {
     const { entry, found } = this.runnable(ref);
     const endpointField: ToolboxEndpoint = operation === 'introspect' ? 'introspectionEndpoint' : 'revocationEndpoint';
     // The binding is checked for the endpoint's own route: a secret entered for the token endpoint's server does not

@@ -83,7 +83,10 @@ export class InvokerService {
   importInvokers(items: readonly ImportItem[], scope: InvokerScope): Promise<InvokerRef[]> {
     const refs = items.map((item): InvokerRef => ({ name: item.config.name.trim(), scope }));
     return this.p.serialize(refs.map(invokerKey), async () => {
-      const existing = this.p.invokers.list().filter((entry) => entry.scope === scope).map((entry) => entry.config.name);
+      const existing = this.p.invokers
+        .list()
+        .filter((entry) => entry.scope === scope)
+        .map((entry) => entry.config.name);
       const seen: string[] = [];
       items.forEach((item, index) => {
         const name = refs[index].name;
@@ -97,7 +100,9 @@ export class InvokerService {
         seen.push(name);
       });
       // Before anything is written: a route that cannot be known (an unreadable CA file) fails the import as a whole.
-      const bindings = await Promise.all(items.map((item) => (Object.values(item.secrets).some((v) => v !== undefined && v !== '') ? this.p.bindingOf(item.config) : undefined)));
+      const bindings = await Promise.all(
+        items.map((item) => (Object.values(item.secrets).some((v) => v !== undefined && v !== '') ? this.p.bindingOf(item.config) : undefined)),
+      );
       const steps = items.map((item, index): UndoableStep => {
         const ref = refs[index];
         return {
@@ -120,7 +125,9 @@ export class InvokerService {
           },
         };
       });
-      await allOrNothing(steps, (undoError) => this.p.log.error(`import: could not undo a step: ${undoError instanceof Error ? undoError.message : String(undoError)}`));
+      await allOrNothing(steps, (undoError) =>
+        this.p.log.error(`import: could not undo a step: ${undoError instanceof Error ? undoError.message : String(undoError)}`),
+      );
       // A token of an updated invoker was issued for what it was before (another client, another server): gone.
       await this.p.messages.delete(refs.filter((_ref, index) => items[index].update));
       this.p.log.info(`imported ${refs.length} invoker(s) into ${scope} settings: ${refs.map((ref) => invokerLabel(ref)).join(', ')}`);

@@ -13,7 +13,11 @@ type Part = 'body' | 'token';
 /** A read-only document showing a message's body, or its access token with the JWT decoded: opened only on request. */
 export function messageDocumentUri(record: MessageRecord, part: Part): vscode.Uri {
   const file = part === 'body' ? `${record.message.name}.body` : `${record.message.name}.${ACCESS_TOKEN_PROPERTY}`;
-  return vscode.Uri.from({ scheme: MESSAGE_SCHEME, path: `/${file}`, query: new URLSearchParams({ scope: record.invoker.scope, name: record.invoker.name, part }).toString() });
+  return vscode.Uri.from({
+    scheme: MESSAGE_SCHEME,
+    path: `/${file}`,
+    query: new URLSearchParams({ scope: record.invoker.scope, name: record.invoker.name, part }).toString(),
+  });
 }
 
 function refOf(uri: vscode.Uri): { ref: InvokerRef; part: Part } | undefined {

@@ -70,7 +70,9 @@ export function presetItems(): PresetItem[] {
   const blank = presetById(BLANK_PRESET_ID);
   const providers = PRESETS.filter((preset) => preset.id !== BLANK_PRESET_ID);
   return [
-    ...(blank !== undefined ? [{ label: '$(file) Blank invoker', description: 'Any OAuth 2.0 server: enter the token URL, or discover it from the issuer', preset: blank }] : []),
+    ...(blank !== undefined
+      ? [{ label: '$(file) Blank invoker', description: 'Any OAuth 2.0 server: enter the token URL, or discover it from the issuer', preset: blank }]
+      : []),
     { label: 'Provider presets', kind: vscode.QuickPickItemKind.Separator },
     ...providers.map((preset) => ({ label: preset.label, description: preset.description, preset })),
   ];
@@ -92,7 +94,10 @@ async function askPlaceholder(preset: Preset, placeholder: PresetPlaceholder, st
  * "New Invoker": a preset from the quick pick (or the one given), then each of its placeholders not given yet in an
  * input box checked as typed. Undefined when the user cancels any step.
  */
-export async function pickPreset(takenNames: readonly string[], given?: { readonly preset?: string; readonly values?: Readonly<Record<string, string>> }): Promise<PresetStart | undefined> {
+export async function pickPreset(
+  takenNames: readonly string[],
+  given?: { readonly preset?: string; readonly values?: Readonly<Record<string, string>> },
+): Promise<PresetStart | undefined> {
   let preset = given?.preset !== undefined ? presetById(given.preset) : undefined;
   if (preset === undefined) {
     const picked = await vscode.window.showQuickPick(presetItems(), {

@@ -79,7 +79,10 @@ function details(record: MessageRecord, now: number): ResultNode[] {
   lines.push(['HTTP status', m.status === 0 ? 'no answer' : String(m.status)]);
   lines.push(['Received', new Date(m.receivedAt).toLocaleString()]);
   if (m.operation === 'introspection') {
-    lines.push(['Client authentication', m.basicVariant !== undefined ? `${m.clientAuthentication} (${m.basicVariant === 'raw' ? 'raw bytes' : 'RFC 6749 encoded'})` : m.clientAuthentication]);
+    lines.push([
+      'Client authentication',
+      m.basicVariant !== undefined ? `${m.clientAuthentication} (${m.basicVariant === 'raw' ? 'raw bytes' : 'RFC 6749 encoded'})` : m.clientAuthentication,
+    ]);
     lines.push(['Introspection endpoint', m.tokenUrl]);
     m.warnings.forEach((warning, index) => lines.push([`Warning ${index + 1}`, warning, true]));
     return lines.map(([label, value, warning]) => ({ kind: 'detail', record, label, value, warning }));
@@ -92,7 +95,10 @@ function details(record: MessageRecord, now: number): ResultNode[] {
     lines.push(['Expires', m.expiresAt !== undefined ? `${new Date(m.expiresAt).toLocaleString()} — ${describeExpiry(m.expiresAt, now)}${source}` : 'unknown']);
   }
   lines.push(['Grant', GRANT_TYPE_LABELS[m.grantType]]);
-  lines.push(['Client authentication', m.basicVariant !== undefined ? `${m.clientAuthentication} (${m.basicVariant === 'raw' ? 'raw bytes' : 'RFC 6749 encoded'})` : m.clientAuthentication]);
+  lines.push([
+    'Client authentication',
+    m.basicVariant !== undefined ? `${m.clientAuthentication} (${m.basicVariant === 'raw' ? 'raw bytes' : 'RFC 6749 encoded'})` : m.clientAuthentication,
+  ]);
   lines.push(['Token URL', m.tokenUrl]);
   lines.push(...idTokenClaims(record.message.getProperty('id_token')));
   m.warnings.forEach((warning, index) => lines.push([`Warning ${index + 1}`, warning, true]));
@@ -212,9 +218,9 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
             ? new vscode.ThemeIcon('search')
             : record.revoked === true
               ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('list.warningForeground'))
-          : warnings.length > 0
-            ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
-            : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+              : warnings.length > 0
+                ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+                : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
         item.contextValue = introspection ? 'introspection' : failed ? 'message.failed' : 'message';
         // Escaped by hand, not with appendText, which turns spaces into &nbsp; and so keeps long lines from wrapping.
         const lines = [`**${escape(message.name)}** from invoker *${escape(invokerLabel(record.invoker))}*${failed ? ' failed — error code 4' : ''}`];
@@ -250,12 +256,19 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
         item.iconPath = new vscode.ThemeIcon(node.name === ACCESS_TOKEN_PROPERTY ? 'key' : secret ? 'lock' : 'symbol-field');
         // The toolbox (Introspect, Revoke) acts on a message's access token and on the refresh token it holds.
         item.contextValue =
-          node.name === ACCESS_TOKEN_PROPERTY ? 'accessToken' : node.name === 'refresh_token' && secret && !isIntrospection(record) ? 'refreshToken' : secret ? 'secretProperty' : 'property';
+          node.name === ACCESS_TOKEN_PROPERTY
+            ? 'accessToken'
+            : node.name === 'refresh_token' && secret && !isIntrospection(record)
+              ? 'refreshToken'
+              : secret
+                ? 'secretProperty'
+                : 'property';
         return item;
       }
       case 'details': {
         const item = new vscode.TreeItem('Details', vscode.TreeItemCollapsibleState.Collapsed);
-        item.description = 'status, expiry, client authentication' + (message.metadata.warnings.length > 0 ? `, ${message.metadata.warnings.length} warning(s)` : '');
+        item.description =
+          'status, expiry, client authentication' + (message.metadata.warnings.length > 0 ? `, ${message.metadata.warnings.length} warning(s)` : '');
         item.iconPath = new vscode.ThemeIcon('info');
         item.contextValue = 'details';
         return item;

@@ -29,7 +29,14 @@ function parse(text: string | undefined): BoundSecret | undefined {
       return undefined;
     }
     const b = parsed.binding;
-    if (b !== undefined && typeof b.origin === 'string' && typeof b.proxy === 'string' && typeof b.verify === 'boolean' && typeof b.caFile === 'string' && typeof b.caSha256 === 'string') {
+    if (
+      b !== undefined &&
+      typeof b.origin === 'string' &&
+      typeof b.proxy === 'string' &&
+      typeof b.verify === 'boolean' &&
+      typeof b.caFile === 'string' &&
+      typeof b.caSha256 === 'string'
+    ) {
       return { value: parsed.value, binding: b as RouteBinding };
     }
     // Stored before bindings covered the whole route: it was entered for that origin, sent directly and verified.
@@ -136,7 +143,11 @@ export class SecretStore implements vscode.Disposable {
   }
 
   /** The secrets that may be sent along `binding` now, and those withheld because they were entered for another route. */
-  async forRoute(ref: InvokerRef, fields: readonly SecretField[], binding: RouteBinding): Promise<{ values: Partial<Record<SecretField, string>>; withheld: WithheldSecret[] }> {
+  async forRoute(
+    ref: InvokerRef,
+    fields: readonly SecretField[],
+    binding: RouteBinding,
+  ): Promise<{ values: Partial<Record<SecretField, string>>; withheld: WithheldSecret[] }> {
     const values: Partial<Record<SecretField, string>> = {};
     const withheld: WithheldSecret[] = [];
     for (const field of fields) {

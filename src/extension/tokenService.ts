@@ -115,7 +115,10 @@ export class TokenService {
     const token = hint === 'access_token' ? (record?.failure === undefined ? record?.message.accessToken : undefined) : record?.refreshToken;
     if (token === undefined || token === '') {
       const what = hint === 'access_token' ? 'an access token' : 'a refresh token';
-      throw new InvokerUnavailable(`Invoker "${invokerLabel(ref)}" holds no ${what}${hint === 'refresh_token' ? ' (its last answer had none)' : ''}: execute it first.`, false);
+      throw new InvokerUnavailable(
+        `Invoker "${invokerLabel(ref)}" holds no ${what}${hint === 'refresh_token' ? ' (its last answer had none)' : ''}: execute it first.`,
+        false,
+      );
     }
     if (revoking && hint === 'access_token' && record?.revoked === true) {
       throw new InvokerUnavailable(`The access token of "${invokerLabel(ref)}" was revoked already; execute the invoker for a new one.`, false);
@@ -130,7 +133,10 @@ export class TokenService {
   async introspect(ref: InvokerRef, hint: TokenTypeHint, options: TokenOptions): Promise<DJMessage> {
     await this.messages.whenRestored();
     return this.broker.serialize(invokerKey(ref), async () => {
-      const message = await this.runner.toolbox(ref, 'introspect', this.heldToken(ref, hint, false), hint, { interactive: options.interactive, signal: options.signal });
+      const message = await this.runner.toolbox(ref, 'introspect', this.heldToken(ref, hint, false), hint, {
+        interactive: options.interactive,
+        signal: options.signal,
+      });
       if (message === undefined) {
         throw new Error('the introspection gave no message');
       }
@@ -154,7 +160,12 @@ export class TokenService {
       if (hint === 'access_token' && record !== undefined && record.message.accessToken === token) {
         await this.messages.set({ ...record, revoked: true });
       } else if (hint === 'refresh_token' && record !== undefined && record.refreshToken === token) {
-        await this.messages.set({ invoker: record.invoker, message: record.message, ...(record.failure !== undefined ? { failure: record.failure } : {}), ...(record.revoked === true ? { revoked: true } : {}) });
+        await this.messages.set({
+          invoker: record.invoker,
+          message: record.message,
+          ...(record.failure !== undefined ? { failure: record.failure } : {}),
+          ...(record.revoked === true ? { revoked: true } : {}),
+        });
       }
       this.log.info(`[${invokerLabel(ref)}] ${hint === 'access_token' ? 'access' : 'refresh'} token revoked; it left the cache`);
     });

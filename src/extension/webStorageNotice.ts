@@ -4,8 +4,8 @@ import type { SecretStore } from './secretStore';
 const SHOWN_KEY = 'oauth2Invoker.webStorageNoticeShown';
 
 export const WEB_STORAGE_NOTICE =
-  'In the browser, VS Code keeps secrets in the browser\'s own storage for this address: the secrets and tokens of OAuth2 Invoker survive a reload ' +
-  'and a restart of code-server at the same address, but not another browser or profile, clearing the site\'s data, or opening code-server at another host or port.';
+  "In the browser, VS Code keeps secrets in the browser's own storage for this address: the secrets and tokens of OAuth2 Invoker survive a reload " +
+  "and a restart of code-server at the same address, but not another browser or profile, clearing the site's data, or opening code-server at another host or port.";
 
 /**
  * In code-server and VS Code for the Web, SecretStorage lives in the browser (localStorage of the page's origin,

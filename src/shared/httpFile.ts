@@ -114,7 +114,8 @@ const SCRIPT_START = /^\s*\{\{[+@]?[\w-]*\s*$/;
 const SCRIPT_END = /^\s*\}\}\s*$/;
 /** RFC 9110 §5.6.2 token characters: a header's name. */
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const METHODS = 'GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE|LOCK|UNLOCK|PROPFIND|PROPPATCH|COPY|MOVE|MKCOL|MKCALENDAR|ACL|SEARCH|REPORT|QUERY|GRAPHQL';
+const METHODS =
+  'GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS|CONNECT|TRACE|LOCK|UNLOCK|PROPFIND|PROPPATCH|COPY|MOVE|MKCOL|MKCALENDAR|ACL|SEARCH|REPORT|QUERY|GRAPHQL';
 const REQUEST_LINE = new RegExp(`^\\s*(${METHODS})\\s+(\\S.*?)(?:\\s+(HTTP\\/[\\d.]+))?\\s*$`, 'i');
 /** A bare URL (GET): absolute, a `{{host}}` interpolation (not a script opener), or a path. */
 const BARE_URL = /^\s*((?:https?:\/\/|\{\{[^{}]+\}\}|\/)\S*?)(?:\s+(HTTP\/[\d.]+))?\s*$/i;

@@ -25,7 +25,14 @@ export const NETWORK_SECRETS: readonly SecretField[] = ['proxyPassword', 'tlsPas
 
 /** Which secrets are stored for an invoker: what the form may know (never the values). */
 export type StoredSecrets = Readonly<Record<SecretField, boolean>>;
-export const NO_STORED_SECRETS: StoredSecrets = { clientSecret: false, password: false, refreshToken: false, proxyPassword: false, tlsPassphrase: false, assertionKeyPassphrase: false };
+export const NO_STORED_SECRETS: StoredSecrets = {
+  clientSecret: false,
+  password: false,
+  refreshToken: false,
+  proxyPassword: false,
+  tlsPassphrase: false,
+  assertionKeyPassphrase: false,
+};
 
 /** An invoker as kept in the `oauth2Invoker.invokers` setting: every property but the secrets. */
 export interface InvokerConfig {
@@ -148,7 +155,9 @@ export function normalizeInvoker(raw: unknown): InvokerConfig | undefined {
   const basicEncoding = BASIC_ENCODINGS.find((e) => e === r.basicEncoding) ?? DEFAULT_INVOKER.basicEncoding;
   const rows = (value: unknown): ExtraParameter[] =>
     Array.isArray(value)
-      ? value.filter((p): p is Record<string, unknown> => p !== null && typeof p === 'object').map((p) => ({ name: text(p.name, ''), value: text(p.value, '') }))
+      ? value
+          .filter((p): p is Record<string, unknown> => p !== null && typeof p === 'object')
+          .map((p) => ({ name: text(p.name, ''), value: text(p.value, '') }))
       : [];
   const extraParameters = rows(r.extraParameters);
   return {
@@ -278,7 +287,8 @@ export function hasClientCertificate(config: Pick<InvokerConfig, 'tlsCertFile' |
  * the Proxy Password goes with a Proxy Username (and a proxy that may be used), the passphrase with a client key.
  */
 export function secretsUsedBy(
-  config: Pick<InvokerConfig, 'grantType' | 'proxy' | 'proxyUsername' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsPfxFile'> & Partial<Pick<InvokerConfig, 'clientAuthentication'>>,
+  config: Pick<InvokerConfig, 'grantType' | 'proxy' | 'proxyUsername' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsPfxFile'> &
+    Partial<Pick<InvokerConfig, 'clientAuthentication'>>,
 ): readonly SecretField[] {
   const method = config.clientAuthentication ?? '';
   const fields: SecretField[] = method === '' || usesClientSecret(method) ? ['clientSecret'] : [];

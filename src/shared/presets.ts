@@ -28,17 +28,7 @@ export interface PresetPlaceholder {
   readonly defaultValue?: string;
 }
 
-export type PresetId =
-  | 'entra-v2'
-  | 'entra-v1'
-  | 'okta-custom'
-  | 'okta-org'
-  | 'auth0'
-  | 'keycloak'
-  | 'salesforce'
-  | 'google'
-  | 'github'
-  | 'generic';
+export type PresetId = 'entra-v2' | 'entra-v1' | 'okta-custom' | 'okta-org' | 'auth0' | 'keycloak' | 'salesforce' | 'google' | 'github' | 'generic';
 
 export interface Preset {
   readonly id: PresetId;
@@ -89,7 +79,13 @@ const ENTRA_RESOURCE: PresetPlaceholder = {
   help: 'The API the token is for: its Application ID URI, e.g. https://graph.microsoft.com or api://<application-id>.',
 };
 
-const OKTA_DOMAIN: PresetPlaceholder = { name: 'domain', label: 'Okta domain', kind: 'host', example: 'dev-123456.okta.com', help: 'Your Okta org\'s domain (or custom domain), without https://.' };
+const OKTA_DOMAIN: PresetPlaceholder = {
+  name: 'domain',
+  label: 'Okta domain',
+  kind: 'host',
+  example: 'dev-123456.okta.com',
+  help: "Your Okta org's domain (or custom domain), without https://.",
+};
 
 export const PRESETS: readonly Preset[] = [
   {
@@ -143,7 +139,14 @@ export const PRESETS: readonly Preset[] = [
     deviceAuthorizationEndpointTemplate: 'https://{domain}/oauth2/{authServerId}/v1/device/authorize',
     placeholders: [
       OKTA_DOMAIN,
-      { name: 'authServerId', label: 'Authorization server ID', kind: 'segment', example: 'default', defaultValue: 'default', help: 'Security › API › Authorization Servers: "default" or the ID of yours.' },
+      {
+        name: 'authServerId',
+        label: 'Authorization server ID',
+        kind: 'segment',
+        example: 'default',
+        defaultValue: 'default',
+        help: 'Security › API › Authorization Servers: "default" or the ID of yours.',
+      },
     ],
     grantType: 'client_credentials',
     grantTypes: ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'device_code'],
@@ -169,8 +172,7 @@ export const PRESETS: readonly Preset[] = [
     credentialsInRequestBody: false,
     extraParameters: [],
     prominentProperties: [],
-    help:
-      'The org authorization server issues tokens for Okta\'s own APIs. It accepts the Client Credentials grant only with private_key_jwt, which the invoker does not send: for client credentials with a secret, use the custom authorization server preset.',
+    help: "The org authorization server issues tokens for Okta's own APIs. It accepts the Client Credentials grant only with private_key_jwt, which the invoker does not send: for client credentials with a secret, use the custom authorization server preset.",
     docs: 'https://developer.okta.com/docs/concepts/auth-servers/',
   },
   {
@@ -183,8 +185,20 @@ export const PRESETS: readonly Preset[] = [
     deviceAuthorizationEndpointTemplate: 'https://{domain}/oauth/device/code',
     authorizationParameters: [{ name: 'audience', value: '{audience}' }],
     placeholders: [
-      { name: 'domain', label: 'Auth0 domain', kind: 'host', example: 'my-tenant.eu.auth0.com', help: 'The tenant\'s domain (or custom domain), without https://.' },
-      { name: 'audience', label: 'Audience (API Identifier)', kind: 'text', example: 'https://api.example.com', help: 'The Identifier of the API under Applications › APIs.' },
+      {
+        name: 'domain',
+        label: 'Auth0 domain',
+        kind: 'host',
+        example: 'my-tenant.eu.auth0.com',
+        help: "The tenant's domain (or custom domain), without https://.",
+      },
+      {
+        name: 'audience',
+        label: 'Audience (API Identifier)',
+        kind: 'text',
+        example: 'https://api.example.com',
+        help: 'The Identifier of the API under Applications › APIs.',
+      },
     ],
     grantType: 'client_credentials',
     grantTypes: ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'device_code'],
@@ -210,7 +224,7 @@ export const PRESETS: readonly Preset[] = [
         label: 'Realm URL',
         kind: 'url',
         example: 'https://sso.example.com/realms/my-realm',
-        help: 'The realm\'s URL: https://<host>/realms/<realm> (Keycloak before 17: https://<host>/auth/realms/<realm>).',
+        help: "The realm's URL: https://<host>/realms/<realm> (Keycloak before 17: https://<host>/auth/realms/<realm>).",
       },
     ],
     grantType: 'client_credentials',
@@ -226,7 +240,7 @@ export const PRESETS: readonly Preset[] = [
   {
     id: 'salesforce',
     label: 'Salesforce',
-    description: 'My Domain token URL; the answer\'s instance_url is the API host',
+    description: "My Domain token URL; the answer's instance_url is the API host",
     tokenUrlTemplate: 'https://{myDomain}/services/oauth2/token',
     issuerTemplate: 'https://{myDomain}',
     placeholders: [
@@ -235,7 +249,7 @@ export const PRESETS: readonly Preset[] = [
         label: 'My Domain host',
         kind: 'host',
         example: 'acme.my.salesforce.com',
-        help: 'Your org\'s My Domain host (a sandbox: acme--dev.sandbox.my.salesforce.com). The Client Credentials grant does not work on login.salesforce.com.',
+        help: "Your org's My Domain host (a sandbox: acme--dev.sandbox.my.salesforce.com). The Client Credentials grant does not work on login.salesforce.com.",
       },
     ],
     grantType: 'client_credentials',
@@ -244,9 +258,9 @@ export const PRESETS: readonly Preset[] = [
     extraParameters: [],
     prominentProperties: ['instance_url'],
     help:
-      'Fills the My Domain token URL. The answer\'s instance_url is the host to call the APIs on, shown with the message. ' +
+      "Fills the My Domain token URL. The answer's instance_url is the host to call the APIs on, shown with the message. " +
       'The connected (or external client) app must enable the Client Credentials Flow with a Run As user. Salesforce answers carry no expires_in; the token lasts as long as the session policy allows. ' +
-      'The Password grant needs the user\'s security token appended to the password unless the IP is trusted.',
+      "The Password grant needs the user's security token appended to the password unless the IP is trusted.",
     docs: 'https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_client_credentials_flow.htm',
   },
   {
@@ -285,7 +299,7 @@ export const PRESETS: readonly Preset[] = [
     prominentProperties: [],
     help:
       'Device Authorization: turn on "Enable Device Flow" in the OAuth or GitHub App\'s settings; only the Client ID is needed. Authorization Code: register http://127.0.0.1/callback as the callback URL (GitHub accepts any port on it). ' +
-      'GitHub refreshes the expiring user tokens of a GitHub App (refresh_token, with the app\'s client ID and secret in the body). ' +
+      "GitHub refreshes the expiring user tokens of a GitHub App (refresh_token, with the app's client ID and secret in the body). " +
       'GitHub answers form-encoded unless asked for JSON (the invoker asks), and reports errors such as bad_refresh_token with status 200. It has no Client Credentials or Password grant. ' +
       'GitHub Enterprise Server: replace github.com with your host.',
     docs: 'https://docs.github.com/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens',
@@ -301,8 +315,7 @@ export const PRESETS: readonly Preset[] = [
     credentialsInRequestBody: false,
     extraParameters: [],
     prominentProperties: [],
-    help:
-      'Enter the token endpoint, or the issuer URL and "Discover": it reads the server\'s metadata (/.well-known/openid-configuration or /.well-known/oauth-authorization-server) and fills the token URL, the sign-in endpoints and the suggested "Credentials in Request Body". To sign in as a user, choose Authorization Code or Device Authorization: with a discovered issuer, Client ID and Scope are all that is left.',
+    help: 'Enter the token endpoint, or the issuer URL and "Discover": it reads the server\'s metadata (/.well-known/openid-configuration or /.well-known/oauth-authorization-server) and fills the token URL, the sign-in endpoints and the suggested "Credentials in Request Body". To sign in as a user, choose Authorization Code or Device Authorization: with a discovered issuer, Client ID and Scope are all that is left.',
   },
 ];
 

@@ -103,13 +103,7 @@ export interface InvokerProperties extends NetworkProperties {
 
 /** Client authentication methods, by their RFC 7591 / OpenID Connect registration names. */
 export type ClientAuthMethod =
-  | 'client_secret_basic'
-  | 'client_secret_post'
-  | 'client_secret_jwt'
-  | 'private_key_jwt'
-  | 'tls_client_auth'
-  | 'self_signed_tls_client_auth'
-  | 'none';
+  'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt' | 'tls_client_auth' | 'self_signed_tls_client_auth' | 'none';
 export const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
   'client_secret_basic',
   'client_secret_post',
@@ -151,7 +145,10 @@ export function clientAuthMethodOf(properties: InvokerProperties): ClientAuthMet
  * when the server lists it (it may serve client certificates on another host), else `token_endpoint`.
  * @see https://www.rfc-editor.org/rfc/rfc8705#section-5
  */
-export function tokenEndpointFor(result: { readonly tokenEndpoint: string; readonly mtlsTokenEndpoint?: string }, method: ClientAuthMethod | undefined): string {
+export function tokenEndpointFor(
+  result: { readonly tokenEndpoint: string; readonly mtlsTokenEndpoint?: string },
+  method: ClientAuthMethod | undefined,
+): string {
   const mtls = method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
   return mtls && result.mtlsTokenEndpoint !== undefined ? result.mtlsTokenEndpoint : result.tokenEndpoint;
 }
@@ -255,7 +252,10 @@ const TARGET_MESSAGE_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 
 /** True for `localhost`, `*.localhost`, 127.0.0.0/8 and `::1` (also as IPv4-mapped): hosts where plain HTTP stays on the machine. */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  const host = hostname
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost')) {
     return true;
   }
@@ -292,9 +292,7 @@ function validateUrl(value: string): PropertyIssue[] {
   }
   const problems: PropertyIssue[] = [];
   if (url.username !== '' || url.password !== '') {
-    problems.push(
-      issue('authorizationServerUrl', 'not-allowed', 'must not contain a user name or password; use Client ID and Client Secret.'),
-    );
+    problems.push(issue('authorizationServerUrl', 'not-allowed', 'must not contain a user name or password; use Client ID and Client Secret.'));
   }
   if (url.hash !== '') {
     problems.push(issue('authorizationServerUrl', 'invalid', 'must not contain a #fragment.'));
@@ -333,7 +331,12 @@ function present(value: string | undefined): value is string {
 }
 
 /** An endpoint the browser or the client reaches: https://, or http:// to loopback (or anywhere with Allow Insecure HTTP). */
-function validateEndpoint(field: 'authorizationEndpointUrl' | 'deviceAuthorizationEndpointUrl', value: string | undefined, grant: string, allowInsecureHttp: boolean): PropertyIssue[] {
+function validateEndpoint(
+  field: 'authorizationEndpointUrl' | 'deviceAuthorizationEndpointUrl',
+  value: string | undefined,
+  grant: string,
+  allowInsecureHttp: boolean,
+): PropertyIssue[] {
   if (isBlank(value)) {
     return [issue(field, 'required', `is required for the ${grant} grant.`)];
   }
@@ -394,17 +397,21 @@ function validateProxy(value: string): PropertyIssue[] {
   try {
     url = new URL(value.trim());
   } catch {
-    return [issue('proxy', 'invalid', `must be "system", "none" or a proxy URL such as http://proxy.example.com:3128 (it is "${value.trim().slice(0, 200)}").`)];
+    return [
+      issue('proxy', 'invalid', `must be "system", "none" or a proxy URL such as http://proxy.example.com:3128 (it is "${value.trim().slice(0, 200)}").`),
+    ];
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return [issue('proxy', 'invalid', `must be an http:// or https:// proxy URL (it starts with ${url.protocol}//).`)];
   }
   const problems: PropertyIssue[] = [];
   if (url.username !== '' || url.password !== '') {
-    problems.push(issue('proxy', 'not-allowed', `must not contain a user name or password; use "${PROPERTY_LABELS.proxyUsername}" and "${PROPERTY_LABELS.proxyPassword}".`));
+    problems.push(
+      issue('proxy', 'not-allowed', `must not contain a user name or password; use "${PROPERTY_LABELS.proxyUsername}" and "${PROPERTY_LABELS.proxyPassword}".`),
+    );
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
-    problems.push(issue('proxy', 'invalid', 'must be the proxy\'s address only: scheme, host and port, without a path.'));
+    problems.push(issue('proxy', 'invalid', "must be the proxy's address only: scheme, host and port, without a path."));
   }
   return problems;
 }
@@ -431,7 +438,11 @@ export function validateNetworkProperties(properties: NetworkProperties): Proper
   }
   if (present(p.tlsPfxFile) && (present(p.tlsCertFile) || present(p.tlsKeyFile))) {
     problems.push(
-      issue('tlsPfxFile', 'not-allowed', `cannot be combined with "${PROPERTY_LABELS.tlsCertFile}" or "${PROPERTY_LABELS.tlsKeyFile}": give either the PFX file or the PEM files.`),
+      issue(
+        'tlsPfxFile',
+        'not-allowed',
+        `cannot be combined with "${PROPERTY_LABELS.tlsCertFile}" or "${PROPERTY_LABELS.tlsKeyFile}": give either the PFX file or the PEM files.`,
+      ),
     );
   }
   if (present(p.tlsKeyFile) && !present(p.tlsCertFile)) {
@@ -485,7 +496,11 @@ export function validateClientAuthentication(p: InvokerProperties): PropertyIssu
   }
   if ((method === 'tls_client_auth' || method === 'self_signed_tls_client_auth') && isBlank(p.tlsCertFile) && isBlank(p.tlsPfxFile)) {
     problems.push(
-      issue('tlsCertFile', 'required', `(or "${PROPERTY_LABELS.tlsPfxFile}") is required for client authentication "${label}": the client certificate authenticates the client.`),
+      issue(
+        'tlsCertFile',
+        'required',
+        `(or "${PROPERTY_LABELS.tlsPfxFile}") is required for client authentication "${label}": the client certificate authenticates the client.`,
+      ),
     );
   }
   return problems;
@@ -575,9 +590,7 @@ export function validateProperties(properties: InvokerProperties, targetMessage?
     problems.push(...validateToolboxEndpoint(field, p[field]));
   }
   if (targetMessage !== undefined && !TARGET_MESSAGE_PATTERN.test(targetMessage)) {
-    problems.push(
-      issue('targetMessage', 'invalid', 'must start with a letter or _ and hold only letters, digits, _ . - (at most 64), like DJMOUT.'),
-    );
+    problems.push(issue('targetMessage', 'invalid', 'must start with a letter or _ and hold only letters, digits, _ . - (at most 64), like DJMOUT.'));
   }
   return problems;
 }

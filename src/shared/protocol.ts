@@ -132,15 +132,7 @@ export interface DiscoveredMessage {
 }
 
 export type ToWebview =
-  | InitMessage
-  | IssuesMessage
-  | SavedMessage
-  | BusyMessage
-  | ResultMessage
-  | StoredSecretsMessage
-  | FocusMessage
-  | BrowsedMessage
-  | DiscoveredMessage;
+  InitMessage | IssuesMessage | SavedMessage | BusyMessage | ResultMessage | StoredSecretsMessage | FocusMessage | BrowsedMessage | DiscoveredMessage;
 
 /** Form -> extension: the form is loaded and listening. */
 export interface ReadyMessage {

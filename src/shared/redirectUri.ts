@@ -26,4 +26,3 @@ export function loopbackTarget(configuredRedirect: string): { port: number; path
   }
   return undefined;
 }
-

@@ -42,13 +42,38 @@ export function buildField(spec: FieldSpec): FieldUi {
       row.append(label, help, buildSecret(spec.key as SecretField, input), note, error);
       break;
     case 'file':
-      row.append(label, help, el('div', { class: 'inline' }, input, button('Browse\u2026', 'browse', { 'data-field': spec.key, 'aria-label': `Browse for ${LABELS[spec.key]}` })), note, error);
+      row.append(
+        label,
+        help,
+        el('div', { class: 'inline' }, input, button('Browse\u2026', 'browse', { 'data-field': spec.key, 'aria-label': `Browse for ${LABELS[spec.key]}` })),
+        note,
+        error,
+      );
       break;
     case 'issuer':
-      row.append(label, help, el('div', { class: 'inline' }, input, button('Discover', 'discover', { id: 'discover', title: 'Read the server\'s metadata and fill the fields it tells' })), note, error);
+      row.append(
+        label,
+        help,
+        el(
+          'div',
+          { class: 'inline' },
+          input,
+          button('Discover', 'discover', { id: 'discover', title: "Read the server's metadata and fill the fields it tells" }),
+        ),
+        note,
+        error,
+      );
       break;
     case 'proxy':
-      extra = el('input', { id: `${id}-url`, type: 'url', 'data-field': spec.key, spellcheck: 'false', autocomplete: 'off', 'aria-label': `${LABELS[spec.key]} URL`, 'aria-describedby': `${help.id} ${error.id}` });
+      extra = el('input', {
+        id: `${id}-url`,
+        type: 'url',
+        'data-field': spec.key,
+        spellcheck: 'false',
+        autocomplete: 'off',
+        'aria-label': `${LABELS[spec.key]} URL`,
+        'aria-describedby': `${help.id} ${error.id}`,
+      });
       extra.placeholder = spec.placeholder ?? '';
       row.append(label, help, el('div', { class: 'inline' }, input, extra), note, error);
       break;
@@ -72,10 +97,21 @@ function buildRows(spec: FieldSpec, help: HTMLElement, error: HTMLElement): HTML
 export function buildParamRow(key: RowsField, name: string, value: string, index: number): HTMLElement {
   const n = index + 1;
   const attrs = { type: 'text', 'data-field': key, spellcheck: 'false', autocomplete: 'off', 'aria-describedby': `f-${key}-error` };
-  const nameInput = el('input', { ...attrs, class: 'param-name', 'aria-label': `${LABELS[key]}: parameter ${n} name`, placeholder: key === 'authorizationParameters' ? 'name, e.g. prompt' : 'name, e.g. audience' });
+  const nameInput = el('input', {
+    ...attrs,
+    class: 'param-name',
+    'aria-label': `${LABELS[key]}: parameter ${n} name`,
+    placeholder: key === 'authorizationParameters' ? 'name, e.g. prompt' : 'name, e.g. audience',
+  });
   const valueInput = el('input', { ...attrs, class: 'param-value', 'aria-label': `${LABELS[key]}: parameter ${n} value`, placeholder: 'value' });
   nameInput.value = name;
   valueInput.value = value;
-  const remove = button('\u2715', 'param-remove', { class: 'icon', 'data-field': key, 'data-index': String(index), 'aria-label': `Remove parameter ${n} of ${LABELS[key]}`, title: 'Remove' });
+  const remove = button('\u2715', 'param-remove', {
+    class: 'icon',
+    'data-field': key,
+    'data-index': String(index),
+    'aria-label': `Remove parameter ${n} of ${LABELS[key]}`,
+    title: 'Remove',
+  });
   return el('div', { class: 'param-row' }, nameInput, valueInput, remove);
 }

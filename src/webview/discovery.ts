@@ -18,7 +18,10 @@ export function discover(): void {
   const config = readConfig();
   state.touched.add('issuer');
   if (config.issuer.trim() === '') {
-    state.serverIssues = [...state.serverIssues.filter((i) => i.field !== 'issuer'), { field: 'issuer', message: `"${ISSUER_LABEL}" is required to discover, e.g. https://sso.example.com/realms/acme.` }];
+    state.serverIssues = [
+      ...state.serverIssues.filter((i) => i.field !== 'issuer'),
+      { field: 'issuer', message: `"${ISSUER_LABEL}" is required to discover, e.g. https://sso.example.com/realms/acme.` },
+    ];
     validate();
     control('issuer').focus();
     return;

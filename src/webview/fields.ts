@@ -38,7 +38,7 @@ const CLIENT_AUTH_HELP: Readonly<Record<string, string>> = {
   client_secret_basic: 'Client ID and Client Secret in a Basic Auth header (RFC 6749 §2.3.1).',
   client_secret_post: 'Client ID and Client Secret in the request body.',
   client_secret_jwt: 'A short-lived JWT signed with the Client Secret (HS256); the secret itself is not sent (RFC 7523).',
-  private_key_jwt: 'A short-lived JWT signed with the client\'s private key (RFC 7523): Entra ID certificate credentials, Okta private_key_jwt.',
+  private_key_jwt: "A short-lived JWT signed with the client's private key (RFC 7523): Entra ID certificate credentials, Okta private_key_jwt.",
   tls_client_auth: 'The client certificate (TLS section) authenticates the client; the server checks it against its CA and the registered subject (RFC 8705).',
   self_signed_tls_client_auth: 'The registered self-signed client certificate (TLS section) authenticates the client (RFC 8705).',
   none: 'A public client: only the Client ID is sent.',
@@ -49,14 +49,28 @@ const SIGN_IN: readonly GrantType[] = ['authorization_code', 'device_code'];
 
 /** The form, top to bottom: the component's properties in its own order, then this extension's additions. */
 export const FIELDS: readonly FieldSpec[] = [
-  { key: 'name', kind: 'text', requiredFor: GRANT_TYPES, help: 'Names this invoker in the Messages view and in commands: at most 64 characters, without / or \\.' },
   {
-    key: 'issuer', kind: 'issuer', placeholder: 'https://sso.example.com/realms/acme',
-    help: 'Optional. The authorization server\'s issuer: Discover reads its metadata and fills the Authorization Server URL, the sign-in endpoints and Credentials in Request Body.',
+    key: 'name',
+    kind: 'text',
+    requiredFor: GRANT_TYPES,
+    help: 'Names this invoker in the Messages view and in commands: at most 64 characters, without / or \\.',
   },
-  { key: 'authorizationServerUrl', kind: 'url', requiredFor: GRANT_TYPES, help: 'The host URL for requesting OAuth Authorization: the token endpoint, e.g. https://login.example.com/oauth2/token.' },
   {
-    key: 'grantType', kind: 'select', help: 'The Grant Type to use for OAuth Authorization.',
+    key: 'issuer',
+    kind: 'issuer',
+    placeholder: 'https://sso.example.com/realms/acme',
+    help: "Optional. The authorization server's issuer: Discover reads its metadata and fills the Authorization Server URL, the sign-in endpoints and Credentials in Request Body.",
+  },
+  {
+    key: 'authorizationServerUrl',
+    kind: 'url',
+    requiredFor: GRANT_TYPES,
+    help: 'The host URL for requesting OAuth Authorization: the token endpoint, e.g. https://login.example.com/oauth2/token.',
+  },
+  {
+    key: 'grantType',
+    kind: 'select',
+    help: 'The Grant Type to use for OAuth Authorization.',
     options: [
       ['client_credentials', 'Client Credentials Grant'],
       ['password', 'Password Credentials Grant'],
@@ -66,123 +80,238 @@ export const FIELDS: readonly FieldSpec[] = [
     ],
   },
   {
-    key: 'authorizationEndpointUrl', kind: 'url', shownFor: ['authorization_code'], requiredFor: ['authorization_code'],
+    key: 'authorizationEndpointUrl',
+    kind: 'url',
+    shownFor: ['authorization_code'],
+    requiredFor: ['authorization_code'],
     help: 'The page where you sign in, e.g. https://login.example.com/oauth2/authorize. Discover fills it.',
   },
   {
-    key: 'redirectUri', kind: 'text', shownFor: ['authorization_code'], placeholder: 'empty: http://127.0.0.1:<free port>/callback',
+    key: 'redirectUri',
+    kind: 'text',
+    shownFor: ['authorization_code'],
+    placeholder: 'empty: http://127.0.0.1:<free port>/callback',
     help: 'Empty: a loopback redirect on a free port (register http://127.0.0.1/callback; most servers accept any port on it). For a server that compares the whole URI, the one you registered, e.g. http://127.0.0.1:33418/callback, or a vscode:// URI.',
   },
   {
-    key: 'deviceAuthorizationEndpointUrl', kind: 'url', shownFor: ['device_code'], requiredFor: ['device_code'],
+    key: 'deviceAuthorizationEndpointUrl',
+    kind: 'url',
+    shownFor: ['device_code'],
+    requiredFor: ['device_code'],
     help: 'Where the sign-in code is requested (RFC 8628), e.g. https://login.example.com/oauth2/device/code. Discover fills it.',
   },
   {
-    key: 'clientAuthentication', kind: 'select',
+    key: 'clientAuthentication',
+    kind: 'select',
     help: (c) => CLIENT_AUTH_HELP[c.clientAuthentication],
-    options: [['', 'Client Secret (Credentials in Request Body decides)'], ...CLIENT_AUTH_METHODS.map((m) => [m, `${CLIENT_AUTH_METHOD_LABELS[m]} — ${m}`] as const)],
+    options: [
+      ['', 'Client Secret (Credentials in Request Body decides)'],
+      ...CLIENT_AUTH_METHODS.map((m) => [m, `${CLIENT_AUTH_METHOD_LABELS[m]} — ${m}`] as const),
+    ],
   },
   {
-    key: 'credentialsInRequestBody', kind: 'checkbox', shownWhen: (c) => c.clientAuthentication === '',
+    key: 'credentialsInRequestBody',
+    kind: 'checkbox',
+    shownWhen: (c) => c.clientAuthentication === '',
     help: 'Send the client credentials in the request body. Off (default): Basic Auth header.',
   },
   {
-    key: 'clientAssertionKeyFile', kind: 'file', placeholder: '/path/to/client-key.pem', shownWhen: (c) => c.clientAuthentication === 'private_key_jwt',
+    key: 'clientAssertionKeyFile',
+    kind: 'file',
+    placeholder: '/path/to/client-key.pem',
+    shownWhen: (c) => c.clientAuthentication === 'private_key_jwt',
     help: 'The private key that signs the client assertion: PEM (it may hold the certificate too, which adds x5t#S256 to the header, as Entra ID requires) or PKCS#12 (.pfx, .p12).',
   },
-  { key: 'assertionKeyPassphrase', kind: 'secret', help: 'Decrypts the Client Assertion Key File, when it is encrypted (always for a PKCS#12 file with a password).' },
   {
-    key: 'clientAssertionAlgorithm', kind: 'select', shownWhen: (c) => c.clientAuthentication === 'private_key_jwt',
-    help: 'The JWS algorithm of the assertion. The key\'s own: RS256 for RSA, ES256 for EC P-256, EdDSA for Ed25519.',
-    options: [['', 'The key\'s own'], ...ASSERTION_ALGORITHMS.map((a) => [a, a] as const)],
+    key: 'assertionKeyPassphrase',
+    kind: 'secret',
+    help: 'Decrypts the Client Assertion Key File, when it is encrypted (always for a PKCS#12 file with a password).',
   },
   {
-    key: 'clientAssertionKeyId', kind: 'text', shownWhen: (c) => c.clientAuthentication === 'private_key_jwt',
+    key: 'clientAssertionAlgorithm',
+    kind: 'select',
+    shownWhen: (c) => c.clientAuthentication === 'private_key_jwt',
+    help: "The JWS algorithm of the assertion. The key's own: RS256 for RSA, ES256 for EC P-256, EdDSA for Ed25519.",
+    options: [['', "The key's own"], ...ASSERTION_ALGORITHMS.map((a) => [a, a] as const)],
+  },
+  {
+    key: 'clientAssertionKeyId',
+    kind: 'text',
+    shownWhen: (c) => c.clientAuthentication === 'private_key_jwt',
     help: 'Optional: the "kid" header, as the server\'s JWKS names the key (Okta requires it).',
   },
   {
-    key: 'clientAssertionAudience', kind: 'select', shownWhen: (c) => c.clientAuthentication === 'private_key_jwt' || c.clientAuthentication === 'client_secret_jwt',
+    key: 'clientAssertionAudience',
+    kind: 'select',
+    shownWhen: (c) => c.clientAuthentication === 'private_key_jwt' || c.clientAuthentication === 'client_secret_jwt',
     help: 'The assertion\'s "aud": the endpoint it is sent to (RFC 7523, Entra ID, Okta), or the Issuer URL for servers that want that.',
-    options: [['token_endpoint', 'The token endpoint'], ['issuer', 'The Issuer URL']],
+    options: [
+      ['token_endpoint', 'The token endpoint'],
+      ['issuer', 'The Issuer URL'],
+    ],
   },
   {
-    key: 'clientId', kind: 'text', requiredFor: ['client_credentials', ...SIGN_IN],
-    help: (c) => `The Client ID associated with the resource owner.${c.grantType === 'client_credentials' || SIGN_IN.includes(c.grantType) ? '' : ' Optional for this grant.'}`,
+    key: 'clientId',
+    kind: 'text',
+    requiredFor: ['client_credentials', ...SIGN_IN],
+    help: (c) =>
+      `The Client ID associated with the resource owner.${c.grantType === 'client_credentials' || SIGN_IN.includes(c.grantType) ? '' : ' Optional for this grant.'}`,
   },
   {
-    key: 'clientSecret', kind: 'secret', requiredFor: ['client_credentials'],
-    help: (c) => `The Client Secret associated with the resource owner.${unlessClientCredentials(c, SIGN_IN.includes(c.grantType) ? 'Leave empty for a public client (the usual case for an app registered as native or desktop; PKCE protects the code).' : 'Optional: a public client when no secret.')}`,
+    key: 'clientSecret',
+    kind: 'secret',
+    requiredFor: ['client_credentials'],
+    help: (c) =>
+      `The Client Secret associated with the resource owner.${unlessClientCredentials(c, SIGN_IN.includes(c.grantType) ? 'Leave empty for a public client (the usual case for an app registered as native or desktop; PKCE protects the code).' : 'Optional: a public client when no secret.')}`,
   },
   { key: 'scope', kind: 'text', help: 'The scope to be set for OAuth Authorization; separate several with spaces.' },
   { key: 'username', kind: 'text', shownFor: ['password'], requiredFor: ['password'], help: 'User ID to access the resource.' },
   { key: 'password', kind: 'secret', requiredFor: ['password'], help: 'Password to access the resource.' },
-  { key: 'refreshToken', kind: 'secret', requiredFor: ['refresh_token'], help: 'ID which provides the user with a new access token when their current token expires.' },
   {
-    key: 'targetMessage', kind: 'text',
-    help: (c) => `The DJMessage the server response is written to. After a successful request the access token is ${c.targetMessage.trim() || 'DJMOUT'}.AccessToken.`,
+    key: 'refreshToken',
+    kind: 'secret',
+    requiredFor: ['refresh_token'],
+    help: 'ID which provides the user with a new access token when their current token expires.',
+  },
+  {
+    key: 'targetMessage',
+    kind: 'text',
+    help: (c) =>
+      `The DJMessage the server response is written to. After a successful request the access token is ${c.targetMessage.trim() || 'DJMOUT'}.AccessToken.`,
   },
   { key: 'extraParameters', kind: 'rows', help: 'Name/value pairs added to the token request, e.g. audience or resource.' },
   {
-    key: 'authorizationParameters', kind: 'rows', shownFor: SIGN_IN,
-    help: (c) => `Name/value pairs added to the ${c.grantType === 'device_code' ? 'device authorization request' : 'authorization URL'}, e.g. prompt=login, login_hint, audience, resource.`,
+    key: 'authorizationParameters',
+    kind: 'rows',
+    shownFor: SIGN_IN,
+    help: (c) =>
+      `Name/value pairs added to the ${c.grantType === 'device_code' ? 'device authorization request' : 'authorization URL'}, e.g. prompt=login, login_hint, audience, resource.`,
   },
   {
-    key: 'proxy', kind: 'proxy', section: 'network', placeholder: 'http://proxy.example.com:3128',
-    options: [['system', 'System'], ['none', 'None'], ['url', 'URL']],
+    key: 'proxy',
+    kind: 'proxy',
+    section: 'network',
+    placeholder: 'http://proxy.example.com:3128',
+    options: [
+      ['system', 'System'],
+      ['none', 'None'],
+      ['url', 'URL'],
+    ],
     help: (c) => {
       switch (proxyMode(c.proxy)) {
         case 'system':
-          return 'VS Code\'s proxy: the http.proxy setting (with http.noProxy, http.proxyStrictSSL), else HTTPS_PROXY / HTTP_PROXY and NO_PROXY.';
+          return "VS Code's proxy: the http.proxy setting (with http.noProxy, http.proxyStrictSSL), else HTTPS_PROXY / HTTP_PROXY and NO_PROXY.";
         case 'none':
-          return 'Connect directly, whatever VS Code\'s settings and the environment say.';
+          return "Connect directly, whatever VS Code's settings and the environment say.";
         case 'url':
-          return 'This proxy, for this invoker\'s requests: scheme, host and port, without credentials.';
+          return "This proxy, for this invoker's requests: scheme, host and port, without credentials.";
       }
     },
   },
   {
-    key: 'proxyUsername', kind: 'text', section: 'network', shownWhen: (c) => proxyMode(c.proxy) !== 'none',
+    key: 'proxyUsername',
+    kind: 'text',
+    section: 'network',
+    shownWhen: (c) => proxyMode(c.proxy) !== 'none',
     help: 'For a proxy that asks for Basic authentication (407). Leave empty for none, or for the credentials of http.proxy / http.proxyAuthorization.',
   },
   { key: 'proxyPassword', kind: 'secret', section: 'network', help: 'Sent to the proxy with the Proxy Username.' },
-  { key: 'tlsCaFile', kind: 'file', section: 'tls', placeholder: '/path/to/corporate-ca.pem', help: 'A PEM (or DER) file of CA certificates trusted besides the system\'s: for a private or corporate CA, or an inspecting proxy.' },
-  { key: 'tlsCertFile', kind: 'file', section: 'tls', placeholder: '/path/to/client.pem', help: 'Mutual TLS: the client certificate (PEM); it may hold the private key too.' },
-  { key: 'tlsKeyFile', kind: 'file', section: 'tls', placeholder: '/path/to/client-key.pem', help: 'The client certificate\'s private key (PEM), unless the certificate file holds it.' },
-  { key: 'tlsPfxFile', kind: 'file', section: 'tls', placeholder: '/path/to/client.p12', help: 'Mutual TLS instead of the PEM files: a PKCS#12 file (.pfx, .p12) with the certificate and key.' },
+  {
+    key: 'tlsCaFile',
+    kind: 'file',
+    section: 'tls',
+    placeholder: '/path/to/corporate-ca.pem',
+    help: "A PEM (or DER) file of CA certificates trusted besides the system's: for a private or corporate CA, or an inspecting proxy.",
+  },
+  {
+    key: 'tlsCertFile',
+    kind: 'file',
+    section: 'tls',
+    placeholder: '/path/to/client.pem',
+    help: 'Mutual TLS: the client certificate (PEM); it may hold the private key too.',
+  },
+  {
+    key: 'tlsKeyFile',
+    kind: 'file',
+    section: 'tls',
+    placeholder: '/path/to/client-key.pem',
+    help: "The client certificate's private key (PEM), unless the certificate file holds it.",
+  },
+  {
+    key: 'tlsPfxFile',
+    kind: 'file',
+    section: 'tls',
+    placeholder: '/path/to/client.p12',
+    help: 'Mutual TLS instead of the PEM files: a PKCS#12 file (.pfx, .p12) with the certificate and key.',
+  },
   { key: 'tlsPassphrase', kind: 'secret', section: 'tls', help: 'Decrypts the Client Key File or the Client PFX File, when it is encrypted.' },
   {
-    key: 'tlsRejectUnauthorized', kind: 'checkbox', section: 'tls',
-    help: 'Check the server\'s certificate against the system\'s CAs and the CA Certificates File (recommended).',
-    warnWhen: (c) => (c.tlsRejectUnauthorized ? undefined : 'Off: any certificate is accepted, so anyone on the network path can read and change the exchange, secrets included. Every message this invoker gets carries a warning.'),
+    key: 'tlsRejectUnauthorized',
+    kind: 'checkbox',
+    section: 'tls',
+    help: "Check the server's certificate against the system's CAs and the CA Certificates File (recommended).",
+    warnWhen: (c) =>
+      c.tlsRejectUnauthorized
+        ? undefined
+        : 'Off: any certificate is accepted, so anyone on the network path can read and change the exchange, secrets included. Every message this invoker gets carries a warning.',
   },
   {
-    key: 'introspectionEndpoint', kind: 'url', section: 'toolbox', placeholder: 'https://login.example.com/oauth2/introspect',
-    help: 'For Introspect Token (RFC 7662): the server\'s introspection_endpoint. Discover fills it. The client authenticates as for the token request.',
+    key: 'introspectionEndpoint',
+    kind: 'url',
+    section: 'toolbox',
+    placeholder: 'https://login.example.com/oauth2/introspect',
+    help: "For Introspect Token (RFC 7662): the server's introspection_endpoint. Discover fills it. The client authenticates as for the token request.",
   },
   {
-    key: 'revocationEndpoint', kind: 'url', section: 'toolbox', placeholder: 'https://login.example.com/oauth2/revoke',
-    help: 'For Revoke Token (RFC 7009): the server\'s revocation_endpoint. Discover fills it. The client authenticates as for the token request.',
+    key: 'revocationEndpoint',
+    kind: 'url',
+    section: 'toolbox',
+    placeholder: 'https://login.example.com/oauth2/revoke',
+    help: "For Revoke Token (RFC 7009): the server's revocation_endpoint. Discover fills it. The client authenticates as for the token request.",
   },
   {
-    key: 'basicEncoding', kind: 'select', section: 'advanced',
+    key: 'basicEncoding',
+    kind: 'select',
+    section: 'advanced',
     help: 'How Client ID and Client Secret are encoded in the Basic Auth header. Auto form-encodes them (RFC 6749 §2.3.1) and retries once as typed if the server rejects them.',
-    options: [['auto', 'auto: RFC 6749, then raw once'], ['rfc6749', 'rfc6749: form-encoded (RFC 6749 §2.3.1)'], ['raw', 'raw: as typed']],
+    options: [
+      ['auto', 'auto: RFC 6749, then raw once'],
+      ['rfc6749', 'rfc6749: form-encoded (RFC 6749 §2.3.1)'],
+      ['raw', 'raw: as typed'],
+    ],
   },
   {
-    key: 'issParameterSupported', kind: 'checkbox', section: 'advanced', shownFor: ['authorization_code'],
-    help: 'The server names itself (iss) in its redirect (RFC 9207): a redirect without it, or from another issuer, is refused. Discover sets it from the server\'s metadata.',
+    key: 'issParameterSupported',
+    kind: 'checkbox',
+    section: 'advanced',
+    shownFor: ['authorization_code'],
+    help: "The server names itself (iss) in its redirect (RFC 9207): a redirect without it, or from another issuer, is refused. Discover sets it from the server's metadata.",
   },
   {
-    key: 'allowInsecureHttp', kind: 'checkbox', section: 'advanced', warning: true,
+    key: 'allowInsecureHttp',
+    kind: 'checkbox',
+    section: 'advanced',
+    warning: true,
     help: 'Allow plain http:// to a host other than this machine. Secrets and the token then cross the network unencrypted.',
   },
   {
-    key: 'storage', kind: 'select', options: [['user', 'User settings'], ['workspace', 'Workspace settings']],
-    help: 'Where the invoker is kept. Secrets always go to VS Code\'s secret storage, never to settings.',
+    key: 'storage',
+    kind: 'select',
+    options: [
+      ['user', 'User settings'],
+      ['workspace', 'Workspace settings'],
+    ],
+    help: "Where the invoker is kept. Secrets always go to VS Code's secret storage, never to settings.",
   },
 ];
 
-export const LABELS: Readonly<Record<FieldKey, string>> = { ...PROPERTY_LABELS, name: 'Name', storage: 'Stored in', issuer: ISSUER_LABEL, issParameterSupported: ISS_PARAMETER_LABEL };
+export const LABELS: Readonly<Record<FieldKey, string>> = {
+  ...PROPERTY_LABELS,
+  name: 'Name',
+  storage: 'Stored in',
+  issuer: ISSUER_LABEL,
+  issParameterSupported: ISS_PARAMETER_LABEL,
+};
 
 export const SECTIONS: readonly (readonly [section: Section, title: string])[] = [
   ['network', 'Network'],

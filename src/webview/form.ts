@@ -61,10 +61,18 @@ function onClick(target: HTMLElement): void {
       post({ type: 'discardDraft' });
       break;
     case 'param-add':
-      editRows(rowsKey(target), (rows) => rows.push({ name: '', value: '' }), (list) => list.querySelector('.param-row:last-child .param-name'));
+      editRows(
+        rowsKey(target),
+        (rows) => rows.push({ name: '', value: '' }),
+        (list) => list.querySelector('.param-row:last-child .param-name'),
+      );
       break;
     case 'param-remove':
-      editRows(rowsKey(target), (rows) => rows.splice(index, 1), (list) => list.querySelectorAll<HTMLElement>('.param-row .icon')[index] ?? list.querySelector('.param-row:last-child .icon'));
+      editRows(
+        rowsKey(target),
+        (rows) => rows.splice(index, 1),
+        (list) => list.querySelectorAll<HTMLElement>('.param-row .icon')[index] ?? list.querySelector('.param-row:last-child .icon'),
+      );
       break;
     case 'secret-replace':
     case 'secret-clear':
@@ -128,4 +136,3 @@ function start(): void {
 }
 
 start();
-

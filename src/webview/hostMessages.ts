@@ -50,7 +50,8 @@ function onInit(message: InitMessage): void {
   state.showAll = message.savedName !== undefined || message.dirty;
   byId('banner').hidden = !message.dirty;
   setHeading(message.savedName);
-  state.savedRef = message.savedName !== undefined && message.savedScope !== undefined ? { savedName: message.savedName, savedScope: message.savedScope } : undefined;
+  state.savedRef =
+    message.savedName !== undefined && message.savedScope !== undefined ? { savedName: message.savedName, savedScope: message.savedScope } : undefined;
   state.lastDraft = JSON.stringify(currentState());
   keepState();
   validate();

@@ -28,7 +28,9 @@ function sectionState(section: Section, config: InvokerConfig): { text: string; 
       return { text: parts.length > 0 ? parts.join(', ') : 'System CAs', warning: false };
     }
     case 'toolbox': {
-      const set = [config.introspectionEndpoint.trim() !== '' ? 'introspection' : '', config.revocationEndpoint.trim() !== '' ? 'revocation' : ''].filter((part) => part !== '');
+      const set = [config.introspectionEndpoint.trim() !== '' ? 'introspection' : '', config.revocationEndpoint.trim() !== '' ? 'revocation' : ''].filter(
+        (part) => part !== '',
+      );
       return { text: set.length > 0 ? set.join(', ') : 'Not set', warning: false };
     }
     case 'advanced':
@@ -40,7 +42,11 @@ function sectionState(section: Section, config: InvokerConfig): { text: string; 
 export function sectionHoldsSettings(section: Section, config: InvokerConfig, stored: StoredSecrets): boolean {
   const defaults = DEFAULT_INVOKER as unknown as Record<string, unknown>;
   const values = config as unknown as Record<string, unknown>;
-  return FIELDS.some((spec) => spec.section === section && (spec.kind === 'secret' ? stored[spec.key as SecretField] : values[spec.key] !== undefined && values[spec.key] !== defaults[spec.key]));
+  return FIELDS.some(
+    (spec) =>
+      spec.section === section &&
+      (spec.kind === 'secret' ? stored[spec.key as SecretField] : values[spec.key] !== undefined && values[spec.key] !== defaults[spec.key]),
+  );
 }
 
 export function openSectionOf(ui: FieldUi): void {
@@ -73,8 +79,10 @@ function updateNotes(config: InvokerConfig): void {
   const issuerNotes: { text: string; warning?: boolean }[] = [];
   const grantNotes: { text: string; warning?: boolean }[] = [];
   if (d !== undefined) {
-    issuerNotes.push({ text: `Grant types offered: ${d.grantTypesSupported?.join(', ') ?? 'not listed (each of the invoker\'s assumed)'}` });
-    issuerNotes.push({ text: `Client authentication methods: ${d.tokenEndpointAuthMethodsSupported?.join(', ') ?? 'not listed (client_secret_basic assumed)'}` });
+    issuerNotes.push({ text: `Grant types offered: ${d.grantTypesSupported?.join(', ') ?? "not listed (each of the invoker's assumed)"}` });
+    issuerNotes.push({
+      text: `Client authentication methods: ${d.tokenEndpointAuthMethodsSupported?.join(', ') ?? 'not listed (client_secret_basic assumed)'}`,
+    });
     issuerNotes.push(...d.warnings.map((text) => ({ text, warning: true })));
     if (!d.invokerGrantTypes.includes(config.grantType)) {
       const offered = d.invokerGrantTypes.map((grant) => GRANT_TYPE_LABELS[grant]).join(', ');

@@ -6,18 +6,36 @@ import { FIELDS, SECTIONS } from './fields';
 import { state } from './state';
 
 export function buildPage(root: HTMLElement): void {
-  const banner = el('div', { id: 'banner', class: 'banner', role: 'status', hidden: '' },
-    el('span', {}, 'Unsaved changes restored'), button('Discard', 'discard'));
-  const header = el('header', {}, el('h1', { id: 'heading' }, 'New invoker'),
-    el('p', { class: 'help' }, 'Requests an OAuth 2.0 access token and writes the server response to a DJMessage.'));
-  const about = el('details', { id: 'about', class: 'about', hidden: '' }, el('summary', { id: 'about-title' }), el('p', { id: 'about-text' }),
-    el('a', { id: 'about-docs', href: '', hidden: '' }, 'Provider documentation'));
+  const banner = el(
+    'div',
+    { id: 'banner', class: 'banner', role: 'status', hidden: '' },
+    el('span', {}, 'Unsaved changes restored'),
+    button('Discard', 'discard'),
+  );
+  const header = el(
+    'header',
+    {},
+    el('h1', { id: 'heading' }, 'New invoker'),
+    el('p', { class: 'help' }, 'Requests an OAuth 2.0 access token and writes the server response to a DJMessage.'),
+  );
+  const about = el(
+    'details',
+    { id: 'about', class: 'about', hidden: '' },
+    el('summary', { id: 'about-title' }),
+    el('p', { id: 'about-text' }),
+    el('a', { id: 'about-docs', href: '', hidden: '' }, 'Provider documentation'),
+  );
   const list = el('div', { class: 'fields' });
-  const sections = new Map(SECTIONS.map(([section, title]) => [
-    section,
-    el('details', { id: `section-${section}`, class: 'section' },
-      el('summary', {}, el('span', { class: 'section-title' }, title), el('span', { id: `section-${section}-state`, class: 'section-state' }))),
-  ]));
+  const sections = new Map(
+    SECTIONS.map(([section, title]) => [
+      section,
+      el(
+        'details',
+        { id: `section-${section}`, class: 'section' },
+        el('summary', {}, el('span', { class: 'section-title' }, title), el('span', { id: `section-${section}-state`, class: 'section-state' })),
+      ),
+    ]),
+  );
   for (const spec of FIELDS) {
     const ui = buildField(spec);
     state.fields.set(spec.key, ui);
@@ -34,12 +52,15 @@ export function buildPage(root: HTMLElement): void {
 }
 
 function buildFooter(): HTMLElement {
-  const buttons = el('div', { class: 'buttons' },
+  const buttons = el(
+    'div',
+    { class: 'buttons' },
     button('Execute', 'execute', { id: 'execute', class: 'primary', title: 'Save, then request an access token' }),
     button('Save', 'save', { id: 'save' }),
     button('Copy Access Token', 'copy'),
     button('Show Log', 'log'),
-    el('span', { id: 'busy', class: 'busy', 'aria-live': 'polite' }));
+    el('span', { id: 'busy', class: 'busy', 'aria-live': 'polite' }),
+  );
   const status = el('div', { id: 'status', class: 'status', role: 'status' });
   return el('footer', {}, buttons, status);
 }

@@ -30,7 +30,10 @@ export function validate(): void {
   const local = localIssues(config).filter((i) => state.showAll || state.touched.has(i.field));
   const all = [...state.serverIssues, ...local];
   for (const ui of state.fields.values()) {
-    setError(ui, all.filter((i) => i.field === ui.spec.key).map((i) => i.message));
+    setError(
+      ui,
+      all.filter((i) => i.field === ui.spec.key).map((i) => i.message),
+    );
   }
 }
 

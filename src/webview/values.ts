@@ -34,7 +34,11 @@ function fillProxy(proxy: string): void {
 
 /** The config as typed: every non-secret field, hidden ones included (they keep their values). */
 export function readConfig(): InvokerConfig {
-  const config: Record<string, unknown> = { ...DEFAULT_INVOKER, extraParameters: readRows('extraParameters'), authorizationParameters: readRows('authorizationParameters') };
+  const config: Record<string, unknown> = {
+    ...DEFAULT_INVOKER,
+    extraParameters: readRows('extraParameters'),
+    authorizationParameters: readRows('authorizationParameters'),
+  };
   for (const key of Object.keys(DEFAULT_INVOKER)) {
     const c = state.fields.get(key as FieldKey)?.control;
     if (key === 'proxy') {

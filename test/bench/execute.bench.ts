@@ -82,7 +82,10 @@ const CONCURRENT_ROUNDS = 9;
  * 200 concurrent Executes (at most 6 connections per origin) against 200 concurrent bare undici requests with its
  * default options (a connection per request in flight): the most sockets each used, and the median time of a burst.
  */
-async function concurrencyFigures(child: ChildProcess, clients: { execute: Client; undici: Client }): Promise<{ concurrent_200_sockets: number; concurrent_200_sockets_undici_default: number; concurrent_200_time_vs_undici_default: number }> {
+async function concurrencyFigures(
+  child: ChildProcess,
+  clients: { execute: Client; undici: Client },
+): Promise<{ concurrent_200_sockets: number; concurrent_200_sockets_undici_default: number; concurrent_200_time_vs_undici_default: number }> {
   const sockets = { execute: 0, undici: 0 };
   const times: Record<'execute' | 'undici', number[]> = { execute: [], undici: [] };
   for (let round = 0; round < CONCURRENT_ROUNDS; round += 1) {
@@ -106,7 +109,10 @@ async function concurrencyFigures(child: ChildProcess, clients: { execute: Clien
 }
 
 /** The token broker: a cached token per second, and how many requests 100 concurrent callers cause. */
-async function brokerFigures(child: ChildProcess, properties: InvokerProperties): Promise<{ cached_get_token_ops_per_s: number; concurrent_100_requests_sent: number }> {
+async function brokerFigures(
+  child: ChildProcess,
+  properties: InvokerProperties,
+): Promise<{ cached_get_token_ops_per_s: number; concurrent_100_requests_sent: number }> {
   let current: DJMessage | undefined;
   const source: TokenSource = {
     current: () => current,
@@ -160,7 +166,9 @@ function redactionFigures(properties: InvokerProperties): { redact_us_per_line: 
   const spelled = time(redact);
   const plain = time((line) => line.replace(literal, '[REDACTED]'));
   const figures = { redact_us_per_line: Number(spelled.toFixed(2)), redact_vs_literal: Number((spelled / plain).toFixed(2)) };
-  console.log(`redaction: ${figures.redact_us_per_line} µs per log line, ${figures.redact_vs_literal}× a literal replace of the raw secrets (every spelling vs one)`);
+  console.log(
+    `redaction: ${figures.redact_us_per_line} µs per log line, ${figures.redact_vs_literal}× a literal replace of the raw secrets (every spelling vs one)`,
+  );
   return figures;
 }
 
@@ -231,8 +239,13 @@ async function main(): Promise<void> {
   for (const name of Object.keys(clients)) {
     const sorted = [...samples[name]].sort((a, b) => a - b);
     p50[name] = percentile(sorted, 50);
-    const row = [name.padEnd(14), (p50[name] * 1000).toFixed(0).padStart(9), (percentile(sorted, 90) * 1000).toFixed(0).padStart(10),
-      (percentile(sorted, 99) * 1000).toFixed(0).padStart(10), ((sorted.length / busy[name]) * 1000).toFixed(0).padStart(12)];
+    const row = [
+      name.padEnd(14),
+      (p50[name] * 1000).toFixed(0).padStart(9),
+      (percentile(sorted, 90) * 1000).toFixed(0).padStart(10),
+      (percentile(sorted, 99) * 1000).toFixed(0).padStart(10),
+      ((sorted.length / busy[name]) * 1000).toFixed(0).padStart(12),
+    ];
     console.log(row.join(' '));
   }
   const ratios = {

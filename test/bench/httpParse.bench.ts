@@ -86,8 +86,12 @@ export function httpParseFigures(): { http_parse_ms: number; http_line_scan_ms: 
   };
   const lines = text.split('\n').length;
   console.log(`.http file of ${REQUESTS} requests (${lines} lines, ${(text.length / 1e6).toFixed(1)} MB), best / median of ${ROUNDS} rounds:`);
-  console.log(`  parse ${figures.http_parse_ms} / ${median(parseSorted).toFixed(2)} ms; plain line scan ${figures.http_line_scan_ms} / ${median(scanSorted).toFixed(2)} ms`);
-  console.log(`parse / line scan: ${figures.http_parse_vs_line_scan} (median ${(median(parseSorted) / median(scanSorted)).toFixed(2)}; one regex per kind and line made it 14)`);
+  console.log(
+    `  parse ${figures.http_parse_ms} / ${median(parseSorted).toFixed(2)} ms; plain line scan ${figures.http_line_scan_ms} / ${median(scanSorted).toFixed(2)} ms`,
+  );
+  console.log(
+    `parse / line scan: ${figures.http_parse_vs_line_scan} (median ${(median(parseSorted) / median(scanSorted)).toFixed(2)}; one regex per kind and line made it 14)`,
+  );
   return figures;
 }
 

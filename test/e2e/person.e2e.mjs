@@ -82,11 +82,17 @@ const seenText = [];
 async function pageText() {
   const parts = [await page.content()];
   for (const frame of page.frames()) {
-    parts.push(await frame.evaluate(() => [
-      document.documentElement?.outerHTML ?? '',
-      document.body?.innerText ?? '',
-      ...[...document.querySelectorAll('input:not([type=password]), textarea')].map((e) => e.value),
-    ].join('\n')).catch(() => '')); // a frame going away meanwhile
+    parts.push(
+      await frame
+        .evaluate(() =>
+          [
+            document.documentElement?.outerHTML ?? '',
+            document.body?.innerText ?? '',
+            ...[...document.querySelectorAll('input:not([type=password]), textarea')].map((e) => e.value),
+          ].join('\n'),
+        )
+        .catch(() => ''),
+    ); // a frame going away meanwhile
   }
   return parts.join('\n');
 }
@@ -108,7 +114,8 @@ async function typeInPalette(title, { timeoutMs = 20_000 } = {}) {
   const input = page.locator('.quick-input-widget input.input');
   const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
   const deadline = Date.now() + timeoutMs;
-  for (;;) { // as runCommand does: early after startup the palette may not list the command yet
+  for (;;) {
+    // as runCommand does: early after startup the palette may not list the command yet
     await page.keyboard.press('F1');
     await input.waitFor({ state: 'visible' });
     await input.fill('>');
@@ -158,8 +165,14 @@ async function formValues(form) {
 
 /** The Messages tree's rows as "label description" lines. */
 async function treeRows() {
-  return page.locator('.part.sidebar .monaco-list-row').evaluateAll((rows) => rows.map((r) => ['.label-name', '.label-description']
-    .map((c) => r.querySelector(c)?.textContent?.trim() ?? '').filter(Boolean).join(' ')));
+  return page.locator('.part.sidebar .monaco-list-row').evaluateAll((rows) =>
+    rows.map((r) =>
+      ['.label-name', '.label-description']
+        .map((c) => r.querySelector(c)?.textContent?.trim() ?? '')
+        .filter(Boolean)
+        .join(' '),
+    ),
+  );
 }
 
 const NOT_COPIED = 'e2e: not copied yet';
@@ -196,7 +209,9 @@ async function expectDraftRestored(form, when, { timeoutMs = 8000 } = {}) {
       return;
     }
     if (Date.now() > deadline) {
-      throw new Error(`${when} the form shows name "${values.name}", URL "${values.authorizationServerUrl}", ${shown ? 'with' : 'without'} the "Unsaved changes restored" banner`);
+      throw new Error(
+        `${when} the form shows name "${values.name}", URL "${values.authorizationServerUrl}", ${shown ? 'with' : 'without'} the "Unsaved changes restored" banner`,
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -245,16 +260,22 @@ function filesHolding(paths, secrets) {
 // ---- The run ---------------------------------------------------------------------------------------------------
 
 async function main() {
-  for (const [file, hint] of [[VSIX, 'npm run package'], [FIXTURE, 'npm run compile-tests']]) {
+  for (const [file, hint] of [
+    [VSIX, 'npm run package'],
+    [FIXTURE, 'npm run compile-tests'],
+  ]) {
     if (!existsSync(file)) {
       console.error(`missing ${relative(ROOT, file)}: run \`${hint}\` first`);
       return 2;
     }
   }
-  const newer = ['src', 'media', 'package.json'].flatMap((p) => (statSync(join(ROOT, p)).isDirectory() ? filesBelow(join(ROOT, p)) : [join(ROOT, p)]))
+  const newer = ['src', 'media', 'package.json']
+    .flatMap((p) => (statSync(join(ROOT, p)).isDirectory() ? filesBelow(join(ROOT, p)) : [join(ROOT, p)]))
     .filter((f) => !f.includes(`${join('media', 'screenshots')}`) && statSync(f).mtimeMs > statSync(VSIX).mtimeMs);
   if (newer.length > 0) {
-    console.log(`warning: ${relative(ROOT, VSIX)} is older than ${newer.length} source file(s), e.g. ${relative(ROOT, newer[0])}: \`npm run package\` to test them`);
+    console.log(
+      `warning: ${relative(ROOT, VSIX)} is older than ${newer.length} source file(s), e.g. ${relative(ROOT, newer[0])}: \`npm run package\` to test them`,
+    );
   }
   mkdirSync(shotsDir, { recursive: true });
   for (const old of readdirSync(shotsDir).filter((f) => /^\d\d-.+\.png$/.test(f))) {
@@ -268,7 +289,8 @@ async function main() {
   const extensionsDir = join(root, 'extensions');
   const workspace = join(root, 'workspace');
   const serverDir = join(root, 'server');
-  const removeRoot = () => { // also on Ctrl-C, when `finally` does not run (the harness's exit hook kills code-server)
+  const removeRoot = () => {
+    // also on Ctrl-C, when `finally` does not run (the harness's exit hook kills code-server)
     if (!process.env.OAUTH2_INVOKER_KEEP_TMP) {
       rmSync(root, { recursive: true, force: true, maxRetries: 3 });
     }
@@ -284,7 +306,11 @@ async function main() {
   const introspect = async (value) => {
     const response = await fetch(oidc.introspectionEndpoint, {
       method: 'POST',
-      headers: { authorization: basicAuth(oidc.resourceServer.clientId, oidc.resourceServer.clientSecret), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: {
+        authorization: basicAuth(oidc.resourceServer.clientId, oidc.resourceServer.clientSecret),
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
       body: new URLSearchParams({ token: value, token_type_hint: 'access_token' }).toString(),
     });
     check(response.status === 200, `introspection answered ${response.status}`);
@@ -307,8 +333,12 @@ async function main() {
       await page.locator('.part.sidebar .composite.title', { hasText: /OAuth2 Invoker: Messages/i }).waitFor();
       await page.locator('.part.sidebar', { hasText: 'No DJMessage yet' }).waitFor();
       const box = await page.locator('.part.sidebar').boundingBox();
-      const sashes = await page.locator('.monaco-sash.vertical').evaluateAll((all) => all.map((e) => e.getBoundingClientRect())
-        .filter((r) => r.height > 200).map((r) => r.x + r.width / 2));
+      const sashes = await page.locator('.monaco-sash.vertical').evaluateAll((all) =>
+        all
+          .map((e) => e.getBoundingClientRect())
+          .filter((r) => r.height > 200)
+          .map((r) => r.x + r.width / 2),
+      );
       const sash = sashes.sort((a, b) => Math.abs(a - box.x - box.width) - Math.abs(b - box.x - box.width))[0] ?? box.x + box.width;
       await page.mouse.move(sash, box.y + box.height / 2);
       await page.mouse.down();
@@ -339,7 +369,15 @@ async function main() {
       const secret = await typeInto(form, 'Client Secret', oidc.basicClient.clientSecret);
       await typeInto(form, 'Scope', 'api:read');
       const values = await formValues(form);
-      const expected = { name: 'demo', authorizationServerUrl: oidc.tokenEndpoint, grantType: 'client_credentials', clientId: oidc.basicClient.clientId, clientSecret: oidc.basicClient.clientSecret, scope: 'api:read', targetMessage: 'DJMOUT' };
+      const expected = {
+        name: 'demo',
+        authorizationServerUrl: oidc.tokenEndpoint,
+        grantType: 'client_credentials',
+        clientId: oidc.basicClient.clientId,
+        clientSecret: oidc.basicClient.clientSecret,
+        scope: 'api:read',
+        targetMessage: 'DJMOUT',
+      };
       check(JSON.stringify(values) === JSON.stringify(expected), `the form holds ${JSON.stringify({ ...values, clientSecret: values.clientSecret.length })}`);
       check((await secret.getAttribute('type')) === 'password', 'the Client Secret field is not a password field');
       await secret.scrollIntoViewIfNeeded();
@@ -371,7 +409,7 @@ async function main() {
       return (await treeRows()).join(' | ');
     });
 
-    await step('copy: the AccessToken row\'s inline Copy puts a token on the clipboard that the server says is active', [4], async () => {
+    await step("copy: the AccessToken row's inline Copy puts a token on the clipboard that the server says is active", [4], async () => {
       const row = await waitForTreeRow('AccessToken');
       await row.hover();
       const copy = row.getByRole('button', { name: 'Copy Access Token' });
@@ -400,7 +438,13 @@ async function main() {
       const status = form.locator('#status.failed');
       await status.waitFor();
       const values = await formValues(form);
-      const kept = { name: 'demo', authorizationServerUrl: oidc.tokenEndpoint, grantType: 'client_credentials', clientId: oidc.basicClient.clientId, scope: 'api:read' };
+      const kept = {
+        name: 'demo',
+        authorizationServerUrl: oidc.tokenEndpoint,
+        grantType: 'client_credentials',
+        clientId: oidc.basicClient.clientId,
+        scope: 'api:read',
+      };
       for (const [key, value] of Object.entries(kept)) {
         check(values[key] === value, `the form lost ${key}: "${values[key]}"`);
       }
@@ -413,7 +457,7 @@ async function main() {
       return `"${(await toast.innerText()).split('\n').find((l) => l.includes('invalid_client'))}"; tree: ${(await treeRows()).join(' | ')}`;
     });
 
-    await step('right secret again: Execute succeeds and the palette\'s Copy Access Token copies the new token', [6], async () => {
+    await step("right secret again: Execute succeeds and the palette's Copy Access Token copies the new token", [6], async () => {
       await form.getByRole('button', { name: 'Replace Client Secret' }).click();
       await form.getByLabel('Client Secret', { exact: true }).pressSequentially(oidc.basicClient.clientSecret);
       await form.getByRole('button', { name: 'Execute', exact: true }).click();
@@ -450,7 +494,9 @@ async function main() {
     });
 
     await step('draft: still there after "Developer: Reload Window" and New Invoker', [8], async () => {
-      await page.evaluate(() => { window.__e2eBeforeReload = true; });
+      await page.evaluate(() => {
+        window.__e2eBeforeReload = true;
+      });
       const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 30_000 });
       await runCommand(page, 'Developer: Reload Window');
       await reloaded;
@@ -482,30 +528,34 @@ async function main() {
       return `DJMOUT restored; its token is active (${introspection.client_id}) and no token request was sent`;
     });
 
-    await step('restart: code-server stopped and started again at the same address; DJMOUT and its token are still there, with no new request', [10], async () => {
-      // In the browser, SecretStorage is sealed into the page origin's localStorage with a key half that code-server
-      // keeps in its user-data dir: the same address and browser profile find the secrets again (README, Secrets).
-      const port = server.port;
-      await server.stop();
-      server = await startCodeServer({ version: codeServerVersion, userDataDir, extensionsDir, folder: workspace, workDir: serverDir, preferredPort: port });
-      check(server.port === port, `code-server came back on port ${server.port}, not ${port}`);
-      const requestsBefore = oidc.tokenRequests();
-      await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-      const icon = page.locator('.activitybar .action-label[aria-label^="OAuth2 Invoker"]');
-      for (let clicks = 0; clicks < 2 && !(await page.locator('.part.sidebar .monaco-list-row', { hasText: 'DJMOUT' }).isVisible()); clicks += 1) {
-        await icon.click();
-        await page.waitForTimeout(500);
-      }
-      await waitForTreeRow(/DJMOUT.*demo.*expires in/);
-      const restored = await copiedBy(() => runCommand(page, 'OAuth2 Invoker: Copy Access Token'));
-      check(restored === tokenBeforeReload, 'the token after the restart is not the one from before it');
-      check(oidc.tokenRequests() === requestsBefore, `the restart cost ${oidc.tokenRequests() - requestsBefore} token request(s)`);
-      await shot('10b-restored-after-server-restart');
-      return 'DJMOUT and its token restored after a restart of code-server at the same address';
-    });
+    await step(
+      'restart: code-server stopped and started again at the same address; DJMOUT and its token are still there, with no new request',
+      [10],
+      async () => {
+        // In the browser, SecretStorage is sealed into the page origin's localStorage with a key half that code-server
+        // keeps in its user-data dir: the same address and browser profile find the secrets again (README, Secrets).
+        const port = server.port;
+        await server.stop();
+        server = await startCodeServer({ version: codeServerVersion, userDataDir, extensionsDir, folder: workspace, workDir: serverDir, preferredPort: port });
+        check(server.port === port, `code-server came back on port ${server.port}, not ${port}`);
+        const requestsBefore = oidc.tokenRequests();
+        await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+        await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+        const icon = page.locator('.activitybar .action-label[aria-label^="OAuth2 Invoker"]');
+        for (let clicks = 0; clicks < 2 && !(await page.locator('.part.sidebar .monaco-list-row', { hasText: 'DJMOUT' }).isVisible()); clicks += 1) {
+          await icon.click();
+          await page.waitForTimeout(500);
+        }
+        await waitForTreeRow(/DJMOUT.*demo.*expires in/);
+        const restored = await copiedBy(() => runCommand(page, 'OAuth2 Invoker: Copy Access Token'));
+        check(restored === tokenBeforeReload, 'the token after the restart is not the one from before it');
+        check(oidc.tokenRequests() === requestsBefore, `the restart cost ${oidc.tokenRequests() - requestsBefore} token request(s)`);
+        await shot('10b-restored-after-server-restart');
+        return 'DJMOUT and its token restored after a restart of code-server at the same address';
+      },
+    );
 
-    await step('secrets: no client secret, wrong secret or token in any screenshot\'s page text, settings.json, .vscode or the logs', [1], async () => {
+    await step("secrets: no client secret, wrong secret or token in any screenshot's page text, settings.json, .vscode or the logs", [1], async () => {
       const secrets = [
         { what: 'the client secret', forms: forms(oidc.basicClient.clientSecret, oidc.basicClient.clientId) },
         { what: 'the wrong secret', forms: forms(wrongSecret(), oidc.basicClient.clientId) },
@@ -516,11 +566,14 @@ async function main() {
       // Positive controls: the files looked at are the ones the run wrote.
       const settingsFile = join(userDataDir, 'User', 'settings.json');
       const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
-      check(settings['oauth2Invoker.invokers']?.some((i) => i.name === 'demo' && i.clientId === oidc.basicClient.clientId), 'settings.json has no "demo" invoker');
+      check(
+        settings['oauth2Invoker.invokers']?.some((i) => i.name === 'demo' && i.clientId === oidc.basicClient.clientId),
+        'settings.json has no "demo" invoker',
+      );
       const logs = join(userDataDir, 'logs');
       const deadline = Date.now() + 10_000;
       while (!filesBelow(logs).some((f) => f.endsWith('OAuth2 Invoker.log') && readFileSync(f, 'utf8').includes('invalid_client'))) {
-        check(Date.now() < deadline, 'the extension\'s log never recorded the invalid_client exchange');
+        check(Date.now() < deadline, "the extension's log never recorded the invalid_client exchange");
         await new Promise((r) => setTimeout(r, 200));
       }
       const inFiles = filesHolding([settingsFile, join(workspace, '.vscode'), logs, serverDir], secrets);
@@ -557,8 +610,11 @@ async function main() {
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => process.exit(130));
 }
-main().then((code) => process.exit(code), (e) => {
-  console.error(e);
-  console.log('e2e: 0 passed, 1 failed');
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e);
+    console.log('e2e: 0 passed, 1 failed');
+    process.exit(1);
+  },
+);

@@ -17,8 +17,15 @@ export async function launchBrowser(profileDir, { viewport = { width: 1400, heig
     executablePath: CHROMIUM,
     headless: true,
     viewport,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     env: isolatedEnv(join(profileDir, '.xdg')),
   });
 }
@@ -64,7 +71,7 @@ export function workbenchUrl(url, folder, payload) {
  * @returns {Promise<import('playwright-core').Page>}
  */
 export async function openWorkbench(context, url, folder, { payload, enableSmokeTestDriver = Boolean(payload), expose = {}, timeoutMs = 60_000 } = {}) {
-  const page = context.pages()[0] ?? await context.newPage();
+  const page = context.pages()[0] ?? (await context.newPage());
   if (enableSmokeTestDriver) {
     await page.addInitScript(() => {
       const getAttribute = Element.prototype.getAttribute;

@@ -101,7 +101,14 @@ function tryCreate(file, text) {
 
 function holderText(what) {
   const pid = process.pid;
-  return JSON.stringify({ pid, host: hostname(), procStart: processStart(pid), started: new Date().toISOString(), what, token: randomBytes(8).toString('hex') });
+  return JSON.stringify({
+    pid,
+    host: hostname(),
+    procStart: processStart(pid),
+    started: new Date().toISOString(),
+    what,
+    token: randomBytes(8).toString('hex'),
+  });
 }
 
 /**

@@ -25,7 +25,11 @@ export function resolveVersion(version) {
       return { codeServer, ...info };
     }
   }
-  throw new Error(`unsupported version ${v}; known: ${Object.entries(VERSIONS).map(([c, i]) => `${i.vscode} (code-server ${c})`).join(', ')}`);
+  throw new Error(
+    `unsupported version ${v}; known: ${Object.entries(VERSIONS)
+      .map(([c, i]) => `${i.vscode} (code-server ${c})`)
+      .join(', ')}`,
+  );
 }
 
 export function cacheRoot() {
@@ -40,7 +44,10 @@ function run(cmd, args, { cwd, env, logFile }) {
   return new Promise((resolve, reject) => {
     const fd = openSync(logFile, 'a');
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', fd, fd] });
-    child.on('error', (e) => { closeSync(fd); reject(e); });
+    child.on('error', (e) => {
+      closeSync(fd);
+      reject(e);
+    });
     child.on('exit', (code, signal) => {
       closeSync(fd);
       if (code === 0) {
@@ -75,7 +82,10 @@ const installing = new Map(); // one install per version at a time within this p
 export function ensureCodeServer(version) {
   const { codeServer } = resolveVersion(version);
   if (!installing.has(codeServer)) {
-    installing.set(codeServer, install(codeServer).finally(() => installing.delete(codeServer)));
+    installing.set(
+      codeServer,
+      install(codeServer).finally(() => installing.delete(codeServer)),
+    );
   }
   return installing.get(codeServer);
 }
@@ -138,12 +148,19 @@ async function installInto(codeServer, p) {
     env.npm_config_nodedir = p.nodeDir; // its include/node holds the headers node-gyp needs
   }
 
-  writeFileSync(join(p.dir, 'package.json'), JSON.stringify({
-    name: 'code-server-cache',
-    private: true,
-    dependencies: { 'code-server': codeServer },
-    allowScripts: { 'code-server': true, argon2: true },
-  }, null, 2));
+  writeFileSync(
+    join(p.dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'code-server-cache',
+        private: true,
+        dependencies: { 'code-server': codeServer },
+        allowScripts: { 'code-server': true, argon2: true },
+      },
+      null,
+      2,
+    ),
+  );
   await run('npm', ['install'], { cwd: p.dir, env, logFile });
   if (!existsSync(p.bin)) {
     throw new Error(`code-server install finished but ${p.bin} is missing; log ${logFile}`);
@@ -166,9 +183,15 @@ export function freePort(preferred = 0) {
 
 function healthy(url) {
   return new Promise((resolve) => {
-    const req = get(`${url}/healthz`, (res) => { res.resume(); resolve(res.statusCode === 200); });
+    const req = get(`${url}/healthz`, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
     req.on('error', () => resolve(false));
-    req.setTimeout(2000, () => { req.destroy(); resolve(false); });
+    req.setTimeout(2000, () => {
+      req.destroy();
+      resolve(false);
+    });
   });
 }
 
@@ -178,7 +201,11 @@ function healthy(url) {
  * even when told other dirs, so each run gets its own.
  */
 export function isolatedEnv(dir) {
-  const xdg = (name) => { const d = join(dir, name); mkdirSync(d, { recursive: true, mode: 0o700 }); return d; };
+  const xdg = (name) => {
+    const d = join(dir, name);
+    mkdirSync(d, { recursive: true, mode: 0o700 });
+    return d;
+  };
   return {
     ...process.env,
     XDG_CONFIG_HOME: xdg('config'),
@@ -210,19 +237,26 @@ export function writeUserSettings(userDataDir, settings = {}) {
   const file = join(userDataDir, 'User', 'settings.json');
   mkdirSync(dirname(file), { recursive: true });
   const current = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  writeFileSync(file, JSON.stringify({
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'telemetry.telemetryLevel': 'off',
-    'update.mode': 'none',
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'security.workspace.trust.enabled': false,
-    'chat.disableAIFeatures': true, // quiets 1.139's agent/chat log chatter forwarded with the host's output
-    'workbench.secondarySideBar.defaultVisibility': 'hidden',
-    ...current,
-    ...settings,
-  }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'extensions.autoCheckUpdates': false,
+        'extensions.autoUpdate': false,
+        'security.workspace.trust.enabled': false,
+        'chat.disableAIFeatures': true, // quiets 1.139's agent/chat log chatter forwarded with the host's output
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        ...current,
+        ...settings,
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 /**
@@ -233,7 +267,17 @@ export function writeUserSettings(userDataDir, settings = {}) {
  *   workDir holds XDG dirs, TMPDIR and code-server.log (default: a fresh temp dir, removed by stop()).
  * @returns {Promise<{url: string, port: number, logFile: string, stop: () => Promise<void>}>}
  */
-export async function startCodeServer({ version, userDataDir, extensionsDir, folder, env = {}, settings = {}, workDir, workspaceTrust = false, preferredPort = 0 }) {
+export async function startCodeServer({
+  version,
+  userDataDir,
+  extensionsDir,
+  folder,
+  env = {},
+  settings = {},
+  workDir,
+  workspaceTrust = false,
+  preferredPort = 0,
+}) {
   const installed = await ensureCodeServer(version);
   const ownWorkDir = !workDir;
   workDir = workDir || mkdtempSync(join(tmpdir(), 'oauth2-invoker-cs-'));
@@ -247,9 +291,20 @@ export async function startCodeServer({ version, userDataDir, extensionsDir, fol
   const url = `http://127.0.0.1:${port}`;
   const logFile = join(workDir, 'code-server.log');
   const fd = openSync(logFile, 'a');
-  const args = [installed.bin, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-    '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir];
+  const args = [
+    installed.bin,
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+  ];
   if (folder) {
     args.push(folder);
   }
@@ -257,8 +312,19 @@ export async function startCodeServer({ version, userDataDir, extensionsDir, fol
   const child = spawn(installed.node, args, { env: serverEnv(installed, workDir, env), detached: true, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   let exited = false;
-  const exitedPromise = new Promise((resolve) => child.on('exit', () => { exited = true; resolve(); }));
-  const killGroup = (signal) => { try { process.kill(-child.pid, signal); } catch { /* already gone */ } };
+  const exitedPromise = new Promise((resolve) =>
+    child.on('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      /* already gone */
+    }
+  };
   const onExit = () => killGroup('SIGKILL');
   process.on('exit', onExit);
 
@@ -297,8 +363,10 @@ export async function installVsix({ version, userDataDir, extensionsDir, vsix })
   const installed = await ensureCodeServer(version);
   const workDir = mkdtempSync(join(tmpdir(), 'oauth2-invoker-vsix-'));
   try {
-    await run(installed.node, [installed.bin, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-      '--install-extension', vsix, '--force'], { env: serverEnv(installed, workDir, {}), logFile: join(workDir, 'install.log') });
+    await run(installed.node, [installed.bin, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsix, '--force'], {
+      env: serverEnv(installed, workDir, {}),
+      logFile: join(workDir, 'install.log'),
+    });
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }

@@ -80,7 +80,7 @@ writeFileSync(
     '',
     `\`demo-sign-in\` uses the Authorization Code grant with PKCE (public client \`${server.appClient.clientId}\`, no secret):`,
     '',
-    '1. Run **OAuth2 Invoker: Execute OAuth2 Invoker** → `demo-sign-in`. A browser tab opens the demo server\'s sign-in page (if it does not, use **Copy Sign-in Link** in the notification).',
+    "1. Run **OAuth2 Invoker: Execute OAuth2 Invoker** → `demo-sign-in`. A browser tab opens the demo server's sign-in page (if it does not, use **Copy Sign-in Link** in the notification).",
     `2. Sign in as \`${DEMO.user.username}\` / \`${DEMO.user.password}\` and press **Allow**. The browser comes back through code-server's \`/proxy/${redirectPort}/callback\` and says to return to VS Code.`,
     '3. The Messages view shows `USEROUT` with `AccessToken`, `refresh_token` and `id_token` (its claims under Details).',
     '',

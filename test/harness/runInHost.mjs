@@ -22,7 +22,16 @@ export function formatConsoleArgs(args) {
  *   code-server (and so extension host) environment; timeoutMs bounds start + suite (install excluded).
  * @returns {Promise<number>} the suite's exit code (0 = run() resolved); 1 on error or timeout
  */
-export async function runInHost({ version, extensionDevelopmentPath, extensionTestsPath, folder, env = {}, timeoutMs = 600_000, settings, workspaceTrust = false }) {
+export async function runInHost({
+  version,
+  extensionDevelopmentPath,
+  extensionTestsPath,
+  folder,
+  env = {},
+  timeoutMs = 600_000,
+  settings,
+  workspaceTrust = false,
+}) {
   const { vscode, codeServer } = resolveVersion(version);
   await ensureCodeServer(codeServer); // outside the timeout: a first install takes minutes
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'oauth2-invoker-host-')));
@@ -34,7 +43,9 @@ export async function runInHost({ version, extensionDevelopmentPath, extensionTe
   const say = (msg) => console.log(`[harness] ${msg}`);
   let finish;
   let aborted = false;
-  const exited = new Promise((r) => { finish = r; });
+  const exited = new Promise((r) => {
+    finish = r;
+  });
   const setup = (async () => {
     const workspace = folder ? resolve(folder) : join(root, 'workspace');
     mkdirSync(workspace, { recursive: true });
@@ -44,8 +55,14 @@ export async function runInHost({ version, extensionDevelopmentPath, extensionTe
       linkExtension({ extensionsDir: join(root, 'extensions'), extensionPath: consumer });
     }
     server = await startCodeServer({
-      version: codeServer, userDataDir: join(root, 'user-data'), extensionsDir: join(root, 'extensions'),
-      folder: workspace, env, settings, workDir: join(root, 'server'), workspaceTrust,
+      version: codeServer,
+      userDataDir: join(root, 'user-data'),
+      extensionsDir: join(root, 'extensions'),
+      folder: workspace,
+      env,
+      settings,
+      workDir: join(root, 'server'),
+      workspaceTrust,
     });
     say(`VS Code ${vscode} (code-server ${codeServer}) at ${server.url}, up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     if (aborted) {
@@ -55,7 +72,9 @@ export async function runInHost({ version, extensionDevelopmentPath, extensionTe
     page = await openWorkbench(context, server.url, workspace, {
       payload: { extensionDevelopmentPath: resolve(extensionDevelopmentPath), extensionTestsPath: resolve(extensionTestsPath) },
       expose: {
-        codeAutomationLog: (_type, args) => { process.stdout.write(formatConsoleArgs(args) + '\n'); },
+        codeAutomationLog: (_type, args) => {
+          process.stdout.write(formatConsoleArgs(args) + '\n');
+        },
         codeAutomationExit: (code) => finish(code),
       },
     });
@@ -73,7 +92,7 @@ export async function runInHost({ version, extensionDevelopmentPath, extensionTe
     say(`extension tests exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (e) {
     code = 1;
-    say(`run failed: ${e instanceof Error ? e.stack ?? e.message : e}`);
+    say(`run failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`);
   } finally {
     clearTimeout(timer);
     aborted = true;
@@ -107,7 +126,9 @@ async function main() {
     },
   });
   if (!values.extension || !values.tests) {
-    console.error('usage: node test/harness/runInHost.mjs --vscode 1.100.3|1.139.1 --extension <dir> --tests <compiled index.js> [--folder <dir>] [--timeout <ms>] [--untrusted]');
+    console.error(
+      'usage: node test/harness/runInHost.mjs --vscode 1.100.3|1.139.1 --extension <dir> --tests <compiled index.js> [--folder <dir>] [--timeout <ms>] [--untrusted]',
+    );
     return 2;
   }
   return runInHost({
@@ -127,5 +148,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.ar
   for (const signal of ['SIGINT', 'SIGTERM']) {
     process.on(signal, () => process.exit(130));
   }
-  main().then((code) => process.exit(code), (e) => { console.error(e); process.exit(1); });
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

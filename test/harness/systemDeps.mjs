@@ -99,7 +99,11 @@ export async function aptGet(args) {
     if (!(await waitForAptLocks(deadline))) {
       fail(`another apt-get still holds the dpkg lock after ${LOCK_TIMEOUT_S} s; run \`${command}\` when it is done`);
     }
-    const result = spawnSync('apt-get', ['-o', `DPkg::Lock::Timeout=${LOCK_TIMEOUT_S}`, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    const result = spawnSync('apt-get', ['-o', `DPkg::Lock::Timeout=${LOCK_TIMEOUT_S}`, ...args], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+    });
     if (result.error !== undefined) {
       fail(`${command} could not start: ${result.error.message}`);
     }

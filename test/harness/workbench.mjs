@@ -50,8 +50,7 @@ export async function expandView(page, title, { timeoutMs = 15_000 } = {}) {
   await header.waitFor({ state: 'visible', timeout: timeoutMs });
   if ((await header.getAttribute('aria-expanded')) !== 'true') {
     await header.click();
-    await page.locator('.pane-header[aria-expanded="true"]', { hasText: title }).first()
-      .waitFor({ state: 'visible', timeout: timeoutMs });
+    await page.locator('.pane-header[aria-expanded="true"]', { hasText: title }).first().waitFor({ state: 'visible', timeout: timeoutMs });
   }
   return header;
 }

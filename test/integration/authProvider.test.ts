@@ -56,7 +56,13 @@ suite('VS Code Accounts: the authentication provider and another extension', fun
     resource = await startResourceServer({ introspectionEndpoint: server.introspectionEndpoint, ...server.resourceServer });
     await vscode.workspace.getConfiguration('oauth2Invoker').update('tokenSafetyMarginSeconds', 0, vscode.ConfigurationTarget.Global);
     await api.saveInvoker(
-      { name: 'account-cc', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId, scope: 'api:read' },
+      {
+        name: 'account-cc',
+        authorizationServerUrl: server.tokenEndpoint,
+        grantType: 'client_credentials',
+        clientId: server.basicClient.clientId,
+        scope: 'api:read',
+      },
       { secrets: { clientSecret: server.basicClient.clientSecret } },
     );
   });
@@ -76,7 +82,7 @@ suite('VS Code Accounts: the authentication provider and another extension', fun
     assert.equal(server.tokenRequests(), requests);
   });
 
-  test('another extension gets nothing without the user\'s consent: VS Code asks first (a dialog it refuses to show in a test run)', async () => {
+  test("another extension gets nothing without the user's consent: VS Code asks first (a dialog it refuses to show in a test run)", async () => {
     await api.getAccessToken('account-cc');
     assert.equal(await consumer.silentToken('account-cc'), undefined, 'VS Code hands out nothing the user has not allowed');
     // With createIfNone, VS Code opens its consent dialog before any session reaches the extension; under test it
@@ -84,14 +90,20 @@ suite('VS Code Accounts: the authentication provider and another extension', fun
     await assert.rejects(consumer.token('account-cc'), /The extension 'OAuth2 Invoker test consumer' wants to sign in using OAuth2 Invoker/);
   });
 
-  test('the session: the invoker\'s access token from the token service, nothing else; the resource server accepts it', async () => {
+  test("the session: the invoker's access token from the token service, nothing else; the resource server accepts it", async () => {
     const provider = api.authProviderForTests();
     const session = await provider.createSession([`invoker:account-cc`]);
     assert.deepEqual(Object.keys(session).sort(), ['accessToken', 'account', 'id', 'scopes']);
-    assert.deepEqual([session.id, session.account, session.scopes], ['user:account-cc', { id: 'user:account-cc', label: 'account-cc' }, ['invoker:account-cc']]);
-    assert.equal(session.accessToken, await api.getAccessToken('account-cc'), 'the session\'s token is the invoker\'s, from the token service\'s cache');
+    assert.deepEqual(
+      [session.id, session.account, session.scopes],
+      ['user:account-cc', { id: 'user:account-cc', label: 'account-cc' }, ['invoker:account-cc']],
+    );
+    assert.equal(session.accessToken, await api.getAccessToken('account-cc'), "the session's token is the invoker's, from the token service's cache");
     assert.equal(await resourceStatus(session.accessToken), 200, 'the resource server accepts it');
-    assert.deepEqual((await provider.getSessions(['invoker:account-cc'])).map((s) => s.accessToken), [session.accessToken]);
+    assert.deepEqual(
+      (await provider.getSessions(['invoker:account-cc'])).map((s) => s.accessToken),
+      [session.accessToken],
+    );
     assert.deepEqual(await provider.getSessions(['invoker:nobody']), []);
     await assert.rejects(provider.createSession(['invoker:nobody']), /There is no OAuth2 invoker "nobody"\./);
   });
@@ -115,12 +127,15 @@ suite('VS Code Accounts: the authentication provider and another extension', fun
     await eventually(() => consumer.changes() > changes, 'onDidChangeSessions on renewal, in the other extension');
   });
 
-  test('sign out clears the invoker\'s tokens; the consumer hears of it and gets no session silently', async () => {
+  test("sign out clears the invoker's tokens; the consumer hears of it and gets no session silently", async () => {
     await api.authProviderForTests().createSession(['invoker:account-cc']);
     const changes = consumer.changes();
     // What the Accounts menu's "Sign Out" calls.
     await api.authProviderForTests().removeSession('user:account-cc');
-    assert.equal(api.messages().find((m) => m.invoker === 'account-cc'), undefined);
+    assert.equal(
+      api.messages().find((m) => m.invoker === 'account-cc'),
+      undefined,
+    );
     await eventually(() => consumer.changes() > changes, 'onDidChangeSessions on sign-out');
     assert.equal(await consumer.silentToken('account-cc'), undefined);
     assert.ok(!(await vscode.authentication.getAccounts(AUTH_PROVIDER_ID)).some((account) => account.label === 'account-cc'));

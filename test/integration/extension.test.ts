@@ -7,8 +7,6 @@ import { activateApi, assertAbsent, copyPropertyFromTree, EXTENSION_ID, filesBel
 import type { ResultNode } from '../../src/extension/resultTree';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 
-
-
 /** Labels, descriptions and tooltips of the whole tree, as VS Code would render them. */
 function treeText(api: OAuth2InvokerApi): string {
   const lines: string[] = [];
@@ -48,7 +46,8 @@ suite('OAuth2 Invoker in a real VS Code', function () {
   test('activates without loading the core, and registers every command', async () => {
     assert.equal(api.isCoreLoaded(), false, 'undici and the core load on first Execute');
     const registered = new Set(await vscode.commands.getCommands(true));
-    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes.commands;
+    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: Array<{ command: string }> } }).contributes
+      .commands;
     assert.ok(contributed.length >= 15);
     for (const { command } of contributed) {
       assert.ok(registered.has(command), `${command} is contributed but not registered`);
@@ -104,7 +103,13 @@ suite('OAuth2 Invoker in a real VS Code', function () {
       tokens.push(message.accessToken ?? '', refreshToken);
 
       await api.saveInvoker(
-        { name: `rt-${inBody}`, authorizationServerUrl: server.tokenEndpoint, grantType: 'refresh_token', credentialsInRequestBody: inBody, clientId: client.clientId },
+        {
+          name: `rt-${inBody}`,
+          authorizationServerUrl: server.tokenEndpoint,
+          grantType: 'refresh_token',
+          credentialsInRequestBody: inBody,
+          clientId: client.clientId,
+        },
         { secrets: { clientSecret: client.clientSecret, refreshToken } },
       );
       const refreshed = await api.execute(`rt-${inBody}`);
@@ -120,9 +125,15 @@ suite('OAuth2 Invoker in a real VS Code', function () {
     assert.equal(await vscode.env.clipboard.readText(), record?.message.accessToken);
   });
 
-  test('a wrong secret: error code 4 with the server\'s error, and a failed message in the tree', async () => {
+  test("a wrong secret: error code 4 with the server's error, and a failed message in the tree", async () => {
     await api.saveInvoker(
-      { name: 'bad', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.postClient.clientId, credentialsInRequestBody: true },
+      {
+        name: 'bad',
+        authorizationServerUrl: server.tokenEndpoint,
+        grantType: 'client_credentials',
+        clientId: server.postClient.clientId,
+        credentialsInRequestBody: true,
+      },
       { secrets: { clientSecret: 'wrong-secret-value' } },
     );
     await assert.rejects(api.execute('bad'), (error: { code?: number; kind?: string; error?: string; status?: number; message: string }) => {

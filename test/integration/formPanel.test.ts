@@ -153,11 +153,17 @@ suite('The invoker form panel through its protocol', function () {
       issues.map((issue) => issue.field),
       ['name', 'authorizationServerUrl', 'clientId', 'clientSecret'],
     );
-    assert.deepEqual(issues.map((issue) => issue.message.match(/^"([^"]+)"/)?.[1]), ['Name', 'Authorization Server URL', 'Client ID', 'Client Secret']);
+    assert.deepEqual(
+      issues.map((issue) => issue.message.match(/^"([^"]+)"/)?.[1]),
+      ['Name', 'Authorization Server URL', 'Client ID', 'Client Secret'],
+    );
     assert.ok(!answer.some((message) => message.type === 'saved'), 'no "saved"');
 
     const renamed = await form.send({ type: 'save', config: { ...config, name: 'fp-bad' }, scope: 'user', secrets: {}, execute: false });
-    assert.deepEqual(last(renamed, 'issues').issues.map((issue) => issue.field), ['authorizationServerUrl', 'clientId', 'clientSecret']);
+    assert.deepEqual(
+      last(renamed, 'issues').issues.map((issue) => issue.field),
+      ['authorizationServerUrl', 'clientId', 'clientSecret'],
+    );
     assert.ok(!api.listInvokers().includes('fp-bad'), 'not among the invokers');
     assert.equal(savedSetting('fp-bad'), undefined, 'not in settings');
     await form.close(api);
@@ -168,7 +174,13 @@ suite('The invoker form panel through its protocol', function () {
     const form = await openNewForm();
     await form.send({ type: 'ready' });
     created.push('fp-saved');
-    const answer = await form.send({ type: 'save', config: clientCredentials('fp-saved'), scope: 'user', secrets: { clientSecret: { action: 'replace', value: secret } }, execute: false });
+    const answer = await form.send({
+      type: 'save',
+      config: clientCredentials('fp-saved'),
+      scope: 'user',
+      secrets: { clientSecret: { action: 'replace', value: secret } },
+      execute: false,
+    });
     assert.deepEqual(last(answer, 'issues').issues, []);
     const saved = last(answer, 'saved');
     assert.equal(saved.savedName, 'fp-saved');
@@ -192,7 +204,13 @@ suite('The invoker form panel through its protocol', function () {
   test('a draft survives closing the form and opening it again; Discard brings back the blank form', async () => {
     const form = await openNewForm();
     await form.send({ type: 'ready' });
-    const draft: InvokerConfig = { ...DEFAULT_INVOKER, name: 'fp-draft', authorizationServerUrl: 'https://as.example.com/oauth2/token', clientId: 'drafted', scope: 'a b' };
+    const draft: InvokerConfig = {
+      ...DEFAULT_INVOKER,
+      name: 'fp-draft',
+      authorizationServerUrl: 'https://as.example.com/oauth2/token',
+      clientId: 'drafted',
+      scope: 'a b',
+    };
     await form.send({ type: 'draft', config: draft, scope: 'user' });
     await form.close(api);
 
@@ -209,7 +227,7 @@ suite('The invoker form panel through its protocol', function () {
     await again.close(api);
   });
 
-  test('Discover against a real oidc-provider: the token endpoint and the credentials\' place for the form to fill', async () => {
+  test("Discover against a real oidc-provider: the token endpoint and the credentials' place for the form to fill", async () => {
     const form = await openEditForm('fp-existing');
     await form.send({ type: 'ready' });
     const config: InvokerConfig = { ...clientCredentials('fp-existing'), authorizationServerUrl: '', credentialsInRequestBody: true, issuer: server.issuer };
@@ -232,7 +250,13 @@ suite('The invoker form panel through its protocol', function () {
       const form = await openEditForm('fp-existing');
       await form.send({ type: 'ready' });
       // Plain http:// through a proxy needs Allow Insecure HTTP (issue 9); this test is about the proxy.
-      const config: InvokerConfig = { ...clientCredentials('fp-existing'), proxy: proxy.url, proxyUsername: PROXY_USER, issuer: server.issuer, allowInsecureHttp: true };
+      const config: InvokerConfig = {
+        ...clientCredentials('fp-existing'),
+        proxy: proxy.url,
+        proxyUsername: PROXY_USER,
+        issuer: server.issuer,
+        allowInsecureHttp: true,
+      };
       const withoutPassword = last(await form.send({ type: 'discover', config, secrets: {} }), 'discovered');
       assert.equal(withoutPassword.result, undefined, 'refused by the proxy without the password');
       assert.ok(withoutPassword.error !== undefined);

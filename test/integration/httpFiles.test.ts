@@ -160,7 +160,11 @@ suite('Tokens in .http files, sent by httpyac', function () {
     assert.equal(document.languageId, 'plaintext', 'no .http extension is installed: the selector matches by file name');
     assert.equal(document.eol, vscode.EndOfLine.CRLF);
 
-    place(editor, lineIndex(document, (line) => line.startsWith('GET {{host}}')), 3);
+    place(
+      editor,
+      lineIndex(document, (line) => line.startsWith('GET {{host}}')),
+      3,
+    );
     await vscode.commands.executeCommand('oauth2Invoker.insertAccessToken', { invoker: 'http-cc', placement: 'header' });
     const cc = await token('http-cc');
     const accept = lineIndex(document, (line) => line === 'Accept: application/json');
@@ -186,7 +190,7 @@ suite('Tokens in .http files, sent by httpyac', function () {
 
     assert.ok(await document.save());
     const saved = fs.readFileSync(file, 'utf8');
-    assert.equal(saved.replace(/\r\n/g, '').includes('\n'), false, 'the inserted lines keep the file\'s CRLF');
+    assert.equal(saved.replace(/\r\n/g, '').includes('\n'), false, "the inserted lines keep the file's CRLF");
     assert.deepEqual(await httpyac(file), { literal: 200, selected: 200, offered: 200, anonymous: 401 });
   });
 
@@ -230,7 +234,8 @@ suite('Tokens in .http files, sent by httpyac', function () {
     seen.add(first);
     assert.equal(first, await api.getAccessToken('http-short'));
 
-    const lenses = async (): Promise<vscode.CodeLens[]> => (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? [];
+    const lenses = async (): Promise<vscode.CodeLens[]> =>
+      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? [];
     const titles = async (): Promise<string[]> => (await lenses()).map((lens) => lens.command?.title ?? '');
     const before = await titles();
     assert.equal(before[0], '$(key) http-short');
@@ -288,7 +293,7 @@ suite('Tokens in .http files, sent by httpyac', function () {
     const bearer = await complete(new vscode.Position(1, 'Authorization: Bearer '.length));
     assert.deepEqual(bearer.map((item) => (typeof item.label === 'string' ? item.label : item.label.label)).sort(), ['http-cc', 'http-jwt', 'http-short']);
     for (const item of bearer) {
-      assertAbsent(listed(item), [...seen, cc], 'a completion item\'s label, detail or documentation');
+      assertAbsent(listed(item), [...seen, cc], "a completion item's label, detail or documentation");
       assert.match(typeof item.label === 'string' ? '' : (item.label.description ?? ''), /^(expires in|expired|no token yet|expiry unknown)/);
     }
     const ccItem = bearer.find((item) => typeof item.label !== 'string' && item.label.label === 'http-cc');
@@ -313,7 +318,11 @@ suite('Tokens in .http files, sent by httpyac', function () {
     const opaque = await token('http-cc');
     const file = path.join(folder, 'hover.http');
     const editor = await openHttpFile(file, [`GET ${resource.origin}/api/h`, `Authorization: Bearer ${jwt}`, '', '###', `@opaque = ${opaque}`]);
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(1, 'Authorization: Bearer '.length + 10));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      editor.document.uri,
+      new vscode.Position(1, 'Authorization: Bearer '.length + 10),
+    );
     const ours = hovers.filter((hover) => hover.contents.some((content) => markdownText(content).includes('JWT')));
     assert.equal(ours.length, 1);
     // Markdown escapes punctuation in the table: read it as text.

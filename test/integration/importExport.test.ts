@@ -30,8 +30,21 @@ suite('Import Invokers… and Export Invoker… in a real VS Code', function () 
           tokenUrl: server.tokenEndpoint,
           Security: {
             Auth: {
-              'imported-cc': { Type: 'OAuth2', 'Grant Type': 'Client Credentials', 'Token URL': '{{tokenUrl}}', 'Client ID': server.basicClient.clientId, 'Client Secret': '{{ccSecret}}', Scope: 'api:read' },
-              'imported-browser': { Type: 'OAuth2', 'Grant Type': 'Authorization Code', 'Token URL': '{{tokenUrl}}', 'Auth URL': `${server.issuer}/auth`, 'Client ID': 'web' },
+              'imported-cc': {
+                Type: 'OAuth2',
+                'Grant Type': 'Client Credentials',
+                'Token URL': '{{tokenUrl}}',
+                'Client ID': server.basicClient.clientId,
+                'Client Secret': '{{ccSecret}}',
+                Scope: 'api:read',
+              },
+              'imported-browser': {
+                Type: 'OAuth2',
+                'Grant Type': 'Authorization Code',
+                'Token URL': '{{tokenUrl}}',
+                'Auth URL': `${server.issuer}/auth`,
+                'Client ID': 'web',
+              },
             },
           },
         },
@@ -50,10 +63,17 @@ suite('Import Invokers… and Export Invoker… in a real VS Code', function () 
   });
 
   test('import: the secret goes to SecretStorage (never settings), the invoker gets a token, the other grant is listed, not imported', async () => {
-    const result = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', { files: [path.join(folder, 'http-client.env.json')], environment: 'local', scope: 'user' });
+    const result = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', {
+      files: [path.join(folder, 'http-client.env.json')],
+      environment: 'local',
+      scope: 'user',
+    });
     assert.deepEqual(result.imported, [{ name: 'imported-cc', scope: 'user' }]);
     assert.equal(result.notImported, 1);
-    assert.deepEqual(api.listInvokers().filter((name) => name.startsWith('imported')), ['imported-cc']);
+    assert.deepEqual(
+      api.listInvokers().filter((name) => name.startsWith('imported')),
+      ['imported-cc'],
+    );
     assertAbsent(JSON.stringify(userSetting()), [server.basicClient.clientSecret], 'the invokers setting');
     assert.ok((await api.storedKeys()).includes('oauth2Invoker.secret/user/imported-cc/clientSecret'));
     const before = server.tokenRequests();
@@ -69,8 +89,18 @@ suite('Import Invokers… and Export Invoker… in a real VS Code', function () 
     assert.ok((await api.getAccessToken('imported-cc 2')).length > 0);
     const updated = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', { ...args, onClash: 'update' });
     assert.deepEqual([updated.imported, updated.updated], [[{ name: 'imported-cc', scope: 'user' }], 1]);
-    assert.deepEqual(api.listInvokers().filter((name) => name.startsWith('imported')).sort(), ['imported-cc', 'imported-cc 2']);
-    assert.equal(api.messages().find((m) => m.invoker === 'imported-cc'), undefined, 'the updated invoker\'s old token is gone');
+    assert.deepEqual(
+      api
+        .listInvokers()
+        .filter((name) => name.startsWith('imported'))
+        .sort(),
+      ['imported-cc', 'imported-cc 2'],
+    );
+    assert.equal(
+      api.messages().find((m) => m.invoker === 'imported-cc'),
+      undefined,
+      "the updated invoker's old token is gone",
+    );
   });
 
   test('a file of no known shape: a clear error naming it, and nothing imported', async () => {
@@ -90,16 +120,40 @@ suite('Import Invokers… and Export Invoker… in a real VS Code', function () 
     assertAbsent(fs.readFileSync(file, 'utf8'), [server.basicClient.clientSecret], 'http-client.env.json');
     assert.equal(fs.existsSync(path.join(out, 'http-client.private.env.json')), false);
 
-    await vscode.commands.executeCommand('oauth2Invoker.exportInvoker', { invoker: 'imported-cc', file, environment: 'ci', includeSecrets: true, addToGitignore: false });
+    await vscode.commands.executeCommand('oauth2Invoker.exportInvoker', {
+      invoker: 'imported-cc',
+      file,
+      environment: 'ci',
+      includeSecrets: true,
+      addToGitignore: false,
+    });
     const publicText = fs.readFileSync(file, 'utf8');
     const privateText = fs.readFileSync(path.join(out, 'http-client.private.env.json'), 'utf8');
     assertAbsent(publicText, [server.basicClient.clientSecret], 'http-client.env.json');
     assert.ok(privateText.includes(server.basicClient.clientSecret));
-    const preview = previewImport([{ name: 'http-client.env.json', text: publicText }, { name: 'http-client.private.env.json', text: privateText }], { environment: 'ci' });
+    const preview = previewImport(
+      [
+        { name: 'http-client.env.json', text: publicText },
+        { name: 'http-client.private.env.json', text: privateText },
+      ],
+      { environment: 'ci' },
+    );
     const row = preview.rows[0];
     assert.ok(row.kind === 'invoker');
-    const saved = vscode.workspace.getConfiguration('oauth2Invoker').inspect<Array<{ name: string }>>('invokers')?.globalValue?.find((entry) => entry.name === 'imported-cc');
-    assert.deepEqual({ name: row.config.name, authorizationServerUrl: row.config.authorizationServerUrl, grantType: row.config.grantType, clientId: row.config.clientId, scope: row.config.scope }, saved);
+    const saved = vscode.workspace
+      .getConfiguration('oauth2Invoker')
+      .inspect<Array<{ name: string }>>('invokers')
+      ?.globalValue?.find((entry) => entry.name === 'imported-cc');
+    assert.deepEqual(
+      {
+        name: row.config.name,
+        authorizationServerUrl: row.config.authorizationServerUrl,
+        grantType: row.config.grantType,
+        clientId: row.config.clientId,
+        scope: row.config.scope,
+      },
+      saved,
+    );
     assert.deepEqual(row.secrets, { clientSecret: server.basicClient.clientSecret });
   });
 });

@@ -82,7 +82,11 @@ function settingsOf(name: string): Record<string, unknown> {
 async function editSettings(name: string, change: Record<string, unknown>): Promise<void> {
   const settings = vscode.workspace.getConfiguration('oauth2Invoker');
   const list = settings.inspect<Array<Record<string, unknown>>>('invokers')?.globalValue ?? [];
-  await settings.update('invokers', list.map((item) => (item.name === name ? { ...item, ...change } : item)), vscode.ConfigurationTarget.Global);
+  await settings.update(
+    'invokers',
+    list.map((item) => (item.name === name ? { ...item, ...change } : item)),
+    vscode.ConfigurationTarget.Global,
+  );
 }
 
 suite('Issue 9: secrets go only where the user sent them', function () {
@@ -120,7 +124,14 @@ suite('Issue 9: secrets go only where the user sent them', function () {
   test('a changed proxy alone withholds the proxy password and the client secret: the new proxy sees nothing', async () => {
     await save(
       'bind-proxy',
-      { authorizationServerUrl: oidc.tokenEndpoint, clientId: oidc.basicClient.clientId, scope: 'api:read', proxy: trusted.url, proxyUsername: PROXY_USER, allowInsecureHttp: true },
+      {
+        authorizationServerUrl: oidc.tokenEndpoint,
+        clientId: oidc.basicClient.clientId,
+        scope: 'api:read',
+        proxy: trusted.url,
+        proxyUsername: PROXY_USER,
+        allowInsecureHttp: true,
+      },
       { clientSecret: oidc.basicClient.clientSecret, proxyPassword: PROXY_PASSWORD },
     );
     const message = await api.execute('bind-proxy');
@@ -142,7 +153,11 @@ suite('Issue 9: secrets go only where the user sent them', function () {
   });
 
   test('certificate verification turned off, or another CA file, withholds the secrets; nothing is sent', async () => {
-    await save('bind-tls', { authorizationServerUrl: oidc.tokenEndpoint, clientId: oidc.basicClient.clientId, scope: 'api:read' }, { clientSecret: oidc.basicClient.clientSecret });
+    await save(
+      'bind-tls',
+      { authorizationServerUrl: oidc.tokenEndpoint, clientId: oidc.basicClient.clientId, scope: 'api:read' },
+      { clientSecret: oidc.basicClient.clientSecret },
+    );
     assert.ok((await api.execute('bind-tls')).accessToken !== undefined);
     const before = oidc.tokenRequests();
 
@@ -162,13 +177,21 @@ suite('Issue 9: secrets go only where the user sent them', function () {
   });
 
   test('a URL that no longer parses is named as the problem; no secret is bound to it', async () => {
-    await save('bind-url', { authorizationServerUrl: oidc.tokenEndpoint, clientId: oidc.basicClient.clientId, scope: 'api:read' }, { clientSecret: oidc.basicClient.clientSecret });
+    await save(
+      'bind-url',
+      { authorizationServerUrl: oidc.tokenEndpoint, clientId: oidc.basicClient.clientId, scope: 'api:read' },
+      { clientSecret: oidc.basicClient.clientSecret },
+    );
     await editSettings('bind-url', { authorizationServerUrl: 'not a url' });
     await assert.rejects(api.execute('bind-url'), (error: Error) => /"Authorization Server URL"/.test(error.message) && !/is not sent/.test(error.message));
   });
 
   test('other extensions get the access token and plain fields; refresh_token and id_token are masked', async () => {
-    await save('masked', { authorizationServerUrl: rotating.server.url, grantType: 'refresh_token', clientId: 'c' }, { clientSecret: 's', refreshToken: `rt-${rotating.accepted.length + 1}` });
+    await save(
+      'masked',
+      { authorizationServerUrl: rotating.server.url, grantType: 'refresh_token', clientId: 'c' },
+      { clientSecret: 's', refreshToken: `rt-${rotating.accepted.length + 1}` },
+    );
     const message = await api.execute('masked');
     const listed = api.messages().find((entry) => entry.invoker === 'masked')?.message;
     assert.ok(listed !== undefined);
@@ -185,7 +208,11 @@ suite('Issue 9: secrets go only where the user sent them', function () {
   });
 
   test('a rename while an Execute is in flight: the rotated refresh token moves with the invoker', async () => {
-    await save('rot-a', { authorizationServerUrl: rotating.server.url, grantType: 'refresh_token', clientId: 'c' }, { clientSecret: 's', refreshToken: `rt-${rotating.accepted.length + 1}` });
+    await save(
+      'rot-a',
+      { authorizationServerUrl: rotating.server.url, grantType: 'refresh_token', clientId: 'c' },
+      { clientSecret: 's', refreshToken: `rt-${rotating.accepted.length + 1}` },
+    );
     const { arrived, release } = rotating.hold();
     const executing = api.execute('rot-a');
     await arrived;
@@ -194,18 +221,32 @@ suite('Issue 9: secrets go only where the user sent them', function () {
     release();
     await executing;
     await renaming;
-    assert.deepEqual(api.listInvokers().filter((name) => name.startsWith('rot-')), ['rot-b']);
+    assert.deepEqual(
+      api.listInvokers().filter((name) => name.startsWith('rot-')),
+      ['rot-b'],
+    );
     const spent = rotating.accepted.at(-1);
     const next = await api.execute('rot-b');
     assert.ok(next.accessToken !== undefined, 'the renamed invoker sends the rotated refresh token, which the server accepts');
     assert.notEqual(rotating.accepted.at(-1), spent);
-    assert.equal(api.messages().find((entry) => entry.invoker === 'rot-a'), undefined, 'no message stays under the old name');
+    assert.equal(
+      api.messages().find((entry) => entry.invoker === 'rot-a'),
+      undefined,
+      'no message stays under the old name',
+    );
   });
 
   test('a delete while an Execute is in flight leaves nothing: no SecretStorage key, no message; a new invoker of that name inherits nothing', async () => {
-    await save('gone', { authorizationServerUrl: rotating.server.url, grantType: 'refresh_token', clientId: 'c' }, { clientSecret: 's', refreshToken: `rt-${rotating.accepted.length + 1}` });
+    await save(
+      'gone',
+      { authorizationServerUrl: rotating.server.url, grantType: 'refresh_token', clientId: 'c' },
+      { clientSecret: 's', refreshToken: `rt-${rotating.accepted.length + 1}` },
+    );
     const ownedBefore = await api.storedKeys();
-    assert.ok(ownedBefore.some((key) => key.includes('/gone/')), 'the keys the extension owns are listed');
+    assert.ok(
+      ownedBefore.some((key) => key.includes('/gone/')),
+      'the keys the extension owns are listed',
+    );
     const { arrived, release } = rotating.hold();
     const executing = api.execute('gone');
     await arrived;
@@ -214,8 +255,14 @@ suite('Issue 9: secrets go only where the user sent them', function () {
     await executing;
     await deleting;
     const owned = await api.storedKeys();
-    assert.deepEqual(owned.filter((key) => key.includes('/gone/') || key.endsWith('/gone')), []);
-    assert.equal(api.messages().find((entry) => entry.invoker === 'gone'), undefined);
+    assert.deepEqual(
+      owned.filter((key) => key.includes('/gone/') || key.endsWith('/gone')),
+      [],
+    );
+    assert.equal(
+      api.messages().find((entry) => entry.invoker === 'gone'),
+      undefined,
+    );
 
     await save('gone', { authorizationServerUrl: rotating.server.url, grantType: 'refresh_token', clientId: 'c' }, {});
     const requests = rotating.server.requests.length;
@@ -223,7 +270,7 @@ suite('Issue 9: secrets go only where the user sent them', function () {
     assert.equal(rotating.server.requests.length, requests, 'nothing was sent');
   });
 
-  test('a workspace invoker\'s draft stays in its workspace; a user invoker\'s draft is the user\'s everywhere', () => {
+  test("a workspace invoker's draft stays in its workspace; a user invoker's draft is the user's everywhere", () => {
     const memento = (): vscode.Memento => {
       const values = new Map<string, unknown>();
       return {

@@ -5,7 +5,6 @@ import { activateApi, copyPropertyFromTree } from './helpers';
 import { startServer, type TestServer } from '../fixtures/httpServer';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 
-
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -29,7 +28,14 @@ suite('Token lifecycle in a real VS Code', function () {
 
   test('a valid token comes from the cache; an expired one is refreshed with the rotated refresh token', async () => {
     await api.saveInvoker(
-      { name: 'short', authorizationServerUrl: server.tokenEndpoint, grantType: 'password', clientId: server.basicClient.clientId, username: server.user.username, scope: 'offline_access api:read' },
+      {
+        name: 'short',
+        authorizationServerUrl: server.tokenEndpoint,
+        grantType: 'password',
+        clientId: server.basicClient.clientId,
+        username: server.user.username,
+        scope: 'offline_access api:read',
+      },
       { secrets: { clientSecret: server.basicClient.clientSecret, password: server.user.password } },
     );
     const before = server.tokenRequests();

@@ -148,12 +148,21 @@ suite('Networks and providers in a real VS Code (issue 6)', function () {
 
   test('http.* settings as the runner reads them', () => {
     assert.deepEqual(systemProxyFrom({ proxySupport: 'off', proxy: 'http://p:1' }), { useEnvironment: false });
-    assert.deepEqual(systemProxyFrom({ proxy: ' http://p:3128 ', noProxy: ['a.test', 7, ''], proxyStrictSSL: false, proxyAuthorization: 'Basic eA==', proxySupport: 'override' }), {
-      proxy: 'http://p:3128',
-      noProxy: ['a.test'],
-      strictSSL: false,
-      proxyAuthorization: 'Basic eA==',
-    });
+    assert.deepEqual(
+      systemProxyFrom({
+        proxy: ' http://p:3128 ',
+        noProxy: ['a.test', 7, ''],
+        proxyStrictSSL: false,
+        proxyAuthorization: 'Basic eA==',
+        proxySupport: 'override',
+      }),
+      {
+        proxy: 'http://p:3128',
+        noProxy: ['a.test'],
+        strictSSL: false,
+        proxyAuthorization: 'Basic eA==',
+      },
+    );
     assert.deepEqual(systemProxyFrom({ proxy: '', noProxy: null, proxyAuthorization: null }), { strictSSL: true });
   });
 
@@ -212,14 +221,14 @@ suite('Networks and providers in a real VS Code (issue 6)', function () {
       assert.equal(settings.find((entry) => entry.name === 'net-ca')?.tlsRejectUnauthorized, undefined, 'the default is not written');
     });
 
-    test('discovery over HTTPS takes the invoker\'s CA file; without it, the unknown CA is named', async () => {
+    test("discovery over HTTPS takes the invoker's CA file; without it, the unknown CA is named", async () => {
       await assert.rejects(api.discover(https.issuer), (error: InvokerFailure) => error.kind === 'tls' && /"CA Certificates File"/.test(error.message));
       const result = await api.discover(https.issuer, { invoker: 'net-ca' });
       assert.equal(result.tokenEndpoint, https.tokenEndpoint);
     });
   });
 
-  test('discovery against oidc-provider\'s real metadata: token endpoint, grants, Basic suggested', async () => {
+  test("discovery against oidc-provider's real metadata: token endpoint, grants, Basic suggested", async () => {
     const result = await api.discover(server.issuer);
     assert.equal(result.issuer, server.issuer);
     assert.equal(result.tokenEndpoint, server.tokenEndpoint);
@@ -231,11 +240,14 @@ suite('Networks and providers in a real VS Code (issue 6)', function () {
     assert.deepEqual(result.warnings, []);
   });
 
-  test('discovery through an invoker\'s proxy, with its stored proxy credentials', async () => {
+  test("discovery through an invoker's proxy, with its stored proxy credentials", async () => {
     // A proxy of its own: a pool the token requests opened would reuse its tunnel, and the proxy would see nothing new.
     const other = await startProxy({ credentials: { username: PROXY_USER, password: PROXY_PASSWORD } });
     try {
-      await save({ name: 'net-proxy-discovery', proxy: other.url, proxyUsername: PROXY_USER, allowInsecureHttp: true }, { secrets: { proxyPassword: PROXY_PASSWORD } });
+      await save(
+        { name: 'net-proxy-discovery', proxy: other.url, proxyUsername: PROXY_USER, allowInsecureHttp: true },
+        { secrets: { proxyPassword: PROXY_PASSWORD } },
+      );
       const result = await api.discover(server.issuer, { invoker: 'net-proxy-discovery' });
       assert.equal(result.tokenEndpoint, server.tokenEndpoint);
       const port = new URL(server.issuer).port;
@@ -247,7 +259,13 @@ suite('Networks and providers in a real VS Code (issue 6)', function () {
   });
 
   test('a message with instance_url shows it on the message node', async () => {
-    const salesforce = await startServer(answer(200, 'application/json', JSON.stringify({ access_token: 'sf-token-123456', token_type: 'Bearer', instance_url: 'https://acme.my.salesforce.test', scope: 'api' })));
+    const salesforce = await startServer(
+      answer(
+        200,
+        'application/json',
+        JSON.stringify({ access_token: 'sf-token-123456', token_type: 'Bearer', instance_url: 'https://acme.my.salesforce.test', scope: 'api' }),
+      ),
+    );
     try {
       await save({ name: 'net-instance', authorizationServerUrl: salesforce.url });
       await api.execute('net-instance');
@@ -265,7 +283,10 @@ suite('Networks and providers in a real VS Code (issue 6)', function () {
       assert.equal(items[0].preset?.id, BLANK_PRESET_ID);
       assert.match(items[0].label, /Blank invoker/);
       assert.equal(items[1].kind, vscode.QuickPickItemKind.Separator);
-      assert.deepEqual(items.slice(2).map((item) => item.preset?.id), ['entra-v2', 'entra-v1', 'okta-custom', 'okta-org', 'auth0', 'keycloak', 'salesforce', 'google', 'github']);
+      assert.deepEqual(
+        items.slice(2).map((item) => item.preset?.id),
+        ['entra-v2', 'entra-v1', 'okta-custom', 'okta-org', 'auth0', 'keycloak', 'salesforce', 'google', 'github'],
+      );
     });
 
     test('each placeholder is checked as typed; the form starts from applyPreset with a free name', () => {

@@ -103,13 +103,21 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
     const started = await nextStart(api);
     assert.equal(started.kind, 'authorization-code');
     const shown = await page;
-    assert.deepEqual([shown?.status, shown?.title], [200, 'Signed in'], `the loopback answered the browser with its page, after ${browser.visited.join(' -> ')}: ${shown?.body.slice(0, 300)}`);
+    assert.deepEqual(
+      [shown?.status, shown?.title],
+      [200, 'Signed in'],
+      `the loopback answered the browser with its page, after ${browser.visited.join(' -> ')}: ${shown?.body.slice(0, 300)}`,
+    );
     await running;
     assert.equal(opened.length, 1, 'the authorization URL was opened once');
     const authorizationUrl = new URL(opened[0]);
     const external = authorizationUrl.searchParams.get('redirect_uri') ?? '';
     if (vscode.env.uiKind === vscode.UIKind.Web) {
-      assert.match(external, new RegExp(`^http://127\\.0\\.0\\.1:\\d+/proxy/${port}/callback$`), `code-server's port proxy is the redirect the browser reaches (it is ${external})`);
+      assert.match(
+        external,
+        new RegExp(`^http://127\\.0\\.0\\.1:\\d+/proxy/${port}/callback$`),
+        `code-server's port proxy is the redirect the browser reaches (it is ${external})`,
+      );
     } else {
       assert.equal(external, (await vscode.env.asExternalUri(vscode.Uri.parse(redirect))).toString(true));
     }
@@ -132,7 +140,9 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
     assert.ok(root !== undefined);
     const detailsNode = api.resultTree.getChildren(root).find((node) => node.kind === 'details');
     assert.ok(detailsNode !== undefined);
-    const details = new Map(api.resultTree.getChildren(detailsNode).map((node) => [node.kind === 'detail' ? node.label : '', node.kind === 'detail' ? node.value : '']));
+    const details = new Map(
+      api.resultTree.getChildren(detailsNode).map((node) => [node.kind === 'detail' ? node.label : '', node.kind === 'detail' ? node.value : '']),
+    );
     assert.equal(details.get('ID token sub'), server.user.accountId);
     assert.equal(details.get('ID token aud'), server.appClient.clientId);
     assert.equal(details.get('ID token iss'), server.issuer);
@@ -206,10 +216,14 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
       listener.dispose();
     }
     assert.deepEqual([started, opened.length, server.tokenRequests() - before], [0, 0, 0]);
-    assert.equal(api.messages().find((m) => m.invoker === 'signin-device'), undefined, 'no failed message was stored');
+    assert.equal(
+      api.messages().find((m) => m.invoker === 'signin-device'),
+      undefined,
+      'no failed message was stored',
+    );
   });
 
-  test('Execute signs in with a device code the person types on the server\'s page', async () => {
+  test("Execute signs in with a device code the person types on the server's page", async () => {
     const started = nextStart(api);
     const running = vscode.commands.executeCommand('oauth2Invoker.execute', 'signin-device');
     const { kind, url, userCode } = await started;

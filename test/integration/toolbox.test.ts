@@ -35,7 +35,13 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
       { secrets: { clientSecret: server.basicClient.clientSecret, password: server.user.password } },
     );
     await api.saveInvoker(
-      { name: 'toolbox-none', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId, targetMessage: 'TBNONE' },
+      {
+        name: 'toolbox-none',
+        authorizationServerUrl: server.tokenEndpoint,
+        grantType: 'client_credentials',
+        clientId: server.basicClient.clientId,
+        targetMessage: 'TBNONE',
+      },
       { secrets: { clientSecret: server.basicClient.clientSecret } },
     );
     await api.execute('toolbox');
@@ -52,7 +58,9 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
 
   /** The root node of an invoker's message (`message`) or of its introspection answer (`introspection`). */
   function root(invoker: string, which: 'message' | 'introspection'): ResultNode {
-    const found = api.resultTree.getChildren().find((n) => n.record.invoker.name === invoker && api.resultTree.getTreeItem(n).contextValue?.startsWith(which) === true);
+    const found = api.resultTree
+      .getChildren()
+      .find((n) => n.record.invoker.name === invoker && api.resultTree.getTreeItem(n).contextValue?.startsWith(which) === true);
     assert.ok(found !== undefined, `the ${which} of "${invoker}" is in the tree`);
     return found;
   }
@@ -91,11 +99,18 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
   test('Revoke on the AccessToken node: the .http CodeLens says "revoked", introspection says inactive, the next getAccessToken sends a new token request', async () => {
     const revoked = accessToken();
     const file = path.join(folder, 'revoked.http');
-    fs.writeFileSync(file, ['# @oauth2-invoker toolbox', `@accessToken = ${revoked}`, '', '###', 'GET https://api.example.test/', 'Authorization: Bearer {{accessToken}}', ''].join('\n'));
+    fs.writeFileSync(
+      file,
+      ['# @oauth2-invoker toolbox', `@accessToken = ${revoked}`, '', '###', 'GET https://api.example.test/', 'Authorization: Bearer {{accessToken}}', ''].join(
+        '\n',
+      ),
+    );
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.window.showTextDocument(document);
     const lensTitles = async (): Promise<string[]> =>
-      ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? []).map((lens) => lens.command?.title ?? '');
+      ((await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri)) ?? []).map(
+        (lens) => lens.command?.title ?? '',
+      );
     assert.notEqual((await lensTitles())[1], 'revoked');
 
     await vscode.commands.executeCommand('oauth2Invoker.revokeToken', property(root('toolbox', 'message'), 'AccessToken'), { confirmed: true });
@@ -111,7 +126,10 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
     // oidc-provider revokes the whole grant with its access token: the refresh token the message held is refused
     // (invalid_grant), and the invoker's own grant runs instead.
     assert.deepEqual(
-      server.tokenRequestLog().slice(before).map((request) => [request.body?.grant_type, request.status]),
+      server
+        .tokenRequestLog()
+        .slice(before)
+        .map((request) => [request.body?.grant_type, request.status]),
       [
         ['refresh_token', 400],
         ['password', 200],
@@ -122,7 +140,7 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
     assert.equal(server.tokenRequests(), after, 'the renewed token is cached again');
   });
 
-  test('Revoke on the refresh_token node: it leaves the cache, so renewal runs the invoker\'s own grant', async () => {
+  test("Revoke on the refresh_token node: it leaves the cache, so renewal runs the invoker's own grant", async () => {
     await vscode.commands.executeCommand('oauth2Invoker.revokeToken', property(root('toolbox', 'message'), 'refresh_token'), { confirmed: true });
     await vscode.commands.executeCommand('oauth2Invoker.revokeToken', property(root('toolbox', 'message'), 'AccessToken'), { confirmed: true });
     const before = server.tokenRequests();

@@ -14,7 +14,14 @@ suite('Messages view commands in a real VS Code', function () {
     api = await activateApi();
     server = await startOidcServer();
     await api.saveInvoker(
-      { name: 'tree', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId, scope: 'api:read', targetMessage: 'TREEOUT' },
+      {
+        name: 'tree',
+        authorizationServerUrl: server.tokenEndpoint,
+        grantType: 'client_credentials',
+        clientId: server.basicClient.clientId,
+        scope: 'api:read',
+        targetMessage: 'TREEOUT',
+      },
       { secrets: { clientSecret: server.basicClient.clientSecret } },
     );
     await api.execute('tree');
@@ -52,14 +59,14 @@ suite('Messages view commands in a real VS Code', function () {
     assert.equal(api.resultTree.getTreeItem(node('property', 'AccessToken')).description, '••••••••');
   });
 
-  test('Open Body shows the server\'s answer as JSON', async () => {
+  test("Open Body shows the server's answer as JSON", async () => {
     await vscode.commands.executeCommand('oauth2Invoker.openBody', node('body'));
     const document = vscode.window.activeTextEditor?.document;
     assert.equal(document?.languageId, 'json');
     assert.equal((JSON.parse(document?.getText() ?? '{}') as { access_token?: string }).access_token, token());
   });
 
-  test('Copy Value copies a property\'s value', async () => {
+  test("Copy Value copies a property's value", async () => {
     await vscode.commands.executeCommand('oauth2Invoker.copyValue', node('property', 'scope'));
     assert.equal(await vscode.env.clipboard.readText(), 'api:read');
   });
@@ -75,18 +82,30 @@ suite('Messages view commands in a real VS Code', function () {
   test('Duplicate Invoker opens the form for a copy, without its secret', async () => {
     await vscode.commands.executeCommand('oauth2Invoker.duplicateInvoker', node('message'));
     const formTab = (): vscode.Tab | undefined =>
-      vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.label === 'New OAuth2 Invoker' && tab.input instanceof vscode.TabInputWebview);
+      vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .find((tab) => tab.label === 'New OAuth2 Invoker' && tab.input instanceof vscode.TabInputWebview);
     for (let waited = 0; formTab() === undefined && waited < 5000; waited += 100) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     assert.ok(formTab() !== undefined, 'the form of the copy is open');
-    assert.deepEqual(api.listInvokers().filter((name) => name.startsWith('tree')), ['tree'], 'nothing is saved until the form is');
+    assert.deepEqual(
+      api.listInvokers().filter((name) => name.startsWith('tree')),
+      ['tree'],
+      'nothing is saved until the form is',
+    );
   });
 
-  test('Clear Tokens forgets the invoker\'s message and its tokens, also for the next window', async () => {
+  test("Clear Tokens forgets the invoker's message and its tokens, also for the next window", async () => {
     await vscode.commands.executeCommand('oauth2Invoker.clearTokens', node('message'));
-    assert.equal(api.messages().find((m) => m.invoker === 'tree'), undefined);
-    assert.equal(api.resultTree.getChildren().find((n) => n.record.invoker.name === 'tree'), undefined);
+    assert.equal(
+      api.messages().find((m) => m.invoker === 'tree'),
+      undefined,
+    );
+    assert.equal(
+      api.resultTree.getChildren().find((n) => n.record.invoker.name === 'tree'),
+      undefined,
+    );
     const requests = server.tokenRequests();
     await api.getAccessToken('tree');
     assert.equal(server.tokenRequests(), requests + 1, 'with no cached token, the next one is requested');

@@ -26,7 +26,7 @@ suite('OAuth2 Invoker in an untrusted workspace', function () {
     assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
   });
 
-  test('an invoker from the workspace\'s settings does not execute, and nothing is sent', async () => {
+  test("an invoker from the workspace's settings does not execute, and nothing is sent", async () => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     assert.ok(folder !== undefined);
     // What a cloned repository would ship: an invoker in .vscode/settings.json pointing at a server of its choosing.
@@ -34,7 +34,9 @@ suite('OAuth2 Invoker in an untrusted workspace', function () {
     fs.writeFileSync(
       path.join(folder, '.vscode', 'settings.json'),
       JSON.stringify({
-        'oauth2Invoker.invokers': [{ name: 'cloned', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId }],
+        'oauth2Invoker.invokers': [
+          { name: 'cloned', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId },
+        ],
         // The positive control: a setting that is not restricted, in the same file. Once VS Code shows it, the file was read.
         'oauth2Invoker.timeoutSeconds': 17,
       }),
@@ -53,7 +55,7 @@ suite('OAuth2 Invoker in an untrusted workspace', function () {
     assert.equal(server.tokenRequests(), before);
   });
 
-  test('the user\'s own invokers keep working', async () => {
+  test("the user's own invokers keep working", async () => {
     await api.saveInvoker(
       { name: 'mine', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId },
       { secrets: { clientSecret: server.basicClient.clientSecret } },

@@ -34,9 +34,14 @@ suite('all or nothing (an import of several invokers)', () => {
 
   test('a step failing halfway: it and every step before it are put back, last first; the failure is rethrown', async () => {
     const store = new Map([['a', 'old']]);
-    await assert.rejects(allOrNothing([write(store, 'a', 'new'), write(store, 'b', 'B'), write(store, 'c', 'C', true), write(store, 'd', 'D')], () => assert.fail('no undo error')), {
-      message: 'writing the secret of c failed',
-    });
+    await assert.rejects(
+      allOrNothing([write(store, 'a', 'new'), write(store, 'b', 'B'), write(store, 'c', 'C', true), write(store, 'd', 'D')], () =>
+        assert.fail('no undo error'),
+      ),
+      {
+        message: 'writing the secret of c failed',
+      },
+    );
     assert.deepEqual(Object.fromEntries(store), { a: 'old' });
   });
 
@@ -44,7 +49,10 @@ suite('all or nothing (an import of several invokers)', () => {
     const store = new Map<string, string>();
     const broken: UndoableStep = { prepare: async () => async () => Promise.reject(new Error('undo broke')), run: async () => undefined };
     const reported: string[] = [];
-    await assert.rejects(allOrNothing([write(store, 'a', 'A'), broken, write(store, 'c', 'C', true)], (e) => reported.push((e as Error).message)), { message: 'writing the secret of c failed' });
+    await assert.rejects(
+      allOrNothing([write(store, 'a', 'A'), broken, write(store, 'c', 'C', true)], (e) => reported.push((e as Error).message)),
+      { message: 'writing the secret of c failed' },
+    );
     assert.deepEqual(reported, ['undo broke']);
     assert.deepEqual(Object.fromEntries(store), {});
   });

@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { buildAuthorizationUrl, createRedactor, InvokerError, parseAuthorizationResponse, type InvokerErrorKind, type InvokerProperties } from '../../src/core/index';
+import {
+  buildAuthorizationUrl,
+  createRedactor,
+  InvokerError,
+  parseAuthorizationResponse,
+  type InvokerErrorKind,
+  type InvokerProperties,
+} from '../../src/core/index';
 
 const STATE = 'st4te-Value_123';
 const REDIRECT = 'http://127.0.0.1:53111/callback';
@@ -31,7 +38,7 @@ function refused(url: string, kind: InvokerErrorKind, expected: { issuer?: strin
 }
 
 suite('authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3)', () => {
-  test('the URL keeps the endpoint\'s query and carries response_type, client_id, redirect_uri, scope, state and the S256 challenge, then the authorization parameters', () => {
+  test("the URL keeps the endpoint's query and carries response_type, client_id, redirect_uri, scope, state and the S256 challenge, then the authorization parameters", () => {
     const url = buildAuthorizationUrl(
       props({
         scope: ' openid api:read ',
@@ -51,7 +58,13 @@ suite('authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3)', () => {
   });
 
   test('a parameter the endpoint URL already sets for the invoker (response_type, state) is replaced, not repeated', () => {
-    const url = new URL(buildAuthorizationUrl(props({ authorizationEndpointUrl: `${ISSUER}/authorize?response_type=token&state=x` }), { redirectUri: REDIRECT, state: STATE, codeChallenge: 'c' }));
+    const url = new URL(
+      buildAuthorizationUrl(props({ authorizationEndpointUrl: `${ISSUER}/authorize?response_type=token&state=x` }), {
+        redirectUri: REDIRECT,
+        state: STATE,
+        codeChallenge: 'c',
+      }),
+    );
     assert.deepEqual(url.searchParams.getAll('response_type'), ['code']);
     assert.deepEqual(url.searchParams.getAll('state'), [STATE]);
     assert.equal(url.searchParams.has('scope'), false);
@@ -59,7 +72,7 @@ suite('authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3)', () => {
 });
 
 suite('authorization response (RFC 6749 §4.1.2, RFC 9207)', () => {
-  test('the code of a redirect with the attempt\'s state', () => {
+  test("the code of a redirect with the attempt's state", () => {
     assert.deepEqual(parseAuthorizationResponse(`${REDIRECT}?code=the-code&state=${STATE}`, { state: STATE }, redact), { code: 'the-code' });
   });
 
@@ -73,11 +86,11 @@ suite('authorization response (RFC 6749 §4.1.2, RFC 9207)', () => {
     refused(`${REDIRECT}?code=the-code&state=${STATE}&state=${STATE}`, 'invalid-response');
   });
 
-  test('a state mismatch wins over an error: a forged error redirect is not reported as the server\'s', () => {
+  test("a state mismatch wins over an error: a forged error redirect is not reported as the server's", () => {
     refused(`${REDIRECT}?error=access_denied&state=forged`, 'state-mismatch');
   });
 
-  test('access_denied has its own kind, with the server\'s description', () => {
+  test("access_denied has its own kind, with the server's description", () => {
     const error = refused(`${REDIRECT}?error=access_denied&error_description=The+user+said+no&state=${STATE}`, 'access-denied');
     assert.equal(error.error, 'access_denied');
     assert.equal(error.errorDescription, 'The user said no');
@@ -85,7 +98,10 @@ suite('authorization response (RFC 6749 §4.1.2, RFC 9207)', () => {
   });
 
   test('another error in the redirect is authorization-rejected, with error, description and uri', () => {
-    const error = refused(`${REDIRECT}?error=invalid_scope&error_description=unknown+scope&error_uri=https%3A%2F%2Fas.example.com%2Fhelp&state=${STATE}`, 'authorization-rejected');
+    const error = refused(
+      `${REDIRECT}?error=invalid_scope&error_description=unknown+scope&error_uri=https%3A%2F%2Fas.example.com%2Fhelp&state=${STATE}`,
+      'authorization-rejected',
+    );
     assert.equal(error.error, 'invalid_scope');
     assert.equal(error.errorDescription, 'unknown scope');
     assert.equal(error.errorUri, 'https://as.example.com/help');
@@ -98,7 +114,11 @@ suite('authorization response (RFC 6749 §4.1.2, RFC 9207)', () => {
 
   test('iss: required when the server advertises it, equal to the issuer whenever present', () => {
     assert.deepEqual(
-      parseAuthorizationResponse(`${REDIRECT}?code=the-code&state=${STATE}&iss=${encodeURIComponent(ISSUER)}`, { state: STATE, issuer: ISSUER, issParameterSupported: true }, redact),
+      parseAuthorizationResponse(
+        `${REDIRECT}?code=the-code&state=${STATE}&iss=${encodeURIComponent(ISSUER)}`,
+        { state: STATE, issuer: ISSUER, issParameterSupported: true },
+        redact,
+      ),
       { code: 'the-code' },
     );
     refused(`${REDIRECT}?code=the-code&state=${STATE}`, 'issuer-mismatch', { issuer: ISSUER, issParameterSupported: true });
@@ -107,7 +127,7 @@ suite('authorization response (RFC 6749 §4.1.2, RFC 9207)', () => {
     assert.deepEqual(parseAuthorizationResponse(`${REDIRECT}?code=the-code&state=${STATE}`, { state: STATE, issuer: ISSUER }, redact), { code: 'the-code' });
   });
 
-  test('an iss mismatch is checked before the error: a mixed-up server\'s error is not believed', () => {
+  test("an iss mismatch is checked before the error: a mixed-up server's error is not believed", () => {
     refused(`${REDIRECT}?error=access_denied&state=${STATE}&iss=https%3A%2F%2Fevil.example`, 'issuer-mismatch', { issuer: ISSUER });
   });
 

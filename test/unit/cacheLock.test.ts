@@ -158,7 +158,11 @@ suite('cacheLock (harness: the shared code-server cache)', () => {
     const first = await Promise.race(runs.map(async (run) => (await run.next((message) => message.acquired === true), run)));
     const other = runs.find((run) => run !== first) as Worker;
     await other.next((message) => message.log === `waiting for another run (pid ${first.pid}) holding ${file}`);
-    assert.equal(other.messages.some((message) => message.acquired === true), false, 'one holder at a time');
+    assert.equal(
+      other.messages.some((message) => message.acquired === true),
+      false,
+      'one holder at a time',
+    );
     assert.equal(lockHolderPid(file), first.pid);
 
     first.send('release');

@@ -46,7 +46,10 @@ suite('issue 12: client authentication methods against oidc-provider', function 
     files.ec = pki.write('ec.pem', pemOf(ec));
     files.ed = pki.write('ed.pem', pemOf(ed));
     files.stranger = pki.write('stranger.pem', pemOf(stranger));
-    files.encrypted = pki.write('rsa-encrypted.pem', rsa.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'key-pass-phrase' }).toString());
+    files.encrypted = pki.write(
+      'rsa-encrypted.pem',
+      rsa.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'key-pass-phrase' }).toString(),
+    );
     const pfxCert = readFileSync(pki.client.certFile, 'utf8');
     const pfxKey = new X509Certificate(pfxCert).publicKey;
     server = await startOidcServer({
@@ -107,23 +110,37 @@ suite('issue 12: client authentication methods against oidc-provider', function 
   });
 
   test('client_secret_jwt with the issuer as audience is accepted', async () => {
-    await execute(props({ clientAuthentication: 'client_secret_jwt', clientId: 'jwt-secret-client', clientSecret: JWT_SECRET, clientAssertionAudience: 'issuer', issuer: server.issuer }));
+    await execute(
+      props({
+        clientAuthentication: 'client_secret_jwt',
+        clientId: 'jwt-secret-client',
+        clientSecret: JWT_SECRET,
+        clientAssertionAudience: 'issuer',
+        issuer: server.issuer,
+      }),
+    );
     assert.equal(decodePart(lastAssertion(), 1).aud, server.issuer);
   });
 
   test('client_secret_jwt with a wrong secret: invalid_client, and neither secret nor assertion in the error or the log', async () => {
     const lines: string[] = [];
     const error = await rejectsWith(
-      execute(props({ clientAuthentication: 'client_secret_jwt', clientId: 'jwt-secret-client', clientSecret: 'not-the-secret-but-long-enough-for-hs256-000' }), {
-        log: (_level, line) => lines.push(line),
-      }),
+      execute(
+        props({ clientAuthentication: 'client_secret_jwt', clientId: 'jwt-secret-client', clientSecret: 'not-the-secret-but-long-enough-for-hs256-000' }),
+        {
+          log: (_level, line) => lines.push(line),
+        },
+      ),
       'server-rejected',
     );
     assert.equal(error.error, 'invalid_client');
     const assertion = lastAssertion();
     assertNoSecret(error, ['not-the-secret-but-long-enough-for-hs256-000', assertion]);
     assertNoSecret(lines, ['not-the-secret-but-long-enough-for-hs256-000', assertion]);
-    assert.ok(lines.some((line) => line.includes(`client_assertion=${REDACTED}`)), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => line.includes(`client_assertion=${REDACTED}`)),
+      lines.join('\n'),
+    );
   });
 
   const keyCases = [
@@ -134,7 +151,15 @@ suite('issue 12: client authentication methods against oidc-provider', function 
   ];
   for (const c of keyCases) {
     test(`private_key_jwt: ${c.name}, with its kid`, async () => {
-      const message = await execute(props({ clientAuthentication: 'private_key_jwt', clientId: c.clientId, clientAssertionKeyFile: c.file(), clientAssertionAlgorithm: c.alg, clientAssertionKeyId: c.kid }));
+      const message = await execute(
+        props({
+          clientAuthentication: 'private_key_jwt',
+          clientId: c.clientId,
+          clientAssertionKeyFile: c.file(),
+          clientAssertionAlgorithm: c.alg,
+          clientAssertionKeyId: c.kid,
+        }),
+      );
       assert.ok(message.accessToken !== undefined);
       assert.equal(message.metadata.clientAuthentication, 'private_key_jwt');
       const assertion = lastAssertion();
@@ -148,14 +173,30 @@ suite('issue 12: client authentication methods against oidc-provider', function 
 
   test('private_key_jwt from an encrypted PEM key with its passphrase; the passphrase is a secret', async () => {
     const lines: string[] = [];
-    await execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: files.encrypted, assertionKeyPassphrase: 'key-pass-phrase', clientAssertionKeyId: 'rsa-1' }), {
-      log: (_level, line) => lines.push(line),
-    });
+    await execute(
+      props({
+        clientAuthentication: 'private_key_jwt',
+        clientId: 'rsa-client',
+        clientAssertionKeyFile: files.encrypted,
+        assertionKeyPassphrase: 'key-pass-phrase',
+        clientAssertionKeyId: 'rsa-1',
+      }),
+      {
+        log: (_level, line) => lines.push(line),
+      },
+    );
     assertNoSecret(lines, ['key-pass-phrase', lastAssertion()]);
   });
 
   test('private_key_jwt from a PKCS#12 file: x5t#S256 of its certificate in the header, as Entra ID requires', async () => {
-    const message = await execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'pfx-client', clientAssertionKeyFile: pki.client.pfxFile, assertionKeyPassphrase: pki.client.passphrase }));
+    const message = await execute(
+      props({
+        clientAuthentication: 'private_key_jwt',
+        clientId: 'pfx-client',
+        clientAssertionKeyFile: pki.client.pfxFile,
+        assertionKeyPassphrase: pki.client.passphrase,
+      }),
+    );
     assert.ok(message.accessToken !== undefined);
     const header = decodePart(lastAssertion(), 0);
     const expected = Buffer.from(thumbprint(readFileSync(pki.client.certFile, 'utf8')), 'hex').toString('base64url');
@@ -163,14 +204,36 @@ suite('issue 12: client authentication methods against oidc-provider', function 
   });
 
   test('private_key_jwt from the client certificate\'s own PKCS#12 file: its "Client Key Passphrase" decrypts it too', async () => {
-    const message = await execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'pfx-client', clientAssertionKeyFile: pki.client.pfxFile, tlsPfxFile: pki.client.pfxFile, tlsPassphrase: pki.client.passphrase }));
+    const message = await execute(
+      props({
+        clientAuthentication: 'private_key_jwt',
+        clientId: 'pfx-client',
+        clientAssertionKeyFile: pki.client.pfxFile,
+        tlsPfxFile: pki.client.pfxFile,
+        tlsPassphrase: pki.client.passphrase,
+      }),
+    );
     assert.ok(message.accessToken !== undefined);
-    const other = await rejectsWith(execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: files.encrypted, tlsPassphrase: 'key-pass-phrase' })), 'invalid-properties');
-    assert.deepEqual(other.issues.map((i) => i.field), ['assertionKeyPassphrase'], 'another file does not take the TLS passphrase');
+    const other = await rejectsWith(
+      execute(
+        props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: files.encrypted, tlsPassphrase: 'key-pass-phrase' }),
+      ),
+      'invalid-properties',
+    );
+    assert.deepEqual(
+      other.issues.map((i) => i.field),
+      ['assertionKeyPassphrase'],
+      'another file does not take the TLS passphrase',
+    );
   });
 
   test('private_key_jwt signed with a key the server does not know: invalid_client', async () => {
-    const error = await rejectsWith(execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: files.stranger, clientAssertionKeyId: 'rsa-1' })), 'server-rejected');
+    const error = await rejectsWith(
+      execute(
+        props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: files.stranger, clientAssertionKeyId: 'rsa-1' }),
+      ),
+      'server-rejected',
+    );
     assert.equal(error.error, 'invalid_client');
     assert.equal(hintFor(error)?.field, 'clientAssertionKeyFile', 'the hint points at the key, not at the Client Secret');
     assertNoSecret(error, [lastAssertion()]);
@@ -178,29 +241,56 @@ suite('issue 12: client authentication methods against oidc-provider', function 
 
   test('a key file that cannot be read names "Client Assertion Key File"; nothing is sent', async () => {
     const before = server.tokenRequests();
-    const error = await rejectsWith(execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: `${pki.dir}/missing.pem` })), 'invalid-properties');
-    assert.deepEqual(error.issues.map((i) => i.field), ['clientAssertionKeyFile']);
+    const error = await rejectsWith(
+      execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: `${pki.dir}/missing.pem` })),
+      'invalid-properties',
+    );
+    assert.deepEqual(
+      error.issues.map((i) => i.field),
+      ['clientAssertionKeyFile'],
+    );
     assert.match(error.message, /"Client Assertion Key File" cannot be read: there is no such file/);
-    const notAKey = await rejectsWith(execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: pki.caFile })), 'invalid-properties');
-    assert.deepEqual(notAKey.issues.map((i) => i.field), ['clientAssertionKeyFile']);
+    const notAKey = await rejectsWith(
+      execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: pki.caFile })),
+      'invalid-properties',
+    );
+    assert.deepEqual(
+      notAKey.issues.map((i) => i.field),
+      ['clientAssertionKeyFile'],
+    );
     assert.equal(server.tokenRequests(), before);
   });
 
   test('a wrong or missing passphrase names "Assertion Key Passphrase" and never shows it', async () => {
     const base = props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: files.encrypted });
     const wrong = await rejectsWith(execute({ ...base, assertionKeyPassphrase: 'wrong-pass-phrase' }), 'invalid-properties');
-    assert.deepEqual(wrong.issues.map((i) => i.field), ['assertionKeyPassphrase']);
+    assert.deepEqual(
+      wrong.issues.map((i) => i.field),
+      ['assertionKeyPassphrase'],
+    );
     assert.match(wrong.message, /"Assertion Key Passphrase" does not decrypt "Client Assertion Key File"/);
     assertNoSecret(wrong, ['wrong-pass-phrase']);
     const missing = await rejectsWith(execute(base), 'invalid-properties');
     assert.match(missing.message, /"Assertion Key Passphrase" is required: "Client Assertion Key File" is encrypted/);
-    const pfxWrong = await rejectsWith(execute({ ...base, clientAssertionKeyFile: pki.client.pfxFile, assertionKeyPassphrase: 'wrong-pass-phrase' }), 'invalid-properties');
-    assert.deepEqual(pfxWrong.issues.map((i) => i.field), ['assertionKeyPassphrase']);
+    const pfxWrong = await rejectsWith(
+      execute({ ...base, clientAssertionKeyFile: pki.client.pfxFile, assertionKeyPassphrase: 'wrong-pass-phrase' }),
+      'invalid-properties',
+    );
+    assert.deepEqual(
+      pfxWrong.issues.map((i) => i.field),
+      ['assertionKeyPassphrase'],
+    );
   });
 
   test('an algorithm the key cannot sign names "Assertion Signing Algorithm"', async () => {
-    const error = await rejectsWith(execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: files.rsa, clientAssertionAlgorithm: 'ES256' })), 'invalid-properties');
-    assert.deepEqual(error.issues.map((i) => i.field), ['clientAssertionAlgorithm']);
+    const error = await rejectsWith(
+      execute(props({ clientAuthentication: 'private_key_jwt', clientId: 'rsa-client', clientAssertionKeyFile: files.rsa, clientAssertionAlgorithm: 'ES256' })),
+      'invalid-properties',
+    );
+    assert.deepEqual(
+      error.issues.map((i) => i.field),
+      ['clientAssertionAlgorithm'],
+    );
     assert.match(error.message, /"Assertion Signing Algorithm" is ES256, which the RSA 2048-bit key in "Client Assertion Key File" cannot sign/);
   });
 });
@@ -244,7 +334,9 @@ suite('issue 12: mutual-TLS client authentication (RFC 8705) against oidc-provid
   });
 
   test('tls_client_auth: the CA-signed client certificate authenticates; only client_id is in the body', async () => {
-    const message = await execute(props({ clientAuthentication: 'tls_client_auth', clientId: 'pki-client', tlsCertFile: pki.client.certFile, tlsKeyFile: pki.client.keyFile }));
+    const message = await execute(
+      props({ clientAuthentication: 'tls_client_auth', clientId: 'pki-client', tlsCertFile: pki.client.certFile, tlsKeyFile: pki.client.keyFile }),
+    );
     assert.ok(message.accessToken !== undefined);
     assert.equal(message.metadata.clientAuthentication, 'tls_client_auth');
     assert.deepEqual(server.lastTokenRequest()?.body, { grant_type: 'client_credentials', scope: 'api:read', client_id: 'pki-client' });
@@ -253,7 +345,14 @@ suite('issue 12: mutual-TLS client authentication (RFC 8705) against oidc-provid
 
   test('tls_client_auth with a certificate from a CA the server does not trust: invalid_client', async () => {
     const error = await rejectsWith(
-      execute(props({ clientAuthentication: 'tls_client_auth', clientId: 'pki-client', tlsCertFile: pki.untrustedClient.certFile, tlsKeyFile: pki.untrustedClient.keyFile })),
+      execute(
+        props({
+          clientAuthentication: 'tls_client_auth',
+          clientId: 'pki-client',
+          tlsCertFile: pki.untrustedClient.certFile,
+          tlsKeyFile: pki.untrustedClient.keyFile,
+        }),
+      ),
       'server-rejected',
     );
     assert.equal(error.error, 'invalid_client');
@@ -261,14 +360,23 @@ suite('issue 12: mutual-TLS client authentication (RFC 8705) against oidc-provid
   });
 
   test('self_signed_tls_client_auth: the registered self-signed certificate authenticates', async () => {
-    const message = await execute(props({ clientAuthentication: 'self_signed_tls_client_auth', clientId: 'self-signed-client', tlsCertFile: selfSignedCert, tlsKeyFile: selfSignedKey }));
+    const message = await execute(
+      props({ clientAuthentication: 'self_signed_tls_client_auth', clientId: 'self-signed-client', tlsCertFile: selfSignedCert, tlsKeyFile: selfSignedKey }),
+    );
     assert.ok(message.accessToken !== undefined);
     assert.equal(message.metadata.clientAuthentication, 'self_signed_tls_client_auth');
   });
 
   test('self_signed_tls_client_auth with another certificate: invalid_client', async () => {
     const error = await rejectsWith(
-      execute(props({ clientAuthentication: 'self_signed_tls_client_auth', clientId: 'self-signed-client', tlsCertFile: pki.client.certFile, tlsKeyFile: pki.client.keyFile })),
+      execute(
+        props({
+          clientAuthentication: 'self_signed_tls_client_auth',
+          clientId: 'self-signed-client',
+          tlsCertFile: pki.client.certFile,
+          tlsKeyFile: pki.client.keyFile,
+        }),
+      ),
       'server-rejected',
     );
     assert.equal(error.error, 'invalid_client');
@@ -276,6 +384,9 @@ suite('issue 12: mutual-TLS client authentication (RFC 8705) against oidc-provid
 
   test('a mutual-TLS method without a client certificate is refused by validation, naming the certificate field', async () => {
     const error = await rejectsWith(execute(props({ clientAuthentication: 'tls_client_auth', clientId: 'pki-client' })), 'invalid-properties');
-    assert.deepEqual(error.issues.map((i) => i.field), ['tlsCertFile']);
+    assert.deepEqual(
+      error.issues.map((i) => i.field),
+      ['tlsCertFile'],
+    );
   });
 });

@@ -10,7 +10,15 @@ import { ClientSecretJwt, JWT_BEARER_ASSERTION_TYPE, PrivateKeyJwt, secretClient
 import { buildTokenRequest } from '../../src/core/tokenRequest';
 import { parseAuthorizationServerMetadata, tokenEndpointFor } from '../../src/core/discovery';
 import { formIssues } from '../../src/shared/formValidation';
-import { DEFAULT_INVOKER, NO_STORED_SECRETS, normalizeInvoker, secretsUsedBy, serializeInvoker, toProperties, type InvokerConfig } from '../../src/shared/invoker';
+import {
+  DEFAULT_INVOKER,
+  NO_STORED_SECRETS,
+  normalizeInvoker,
+  secretsUsedBy,
+  serializeInvoker,
+  toProperties,
+  type InvokerConfig,
+} from '../../src/shared/invoker';
 
 const ORIGIN = 'https://as.example.com';
 const TOKEN_URL = `${ORIGIN}/oauth2/token`;
@@ -76,7 +84,14 @@ suite('issue 12: client authentication request shapes', () => {
   test('client_secret_post: client_id and client_secret in the body, no header', async () => {
     const seen = await sentBy({ clientAuthentication: 'client_secret_post', clientSecret: 's' });
     assert.equal(seen.headers.authorization, undefined);
-    assert.deepEqual([...seen.form], [['grant_type', 'client_credentials'], ['client_id', 'my-client'], ['client_secret', 's']]);
+    assert.deepEqual(
+      [...seen.form],
+      [
+        ['grant_type', 'client_credentials'],
+        ['client_id', 'my-client'],
+        ['client_secret', 's'],
+      ],
+    );
   });
 
   test('the explicit method wins over "Credentials in Request Body"; without one, TRUE/FALSE keeps meaning post/basic', async () => {
@@ -89,9 +104,19 @@ suite('issue 12: client authentication request shapes', () => {
   for (const method of ['none', 'tls_client_auth', 'self_signed_tls_client_auth'] as const) {
     test(`${method}: only client_id in the body, no secret anywhere`, async () => {
       // The MockAgent stands in for the TLS connection, so the certificate file (required by validation) is not read.
-      const seen = await sentBy({ clientAuthentication: method, clientSecret: 'must-not-be-sent', ...(method === 'none' ? {} : { tlsCertFile: '/not/read/client.pem' }) });
+      const seen = await sentBy({
+        clientAuthentication: method,
+        clientSecret: 'must-not-be-sent',
+        ...(method === 'none' ? {} : { tlsCertFile: '/not/read/client.pem' }),
+      });
       assert.equal(seen.headers.authorization, undefined);
-      assert.deepEqual([...seen.form], [['grant_type', 'client_credentials'], ['client_id', 'my-client']]);
+      assert.deepEqual(
+        [...seen.form],
+        [
+          ['grant_type', 'client_credentials'],
+          ['client_id', 'my-client'],
+        ],
+      );
     });
   }
 
@@ -112,10 +137,21 @@ suite('issue 12: client authentication request shapes', () => {
   });
 
   test('private_key_jwt: an RS256 JWT verifiable with the public key; aud = the issuer when chosen', async () => {
-    const seen = await sentBy({ clientAuthentication: 'private_key_jwt', clientAssertionKeyFile: keyFile, clientAssertionKeyId: 'k1', clientAssertionAudience: 'issuer', issuer: ORIGIN });
+    const seen = await sentBy({
+      clientAuthentication: 'private_key_jwt',
+      clientAssertionKeyFile: keyFile,
+      clientAssertionKeyId: 'k1',
+      clientAssertionAudience: 'issuer',
+      issuer: ORIGIN,
+    });
     const jwt = assertAssertionForm(seen.form);
     const { jwtVerify } = await import('jose');
-    const { payload, protectedHeader } = await jwtVerify(jwt, createPublicKey(rsa), { algorithms: ['RS256'], audience: ORIGIN, issuer: 'my-client', subject: 'my-client' });
+    const { payload, protectedHeader } = await jwtVerify(jwt, createPublicKey(rsa), {
+      algorithms: ['RS256'],
+      audience: ORIGIN,
+      issuer: 'my-client',
+      subject: 'my-client',
+    });
     assert.deepEqual(protectedHeader, { alg: 'RS256', kid: 'k1', typ: 'JWT' });
     assert.ok(payload.jti !== undefined);
   });
@@ -128,7 +164,10 @@ suite('issue 12: client authentication request shapes', () => {
       await auth.apply({ endpoint, headers: {}, add: (name, value) => form.push([name, value]) });
       claims.push(JSON.parse(Buffer.from(form[2][1].split('.')[1], 'base64url').toString()) as Record<string, unknown>);
     }
-    assert.deepEqual(claims.map((c) => c.aud), ['https://as.example.com/introspect', 'https://as.example.com/revoke']);
+    assert.deepEqual(
+      claims.map((c) => c.aud),
+      ['https://as.example.com/introspect', 'https://as.example.com/revoke'],
+    );
     assert.notEqual(claims[0].jti, claims[1].jti);
     const pk = PrivateKeyJwt('c', { key: rsa, alg: 'PS256', x5tS256: 'thumb' });
     const headers: Record<string, string> = {};
@@ -139,19 +178,30 @@ suite('issue 12: client authentication request shapes', () => {
   test('property: whatever the method and client id, credentials are in exactly one place and the secret only where the method puts it', () => {
     const methods: ClientAuthMethod[] = ['client_secret_basic', 'client_secret_post', 'none', 'tls_client_auth', 'self_signed_tls_client_auth'];
     fc.assert(
-      fc.property(fc.constantFrom(...methods), fc.string({ minLength: 1 }).filter((s) => s.trim() === s), fc.string({ minLength: 1 }), (method, clientId, secret) => {
-        const properties: InvokerProperties = { authorizationServerUrl: TOKEN_URL, grantType: 'client_credentials', clientId, clientSecret: secret, clientAuthentication: method };
-        const request = buildTokenRequest(properties, 'rfc6749', undefined, secretClientAuth(properties));
-        const form = new URLSearchParams(request.body);
-        const inHeader = request.headers.authorization !== undefined;
-        assert.equal(request.clientAuthentication, method);
-        assert.equal(inHeader, method === 'client_secret_basic');
-        assert.equal(form.has('client_secret'), method === 'client_secret_post');
-        assert.equal(form.getAll('client_id').length, inHeader ? 0 : 1);
-        if (!inHeader) {
-          assert.equal(form.get('client_id'), clientId);
-        }
-      }),
+      fc.property(
+        fc.constantFrom(...methods),
+        fc.string({ minLength: 1 }).filter((s) => s.trim() === s),
+        fc.string({ minLength: 1 }),
+        (method, clientId, secret) => {
+          const properties: InvokerProperties = {
+            authorizationServerUrl: TOKEN_URL,
+            grantType: 'client_credentials',
+            clientId,
+            clientSecret: secret,
+            clientAuthentication: method,
+          };
+          const request = buildTokenRequest(properties, 'rfc6749', undefined, secretClientAuth(properties));
+          const form = new URLSearchParams(request.body);
+          const inHeader = request.headers.authorization !== undefined;
+          assert.equal(request.clientAuthentication, method);
+          assert.equal(inHeader, method === 'client_secret_basic');
+          assert.equal(form.has('client_secret'), method === 'client_secret_post');
+          assert.equal(form.getAll('client_id').length, inHeader ? 0 : 1);
+          if (!inHeader) {
+            assert.equal(form.get('client_id'), clientId);
+          }
+        },
+      ),
     );
   });
 });
@@ -171,7 +221,9 @@ suite('issue 12: client authentication validation names each field', () => {
       assert.deepEqual(fields({ clientAuthentication: method }), ['clientSecret'], method);
     }
     assert.deepEqual(fields({ clientAuthentication: 'client_secret_jwt', clientSecret: 's', clientAssertionAudience: 'issuer' }), ['issuer']);
-    const messages = validateProperties({ ...base, clientAuthentication: 'client_secret_jwt', clientSecret: 's', clientAssertionAudience: 'issuer' }).map((i) => i.message);
+    const messages = validateProperties({ ...base, clientAuthentication: 'client_secret_jwt', clientSecret: 's', clientAssertionAudience: 'issuer' }).map(
+      (i) => i.message,
+    );
     assert.deepEqual(messages, ['"Issuer URL" is required when "Assertion Audience" is the issuer.']);
   });
 
@@ -179,7 +231,9 @@ suite('issue 12: client authentication validation names each field', () => {
     assert.deepEqual(fields({ clientAuthentication: 'tls_client_auth' }), ['tlsCertFile']);
     assert.deepEqual(fields({ clientAuthentication: 'self_signed_tls_client_auth', tlsPfxFile: '/c.p12' }), []);
     assert.deepEqual(fields({ clientAuthentication: 'kerberos' as ClientAuthMethod }), ['clientAuthentication']);
-    assert.deepEqual(fields({ clientAuthentication: 'private_key_jwt', clientAssertionKeyFile: '/k.pem', clientAssertionAlgorithm: 'HS256' as 'RS256' }), ['clientAssertionAlgorithm']);
+    assert.deepEqual(fields({ clientAuthentication: 'private_key_jwt', clientAssertionKeyFile: '/k.pem', clientAssertionAlgorithm: 'HS256' as 'RS256' }), [
+      'clientAssertionAlgorithm',
+    ]);
   });
 
   test('client_assertion cannot be set again as an extra parameter', () => {
@@ -210,21 +264,46 @@ suite('issue 12: mtls_endpoint_aliases from discovery', () => {
 });
 
 suite('issue 12: client authentication in the stored invoker and the form', () => {
-  const config = (extra: Partial<InvokerConfig>): InvokerConfig => ({ ...DEFAULT_INVOKER, name: 'n', authorizationServerUrl: TOKEN_URL, clientId: 'c', ...extra });
+  const config = (extra: Partial<InvokerConfig>): InvokerConfig => ({
+    ...DEFAULT_INVOKER,
+    name: 'n',
+    authorizationServerUrl: TOKEN_URL,
+    clientId: 'c',
+    ...extra,
+  });
 
   test('settings are read leniently: an unknown method or algorithm falls back to the default, a written passphrase is ignored', () => {
-    const read = normalizeInvoker({ name: 'n', authorizationServerUrl: TOKEN_URL, clientAuthentication: 'kerberos', clientAssertionAlgorithm: 'HS256', clientAssertionAudience: 'x', assertionKeyPassphrase: 'leaked' });
+    const read = normalizeInvoker({
+      name: 'n',
+      authorizationServerUrl: TOKEN_URL,
+      clientAuthentication: 'kerberos',
+      clientAssertionAlgorithm: 'HS256',
+      clientAssertionAudience: 'x',
+      assertionKeyPassphrase: 'leaked',
+    });
     assert.ok(read);
     assert.equal(read.clientAuthentication, '');
     assert.equal(read.clientAssertionAlgorithm, '');
     assert.equal(read.clientAssertionAudience, 'token_endpoint');
     assert.ok(!JSON.stringify(read).includes('leaked'));
-    const good = normalizeInvoker({ name: 'n', authorizationServerUrl: TOKEN_URL, clientAuthentication: 'private_key_jwt', clientAssertionKeyFile: ' /k.pem ', clientAssertionAlgorithm: 'ES256', clientAssertionKeyId: 'kid-1', clientAssertionAudience: 'issuer' });
+    const good = normalizeInvoker({
+      name: 'n',
+      authorizationServerUrl: TOKEN_URL,
+      clientAuthentication: 'private_key_jwt',
+      clientAssertionKeyFile: ' /k.pem ',
+      clientAssertionAlgorithm: 'ES256',
+      clientAssertionKeyId: 'kid-1',
+      clientAssertionAudience: 'issuer',
+    });
     assert.deepEqual(
       [good?.clientAuthentication, good?.clientAssertionKeyFile, good?.clientAssertionAlgorithm, good?.clientAssertionKeyId, good?.clientAssertionAudience],
       ['private_key_jwt', '/k.pem', 'ES256', 'kid-1', 'issuer'],
     );
-    assert.deepEqual(serializeInvoker(config({})), { name: 'n', authorizationServerUrl: TOKEN_URL, grantType: 'client_credentials', clientId: 'c' }, 'defaults stay out of settings.json');
+    assert.deepEqual(
+      serializeInvoker(config({})),
+      { name: 'n', authorizationServerUrl: TOKEN_URL, grantType: 'client_credentials', clientId: 'c' },
+      'defaults stay out of settings.json',
+    );
   });
 
   test('the secrets asked for follow the method: no Client Secret for a key or a certificate, the key passphrase for private_key_jwt', () => {
@@ -236,7 +315,16 @@ suite('issue 12: client authentication in the stored invoker and the form', () =
   });
 
   test('toProperties hands the method, key, passphrase and issuer to the core; the default pair hands none of them', () => {
-    const p = toProperties(config({ clientAuthentication: 'private_key_jwt', clientAssertionKeyFile: '/k.pem', clientAssertionKeyId: 'k', issuer: ORIGIN, clientAssertionAudience: 'issuer' }), { assertionKeyPassphrase: 'pp' });
+    const p = toProperties(
+      config({
+        clientAuthentication: 'private_key_jwt',
+        clientAssertionKeyFile: '/k.pem',
+        clientAssertionKeyId: 'k',
+        issuer: ORIGIN,
+        clientAssertionAudience: 'issuer',
+      }),
+      { assertionKeyPassphrase: 'pp' },
+    );
     assert.equal(p.clientAuthentication, 'private_key_jwt');
     assert.equal(p.clientAssertionKeyFile, '/k.pem');
     assert.equal(p.assertionKeyPassphrase, 'pp');

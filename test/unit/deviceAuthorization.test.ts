@@ -29,21 +29,28 @@ suite('device authorization response (RFC 8628 §3.2)', () => {
       expiresInSeconds: 900,
       intervalSeconds: 5,
     });
-    const complete = parseDeviceAuthorizationResponse(raw(200, { ...GOOD, interval: 7, verification_uri_complete: 'https://as.example.com/device?user_code=WDJB-MJHT' }), redact);
+    const complete = parseDeviceAuthorizationResponse(
+      raw(200, { ...GOOD, interval: 7, verification_uri_complete: 'https://as.example.com/device?user_code=WDJB-MJHT' }),
+      redact,
+    );
     assert.equal(complete.intervalSeconds, 7);
     assert.equal(complete.verificationUriComplete, 'https://as.example.com/device?user_code=WDJB-MJHT');
   });
 
-  test('Google\'s verification_url and a string expires_in are read', () => {
+  test("Google's verification_url and a string expires_in are read", () => {
     const { verification_uri: uri, ...rest } = GOOD;
     const parsed = parseDeviceAuthorizationResponse(raw(200, { ...rest, verification_url: uri, expires_in: '1800' }), redact);
     assert.equal(parsed.verificationUri, uri);
     assert.equal(parsed.expiresInSeconds, 1800);
   });
 
-  test('GitHub\'s form-encoded answer is read', () => {
+  test("GitHub's form-encoded answer is read", () => {
     const parsed = parseDeviceAuthorizationResponse(
-      { status: 200, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'device_code=d1&user_code=AB-CD&verification_uri=https%3A%2F%2Fgithub.com%2Flogin%2Fdevice&expires_in=899&interval=5' },
+      {
+        status: 200,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'device_code=d1&user_code=AB-CD&verification_uri=https%3A%2F%2Fgithub.com%2Flogin%2Fdevice&expires_in=899&interval=5',
+      },
       redact,
     );
     assert.equal(parsed.verificationUri, 'https://github.com/login/device');
@@ -53,13 +60,17 @@ suite('device authorization response (RFC 8628 §3.2)', () => {
     for (const name of ['device_code', 'user_code', 'verification_uri', 'expires_in'] as const) {
       const rest: Record<string, unknown> = { ...GOOD };
       delete rest[name];
-      assert.throws(() => parseDeviceAuthorizationResponse(raw(200, rest), redact), (e: Error & { kind?: string }) => e.kind === 'invalid-response' && e.message.includes(`"${name}"`));
+      assert.throws(
+        () => parseDeviceAuthorizationResponse(raw(200, rest), redact),
+        (e: Error & { kind?: string }) => e.kind === 'invalid-response' && e.message.includes(`"${name}"`),
+      );
     }
     assert.throws(() => parseDeviceAuthorizationResponse(raw(200, { ...GOOD, verification_uri: 'javascript:alert(1)' }), redact), /"verification_uri"/);
     assert.throws(() => parseDeviceAuthorizationResponse(raw(200, '<html>'), redact), /not a JSON object/);
     assert.throws(
       () => parseDeviceAuthorizationResponse(raw(400, { error: 'unauthorized_client', error_description: 'no device flow' }), redact),
-      (e: Error & { kind?: string; error?: string }) => e.kind === 'server-rejected' && e.error === 'unauthorized_client' && e.message.includes('no device flow'),
+      (e: Error & { kind?: string; error?: string }) =>
+        e.kind === 'server-rejected' && e.error === 'unauthorized_client' && e.message.includes('no device flow'),
     );
   });
 });
@@ -85,8 +96,19 @@ suite('device token polling (RFC 8628 §3.4, §3.5)', () => {
     server = undefined;
   });
 
-  const authorization: DeviceAuthorization = { deviceCode: 'dev-c0de-secret', userCode: 'WDJB-MJHT', verificationUri: 'https://x.example/device', expiresInSeconds: 600, intervalSeconds: 2 };
-  const properties = (url: string): InvokerProperties => ({ authorizationServerUrl: url, grantType: 'device_code', clientId: 'tv', deviceAuthorizationEndpointUrl: 'http://127.0.0.1:1/device' });
+  const authorization: DeviceAuthorization = {
+    deviceCode: 'dev-c0de-secret',
+    userCode: 'WDJB-MJHT',
+    verificationUri: 'https://x.example/device',
+    expiresInSeconds: 600,
+    intervalSeconds: 2,
+  };
+  const properties = (url: string): InvokerProperties => ({
+    authorizationServerUrl: url,
+    grantType: 'device_code',
+    clientId: 'tv',
+    deviceAuthorizationEndpointUrl: 'http://127.0.0.1:1/device',
+  });
 
   /** A clock that the waits advance: the loop's own arithmetic runs, without sleeping. */
   function fakeTime(): { now: () => number; wait: (ms: number) => Promise<void>; waits: number[] } {
@@ -129,7 +151,7 @@ suite('device token polling (RFC 8628 §3.4, §3.5)', () => {
     assert.equal(error.errorDescription, 'user declined');
   });
 
-  test('the code\'s own expiry stops polling without a last request past it', async () => {
+  test("the code's own expiry stops polling without a last request past it", async () => {
     server = await tokenEndpoint([pending]);
     const time = fakeTime();
     await rejectsWith(pollDeviceToken(properties(server.url), { ...authorization, expiresInSeconds: 5 }, time), 'expired-token');
@@ -196,7 +218,10 @@ suite('device authorization request (RFC 8628 §3.1)', () => {
   });
 
   test('a missing endpoint is refused before sending, naming the field', async () => {
-    const error = await rejectsWith(requestDeviceAuthorization({ authorizationServerUrl: 'https://as.example/token', grantType: 'device_code', clientId: 'tv' }), 'invalid-properties');
+    const error = await rejectsWith(
+      requestDeviceAuthorization({ authorizationServerUrl: 'https://as.example/token', grantType: 'device_code', clientId: 'tv' }),
+      'invalid-properties',
+    );
     assert.equal(error.issues[0].field, 'deviceAuthorizationEndpointUrl');
     assert.match(error.message, /"Device Authorization Endpoint" is required/);
   });

@@ -38,7 +38,7 @@ suite('discovery', () => {
     });
   });
 
-  suite('against oidc-provider\'s real metadata', function () {
+  suite("against oidc-provider's real metadata", function () {
     let pki: TestPki;
     let server: OidcServer;
     let tlsServer: OidcServer;
@@ -62,7 +62,10 @@ suite('discovery', () => {
       assert.equal(result.tokenEndpoint, server.tokenEndpoint);
       assert.ok(result.grantTypesSupported?.includes('client_credentials'), String(result.grantTypesSupported));
       assert.ok(result.grantTypesSupported?.includes('refresh_token'));
-      assert.deepEqual([...result.invokerGrantTypes].sort(), result.grantTypesSupported?.includes('password') ? ['client_credentials', 'password', 'refresh_token'] : ['client_credentials', 'refresh_token']);
+      assert.deepEqual(
+        [...result.invokerGrantTypes].sort(),
+        result.grantTypesSupported?.includes('password') ? ['client_credentials', 'password', 'refresh_token'] : ['client_credentials', 'refresh_token'],
+      );
       assert.ok(result.tokenEndpointAuthMethodsSupported?.includes('client_secret_basic'));
       assert.equal(result.credentialsInRequestBody, false);
       assert.deepEqual(result.warnings, []);
@@ -77,7 +80,10 @@ suite('discovery', () => {
 
     test('over HTTPS with the invoker\'s CA file; without it, a tls error that says "discovery request"', async () => {
       const error = await rejectsWith(discover(tlsServer.issuer), 'tls');
-      assert.match(error.message, /^The discovery request to https:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration failed: the server's certificate is signed by a certificate authority that is not trusted/);
+      assert.match(
+        error.message,
+        /^The discovery request to https:\/\/127\.0\.0\.1:\d+\/\.well-known\/openid-configuration failed: the server's certificate is signed by a certificate authority that is not trusted/,
+      );
       const result = await discover(tlsServer.issuer, { network: { tlsCaFile: pki.caFile } });
       assert.equal(result.tokenEndpoint, tlsServer.tokenEndpoint);
     });
@@ -86,14 +92,25 @@ suite('discovery', () => {
       proxy.requests.length = 0;
       const result = await discover(server.issuer, { network: { proxy: proxy.url }, allowInsecureHttp: true });
       assert.equal(result.tokenEndpoint, server.tokenEndpoint);
-      assert.deepEqual(proxy.requests.map((r) => r.status), [200]);
+      assert.deepEqual(
+        proxy.requests.map((r) => r.status),
+        [200],
+      );
     });
 
     test('issue 9: plain http:// to a loopback issuer through a proxy, without "Allow Insecure HTTP", is refused: the proxy sees nothing', async () => {
       proxy.requests.length = 0;
       const error = await rejectsWith(discover(server.issuer, { network: { proxy: proxy.url } }), 'insecure-url');
-      assert.deepEqual(error.issues.map((i) => i.field), ['issuer']);
-      assert.match(error.message, new RegExp(`^"Issuer URL" uses plain http:// to 127\\.0\\.0\\.1:\\d+, and the request would go through the proxy ${proxy.url.replace(/\./g, '\\.')} \\(from the invoker's "Proxy"\\)`));
+      assert.deepEqual(
+        error.issues.map((i) => i.field),
+        ['issuer'],
+      );
+      assert.match(
+        error.message,
+        new RegExp(
+          `^"Issuer URL" uses plain http:// to 127\\.0\\.0\\.1:\\d+, and the request would go through the proxy ${proxy.url.replace(/\./g, '\\.')} \\(from the invoker's "Proxy"\\)`,
+        ),
+      );
       assert.deepEqual(proxy.requests, []);
     });
   });
@@ -132,13 +149,16 @@ suite('discovery', () => {
       assert.equal(result.credentialsInRequestBody, true);
       assert.deepEqual(result.invokerGrantTypes, ['client_credentials']);
       assert.deepEqual(result.warnings, []);
-      assert.deepEqual(server.requests.map((r) => [r.method, r.url, r.headers.accept]), [
-        ['GET', '/tenant/one/.well-known/openid-configuration', 'application/json'],
-        ['GET', '/.well-known/oauth-authorization-server/tenant/one', 'application/json'],
-      ]);
+      assert.deepEqual(
+        server.requests.map((r) => [r.method, r.url, r.headers.accept]),
+        [
+          ['GET', '/tenant/one/.well-known/openid-configuration', 'application/json'],
+          ['GET', '/.well-known/oauth-authorization-server/tenant/one', 'application/json'],
+        ],
+      );
     });
 
-    test('issue 11: the sign-in endpoints, RFC 8628\'s grant URI and RFC 9207; a grant without its endpoint is not offered', async () => {
+    test("issue 11: the sign-in endpoints, RFC 8628's grant URI and RFC 9207; a grant without its endpoint is not offered", async () => {
       const server = await serve((_request, res) =>
         json(res, {
           issuer: server.origin,
@@ -159,7 +179,9 @@ suite('discovery', () => {
     });
 
     test('an issuer that differs from the URL given is kept, with a warning', async () => {
-      const server = await serve((_request, res) => json(res, { issuer: 'https://elsewhere.example.com', token_endpoint: 'https://elsewhere.example.com/token' }));
+      const server = await serve((_request, res) =>
+        json(res, { issuer: 'https://elsewhere.example.com', token_endpoint: 'https://elsewhere.example.com/token' }),
+      );
       const result = await discover(server.origin);
       assert.equal(result.tokenEndpoint, 'https://elsewhere.example.com/token');
       assert.ok(result.warnings.some((w) => /RFC 8414 §3\.3/.test(w)));
@@ -170,7 +192,10 @@ suite('discovery', () => {
       const server = await serve(answer(404, 'text/plain', 'no'));
       const error = await rejectsWith(discover(`${server.origin}/realms/x`), 'server-rejected');
       assert.equal(server.requests.length, 3);
-      assert.match(error.message, /No authorization server metadata was found for http:\/\/127\.0\.0\.1:\d+\/realms\/x: tried .*openid-configuration \(404\), .*oauth-authorization-server\/realms\/x \(404\)/);
+      assert.match(
+        error.message,
+        /No authorization server metadata was found for http:\/\/127\.0\.0\.1:\d+\/realms\/x: tried .*openid-configuration \(404\), .*oauth-authorization-server\/realms\/x \(404\)/,
+      );
       assert.equal(error.status, 404);
     });
 
@@ -197,11 +222,16 @@ suite('discovery', () => {
     });
 
     test('issue 12: an introspection endpoint that is plain http:// elsewhere is ignored with a warning; none named, none given', async () => {
-      const server = await serve((_request, res) => json(res, { issuer: 'x', token_endpoint: 'https://a/token', introspection_endpoint: 'http://as.example.com/i' }));
+      const server = await serve((_request, res) =>
+        json(res, { issuer: 'x', token_endpoint: 'https://a/token', introspection_endpoint: 'http://as.example.com/i' }),
+      );
       const result = await discover(server.origin);
       assert.equal(result.introspectionEndpoint, undefined);
       assert.equal(result.revocationEndpoint, undefined);
-      assert.ok(result.warnings.some((w) => w.startsWith('"introspection_endpoint" is not an https:// URL')), String(result.warnings));
+      assert.ok(
+        result.warnings.some((w) => w.startsWith('"introspection_endpoint" is not an https:// URL')),
+        String(result.warnings),
+      );
     });
 
     test('answers past the size cap are refused', async () => {
@@ -217,7 +247,10 @@ suite('discovery', () => {
 
     test('plain http to a host that is not loopback is refused before any request', async () => {
       const error = await rejectsWith(discover('http://as.example.com'), 'insecure-url');
-      assert.deepEqual(error.issues.map((i) => i.field), ['issuer']);
+      assert.deepEqual(
+        error.issues.map((i) => i.field),
+        ['issuer'],
+      );
       await rejectsWith(discover('not a url'), 'invalid-properties');
       await rejectsWith(discover('https://as.example.com/?tenant=x'), 'invalid-properties');
     });

@@ -90,7 +90,13 @@ suite('Execute against oidc-provider', function () {
 
   test('a public client: password, then refresh, with client_id in the body and no Authorization header', async () => {
     const base = { authorizationServerUrl: server.tokenEndpoint, clientId: server.publicClient.clientId };
-    const message = await execute({ ...base, grantType: 'password', username: server.user.username, password: server.user.password, scope: 'offline_access api:read' });
+    const message = await execute({
+      ...base,
+      grantType: 'password',
+      username: server.user.username,
+      password: server.user.password,
+      scope: 'offline_access api:read',
+    });
     const refreshToken = message.getProperty('refresh_token');
     assert.ok(refreshToken !== undefined);
     assert.equal(message.metadata.clientAuthentication, 'none');
@@ -103,7 +109,13 @@ suite('Execute against oidc-provider', function () {
 
   test('a client id with reserved characters authenticates with RFC 6749 Basic', async () => {
     const client = server.reservedIdClient;
-    const message = await execute({ authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: client.clientId, clientSecret: client.clientSecret, basicEncoding: 'rfc6749' });
+    const message = await execute({
+      authorizationServerUrl: server.tokenEndpoint,
+      grantType: 'client_credentials',
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      basicEncoding: 'rfc6749',
+    });
     assert.equal(message.metadata.basicVariant, 'rfc6749');
     assert.equal(server.tokenRequests() > 0, true);
   });
@@ -156,7 +168,14 @@ suite('Execute against oidc-provider', function () {
   test('a grant the client may not use: unauthorized_client', async () => {
     const client = server.noPasswordClient;
     const error = await rejectsWith(
-      execute({ authorizationServerUrl: server.tokenEndpoint, grantType: 'password', clientId: client.clientId, clientSecret: client.clientSecret, username: server.user.username, password: server.user.password }),
+      execute({
+        authorizationServerUrl: server.tokenEndpoint,
+        grantType: 'password',
+        clientId: client.clientId,
+        clientSecret: client.clientSecret,
+        username: server.user.username,
+        password: server.user.password,
+      }),
       'server-rejected',
     );
     assert.equal(error.error, 'unauthorized_client');

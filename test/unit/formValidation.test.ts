@@ -16,17 +16,29 @@ suite('form validation (shared by the form and the panel)', () => {
     assert.deepEqual(fields(CC, { clientSecret: { action: 'clear' } }, STORED_CLIENT_SECRET), ['clientSecret']);
     assert.deepEqual(fields(CC), ['clientSecret']);
     assert.deepEqual(fields(CC, { clientSecret: { action: 'replace', value: 's3cret' } }), []);
-    assert.deepEqual(fields(CC, { clientSecret: { action: 'replace', value: '' } }, STORED_CLIENT_SECRET), ['clientSecret'], 'an empty replacement is no secret');
+    assert.deepEqual(
+      fields(CC, { clientSecret: { action: 'replace', value: '' } }, STORED_CLIENT_SECRET),
+      ['clientSecret'],
+      'an empty replacement is no secret',
+    );
   });
 
-  test('issue 11: a sign-in invoker needs no secret, but its endpoint; Discover\'s issuer, Client ID and Scope are then enough', () => {
+  test("issue 11: a sign-in invoker needs no secret, but its endpoint; Discover's issuer, Client ID and Scope are then enough", () => {
     const code: InvokerConfig = { ...CC, grantType: 'authorization_code' };
     assert.deepEqual(fields(code), ['authorizationEndpointUrl']);
     assert.deepEqual(fields({ ...code, authorizationEndpointUrl: 'https://as.example.com/authorize' }), []);
     assert.deepEqual(fields({ ...code, authorizationEndpointUrl: 'https://as.example.com/authorize', redirectUri: 'http://10.0.0.1/cb' }), ['redirectUri']);
     const device: InvokerConfig = { ...CC, grantType: 'device_code', clientId: '' };
     assert.deepEqual(fields(device), ['clientId', 'deviceAuthorizationEndpointUrl']);
-    assert.deepEqual(fields({ ...device, clientId: 'tv', deviceAuthorizationEndpointUrl: 'https://as.example.com/device', authorizationParameters: [{ name: 'scope', value: 'x' }] }), ['authorizationParameters']);
+    assert.deepEqual(
+      fields({
+        ...device,
+        clientId: 'tv',
+        deviceAuthorizationEndpointUrl: 'https://as.example.com/device',
+        authorizationParameters: [{ name: 'scope', value: 'x' }],
+      }),
+      ['authorizationParameters'],
+    );
   });
 
   test('only the secrets the invoker uses are checked', () => {
@@ -38,7 +50,7 @@ suite('form validation (shared by the form and the panel)', () => {
     assert.deepEqual(fields({ ...CC, grantType: 'refresh_token' }, {}, { ...NO_STORED_SECRETS, refreshToken: true }), []);
   });
 
-  test('the name first, then the form\'s own fields, then the core\'s; each message names its field and carries no code', () => {
+  test("the name first, then the form's own fields, then the core's; each message names its field and carries no code", () => {
     const issues = formIssues({ ...CC, name: 'taken', proxy: '', issuer: 'not a url', authorizationServerUrl: '' }, {}, STORED_CLIENT_SECRET, ['taken']);
     assert.deepEqual(issues, [
       { field: 'name', message: '"Name" is taken: another invoker is called "taken".' },
@@ -51,6 +63,9 @@ suite('form validation (shared by the form and the panel)', () => {
   test('form-only issues: an http(s) issuer and a proxy URL given pass', () => {
     assert.deepEqual(formOnlyIssues({ proxy: 'http://proxy.example.com:3128', issuer: 'https://sso.example.com/realms/acme' }), []);
     assert.deepEqual(formOnlyIssues({ proxy: 'system', issuer: '' }), []);
-    assert.deepEqual(formOnlyIssues({ proxy: 'none', issuer: 'ftp://sso.example.com' }).map((issue) => issue.field), ['issuer']);
+    assert.deepEqual(
+      formOnlyIssues({ proxy: 'none', issuer: 'ftp://sso.example.com' }).map((issue) => issue.field),
+      ['issuer'],
+    );
   });
 });

@@ -1,5 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { DJMessage, execute, forgetBasicVariants, hintFor, InvokerError, type ClientAuthentication, type GrantType, type InvokerProperties } from '../../src/core/index';
+import {
+  DJMessage,
+  execute,
+  forgetBasicVariants,
+  hintFor,
+  InvokerError,
+  type ClientAuthentication,
+  type GrantType,
+  type InvokerProperties,
+} from '../../src/core/index';
 import { rejectsWith } from '../fixtures/assertions';
 import { answer, startServer, type TestServer } from '../fixtures/httpServer';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
@@ -7,7 +16,8 @@ import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 /** A server rejection as Execute builds it: status, OAuth fields, and the failed answer's message. */
 function rejection(status: number, body: Record<string, unknown> | '', options: { grantType?: GrantType; auth?: ClientAuthentication } = {}): InvokerError {
   const text = body === '' ? '' : JSON.stringify(body);
-  const fields = body === '' ? [] : Object.entries(body).map(([name, value]): [string, string] => [name, typeof value === 'string' ? value : JSON.stringify(value)]);
+  const fields =
+    body === '' ? [] : Object.entries(body).map(([name, value]): [string, string] => [name, typeof value === 'string' ? value : JSON.stringify(value)]);
   const djMessage = new DJMessage({
     name: 'DJMOUT',
     body: text,
@@ -41,7 +51,7 @@ suite('hints on known errors', () => {
       rejection(400, { error, error_description: `AADSTS${code}: something. Trace ID: 1`, error_codes: [code] });
     assert.deepEqual(hintFor(entra(7000215)), {
       id: 'entra-invalid-secret',
-      text: 'Entra ID: the client secret is wrong. Use the secret\'s Value (shown once, when it was created), not its Secret ID.',
+      text: "Entra ID: the client secret is wrong. Use the secret's Value (shown once, when it was created), not its Secret ID.",
       field: 'clientSecret',
     });
     assert.equal(idOf(entra(700016, 'unauthorized_client')), 'entra-app-not-found');
@@ -56,16 +66,38 @@ suite('hints on known errors', () => {
   });
 
   test('Okta: multiple client credentials, the org server, policies', () => {
-    const multiple = rejection(400, { error: 'invalid_request', error_description: 'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.' });
+    const multiple = rejection(400, {
+      error: 'invalid_request',
+      error_description:
+        'Cannot supply multiple client credentials. Use one of the following: credentials in the Authorization header, credentials in the post body, or a client_assertion in the post body.',
+    });
     assert.deepEqual([hintFor(multiple)?.id, hintFor(multiple)?.field], ['okta-multiple-credentials', 'credentialsInRequestBody']);
-    assert.equal(idOf(rejection(400, { error: 'invalid_client', error_description: 'Client Credentials requests to the Org Authorization Server must use the private_key_jwt token_endpoint_auth_method' })), 'okta-org-server');
-    assert.equal(idOf(rejection(400, { error: 'access_denied', error_description: 'Policy evaluation failed for this request, please check the policy configurations.' })), 'okta-policy');
+    assert.equal(
+      idOf(
+        rejection(400, {
+          error: 'invalid_client',
+          error_description: 'Client Credentials requests to the Org Authorization Server must use the private_key_jwt token_endpoint_auth_method',
+        }),
+      ),
+      'okta-org-server',
+    );
+    assert.equal(
+      idOf(rejection(400, { error: 'access_denied', error_description: 'Policy evaluation failed for this request, please check the policy configurations.' })),
+      'okta-policy',
+    );
   });
 
   test('a client authentication method mismatch says which way to switch', () => {
-    const basic = rejection(401, { error: 'invalid_client', error_description: 'the provided authentication mechanism does not match the registered client authentication method' });
+    const basic = rejection(401, {
+      error: 'invalid_client',
+      error_description: 'the provided authentication mechanism does not match the registered client authentication method',
+    });
     assert.match(hintFor(basic)?.text ?? '', /turn on "Credentials in Request Body"/);
-    const post = rejection(401, { error: 'invalid_client', error_description: 'Authentication method client_secret_post is not allowed for this client' }, { auth: 'client_secret_post' });
+    const post = rejection(
+      401,
+      { error: 'invalid_client', error_description: 'Authentication method client_secret_post is not allowed for this client' },
+      { auth: 'client_secret_post' },
+    );
     assert.match(hintFor(post)?.text ?? '', /turn off "Credentials in Request Body" \(send a Basic header\)/);
   });
 
@@ -73,14 +105,23 @@ suite('hints on known errors', () => {
     const invalid = rejection(401, { error: 'unauthorized_client', error_description: 'Invalid client or Invalid client credentials' });
     assert.equal(idOf(invalid, { clientSecret: 'abc%41def' }), 'keycloak-percent-secret');
     assert.notEqual(idOf(invalid, { clientSecret: 'plainsecret' }), 'keycloak-percent-secret');
-    assert.equal(idOf(rejection(400, { error: 'unauthorized_client', error_description: 'Client not enabled to retrieve service account' })), 'keycloak-service-account');
-    assert.equal(idOf(rejection(400, { error: 'unauthorized_client', error_description: 'Client not allowed for direct access grants' }, { grantType: 'password' })), 'keycloak-direct-access');
+    assert.equal(
+      idOf(rejection(400, { error: 'unauthorized_client', error_description: 'Client not enabled to retrieve service account' })),
+      'keycloak-service-account',
+    );
+    assert.equal(
+      idOf(rejection(400, { error: 'unauthorized_client', error_description: 'Client not allowed for direct access grants' }, { grantType: 'password' })),
+      'keycloak-direct-access',
+    );
   });
 
   test('Auth0 audience, Salesforce My Domain and security token', () => {
     assert.equal(hintFor(rejection(403, { error: 'access_denied', error_description: 'Service not found: https://api.example' }))?.field, 'extraParameters');
     assert.equal(idOf(rejection(400, { error: 'invalid_request', error_description: 'request not supported on this domain' })), 'salesforce-my-domain');
-    assert.equal(idOf(rejection(400, { error: 'invalid_grant', error_description: 'authentication failure' }, { grantType: 'password' })), 'salesforce-security-token');
+    assert.equal(
+      idOf(rejection(400, { error: 'invalid_grant', error_description: 'authentication failure' }, { grantType: 'password' })),
+      'salesforce-security-token',
+    );
   });
 
   test('an empty 400/401/403 after Basic: try Credentials in Request Body; not after the body', () => {
@@ -97,7 +138,10 @@ suite('hints on known errors', () => {
   test('the OAuth error codes: invalid_scope, unauthorized_client, unsupported_grant_type, invalid_client, invalid_grant', () => {
     assert.equal(hintFor(rejection(400, { error: 'invalid_scope' }))?.field, 'scope');
     assert.match(hintFor(rejection(400, { error: 'unauthorized_client' }))?.text ?? '', /may not use the Client Credentials grant/);
-    assert.match(hintFor(rejection(400, { error: 'unsupported_grant_type' }, { grantType: 'password' }))?.text ?? '', /does not offer the Password Credentials grant/);
+    assert.match(
+      hintFor(rejection(400, { error: 'unsupported_grant_type' }, { grantType: 'password' }))?.text ?? '',
+      /does not offer the Password Credentials grant/,
+    );
     assert.equal(hintFor(rejection(401, { error: 'invalid_client' }))?.id, 'invalid-client');
     assert.equal(hintFor(rejection(400, { error: 'invalid_grant' }, { grantType: 'refresh_token' }))?.field, 'refreshToken');
     assert.equal(hintFor(rejection(400, { error: 'invalid_grant' }, { grantType: 'password' }))?.field, 'password');
@@ -124,7 +168,12 @@ suite('hints on known errors', () => {
     setup(() => forgetBasicVariants());
 
     test('oidc-provider refusing Basic from a client registered for the body', async () => {
-      const properties: InvokerProperties = { authorizationServerUrl: oidc.tokenEndpoint, grantType: 'client_credentials', clientId: oidc.postClient.clientId, clientSecret: oidc.postClient.clientSecret };
+      const properties: InvokerProperties = {
+        authorizationServerUrl: oidc.tokenEndpoint,
+        grantType: 'client_credentials',
+        clientId: oidc.postClient.clientId,
+        clientSecret: oidc.postClient.clientSecret,
+      };
       const error = await rejectsWith(execute(properties), 'server-rejected');
       assert.deepEqual([hintFor(error, properties)?.id, hintFor(error, properties)?.field], ['client-auth-method', 'credentialsInRequestBody']);
     });

@@ -163,7 +163,17 @@ suite('.http files', () => {
 
   test('white space is what JavaScript calls so: tabs, no-break and ideographic spaces, a BOM', () => {
     const file = parseHttpFile(
-      ['\ufeff@host = h', '\u00a0', '\t### first', '\u3000# @name spaced', '\u00a0GET /x\tHTTP/1.1\u2003', '\u2003?a=1', 'X-A\u00a0:\u00a0v\u00a0', 'Bad Name: x', ''].join('\n'),
+      [
+        '\ufeff@host = h',
+        '\u00a0',
+        '\t### first',
+        '\u3000# @name spaced',
+        '\u00a0GET /x\tHTTP/1.1\u2003',
+        '\u2003?a=1',
+        'X-A\u00a0:\u00a0v\u00a0',
+        'Bad Name: x',
+        '',
+      ].join('\n'),
     );
     assert.deepEqual(
       file.variables.map((variable) => [variable.name, variable.value]),
@@ -261,13 +271,22 @@ suite('.http files', () => {
 
     // A global block above the first ###: below its last line, a blank line kept before the ###.
     const globals = '@host = h\n###\nGET /a\n';
-    assert.equal(apply(globals, tokenVariableInsertion(parseHttpFile(globals), 2, 'api', 'accessToken', 'T')), `@host = h\n${marker.join('\n')}\n\n###\nGET /a\n`);
+    assert.equal(
+      apply(globals, tokenVariableInsertion(parseHttpFile(globals), 2, 'api', 'accessToken', 'T')),
+      `@host = h\n${marker.join('\n')}\n\n###\nGET /a\n`,
+    );
     const spaced = '@host = h\n\n\n###\nGET /a\n';
-    assert.equal(apply(spaced, tokenVariableInsertion(parseHttpFile(spaced), 4, 'api', 'accessToken', 'T')), `@host = h\n${marker.join('\n')}\n\n\n###\nGET /a\n`);
+    assert.equal(
+      apply(spaced, tokenVariableInsertion(parseHttpFile(spaced), 4, 'api', 'accessToken', 'T')),
+      `@host = h\n${marker.join('\n')}\n\n\n###\nGET /a\n`,
+    );
 
     // The cursor in a block without a request: right there.
     const between = 'GET /a\n\n###\n\n###\nGET /b\n';
-    assert.equal(apply(between, tokenVariableInsertion(parseHttpFile(between), 3, 'api', 'accessToken', 'T')), `GET /a\n\n###\n${marker.join('\n')}\n\n###\nGET /b\n`);
+    assert.equal(
+      apply(between, tokenVariableInsertion(parseHttpFile(between), 3, 'api', 'accessToken', 'T')),
+      `GET /a\n\n###\n${marker.join('\n')}\n\n###\nGET /b\n`,
+    );
 
     // An empty file, a file that starts with ###.
     assert.equal(apply('', tokenVariableInsertion(parseHttpFile(''), 0, 'api', 'accessToken', 'T')), `${marker.join('\n')}\n`);
@@ -305,7 +324,14 @@ suite('.http files', () => {
     assert.equal(tokenCompletionContext('Authorization: Bearer', 21), undefined, 'not before the space');
     assert.equal(tokenCompletionContext('Authorization: Basic ', 21), undefined);
     assert.equal(tokenCompletionContext('X-Authorization: Bearer ', 24), undefined);
-    assert.deepEqual(tokenCompletionContext('@accessToken = ', 15), { kind: 'variable', variable: 'accessToken', valueStart: 15, valueEnd: 15, typed: '', prefix: '' });
+    assert.deepEqual(tokenCompletionContext('@accessToken = ', 15), {
+      kind: 'variable',
+      variable: 'accessToken',
+      valueStart: 15,
+      valueEnd: 15,
+      typed: '',
+      prefix: '',
+    });
     assert.deepEqual(tokenCompletionContext('@t =', 4), { kind: 'variable', variable: 't', valueStart: 4, valueEnd: 4, typed: '', prefix: ' ' });
     assert.equal(tokenCompletionContext('@t = a b', 8), undefined, 'not after a value with a space');
     assert.equal(tokenCompletionContext('GET /x', 6), undefined);

@@ -162,7 +162,12 @@ suite('messy authorization servers', () => {
     assert.equal(s.requests.length, 0);
   });
 
-  for (const [label, body] of [['truncated JSON', '{"'], ['null', 'null'], ['an array', '[]'], ['a number', '42']] as const) {
+  for (const [label, body] of [
+    ['truncated JSON', '{"'],
+    ['null', 'null'],
+    ['an array', '[]'],
+    ['a number', '42'],
+  ] as const) {
     test(`a 200 whose body is ${label} is an invalid response`, async () => {
       const s = await serve(answer(200, 'application/json', body));
       const error = await rejectsWith(execute(props(s.url)), 'invalid-response');
@@ -177,7 +182,7 @@ suite('messy authorization servers', () => {
     assert.equal(error.error, 'invalid_grant');
   });
 
-  test('the server\'s error, description and uri are carried; an echoed secret is redacted everywhere', async () => {
+  test("the server's error, description and uri are carried; an echoed secret is redacted everywhere", async () => {
     const body = JSON.stringify({ error: 'invalid_request', error_description: `password ${PASSWORD} is wrong`, error_uri: 'https://docs.example.com/e' });
     const s = await serve(answer(400, 'application/json;charset=UTF-8', body));
     const error = await rejectsWith(execute(props(s.url)), 'server-rejected');
@@ -223,7 +228,13 @@ suite('messy authorization servers', () => {
     assert.equal(headers.accept, 'application/json');
     assert.equal(headers.authorization, undefined);
     assert.equal(headers['content-length'], String(Buffer.byteLength(body)));
-    assert.equal(body, `grant_type=password&username=u&password=h%C3%BCnter2-p%C3%A4ssword&scope=a+b&client_id=cli&client_secret=${encodeURIComponent(SECRET).replace(/%20/g, '+')}`.replace('h%C3%BCnter2', 'hunter2'));
+    assert.equal(
+      body,
+      `grant_type=password&username=u&password=h%C3%BCnter2-p%C3%A4ssword&scope=a+b&client_id=cli&client_secret=${encodeURIComponent(SECRET).replace(/%20/g, '+')}`.replace(
+        'h%C3%BCnter2',
+        'hunter2',
+      ),
+    );
   });
 });
 
@@ -328,10 +339,19 @@ suite('issue 9: redaction spellings', () => {
   });
 
   /** Runs Execute against the server, returning the error and every log line. */
-  async function failingExecute(handler: Handler, extra: Partial<InvokerProperties> = {}): Promise<{ error: InvokerError; lines: string[]; server: TestServer }> {
+  async function failingExecute(
+    handler: Handler,
+    extra: Partial<InvokerProperties> = {},
+  ): Promise<{ error: InvokerError; lines: string[]; server: TestServer }> {
     server = await startServer(handler);
     const lines: string[] = [];
-    const properties: InvokerProperties = { authorizationServerUrl: server.url, grantType: 'client_credentials', clientId: ID, clientSecret: CLIENT_SECRET, ...extra };
+    const properties: InvokerProperties = {
+      authorizationServerUrl: server.url,
+      grantType: 'client_credentials',
+      clientId: ID,
+      clientSecret: CLIENT_SECRET,
+      ...extra,
+    };
     const error = await rejectsWith(execute(properties, { log: (level, line) => lines.push(`${level}: ${line}`) }), 'server-rejected');
     return { error, lines, server };
   }
@@ -342,10 +362,19 @@ suite('issue 9: redaction spellings', () => {
   }
 
   test('a server that echoes the Basic value it received (both forms, on the retry) leaves it in neither the error nor the log', async () => {
-    const { error, lines, server: s } = await failingExecute((request, res) => {
+    const {
+      error,
+      lines,
+      server: s,
+    } = await failingExecute((request, res) => {
       const basic = (request.headers.authorization ?? '').replace(/^Basic /, '');
       res.writeHead(401, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'invalid_client', error_description: `Unknown credentials ${basic} (${encodeURIComponent(basic).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())})` }));
+      res.end(
+        JSON.stringify({
+          error: 'invalid_client',
+          error_description: `Unknown credentials ${basic} (${encodeURIComponent(basic).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())})`,
+        }),
+      );
     });
     assert.equal(s.requests.length, 2, 'both Basic forms were sent');
     assert.match(error.errorDescription ?? '', /^Unknown credentials \[REDACTED\]=* \(\[REDACTED\](%3d)*\)$/);
@@ -355,7 +384,11 @@ suite('issue 9: redaction spellings', () => {
 
   test('a secret echoed HTML-escaped in an error page, or percent-encoded in lower-case hex, reaches neither the error nor the log', async () => {
     const { error, lines } = await failingExecute(
-      answer(500, 'text/html', `<html><body><p>Bad secret ${htmlEscaped(CLIENT_SECRET)}</p><a href="/retry?secret=${formEncoded(CLIENT_SECRET).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}">retry</a></body></html>`),
+      answer(
+        500,
+        'text/html',
+        `<html><body><p>Bad secret ${htmlEscaped(CLIENT_SECRET)}</p><a href="/retry?secret=${formEncoded(CLIENT_SECRET).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())}">retry</a></body></html>`,
+      ),
       { credentialsInRequestBody: true },
     );
     assert.equal(error.djMessage?.body, '<html><body><p>Bad secret [REDACTED]</p><a href="/retry?secret=[REDACTED]">retry</a></body></html>');
@@ -363,7 +396,9 @@ suite('issue 9: redaction spellings', () => {
   });
 
   test('a secret a server puts into token_type or expires_in is redacted in the warnings, not cut in half', async () => {
-    server = await startServer(answer(200, 'application/json', JSON.stringify({ access_token: 't', token_type: `x${'y'.repeat(30)}${CLIENT_SECRET}`, expires_in: CLIENT_SECRET })));
+    server = await startServer(
+      answer(200, 'application/json', JSON.stringify({ access_token: 't', token_type: `x${'y'.repeat(30)}${CLIENT_SECRET}`, expires_in: CLIENT_SECRET })),
+    );
     const lines: string[] = [];
     const message = await execute(
       { authorizationServerUrl: server.url, grantType: 'client_credentials', clientId: ID, clientSecret: CLIENT_SECRET },
@@ -373,7 +408,10 @@ suite('issue 9: redaction spellings', () => {
       `"token_type" is "x${'y'.repeat(30)}[REDACTED…", not Bearer: the resource server may need another scheme.`,
       '"expires_in" is not a number of seconds ("[REDACTED]"); the expiry is unknown.',
     ]);
-    assertNoSecret({ warnings: message.metadata.warnings, lines }, secretSpellings(CLIENT_SECRET, ID).map((spelling) => spelling.slice(0, 8)));
+    assertNoSecret(
+      { warnings: message.metadata.warnings, lines },
+      secretSpellings(CLIENT_SECRET, ID).map((spelling) => spelling.slice(0, 8)),
+    );
   });
 });
 
@@ -407,7 +445,12 @@ suite('issue 9: deep JSON', () => {
   test('100,000 levels of {"a": (600 KB) are an invalid response naming the field', async () => {
     const { outcome } = await run(deepObject);
     const error = await rejectsWith(outcome, 'invalid-response');
-    assert.ok(error.message.endsWith(`"access_token" is missing from its answer. "a" is nested deeper than 64 levels (${deepObject.length - 6} characters): it was not read.`), error.message);
+    assert.ok(
+      error.message.endsWith(
+        `"access_token" is missing from its answer. "a" is nested deeper than 64 levels (${deepObject.length - 6} characters): it was not read.`,
+      ),
+      error.message,
+    );
   });
 
   test('a 200 whose valid access_token sits beside one deep field gives the token, with a warning', async () => {
@@ -420,12 +463,14 @@ suite('issue 9: deep JSON', () => {
     assert.deepEqual(message.metadata.warnings, [`"deep" is nested deeper than 64 levels (${deepObject.length} characters): it was not read.`]);
     // The log keeps the answer's shape, tokens redacted by name, the deep field as a note.
     assert.ok(
-      lines.includes(`info: answer body: {"access_token":"[REDACTED]","token_type":"Bearer","refresh_token":"[REDACTED]","deep":"[${deepObject.length} characters nested deeper than 64 levels]"}`),
+      lines.includes(
+        `info: answer body: {"access_token":"[REDACTED]","token_type":"Bearer","refresh_token":"[REDACTED]","deep":"[${deepObject.length} characters nested deeper than 64 levels]"}`,
+      ),
       lines.join('\n').slice(0, 2000),
     );
   });
 
-  test('a deep error answer is the server\'s rejection', async () => {
+  test("a deep error answer is the server's rejection", async () => {
     const { outcome } = await run(`{"error":"invalid_grant","trace":${deepArray}}`, 400);
     const error = await rejectsWith(outcome, 'server-rejected');
     assert.equal(error.error, 'invalid_grant');

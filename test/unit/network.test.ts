@@ -3,7 +3,17 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { createServer } from 'node:http';
 import type { AddressInfo, LookupFunction, Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { bypassesProxy, discover, execute, proxyRouteFor, readProxyEnvironment, validateNetworkProperties, validateProperties, type InvokerProperties, type ProxyEnvironment } from '../../src/core/index';
+import {
+  bypassesProxy,
+  discover,
+  execute,
+  proxyRouteFor,
+  readProxyEnvironment,
+  validateNetworkProperties,
+  validateProperties,
+  type InvokerProperties,
+  type ProxyEnvironment,
+} from '../../src/core/index';
 import { isLoopbackAddress } from '../../src/core/loopback';
 import { openPoolCount, resetNetwork, selectNetwork } from '../../src/core/network';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
@@ -32,7 +42,7 @@ suite('network: proxy choice', () => {
     assert.equal(route?.source, 'invoker');
   });
 
-  test('system: VS Code\'s http.proxy first, then HTTPS_PROXY for https (HTTP_PROXY as fallback), HTTP_PROXY for http', () => {
+  test("system: VS Code's http.proxy first, then HTTPS_PROXY for https (HTTP_PROXY as fallback), HTTP_PROXY for http", () => {
     assert.equal(proxyRouteFor(u('https://as.example.com'), 'system', { proxy: 'http://vscode:1' }, env)?.source, 'settings');
     const https = proxyRouteFor(u('https://as.example.com'), undefined, undefined, env);
     assert.deepEqual([https?.url.host, https?.variable], ['secure-proxy:3128', 'HTTPS_PROXY']);
@@ -46,7 +56,11 @@ suite('network: proxy choice', () => {
     assert.equal(proxyRouteFor(u('https://sso.internal.example/token'), undefined, undefined, env), undefined);
     assert.equal(proxyRouteFor(u('https://10.1.2.3/token'), undefined, undefined, env), undefined);
     assert.equal(proxyRouteFor(u('https://as.example.com'), undefined, { proxy: 'http://vscode:1', noProxy: ['example.com'] }, env), undefined);
-    assert.equal(proxyRouteFor(u('https://sso.internal.example'), undefined, { proxy: 'http://vscode:1' }, env), undefined, 'NO_PROXY applies to http.proxy too');
+    assert.equal(
+      proxyRouteFor(u('https://sso.internal.example'), undefined, { proxy: 'http://vscode:1' }, env),
+      undefined,
+      'NO_PROXY applies to http.proxy too',
+    );
     assert.equal(proxyRouteFor(u('https://as.example.com'), undefined, { useEnvironment: false }, env), undefined);
     assert.notEqual(proxyRouteFor(u('https://sso.internal.example'), undefined, { proxy: 'http://vscode:1', useEnvironment: false }, env), undefined);
   });
@@ -71,7 +85,13 @@ suite('network: proxy choice', () => {
   });
 
   test('the environment is read lower case first, blank values ignored', () => {
-    const read = readProxyEnvironment({ https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:1', http_proxy: ' ', HTTP_PROXY: 'http://up:2', NO_PROXY: 'x' });
+    const read = readProxyEnvironment({
+      https_proxy: 'http://lower:1',
+      HTTPS_PROXY: 'http://upper:1',
+      http_proxy: ' ',
+      HTTP_PROXY: 'http://up:2',
+      NO_PROXY: 'x',
+    });
     assert.deepEqual(read, {
       httpsProxy: { name: 'https_proxy', value: 'http://lower:1' },
       httpProxy: { name: 'HTTP_PROXY', value: 'http://up:2' },
@@ -129,7 +149,10 @@ suite('network: property validation', () => {
 
   test('credentials belong in their fields, not the proxy URL; a password needs a user name', () => {
     const issues = validateNetworkProperties({ proxy: 'http://u:p@proxy:3128', proxyPassword: 'x' });
-    assert.deepEqual(issues.map((i) => i.field), ['proxy', 'proxyUsername']);
+    assert.deepEqual(
+      issues.map((i) => i.field),
+      ['proxy', 'proxyUsername'],
+    );
     assert.equal(issues[0].message, '"Proxy" must not contain a user name or password; use "Proxy Username" and "Proxy Password".');
     assert.equal(issues[1].message, '"Proxy Username" is required when a "Proxy Password" is given.');
   });
@@ -147,10 +170,16 @@ suite('network: property validation', () => {
 suite('network: failures name their cause and fix', () => {
   const url = 'https://as.example.com/token';
   const direct: NetworkDescription = { clientCertificate: false };
-  const viaProxy: NetworkDescription = { clientCertificate: false, proxy: { display: 'http://proxy.corp:3128', source: 'environment', variable: 'HTTPS_PROXY', hasCredentials: false } };
+  const viaProxy: NetworkDescription = {
+    clientCertificate: false,
+    proxy: { display: 'http://proxy.corp:3128', source: 'environment', variable: 'HTTPS_PROXY', hasCredentials: false },
+  };
 
   test('DNS failure (ENOTFOUND): the host, the URL field, and the proxy setting as the other way', () => {
-    const error = describeNetworkFailure(nodeError('getaddrinfo ENOTFOUND as.example.com', 'ENOTFOUND', { hostname: 'as.example.com' }), { url, network: direct });
+    const error = describeNetworkFailure(nodeError('getaddrinfo ENOTFOUND as.example.com', 'ENOTFOUND', { hostname: 'as.example.com' }), {
+      url,
+      network: direct,
+    });
     assert.equal(error.kind, 'network');
     assert.equal(error.field, 'authorizationServerUrl');
     assert.equal(
@@ -159,7 +188,7 @@ suite('network: failures name their cause and fix', () => {
     );
   });
 
-  test('with a proxy, a failed connection is the proxy\'s: named with the variable it came from', () => {
+  test("with a proxy, a failed connection is the proxy's: named with the variable it came from", () => {
     const error = describeNetworkFailure(nodeError('getaddrinfo ENOTFOUND proxy.corp', 'ENOTFOUND'), { url, network: viaProxy });
     assert.equal(error.kind, 'proxy');
     assert.equal(
@@ -187,11 +216,16 @@ suite('network: failures name their cause and fix', () => {
   });
 
   test('a TLS error undici wraps (through a proxy) is unwrapped', () => {
-    const inner = nodeError("Hostname/IP does not match certificate's altnames", 'ERR_TLS_CERT_ALTNAME_INVALID', { reason: "Host: as.example.com. is not in the cert's altnames: DNS:other" });
+    const inner = nodeError("Hostname/IP does not match certificate's altnames", 'ERR_TLS_CERT_ALTNAME_INVALID', {
+      reason: "Host: as.example.com. is not in the cert's altnames: DNS:other",
+    });
     const wrapped = Object.assign(new Error('secure proxy connection failed'), { code: 'UND_ERR_PRX_TLS', cause: inner });
     const error = describeNetworkFailure(wrapped, { url, network: viaProxy });
     assert.equal(error.kind, 'tls');
-    assert.match(error.message, /not valid for the host as\.example\.com \(ERR_TLS_CERT_ALTNAME_INVALID: Host: as\.example\.com\. is not in the cert's altnames: DNS:other\)/);
+    assert.match(
+      error.message,
+      /not valid for the host as\.example\.com \(ERR_TLS_CERT_ALTNAME_INVALID: Host: as\.example\.com\. is not in the cert's altnames: DNS:other\)/,
+    );
   });
 
   test('a secret in an underlying message is redacted', () => {
@@ -201,7 +235,7 @@ suite('network: failures name their cause and fix', () => {
 });
 
 suite('redaction of network secrets', () => {
-  test('a proxy URL\'s credentials are replaced; its password (as written and decoded) is a secret', () => {
+  test("a proxy URL's credentials are replaced; its password (as written and decoded) is a secret", () => {
     assert.equal(redactUrlCredentials('http://bob:s%40cret@proxy:3128'), 'http://[REDACTED]@proxy:3128');
     assert.deepEqual(urlPassword('http://bob:s%40cret@proxy:3128'), ['s%40cret', 's@cret']);
     assert.deepEqual(urlPassword('proxy:3128'), []);
@@ -227,7 +261,11 @@ function nonLoopbackAddress(): { address: string; family: 4 | 6 } | undefined {
 /** A resolver that answers every name with these addresses, as a hostile (or just misconfigured) DNS server would. */
 function resolverAnswering(...answers: Array<{ address: string; family: 4 | 6 }>): LookupFunction & { asked: string[] } {
   const asked: string[] = [];
-  const lookup = (hostname: string, options: LookupOptions, callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void => {
+  const lookup = (
+    hostname: string,
+    options: LookupOptions,
+    callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
+  ): void => {
     asked.push(hostname);
     setImmediate(() => (options.all === true ? callback(null, answers) : callback(null, answers[0].address, answers[0].family)));
   };
@@ -235,7 +273,9 @@ function resolverAnswering(...answers: Array<{ address: string; family: 4 | 6 }>
 }
 
 /** A plain HTTP token endpoint that counts every connection and every byte it receives. */
-async function countingServer(host: string): Promise<{ port: number; connections: () => number; bytes: () => number; requests: () => number; close: () => Promise<void> }> {
+async function countingServer(
+  host: string,
+): Promise<{ port: number; connections: () => number; bytes: () => number; requests: () => number; close: () => Promise<void> }> {
   let connections = 0;
   let bytes = 0;
   let requests = 0;
@@ -301,7 +341,10 @@ suite('issue 9: plain http:// without "Allow Insecure HTTP" goes only where the 
     const error = await rejectsWith(execute(props(`http://evil.localhost:${evilPort()}/token`), options), 'insecure-url');
     assert.deepEqual(lookup.asked, ['evil.localhost'], 'the name was resolved, with the injected resolver');
     assert.equal(error.field, 'authorizationServerUrl');
-    assert.deepEqual(error.issues.map((i) => [i.field, i.code]), [['authorizationServerUrl', 'not-allowed']]);
+    assert.deepEqual(
+      error.issues.map((i) => [i.field, i.code]),
+      [['authorizationServerUrl', 'not-allowed']],
+    );
     assert.equal(
       error.message,
       `The token request to http://evil.localhost:${evilPort()}/token failed: "Authorization Server URL" uses plain http:// to evil.localhost:${evilPort()}, which resolved to ${outside.address}, not a loopback address: nothing was sent, as credentials and tokens would travel unencrypted. Use https://, or turn on "Allow Insecure HTTP" for this invoker.`,
@@ -361,8 +404,16 @@ suite('issue 9: plain http:// without "Allow Insecure HTTP" goes only where the 
     const [connections, bytes] = [evil?.connections() ?? 0, evil?.bytes() ?? 0];
     const options = { lookup: resolverAnswering(outside) };
     const error = await rejectsWith(discover(`http://evil.localhost:${evilPort()}`, options), 'insecure-url');
-    assert.deepEqual(error.issues.map((i) => i.field), ['issuer']);
-    assert.match(error.message, new RegExp(`^The discovery request to http://evil\\.localhost:${evilPort()}/\\.well-known/openid-configuration failed: "Issuer URL" uses plain http:// to evil\\.localhost:${evilPort()}, which resolved to ${outside.address.replace(/[.:]/g, '\\$&')}, not a loopback address`));
+    assert.deepEqual(
+      error.issues.map((i) => i.field),
+      ['issuer'],
+    );
+    assert.match(
+      error.message,
+      new RegExp(
+        `^The discovery request to http://evil\\.localhost:${evilPort()}/\\.well-known/openid-configuration failed: "Issuer URL" uses plain http:// to evil\\.localhost:${evilPort()}, which resolved to ${outside.address.replace(/[.:]/g, '\\$&')}, not a loopback address`,
+      ),
+    );
     assert.equal(evil?.connections() ?? 0, connections);
     assert.equal(evil?.bytes() ?? 0, bytes);
   });

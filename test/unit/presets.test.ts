@@ -50,22 +50,37 @@ suite('provider presets', () => {
   });
 
   test('Okta: custom server defaults to "default"; org server; Auth0 audience; Keycloak realm URL; Salesforce instance_url', () => {
-    assert.equal(applyPreset(presetById('okta-custom')!, { domain: 'https://dev-1.okta.com/' }).authorizationServerUrl, 'https://dev-1.okta.com/oauth2/default/v1/token');
+    assert.equal(
+      applyPreset(presetById('okta-custom')!, { domain: 'https://dev-1.okta.com/' }).authorizationServerUrl,
+      'https://dev-1.okta.com/oauth2/default/v1/token',
+    );
     assert.equal(applyPreset(presetById('okta-org')!, { domain: 'dev-1.okta.com' }).authorizationServerUrl, 'https://dev-1.okta.com/oauth2/v1/token');
     const auth0 = applyPreset(presetById('auth0')!, { domain: 'acme.eu.auth0.com', audience: 'https://api.acme.test' });
-    assert.deepEqual([auth0.authorizationServerUrl, auth0.extraParameters], ['https://acme.eu.auth0.com/oauth/token', [{ name: 'audience', value: 'https://api.acme.test' }]]);
+    assert.deepEqual(
+      [auth0.authorizationServerUrl, auth0.extraParameters],
+      ['https://acme.eu.auth0.com/oauth/token', [{ name: 'audience', value: 'https://api.acme.test' }]],
+    );
     const keycloak = applyPreset(presetById('keycloak')!, { realmUrl: 'https://sso.example.com/realms/acme/' });
-    assert.deepEqual([keycloak.authorizationServerUrl, keycloak.issuer], ['https://sso.example.com/realms/acme/protocol/openid-connect/token', 'https://sso.example.com/realms/acme']);
+    assert.deepEqual(
+      [keycloak.authorizationServerUrl, keycloak.issuer],
+      ['https://sso.example.com/realms/acme/protocol/openid-connect/token', 'https://sso.example.com/realms/acme'],
+    );
     assert.deepEqual(presetById('salesforce')!.prominentProperties, ['instance_url']);
     assert.equal(applyPreset(presetById('github')!).authorizationServerUrl, 'https://github.com/login/oauth/access_token');
     assert.deepEqual(applyPreset(presetById('google')!).grantType, 'authorization_code');
   });
 
-  test('issue 11: the sign-in grants with their endpoints: GitHub by device code, Auth0 with its audience on the authorization request, Keycloak\'s device endpoint', () => {
+  test("issue 11: the sign-in grants with their endpoints: GitHub by device code, Auth0 with its audience on the authorization request, Keycloak's device endpoint", () => {
     const github = applyPreset(presetById('github')!);
-    assert.deepEqual([github.grantType, github.deviceAuthorizationEndpointUrl, github.authorizationEndpointUrl], ['device_code', 'https://github.com/login/device/code', 'https://github.com/login/oauth/authorize']);
+    assert.deepEqual(
+      [github.grantType, github.deviceAuthorizationEndpointUrl, github.authorizationEndpointUrl],
+      ['device_code', 'https://github.com/login/device/code', 'https://github.com/login/oauth/authorize'],
+    );
     const auth0 = applyPreset(presetById('auth0')!, { domain: 'acme.eu.auth0.com', audience: 'https://api.acme.test' });
-    assert.deepEqual([auth0.authorizationEndpointUrl, auth0.deviceAuthorizationEndpointUrl, auth0.authorizationParameters], ['https://acme.eu.auth0.com/authorize', 'https://acme.eu.auth0.com/oauth/device/code', [{ name: 'audience', value: 'https://api.acme.test' }]]);
+    assert.deepEqual(
+      [auth0.authorizationEndpointUrl, auth0.deviceAuthorizationEndpointUrl, auth0.authorizationParameters],
+      ['https://acme.eu.auth0.com/authorize', 'https://acme.eu.auth0.com/oauth/device/code', [{ name: 'audience', value: 'https://api.acme.test' }]],
+    );
     const keycloak = applyPreset(presetById('keycloak')!, { realmUrl: 'https://sso.example.com/realms/acme' });
     assert.equal(keycloak.deviceAuthorizationEndpointUrl, 'https://sso.example.com/realms/acme/protocol/openid-connect/auth/device');
     const okta = applyPreset(presetById('okta-custom')!, { domain: 'dev-1.okta.com' });
@@ -80,8 +95,12 @@ suite('provider presets', () => {
       '"Resource (Application ID URI)" is required, e.g. api://11111111-2222-3333-4444-555555555555.',
     ]);
     assert.equal(fill.authorizationServerUrl, 'https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token');
-    assert.deepEqual(applyPreset(presetById('keycloak')!, { realmUrl: 'sso.example.com/realms/x' }).problems, ['"Realm URL" must be a URL, e.g. https://sso.example.com/realms/my-realm.']);
-    assert.deepEqual(applyPreset(presetById('auth0')!, { domain: 'acme auth0', audience: 'x' }).problems, ['"Auth0 domain" must be a host name, e.g. my-tenant.eu.auth0.com.']);
+    assert.deepEqual(applyPreset(presetById('keycloak')!, { realmUrl: 'sso.example.com/realms/x' }).problems, [
+      '"Realm URL" must be a URL, e.g. https://sso.example.com/realms/my-realm.',
+    ]);
+    assert.deepEqual(applyPreset(presetById('auth0')!, { domain: 'acme auth0', audience: 'x' }).problems, [
+      '"Auth0 domain" must be a host name, e.g. my-tenant.eu.auth0.com.',
+    ]);
   });
 
   test('a filled preset gives properties the core accepts', () => {
@@ -116,7 +135,9 @@ suite('provider presets', () => {
     assert.equal(matchPreset('https://login.microsoftonline.com/t/oauth2/token')?.preset.id, 'entra-v1');
     assert.deepEqual(matchPreset('https://dev-1.okta.com/oauth2/aus123/v1/token')?.values, { domain: 'dev-1.okta.com', authServerId: 'aus123' });
     assert.equal(matchPreset('https://dev-1.okta.com/oauth2/v1/token')?.preset.id, 'okta-org');
-    assert.deepEqual(matchPreset('https://sso.example.com/auth/realms/x/protocol/openid-connect/token')?.values, { realmUrl: 'https://sso.example.com/auth/realms/x' });
+    assert.deepEqual(matchPreset('https://sso.example.com/auth/realms/x/protocol/openid-connect/token')?.values, {
+      realmUrl: 'https://sso.example.com/auth/realms/x',
+    });
     assert.equal(matchPreset('https://as.example.com/token'), undefined);
   });
 });

@@ -33,8 +33,18 @@ suite('invoker properties', () => {
   });
 
   suite('issue 11: the sign-in grants', () => {
-    const code = { authorizationServerUrl: URL_, grantType: 'authorization_code' as const, clientId: 'app', authorizationEndpointUrl: 'https://as.example.com/authorize' };
-    const device = { authorizationServerUrl: URL_, grantType: 'device_code' as const, clientId: 'tv', deviceAuthorizationEndpointUrl: 'https://as.example.com/device' };
+    const code = {
+      authorizationServerUrl: URL_,
+      grantType: 'authorization_code' as const,
+      clientId: 'app',
+      authorizationEndpointUrl: 'https://as.example.com/authorize',
+    };
+    const device = {
+      authorizationServerUrl: URL_,
+      grantType: 'device_code' as const,
+      clientId: 'tv',
+      deviceAuthorizationEndpointUrl: 'https://as.example.com/device',
+    };
 
     test('valid: a public client with its endpoint; no secret needed', () => {
       assert.deepEqual(fields(code), []);
@@ -47,9 +57,15 @@ suite('invoker properties', () => {
 
     test('each missing field is named in one sentence', () => {
       const codeIssues = validateProperties({ authorizationServerUrl: URL_, grantType: 'authorization_code' }).map((i) => i.message);
-      assert.deepEqual(codeIssues, ['"Client ID" is required for the Authorization Code (PKCE) grant.', '"Authorization Endpoint URL" is required for the Authorization Code (PKCE) grant.']);
+      assert.deepEqual(codeIssues, [
+        '"Client ID" is required for the Authorization Code (PKCE) grant.',
+        '"Authorization Endpoint URL" is required for the Authorization Code (PKCE) grant.',
+      ]);
       const deviceIssues = validateProperties({ authorizationServerUrl: URL_, grantType: 'device_code' }).map((i) => i.message);
-      assert.deepEqual(deviceIssues, ['"Client ID" is required for the Device Authorization grant.', '"Device Authorization Endpoint" is required for the Device Authorization grant.']);
+      assert.deepEqual(deviceIssues, [
+        '"Client ID" is required for the Device Authorization grant.',
+        '"Device Authorization Endpoint" is required for the Device Authorization grant.',
+      ]);
     });
 
     test('endpoints: https, or http only to loopback; a redirect URI with a fragment, plain http elsewhere or another scheme is refused', () => {
@@ -63,7 +79,16 @@ suite('invoker properties', () => {
     });
 
     test('authorization parameters may not set what the invoker sets (state, redirect_uri, code_challenge…), nor token parameters code or code_verifier', () => {
-      assert.deepEqual(fields({ ...code, authorizationParameters: [{ name: 'prompt', value: 'login' }, { name: 'state', value: 'x' }] }), ['authorizationParameters']);
+      assert.deepEqual(
+        fields({
+          ...code,
+          authorizationParameters: [
+            { name: 'prompt', value: 'login' },
+            { name: 'state', value: 'x' },
+          ],
+        }),
+        ['authorizationParameters'],
+      );
       assert.deepEqual(fields({ ...code, authorizationParameters: [{ name: 'code_challenge_method', value: 'plain' }] }), ['authorizationParameters']);
       assert.deepEqual(fields({ ...code, extraParameters: [{ name: 'code_verifier', value: 'x' }] }), ['extraParameters']);
       assert.deepEqual(fields({ ...device, extraParameters: [{ name: 'device_code', value: 'x' }] }), ['extraParameters']);
@@ -108,9 +133,17 @@ suite('invoker properties', () => {
   });
 
   test('issue 12: the Introspection and Revocation Endpoints are optional; when set, each is checked and named', () => {
-    const base: InvokerProperties = { authorizationServerUrl: 'https://as.example.com/token', grantType: 'client_credentials', clientId: 'c', clientSecret: 's' };
+    const base: InvokerProperties = {
+      authorizationServerUrl: 'https://as.example.com/token',
+      grantType: 'client_credentials',
+      clientId: 'c',
+      clientSecret: 's',
+    };
     assert.deepEqual(validateProperties({ ...base, introspectionEndpoint: '', revocationEndpoint: ' ' }), []);
-    assert.deepEqual(validateProperties({ ...base, introspectionEndpoint: 'https://as.example.com/introspect', revocationEndpoint: 'https://as.example.com/revoke' }), []);
+    assert.deepEqual(
+      validateProperties({ ...base, introspectionEndpoint: 'https://as.example.com/introspect', revocationEndpoint: 'https://as.example.com/revoke' }),
+      [],
+    );
     const issues = validateProperties({ ...base, introspectionEndpoint: 'nope', revocationEndpoint: 'ftp://as.example.com/revoke' });
     assert.deepEqual(
       issues.map((issue) => [issue.field, issue.message]),

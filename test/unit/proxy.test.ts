@@ -69,7 +69,7 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
 
   const targetOf = (on: OidcServer): string => new URL(on.tokenEndpoint).host;
 
-  test('the invoker\'s proxy URL: the token request goes through it (the proxy saw the tunnel), and the log says so', async () => {
+  test("the invoker's proxy URL: the token request goes through it (the proxy saw the tunnel), and the log says so", async () => {
     const { lines, options } = logged();
     const message = await execute(props(server, { proxy: proxy.url }), options);
     assert.ok(message.accessToken !== undefined);
@@ -84,7 +84,10 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
       [{}, { systemProxy: { proxy: proxy.url } }, 'VS Code\'s "http.proxy" setting'],
     ] as const) {
       const error = await rejectsWith(execute(clientCredentialsOf(server, extra), options), 'insecure-url');
-      assert.deepEqual(error.issues.map((i) => i.field), ['authorizationServerUrl']);
+      assert.deepEqual(
+        error.issues.map((i) => i.field),
+        ['authorizationServerUrl'],
+      );
       assert.equal(
         error.message,
         `"Authorization Server URL" uses plain http:// to ${targetOf(server)}, and the request would go through the proxy ${proxy.url} (from ${source}), which would read credentials and tokens unencrypted. Connect directly (add the host to VS Code's "http.noProxy" or NO_PROXY, or set the invoker's "Proxy" to none), use https://, or turn on "Allow Insecure HTTP" for this invoker.`,
@@ -119,7 +122,7 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
     assert.equal(server.tokenRequests() >= 2, true);
   });
 
-  test('the core alone, without undici\'s index (as in the bundle), tunnels through the proxy', async () => {
+  test("the core alone, without undici's index (as in the bundle), tunnels through the proxy", async () => {
     // Other suites load all of undici, which adds Dispatcher#connect that ProxyAgent needs; a child process does not.
     const core = path.join(__dirname, '..', '..', 'src', 'core', 'index.js');
     const script = `
@@ -128,15 +131,18 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
         (m) => console.log(JSON.stringify({ token: m.accessToken !== undefined, index: Object.keys(require.cache).some((k) => /undici[\\\\/]index\\.js$/.test(k)) })),
         (e) => console.log(JSON.stringify({ error: e.message })));`;
     const output = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, ['-e', script], { env: { PATH: process.env.PATH, PROPS: JSON.stringify(props(server, { proxy: proxy.url })) } }, (error, stdout) =>
-        error !== null ? reject(error) : resolve(stdout),
+      execFile(
+        process.execPath,
+        ['-e', script],
+        { env: { PATH: process.env.PATH, PROPS: JSON.stringify(props(server, { proxy: proxy.url })) } },
+        (error, stdout) => (error !== null ? reject(error) : resolve(stdout)),
       );
     });
     assert.deepEqual(JSON.parse(output), { token: true, index: false });
     assert.equal(proxy.requests.length, 1);
   });
 
-  test('HTTPS through the proxy, with the invoker\'s CA file', async () => {
+  test("HTTPS through the proxy, with the invoker's CA file", async () => {
     const message = await execute(props(httpsServer, { proxy: proxy.url, tlsCaFile: pki.caFile }));
     assert.ok(message.accessToken !== undefined);
     assert.deepEqual(proxy.requests, [{ target: targetOf(httpsServer), status: 200 }]);
@@ -152,7 +158,7 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
   });
 
   suite('proxy authentication', () => {
-    test('with the invoker\'s proxy credentials the proxy lets the request through; the password is in no log line', async () => {
+    test("with the invoker's proxy credentials the proxy lets the request through; the password is in no log line", async () => {
       const { lines, options } = logged();
       const message = await execute(props(server, { proxy: authProxy.url, proxyUsername: PROXY_USER, proxyPassword: PROXY_PASSWORD }), options);
       assert.ok(message.accessToken !== undefined);
@@ -182,7 +188,7 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
       assertNoSecret(lines, [wrong]);
     });
 
-    test('credentials in VS Code\'s http.proxy URL are used, and redacted from every message', async () => {
+    test("credentials in VS Code's http.proxy URL are used, and redacted from every message", async () => {
       const { lines, options } = logged();
       const url = `http://${PROXY_USER}:${encodeURIComponent(PROXY_PASSWORD)}@127.0.0.1:${authProxy.port}`;
       const message = await execute(props(server), { ...options, systemProxy: { proxy: url } });
@@ -192,7 +198,7 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
       assertNoSecret(lines, [PROXY_PASSWORD]);
     });
 
-    test('VS Code\'s http.proxyAuthorization header value is sent when no credentials are given', async () => {
+    test("VS Code's http.proxyAuthorization header value is sent when no credentials are given", async () => {
       const header = `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')}`;
       const { lines, options } = logged();
       await execute(props(server), { ...options, systemProxy: { proxy: authProxy.url, proxyAuthorization: header } });
@@ -206,12 +212,20 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
     await closed.close();
     const error = await rejectsWith(execute(props(server, { proxy: closed.url })), 'proxy');
     assert.equal(error.field, 'proxy');
-    assert.match(error.message, new RegExp(`the proxy ${closed.url} refused the connection \\(ECONNREFUSED\\)\\. Check the invoker's "Proxy", or set the invoker's "Proxy" to none to connect directly\\.`));
+    assert.match(
+      error.message,
+      new RegExp(
+        `the proxy ${closed.url} refused the connection \\(ECONNREFUSED\\)\\. Check the invoker's "Proxy", or set the invoker's "Proxy" to none to connect directly\\.`,
+      ),
+    );
   });
 
   test('a proxy that cannot reach the host answers 502: kind proxy, suggesting noProxy or none', async () => {
     const error = await rejectsWith(execute(props(server, { authorizationServerUrl: 'https://unreachable.example.test/token', proxy: proxy.url })), 'proxy');
-    assert.match(error.message, /the proxy http:\/\/127\.0\.0\.1:\d+ would not open a connection to unreachable\.example\.test \(502 Bad Gateway\)\. If that server is only reachable directly, add it to VS Code's "http\.noProxy" or NO_PROXY/);
+    assert.match(
+      error.message,
+      /the proxy http:\/\/127\.0\.0\.1:\d+ would not open a connection to unreachable\.example\.test \(502 Bad Gateway\)\. If that server is only reachable directly, add it to VS Code's "http\.noProxy" or NO_PROXY/,
+    );
     assert.deepEqual(proxy.requests, [{ target: 'unreachable.example.test:443', status: 502 }]);
   });
 
@@ -256,7 +270,7 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
       assert.ok(message.accessToken !== undefined);
     });
 
-    test('VS Code\'s http.proxy wins over the environment; its http.noProxy is honoured', async () => {
+    test("VS Code's http.proxy wins over the environment; its http.noProxy is honoured", async () => {
       process.env.HTTP_PROXY = 'http://127.0.0.1:9';
       await resetNetwork();
       await execute(props(server), { systemProxy: { proxy: proxy.url } });
@@ -277,13 +291,19 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
       process.env.HTTP_PROXY = 'socks5://127.0.0.1:1080';
       await resetNetwork();
       const error = await rejectsWith(execute(props(server)), 'proxy');
-      assert.match(error.message, /The proxy in the HTTP_PROXY environment variable uses socks5:\/\/, but only http:\/\/ and https:\/\/ proxies are supported\./);
+      assert.match(
+        error.message,
+        /The proxy in the HTTP_PROXY environment variable uses socks5:\/\/, but only http:\/\/ and https:\/\/ proxies are supported\./,
+      );
     });
 
     test('http.proxyStrictSSL off: through the system proxy, an unverifiable server is accepted, with a warning', async () => {
       const message = await execute(props(httpsServer), { systemProxy: { proxy: proxy.url, strictSSL: false } });
       assert.ok(message.accessToken !== undefined);
-      assert.ok(message.metadata.warnings.some((w) => /"http\.proxyStrictSSL" is off/.test(w)), message.metadata.warnings.join('|'));
+      assert.ok(
+        message.metadata.warnings.some((w) => /"http\.proxyStrictSSL" is off/.test(w)),
+        message.metadata.warnings.join('|'),
+      );
       assert.equal(proxy.requests.length, 1);
     });
   });

@@ -33,7 +33,15 @@ suite('redaction', () => {
   });
 
   test('JSON answers keep their shape with every token value replaced', () => {
-    const body = JSON.stringify({ access_token: 'opaque-1', token_type: 'Bearer', expires_in: 60, refresh_token: 'r', id_token: JWT, nested: { session_token: 'x' }, scope: 'a' });
+    const body = JSON.stringify({
+      access_token: 'opaque-1',
+      token_type: 'Bearer',
+      expires_in: 60,
+      refresh_token: 'r',
+      id_token: JWT,
+      nested: { session_token: 'x' },
+      scope: 'a',
+    });
     assert.deepEqual(JSON.parse(redactBody(body, redact)), {
       access_token: REDACTED,
       token_type: 'Bearer',
@@ -55,7 +63,10 @@ suite('redaction', () => {
       redactForm('grant_type=authorization_code&code=c0de&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&code_verifier=v3r', createRedactor([])),
       `grant_type=authorization_code&code=${REDACTED}&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&code_verifier=${REDACTED}`,
     );
-    assert.equal(redactForm('grant_type=x&device_code=d3v&user_code=ABCD-EFGH', createRedactor([])), `grant_type=x&device_code=${REDACTED}&user_code=ABCD-EFGH`);
+    assert.equal(
+      redactForm('grant_type=x&device_code=d3v&user_code=ABCD-EFGH', createRedactor([])),
+      `grant_type=x&device_code=${REDACTED}&user_code=ABCD-EFGH`,
+    );
   });
 
   test('credential headers keep only their scheme', () => {
@@ -97,8 +108,8 @@ suite('issue 9: redaction spellings', () => {
     ['percent-encoded in lower-case hex, as .NET writes it', 's3cr%3at%2b%2f+%c3%a9%22%3c%3e%27%26%3d%25%5c'],
     ['percent-encoded, mixed hex case, %20 for the space', 's3cr%3At%2b%2F%20%C3%a9%22%3C%3e%27%26%3D%25%5C'],
     ['JSON-escaped, \\u in either case, \\/', 's3cr:t+\\/ \\u00E9\\"\\u003c\\u003E\'\\u0026=%\\\\'],
-    ['HTML-escaped inside Go\'s JSON', 's3cr:t+/ é\\u0026quot;\\u0026lt;\\u0026gt;\\u0026#39;\\u0026amp;=%\\\\'],
-    ['JSON inside an HTML page', 's3cr:t+/ é\\&quot;&lt;&gt;\'&amp;=%\\\\'],
+    ["HTML-escaped inside Go's JSON", 's3cr:t+/ é\\u0026quot;\\u0026lt;\\u0026gt;\\u0026#39;\\u0026amp;=%\\\\'],
+    ['JSON inside an HTML page', "s3cr:t+/ é\\&quot;&lt;&gt;'&amp;=%\\\\"],
   ];
   for (const [label, echoed] of examples) {
     test(`a secret echoed ${label} is redacted`, () => {
@@ -108,7 +119,12 @@ suite('issue 9: redaction spellings', () => {
 
   test('the Basic value of either form is redacted, padded or not, percent- or JSON-escaped', () => {
     for (const value of basicValues(ID, SECRET)) {
-      for (const echoed of [value, encodeURIComponent(value), encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()), JSON.stringify(value).slice(1, -1).replace(/\//g, '\\/')]) {
+      for (const echoed of [
+        value,
+        encodeURIComponent(value),
+        encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()),
+        JSON.stringify(value).slice(1, -1).replace(/\//g, '\\/'),
+      ]) {
         const output = redact(`Authorization: Basic ${echoed} is not valid`);
         assertRedacted(output, SECRET, ID, echoed);
         assert.match(output, /^Authorization: Basic \[REDACTED\]/);
@@ -122,8 +138,14 @@ suite('issue 9: redaction spellings', () => {
   });
 
   test('a body that is not JSON as a whole (truncated, HTML) still loses the values of token fields', () => {
-    assert.equal(redactBody('{"access_token": "at-1", "refresh_token":"rt-\\"2", "scope":"a', redact), `{"access_token": "${REDACTED}", "refresh_token":"${REDACTED}", "scope":"a`);
-    assert.equal(redactBody('<a href="/cb?code=c0de&state=s1">again</a> password=hunter22', redact), `<a href="/cb?code=${REDACTED}&state=s1">again</a> password=${REDACTED}`);
+    assert.equal(
+      redactBody('{"access_token": "at-1", "refresh_token":"rt-\\"2", "scope":"a', redact),
+      `{"access_token": "${REDACTED}", "refresh_token":"${REDACTED}", "scope":"a`,
+    );
+    assert.equal(
+      redactBody('<a href="/cb?code=c0de&state=s1">again</a> password=hunter22', redact),
+      `<a href="/cb?code=${REDACTED}&state=s1">again</a> password=${REDACTED}`,
+    );
   });
 
   test('a JSON body nested too deeply keeps its shape in the log, tokens redacted, the deep value as a note', () => {
@@ -135,8 +157,37 @@ suite('issue 9: redaction spellings', () => {
   });
 
   test('property: no spelling of any secret survives, whatever surrounds it', () => {
-    const special = fc.constantFrom(':', '+', '/', '%', '&', '=', ' ', 'é', '"', '<', '>', "'", '\\', ';', '#', 'x', 'u', '2', 'F', 'ü', '\u00a0', '😀', '\u2028', '\uD800');
-    const character = fc.oneof(special, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }));
+    const special = fc.constantFrom(
+      ':',
+      '+',
+      '/',
+      '%',
+      '&',
+      '=',
+      ' ',
+      'é',
+      '"',
+      '<',
+      '>',
+      "'",
+      '\\',
+      ';',
+      '#',
+      'x',
+      'u',
+      '2',
+      'F',
+      'ü',
+      '\u00a0',
+      '😀',
+      '\u2028',
+      '\uD800',
+    );
+    const character = fc.oneof(
+      special,
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 }),
+    );
     const text = fc.string({ unit: character, maxLength: 12 });
     fc.assert(
       fc.property(

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { loopbackTarget } from '../../src/shared/redirectUri';
 
 suite('redirect URI to loopback listener', () => {
-  test('empty: a free port and /callback, the listener\'s URI sent (through asExternalUri)', () => {
+  test("empty: a free port and /callback, the listener's URI sent (through asExternalUri)", () => {
     assert.deepEqual(loopbackTarget(''), { port: 0, path: '/callback', sendAsIs: false });
     assert.deepEqual(loopbackTarget('  '), { port: 0, path: '/callback', sendAsIs: false });
   });
@@ -13,7 +13,7 @@ suite('redirect URI to loopback listener', () => {
     assert.deepEqual(loopbackTarget('http://[::1]/cb'), { port: 0, path: '/cb', sendAsIs: false });
   });
 
-  test('code-server\'s port proxy registered as https: that port and path, the URI sent as registered', () => {
+  test("code-server's port proxy registered as https: that port and path, the URI sent as registered", () => {
     assert.deepEqual(loopbackTarget('https://code.example.com/proxy/9402/callback'), { port: 9402, path: '/callback', sendAsIs: true });
     assert.deepEqual(loopbackTarget('https://code.example.com/absproxy/9402/a/b'), { port: 9402, path: '/a/b', sendAsIs: true });
   });

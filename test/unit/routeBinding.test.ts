@@ -31,7 +31,7 @@ suite('issue 9: route binding of stored secrets', () => {
     assert.deepEqual(binding, legacyBinding('https://as.example.com'));
   });
 
-  test('the invoker\'s proxy, VS Code\'s proxy and an environment proxy are told apart; NO_PROXY goes direct', async () => {
+  test("the invoker's proxy, VS Code's proxy and an environment proxy are told apart; NO_PROXY goes direct", async () => {
     assert.equal((await routeBindingOf(URL_A, { proxy: 'http://evil.example.net:8080' }, undefined)).proxy, 'invoker http://evil.example.net:8080');
     assert.equal((await routeBindingOf(URL_A, { proxy: 'system' }, { proxy: 'http://corp:3128' })).proxy, 'settings http://corp:3128');
     process.env.HTTPS_PROXY = 'http://env-proxy:3128';
@@ -41,7 +41,7 @@ suite('issue 9: route binding of stored secrets', () => {
     assert.equal((await routeBindingOf(URL_A, { proxy: 'none' }, { proxy: 'http://corp:3128' })).proxy, 'direct');
   });
 
-  test('certificate verification: the invoker\'s switch, and http.proxyStrictSSL only through the system proxy', async () => {
+  test("certificate verification: the invoker's switch, and http.proxyStrictSSL only through the system proxy", async () => {
     assert.equal((await routeBindingOf(URL_A, { tlsRejectUnauthorized: false }, undefined)).verify, false);
     assert.equal((await routeBindingOf(URL_A, {}, { proxy: 'http://corp:3128', strictSSL: false })).verify, false);
     assert.equal((await routeBindingOf(URL_A, { proxy: 'http://mine:3128' }, { strictSSL: false })).verify, true);
@@ -57,7 +57,10 @@ suite('issue 9: route binding of stored secrets', () => {
     assert.equal(first.caFile, file);
     assert.notEqual(first.caSha256, second.caSha256);
     assert.deepEqual(bindingChanges(first, second), [`the content of the CA certificates file ${file} changed`]);
-    await assert.rejects(routeBindingOf(URL_A, { tlsCaFile: join(dir, 'missing.pem') }, undefined), (error: Error & { kind?: string }) => error.kind === 'invalid-properties' && /CA Certificates File/.test(error.message));
+    await assert.rejects(
+      routeBindingOf(URL_A, { tlsCaFile: join(dir, 'missing.pem') }, undefined),
+      (error: Error & { kind?: string }) => error.kind === 'invalid-properties' && /CA Certificates File/.test(error.message),
+    );
   });
 
   test('every difference is named; the proxy password depends on the proxy only', async () => {
@@ -78,7 +81,13 @@ suite('issue 9: route binding of stored secrets', () => {
 
 suite('issue 9: messages for other extensions', () => {
   test('the access token and plain fields stay; refresh_token and id_token are masked in properties and body', () => {
-    const body = JSON.stringify({ access_token: 'at-1', token_type: 'Bearer', refresh_token: 'rt/+ 1"x', id_token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.', expires_in: 300 });
+    const body = JSON.stringify({
+      access_token: 'at-1',
+      token_type: 'Bearer',
+      refresh_token: 'rt/+ 1"x',
+      id_token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.',
+      expires_in: 300,
+    });
     const message = new DJMessage({
       name: 'DJMOUT',
       body,
@@ -90,7 +99,15 @@ suite('issue 9: messages for other extensions', () => {
         ['id_token', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.'],
         ['expires_in', '300'],
       ],
-      metadata: { status: 200, receivedAt: 0, warnings: [], grantType: 'password', tokenUrl: URL_A, clientAuthentication: 'client_secret_basic', failed: false },
+      metadata: {
+        status: 200,
+        receivedAt: 0,
+        warnings: [],
+        grantType: 'password',
+        tokenUrl: URL_A,
+        clientAuthentication: 'client_secret_basic',
+        failed: false,
+      },
     });
     const masked = maskSecrets(message);
     assert.equal(masked.accessToken, 'at-1');

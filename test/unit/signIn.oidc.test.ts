@@ -81,7 +81,11 @@ suite('Sign-in grants against oidc-provider', function () {
       });
       const redirect = new URL(redirectedTo);
       assert.equal(redirect.searchParams.get('iss'), server.issuer);
-      const { code } = parseAuthorizationResponse(redirectedTo, { state, issuer: metadata.issuer, issParameterSupported: metadata.issParameterSupported }, createRedactor([state]));
+      const { code } = parseAuthorizationResponse(
+        redirectedTo,
+        { state, issuer: metadata.issuer, issParameterSupported: metadata.issParameterSupported },
+        createRedactor([state]),
+      );
       const logs: string[] = [];
       const message = await execute(properties, {
         grant: { grantType: 'authorization_code', code, codeVerifier: verifier, redirectUri: `${redirect.origin}${redirect.pathname}` },
@@ -112,7 +116,10 @@ suite('Sign-in grants against oidc-provider', function () {
     });
     const { code } = parseAuthorizationResponse(redirectedTo, { state }, createRedactor([]));
     const wrong = createPkce().codeVerifier;
-    const error = await rejectsWith(execute(properties, { grant: { grantType: 'authorization_code', code, codeVerifier: wrong, redirectUri: new URL(redirectedTo).origin + '/callback' } }), 'server-rejected');
+    const error = await rejectsWith(
+      execute(properties, { grant: { grantType: 'authorization_code', code, codeVerifier: wrong, redirectUri: new URL(redirectedTo).origin + '/callback' } }),
+      'server-rejected',
+    );
     assert.equal(error.error, 'invalid_grant');
     assertNoSecret(error, [code, wrong]);
   });
@@ -124,7 +131,12 @@ suite('Sign-in grants against oidc-provider', function () {
       assert.equal(page.title, 'Sign-in did not complete');
       return undefined;
     });
-    const error = await rejectsWith(Promise.resolve().then(() => parseAuthorizationResponse(redirectedTo, { state, issuer: server.issuer, issParameterSupported: true }, createRedactor([state]))), 'access-denied');
+    const error = await rejectsWith(
+      Promise.resolve().then(() =>
+        parseAuthorizationResponse(redirectedTo, { state, issuer: server.issuer, issParameterSupported: true }, createRedactor([state])),
+      ),
+      'access-denied',
+    );
     assert.equal(server.interactions().denials >= 1, true);
     assertNoSecret(error, [state]);
   });
@@ -142,14 +154,17 @@ suite('Sign-in grants against oidc-provider', function () {
     }
   });
 
-  test('a redirect whose state was swapped (another attempt\'s, or forged) is refused before its code is used', async () => {
+  test("a redirect whose state was swapped (another attempt's, or forged) is refused before its code is used", async () => {
     const browser = new SignInBrowser();
     const before = server.tokenRequests();
     const { redirectedTo } = await signInWithCode(server, metadata, codeProps(), async (url, redirectUri) => {
       const page = await browser.browse(url, { user: server.user, stopAt: (next) => next.startsWith(redirectUri) });
       return page.redirectedTo;
     });
-    await rejectsWith(Promise.resolve().then(() => parseAuthorizationResponse(redirectedTo, { state: randomUrlSafe() }, createRedactor([]))), 'state-mismatch');
+    await rejectsWith(
+      Promise.resolve().then(() => parseAuthorizationResponse(redirectedTo, { state: randomUrlSafe() }, createRedactor([]))),
+      'state-mismatch',
+    );
     assert.equal(server.tokenRequests(), before);
   });
 
@@ -159,7 +174,12 @@ suite('Sign-in grants against oidc-provider', function () {
       await browser.browse(url, { user: server.user });
       return undefined;
     });
-    await rejectsWith(Promise.resolve().then(() => parseAuthorizationResponse(redirectedTo, { state, issuer: 'https://other.example', issParameterSupported: true }, createRedactor([]))), 'issuer-mismatch');
+    await rejectsWith(
+      Promise.resolve().then(() =>
+        parseAuthorizationResponse(redirectedTo, { state, issuer: 'https://other.example', issParameterSupported: true }, createRedactor([])),
+      ),
+      'issuer-mismatch',
+    );
   });
 
   suite('device authorization', () => {
@@ -186,7 +206,10 @@ suite('Sign-in grants against oidc-provider', function () {
       test(`the user types the code on the server's page and signs in while the client polls (${confidential ? 'confidential' : 'public'} client)`, async () => {
         const properties = deviceProps(confidential);
         const authorization = await requestDeviceAuthorization(properties);
-        assert.ok(authorization.verificationUriComplete?.includes(encodeURIComponent(authorization.userCode)) || authorization.verificationUriComplete?.includes(authorization.userCode));
+        assert.ok(
+          authorization.verificationUriComplete?.includes(encodeURIComponent(authorization.userCode)) ||
+            authorization.verificationUriComplete?.includes(authorization.userCode),
+        );
         let pending = 0;
         const polling = pollDeviceToken(properties, authorization, { wait: quickWait, onPending: () => (pending += 1) });
         // Let the client see authorization_pending at least once before the person acts.
@@ -203,7 +226,7 @@ suite('Sign-in grants against oidc-provider', function () {
       });
     }
 
-    test('the user aborts on the server\'s page: access-denied', async () => {
+    test("the user aborts on the server's page: access-denied", async () => {
       const properties = deviceProps();
       const authorization = await requestDeviceAuthorization(properties);
       const polling = pollDeviceToken(properties, authorization, { wait: quickWait });

@@ -66,7 +66,11 @@ suite('TLS per invoker: CA file, client certificates, verification switch', func
 
   test('a server whose CA is unknown fails with kind tls, naming the CA file setting', async () => {
     const error = await rejectsWith(execute(props(server)), 'tls');
-    assertTls(error, 'tlsCaFile', /signed by a certificate authority that is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)\. Add the CA certificate file \(PEM\) to the invoker's TLS settings \("CA Certificates File"\)\./);
+    assertTls(
+      error,
+      'tlsCaFile',
+      /signed by a certificate authority that is not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\)\. Add the CA certificate file \(PEM\) to the invoker's TLS settings \("CA Certificates File"\)\./,
+    );
     assert.equal(error.cause?.code, 'UNABLE_TO_VERIFY_LEAF_SIGNATURE');
     assertNoSecret(error, [server.basicClient.clientSecret]);
   });
@@ -104,7 +108,10 @@ suite('TLS per invoker: CA file, client certificates, verification switch', func
   test('a CA file without a certificate is an invalid property naming the field', async () => {
     const file = pki.write('not-a-ca.pem', 'hello');
     const error = await rejectsWith(execute(props(server, { tlsCaFile: file })), 'invalid-properties');
-    assert.deepEqual(error.issues.map((i) => i.field), ['tlsCaFile']);
+    assert.deepEqual(
+      error.issues.map((i) => i.field),
+      ['tlsCaFile'],
+    );
     assert.match(error.message, /"CA Certificates File" holds no certificate \(PEM or DER\)/);
   });
 
@@ -116,7 +123,10 @@ suite('TLS per invoker: CA file, client certificates, verification switch', func
 
   test('a missing CA file is an invalid property naming the field and the path', async () => {
     const error = await rejectsWith(execute(props(server, { tlsCaFile: `${pki.dir}/nope.pem` })), 'invalid-properties');
-    assert.deepEqual(error.issues.map((i) => i.field), ['tlsCaFile']);
+    assert.deepEqual(
+      error.issues.map((i) => i.field),
+      ['tlsCaFile'],
+    );
     assert.match(error.message, /"CA Certificates File" cannot be read: there is no such file/);
   });
 
@@ -128,7 +138,10 @@ suite('TLS per invoker: CA file, client certificates, verification switch', func
   test('"Verify Server Certificate" off: the token arrives and the message carries a warning', async () => {
     const message = await execute(props(server, { tlsRejectUnauthorized: false }));
     assert.ok(message.accessToken !== undefined);
-    assert.ok(message.metadata.warnings.some((w) => /not verified \("Verify Server Certificate" is off/.test(w)), message.metadata.warnings.join('|'));
+    assert.ok(
+      message.metadata.warnings.some((w) => /not verified \("Verify Server Certificate" is off/.test(w)),
+      message.metadata.warnings.join('|'),
+    );
   });
 
   test('"Verify Server Certificate" off: a failed answer\'s message carries the warning too', async () => {
@@ -140,7 +153,11 @@ suite('TLS per invoker: CA file, client certificates, verification switch', func
     const s = await httpsServer(pki.wrongHost);
     try {
       const error = await rejectsWith(execute(props(server, { authorizationServerUrl: s.url, tlsCaFile: pki.caFile })), 'tls');
-      assertTls(error, 'authorizationServerUrl', /not valid for the host 127\.0\.0\.1:\d+ \(ERR_TLS_CERT_ALTNAME_INVALID: IP: 127\.0\.0\.1 is not in the cert's list\)\. Use a host name the certificate names in "Authorization Server URL"\./);
+      assertTls(
+        error,
+        'authorizationServerUrl',
+        /not valid for the host 127\.0\.0\.1:\d+ \(ERR_TLS_CERT_ALTNAME_INVALID: IP: 127\.0\.0\.1 is not in the cert's list\)\. Use a host name the certificate names in "Authorization Server URL"\./,
+      );
     } finally {
       await s.close();
     }
@@ -180,7 +197,11 @@ suite('TLS per invoker: CA file, client certificates, verification switch', func
   suite('mutual TLS', () => {
     test('no client certificate: kind tls, naming the client certificate settings', async () => {
       const error = await rejectsWith(execute(props(mtls, { tlsCaFile: pki.caFile })), 'tls');
-      assertTls(error, 'tlsCertFile', /the server requires a client certificate \(mutual TLS\) \(ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED\)\. Set "Client Certificate File" and "Client Key File", or "Client PFX File"/);
+      assertTls(
+        error,
+        'tlsCertFile',
+        /the server requires a client certificate \(mutual TLS\) \(ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED\)\. Set "Client Certificate File" and "Client Key File", or "Client PFX File"/,
+      );
       assert.equal(mtls.tokenRequests(), 0);
     });
 
@@ -205,10 +226,18 @@ suite('TLS per invoker: CA file, client certificates, verification switch', func
     });
 
     test('an encrypted key with its passphrase works; the passphrase is a secret, wrong or missing it names the field', async () => {
-      const good = props(mtls, { tlsCaFile: pki.caFile, tlsCertFile: pki.client.certFile, tlsKeyFile: pki.client.encryptedKeyFile, tlsPassphrase: pki.client.passphrase });
+      const good = props(mtls, {
+        tlsCaFile: pki.caFile,
+        tlsCertFile: pki.client.certFile,
+        tlsKeyFile: pki.client.encryptedKeyFile,
+        tlsPassphrase: pki.client.passphrase,
+      });
       assert.ok((await execute(good)).accessToken !== undefined);
       const wrong = await rejectsWith(execute({ ...good, tlsPassphrase: 'not-the-passphrase' }), 'invalid-properties');
-      assert.deepEqual(wrong.issues.map((i) => i.field), ['tlsPassphrase']);
+      assert.deepEqual(
+        wrong.issues.map((i) => i.field),
+        ['tlsPassphrase'],
+      );
       assert.match(wrong.message, /"Client Key Passphrase" does not decrypt "Client Key File"/);
       assertNoSecret(wrong, ['not-the-passphrase', pki.client.passphrase]);
       const missing = await rejectsWith(execute({ ...good, tlsPassphrase: undefined }), 'invalid-properties');
@@ -219,20 +248,35 @@ suite('TLS per invoker: CA file, client certificates, verification switch', func
       const good = props(mtls, { tlsCaFile: pki.caFile, tlsPfxFile: pki.client.pfxFile, tlsPassphrase: pki.client.passphrase });
       assert.ok((await execute(good)).accessToken !== undefined);
       const wrong = await rejectsWith(execute({ ...good, tlsPassphrase: 'nope-nope' }), 'invalid-properties');
-      assert.deepEqual(wrong.issues.map((i) => i.field), ['tlsPassphrase']);
+      assert.deepEqual(
+        wrong.issues.map((i) => i.field),
+        ['tlsPassphrase'],
+      );
       assert.match(wrong.message, /"Client Key Passphrase" does not decrypt "Client PFX File"/);
     });
 
     test('a key that does not belong to the certificate is named', async () => {
       const otherKey = pki.write('wrong-key.pem', pki.ca.key);
-      const error = await rejectsWith(execute(props(mtls, { tlsCaFile: pki.caFile, tlsCertFile: pki.client.certFile, tlsKeyFile: otherKey })), 'invalid-properties');
-      assert.deepEqual(error.issues.map((i) => i.field), ['tlsKeyFile']);
+      const error = await rejectsWith(
+        execute(props(mtls, { tlsCaFile: pki.caFile, tlsCertFile: pki.client.certFile, tlsKeyFile: otherKey })),
+        'invalid-properties',
+      );
+      assert.deepEqual(
+        error.issues.map((i) => i.field),
+        ['tlsKeyFile'],
+      );
       assert.match(error.message, /"Client Key File" is not the private key of the certificate in "Client Certificate File"/);
     });
 
     test('a PFX file together with PEM files is refused by validation', async () => {
-      const error = await rejectsWith(execute(props(mtls, { tlsPfxFile: pki.client.pfxFile, tlsCertFile: pki.client.certFile, tlsKeyFile: pki.client.keyFile })), 'invalid-properties');
-      assert.deepEqual(error.issues.map((i) => i.field), ['tlsPfxFile']);
+      const error = await rejectsWith(
+        execute(props(mtls, { tlsPfxFile: pki.client.pfxFile, tlsCertFile: pki.client.certFile, tlsKeyFile: pki.client.keyFile })),
+        'invalid-properties',
+      );
+      assert.deepEqual(
+        error.issues.map((i) => i.field),
+        ['tlsPfxFile'],
+      );
     });
   });
 });
@@ -265,13 +309,19 @@ suite('issue 9: TLS files are read within bounds: regular files only, at most 1 
 
   async function refused(promise: Promise<unknown>, pattern: RegExp, on = field): Promise<void> {
     const error = await rejectsWith(promise, 'invalid-properties');
-    assert.deepEqual(error.issues.map((i) => i.field), [on]);
+    assert.deepEqual(
+      error.issues.map((i) => i.field),
+      [on],
+    );
     assert.match(error.message, pattern);
   }
 
   test('/dev/zero as "CA Certificates File": refused as not a regular file, memory not grown', async () => {
     const before = process.memoryUsage();
-    await refused(execute(props({ tlsCaFile: '/dev/zero' }), { timeoutMs: 5000 }), /^The invoker's TLS settings cannot be used: "CA Certificates File" is not a regular file: \/dev\/zero is a character device\.$/);
+    await refused(
+      execute(props({ tlsCaFile: '/dev/zero' }), { timeoutMs: 5000 }),
+      /^The invoker's TLS settings cannot be used: "CA Certificates File" is not a regular file: \/dev\/zero is a character device\.$/,
+    );
     await refused(readRegularFile('/dev/zero', { field }), /"CA Certificates File" is not a regular file: \/dev\/zero is a character device\./);
     const after = process.memoryUsage();
     const grown = after.rss + after.arrayBuffers - (before.rss + before.arrayBuffers);
@@ -279,10 +329,17 @@ suite('issue 9: TLS files are read within bounds: regular files only, at most 1 
   });
 
   test('a FIFO (no writer) as a TLS file: refused at once, not waited for, the Execute ends', async () => {
-    await refused(execute(props({ tlsCaFile: fifo }), { timeoutMs: 5000 }), /"CA Certificates File" is not a regular file: .*ca\.fifo is a named pipe \(FIFO\)\./);
+    await refused(
+      execute(props({ tlsCaFile: fifo }), { timeoutMs: 5000 }),
+      /"CA Certificates File" is not a regular file: .*ca\.fifo is a named pipe \(FIFO\)\./,
+    );
     await refused(execute(props({ tlsCertFile: fifo }), { timeoutMs: 5000 }), /"Client Certificate File" is not a regular file/, 'tlsCertFile');
     // The reader itself, without the stat that execute makes first: opened without blocking, refused on fstat.
-    await refused(readRegularFile(fifo, { field: 'tlsPfxFile' }), /"Client PFX File" is not a regular file: .*ca\.fifo is a named pipe \(FIFO\)\./, 'tlsPfxFile');
+    await refused(
+      readRegularFile(fifo, { field: 'tlsPfxFile' }),
+      /"Client PFX File" is not a regular file: .*ca\.fifo is a named pipe \(FIFO\)\./,
+      'tlsPfxFile',
+    );
   });
 
   test('a folder is not a regular file either', async () => {
@@ -291,7 +348,10 @@ suite('issue 9: TLS files are read within bounds: regular files only, at most 1 
 
   test('a regular file past the cap: refused, naming the cap and the field; up to the cap it is read whole', async () => {
     const big = pki.write('big-ca.pem', Buffer.alloc(1024 * 1024 + 1, 0x41));
-    await refused(execute(props({ tlsCaFile: big }), { timeoutMs: 5000 }), /"CA Certificates File" is larger than 1 MiB, the limit for a certificate or key file \(.*big-ca\.pem\)\./);
+    await refused(
+      execute(props({ tlsCaFile: big }), { timeoutMs: 5000 }),
+      /"CA Certificates File" is larger than 1 MiB, the limit for a certificate or key file \(.*big-ca\.pem\)\./,
+    );
     await refused(readRegularFile(big, { field }), /"CA Certificates File" is larger than 1 MiB/);
     const exact = pki.write('exact.pem', Buffer.alloc(1024 * 1024, 0x42));
     assert.equal((await readRegularFile(exact, { field })).length, 1024 * 1024);

@@ -12,7 +12,16 @@ function message(token: string, expiresAt: number | undefined, refreshToken?: st
     name: 'DJMOUT',
     body: '{}',
     properties,
-    metadata: { status: 200, receivedAt: 0, expiresAt, warnings: [], grantType: 'client_credentials', tokenUrl: 'https://as/token', clientAuthentication: 'client_secret_basic', failed: false },
+    metadata: {
+      status: 200,
+      receivedAt: 0,
+      expiresAt,
+      warnings: [],
+      grantType: 'client_credentials',
+      tokenUrl: 'https://as/token',
+      clientAuthentication: 'client_secret_basic',
+      failed: false,
+    },
   });
 }
 
@@ -23,7 +32,10 @@ class FakeSource implements TokenSource {
   refreshes: string[] = [];
   reacquires = 0;
   refreshError: unknown;
-  constructor(private readonly clock: () => number, private readonly lifetimeMs = 60_000) {}
+  constructor(
+    private readonly clock: () => number,
+    private readonly lifetimeMs = 60_000,
+  ) {}
   current(): DJMessage | undefined {
     return this.last;
   }
@@ -126,7 +138,7 @@ suite('token broker', () => {
     assert.equal(a.reacquires + b.reacquires, 2);
   });
 
-  test('one invoker\'s exchanges do not overlap', async () => {
+  test("one invoker's exchanges do not overlap", async () => {
     const broker = new TokenBroker(clock, margin);
     const source = new FakeSource(clock);
     let running = 0;

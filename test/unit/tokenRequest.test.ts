@@ -103,13 +103,21 @@ suite('token request shape', () => {
 
   suite('the sign-in grants', () => {
     const code: GrantInput = { grantType: 'authorization_code', code: 'c0de/+', codeVerifier: 'v'.repeat(43), redirectUri: 'http://127.0.0.1:5000/cb' };
-    const codeProps = { grantType: 'authorization_code' as const, authorizationEndpointUrl: `${ORIGIN}/authorize`, scope: 'openid', extraParameters: [{ name: 'resource', value: 'r' }] };
+    const codeProps = {
+      grantType: 'authorization_code' as const,
+      authorizationEndpointUrl: `${ORIGIN}/authorize`,
+      scope: 'openid',
+      extraParameters: [{ name: 'resource', value: 'r' }],
+    };
     const deviceProps = { grantType: 'device_code' as const, deviceAuthorizationEndpointUrl: `${ORIGIN}/device`, scope: 'openid' };
 
     test('authorization_code sends code, redirect_uri and code_verifier (no scope: the authorization request carried it), Basic for a confidential client', async () => {
       const seen = await sentBy({ ...codeProps, ...client }, code);
       assert.deepEqual(seen.headers, { ...JSON_HEADERS, authorization: basic });
-      assert.equal(seen.body, `grant_type=authorization_code&code=c0de%2F%2B&redirect_uri=http%3A%2F%2F127.0.0.1%3A5000%2Fcb&code_verifier=${'v'.repeat(43)}&resource=r`);
+      assert.equal(
+        seen.body,
+        `grant_type=authorization_code&code=c0de%2F%2B&redirect_uri=http%3A%2F%2F127.0.0.1%3A5000%2Fcb&code_verifier=${'v'.repeat(43)}&resource=r`,
+      );
     });
 
     test('authorization_code from a public client sends client_id in the body', async () => {
@@ -118,17 +126,23 @@ suite('token request shape', () => {
       assert.match(seen.body, /&client_id=spa$/);
     });
 
-    test('device_code sends RFC 8628\'s grant type URI and the device code, credentials in the body when asked', async () => {
+    test("device_code sends RFC 8628's grant type URI and the device code, credentials in the body when asked", async () => {
       const seen = await sentBy({ ...deviceProps, ...client, credentialsInRequestBody: true }, { grantType: 'device_code', deviceCode: 'dev/code' });
-      assert.equal(seen.body, 'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=dev%2Fcode&client_id=my-client&client_secret=my-secret');
+      assert.equal(
+        seen.body,
+        'grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=dev%2Fcode&client_id=my-client&client_secret=my-secret',
+      );
     });
 
-    test('without the sign-in\'s result nothing is sent: sign-in-required', async () => {
+    test("without the sign-in's result nothing is sent: sign-in-required", async () => {
       const agent = new MockAgent();
       agent.disableNetConnect();
       try {
         await rejectsWith(execute({ authorizationServerUrl: TOKEN_URL, ...codeProps, clientId: 'spa' }, { dispatcher: agent }), 'sign-in-required');
-        await rejectsWith(execute({ authorizationServerUrl: TOKEN_URL, ...deviceProps, clientId: 'tv' }, { dispatcher: agent, grant: code }), 'sign-in-required');
+        await rejectsWith(
+          execute({ authorizationServerUrl: TOKEN_URL, ...deviceProps, clientId: 'tv' }, { dispatcher: agent, grant: code }),
+          'sign-in-required',
+        );
       } finally {
         await agent.close();
       }

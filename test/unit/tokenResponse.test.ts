@@ -26,8 +26,9 @@ function jwtWith(payload: object): string {
 }
 
 suite('token response parser', () => {
-  test('AccessToken first, then every field in the server\'s order, as strings', () => {
-    const body = '{"token_type":"Bearer","access_token":"at","expires_in":3600,"scope":"a b","ext_expires_in":3600,"ok":true,"n":null,"obj":{"x":[1,2]},"instance_url":"https://x.my.salesforce.com"}';
+  test("AccessToken first, then every field in the server's order, as strings", () => {
+    const body =
+      '{"token_type":"Bearer","access_token":"at","expires_in":3600,"scope":"a b","ext_expires_in":3600,"ok":true,"n":null,"obj":{"x":[1,2]},"instance_url":"https://x.my.salesforce.com"}';
     const message = parseTokenResponse(json(200, body), context);
     assert.equal(message.name, 'DJMOUT');
     assert.equal(message.body, body);
@@ -78,12 +79,25 @@ suite('token response parser', () => {
 
   test('property: any status, content type and bytes give a DJMessage or an InvokerError of code 4, never a secret', () => {
     const statuses = fc.oneof(fc.constantFrom(200, 201, 204, 301, 302, 400, 401, 403, 404, 500, 503), fc.integer({ min: 100, max: 599 }));
-    const types = fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'text/html', 'application/x-www-form-urlencoded', 'text/plain', '');
+    const types = fc.constantFrom(
+      undefined,
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/html',
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      '',
+    );
     const bodies = fc.oneof(
       fc.string(),
       fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes).toString('utf8')),
       fc.json(),
-      fc.dictionary(fc.constantFrom('access_token', 'token_type', 'expires_in', 'error', 'error_description', 'refresh_token', 'scope', '__proto__', 'AccessToken'), fc.jsonValue()).map((o) => JSON.stringify(o)),
+      fc
+        .dictionary(
+          fc.constantFrom('access_token', 'token_type', 'expires_in', 'error', 'error_description', 'refresh_token', 'scope', '__proto__', 'AccessToken'),
+          fc.jsonValue(),
+        )
+        .map((o) => JSON.stringify(o)),
       fc.constant('{"error":"x","error_description":"the-secret"}'),
       fc.constant('{"access_token":"a","token_type":"the-secret","expires_in":"the-secret"}'),
       // issue 9: nesting around the depth bound, beside a token or alone
@@ -143,7 +157,10 @@ suite('issue 9: redaction in failed messages', () => {
       caught = error;
     }
     assert.ok(caught instanceof InvokerError);
-    assert.equal(caught.message, 'The authorization server rejected the token request (500 Internal Server Error) with a text/x-[REDACTED] body instead of an OAuth error.');
+    assert.equal(
+      caught.message,
+      'The authorization server rejected the token request (500 Internal Server Error) with a text/x-[REDACTED] body instead of an OAuth error.',
+    );
     assert.equal(caught.djMessage?.metadata.contentType, 'text/x-[REDACTED]');
   });
 });
@@ -151,11 +168,14 @@ suite('issue 9: redaction in failed messages', () => {
 suite('expiry arithmetic', () => {
   const receivedAt = Date.parse('2026-01-01T12:00:00Z');
 
-  test('expires_in counts from the arrival, in our clock, whatever the server\'s Date says', () => {
-    assert.deepEqual(expiryOf({ expiresInSeconds: 300, receivedAt, serverDate: 'Thu, 01 Jan 2026 12:10:00 GMT' }), { at: receivedAt + 300_000, source: 'expires_in' });
+  test("expires_in counts from the arrival, in our clock, whatever the server's Date says", () => {
+    assert.deepEqual(expiryOf({ expiresInSeconds: 300, receivedAt, serverDate: 'Thu, 01 Jan 2026 12:10:00 GMT' }), {
+      at: receivedAt + 300_000,
+      source: 'expires_in',
+    });
   });
 
-  test('JWT exp is shifted by the server\'s clock skew', () => {
+  test("JWT exp is shifted by the server's clock skew", () => {
     // the server's clock runs 10 minutes ahead: its exp of 12:15 is our 12:05
     const exp = Date.parse('2026-01-01T12:15:00Z');
     assert.deepEqual(expiryOf({ jwtExpMs: exp, receivedAt, serverDate: 'Thu, 01 Jan 2026 12:10:00 GMT' }), { at: receivedAt + 300_000, source: 'jwt-exp' });
@@ -195,7 +215,10 @@ suite('issue 9: deep JSON', () => {
   test('100,000 levels of [ are an invalid response that says how deep, not a crash', () => {
     const error = parseFails(json(200, deepArray));
     assert.equal(error.kind, 'invalid-response');
-    assert.equal(error.message, 'The authorization server answered 200 OK but the body is JSON but not an object (it is an array nested deeper than 64 levels).');
+    assert.equal(
+      error.message,
+      'The authorization server answered 200 OK but the body is JSON but not an object (it is an array nested deeper than 64 levels).',
+    );
     assert.equal(error.djMessage?.body, '["[199998 characters nested deeper than 64 levels]"]');
   });
 
@@ -221,7 +244,7 @@ suite('issue 9: deep JSON', () => {
     assert.equal(message.body, body);
   });
 
-  test('an error answer with a deep field is still the server\'s rejection', () => {
+  test("an error answer with a deep field is still the server's rejection", () => {
     const error = parseFails(json(400, `{"error":"invalid_grant","error_description":"no","trace":${deepObject}}`));
     assert.equal(error.kind, 'server-rejected');
     assert.equal(error.error, 'invalid_grant');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PRODUCT_VERSION, USER_AGENT } from '../../src/core/version';
 
 suite('version', () => {
-  test('the User-Agent names the extension with package.json\'s version', () => {
+  test("the User-Agent names the extension with package.json's version", () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, '../../../package.json'), 'utf8')) as { version: string };
     assert.equal(PRODUCT_VERSION, pkg.version);
     assert.equal(USER_AGENT, `oauth2-invoker-vscode/${pkg.version}`);

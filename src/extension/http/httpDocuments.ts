@@ -4,10 +4,7 @@ import * as vscode from 'vscode';
  * The documents the .http support works in: the `http` language (REST Client, httpyac) and, without either
  * extension, plain text files named `*.http` or `*.rest`.
  */
-export const HTTP_SELECTOR: vscode.DocumentSelector = [
-  { language: 'http' },
-  { language: 'plaintext', pattern: '**/*.{http,rest}' },
-];
+export const HTTP_SELECTOR: vscode.DocumentSelector = [{ language: 'http' }, { language: 'plaintext', pattern: '**/*.{http,rest}' }];
 
 export function isHttpDocument(document: vscode.TextDocument): boolean {
   return vscode.languages.match(HTTP_SELECTOR, document) > 0;

@@ -21,7 +21,12 @@ export interface HttpSupportDependencies {
 export type InvokerArgument = InvokerRef | string | undefined;
 
 function isRef(value: unknown): value is InvokerRef {
-  return value !== null && typeof value === 'object' && typeof (value as InvokerRef).name === 'string' && ((value as InvokerRef).scope === 'user' || (value as InvokerRef).scope === 'workspace');
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as InvokerRef).name === 'string' &&
+    ((value as InvokerRef).scope === 'user' || (value as InvokerRef).scope === 'workspace')
+  );
 }
 
 /**

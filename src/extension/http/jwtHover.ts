@@ -22,7 +22,10 @@ function claimText(value: unknown): string | undefined {
 function scopes(payload: Readonly<Record<string, unknown>>): string | undefined {
   const value = payload.scope ?? payload.scp;
   if (typeof value === 'string') {
-    return value.split(' ').filter((scope) => scope !== '').join(', ');
+    return value
+      .split(' ')
+      .filter((scope) => scope !== '')
+      .join(', ');
   }
   return claimText(value);
 }

@@ -61,7 +61,12 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
         item.insertText = `${context.prefix}${fresh}`;
       } else {
         item.insertText = context.prefix;
-        const args: AcceptTokenCompletionArgs = { uri: document.uri.toString(), line: position.line, character: context.valueStart + context.prefix.length, invoker: ref };
+        const args: AcceptTokenCompletionArgs = {
+          uri: document.uri.toString(),
+          line: position.line,
+          character: context.valueStart + context.prefix.length,
+          invoker: ref,
+        };
         item.command = { title: 'Insert Access Token', command: TokenCompletionProvider.acceptId, arguments: [args] };
       }
       return item;
@@ -82,6 +87,8 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
     const edit = new vscode.WorkspaceEdit();
     edit.insert(document.uri, document.validatePosition(new vscode.Position(argument.line, argument.character)), token);
     await vscode.workspace.applyEdit(edit);
-    this.tokens.log.info(`[${invokerLabel(argument.invoker)}] access token of ${message.name} completed in ${documentName(document)} (${describeExpiry(message.metadata.expiresAt, Date.now())})`);
+    this.tokens.log.info(
+      `[${invokerLabel(argument.invoker)}] access token of ${message.name} completed in ${documentName(document)} (${describeExpiry(message.metadata.expiresAt, Date.now())})`,
+    );
   }
 }

@@ -115,8 +115,12 @@ export class TokenVariableCommands {
     }
     await vscode.workspace.applyEdit(edit);
     const expiry = describeExpiry(message.metadata.expiresAt, Date.now());
-    this.tokens.log.info(`[${invokerLabel(ref)}] token variable @${name} ${existing !== undefined ? 'updated' : 'written'} in ${documentName(document)} (${expiry})`);
-    void vscode.window.showInformationMessage(`@${name} holds the access token of "${invokerLabel(ref)}" (${expiry}): use {{${name}}} in requests; its CodeLens refreshes it.`);
+    this.tokens.log.info(
+      `[${invokerLabel(ref)}] token variable @${name} ${existing !== undefined ? 'updated' : 'written'} in ${documentName(document)} (${expiry})`,
+    );
+    void vscode.window.showInformationMessage(
+      `@${name} holds the access token of "${invokerLabel(ref)}" (${expiry}): use {{${name}}} in requests; its CodeLens refreshes it.`,
+    );
   }
 
   private async askAddHeader(variable: string, request: string): Promise<boolean | undefined> {
@@ -124,7 +128,10 @@ export class TokenVariableCommands {
       { label: '$(add) Also use it in this request', description: `Authorization: Bearer {{${variable}}}`, detail: request, add: true },
       { label: '$(symbol-variable) Only the variable', description: `@${variable} = <token>`, add: false },
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'Insert Access Token Variable', placeHolder: 'This request has no Authorization header.' });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: 'Insert Access Token Variable',
+      placeHolder: 'This request has no Authorization header.',
+    });
     return picked?.add;
   }
 
@@ -134,7 +141,8 @@ export class TokenVariableCommands {
       return;
     }
     const uri = vscode.Uri.parse(argument.uri);
-    const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === argument.uri) ?? (await vscode.workspace.openTextDocument(uri));
+    const document =
+      vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === argument.uri) ?? (await vscode.workspace.openTextDocument(uri));
     const found = locate(this.documents.get(document), argument.invoker, argument.variable, argument.line);
     const ref: InvokerRef | undefined = this.tokens.refOf(argument.invoker);
     if (found === undefined) {
@@ -152,13 +160,16 @@ export class TokenVariableCommands {
     const current = this.tokens.freshToken(ref);
     const message = await this.tokens.obtain(ref, { forceRefresh: current !== undefined && found.variable.value === current });
     const token = message?.accessToken;
-    const now = message !== undefined && !document.isClosed ? locate(this.documents.get(document), argument.invoker, argument.variable, found.variable.line) : undefined;
+    const now =
+      message !== undefined && !document.isClosed ? locate(this.documents.get(document), argument.invoker, argument.variable, found.variable.line) : undefined;
     if (message === undefined || token === undefined || now === undefined || now.variable.value === token) {
       return;
     }
     const edit = new vscode.WorkspaceEdit();
     edit.replace(document.uri, valueRange(now), token);
     await vscode.workspace.applyEdit(edit);
-    this.tokens.log.info(`[${invokerLabel(ref)}] token variable @${argument.variable} refreshed in ${documentName(document)} (${describeExpiry(message.metadata.expiresAt, Date.now())})`);
+    this.tokens.log.info(
+      `[${invokerLabel(ref)}] token variable @${argument.variable} refreshed in ${documentName(document)} (${describeExpiry(message.metadata.expiresAt, Date.now())})`,
+    );
   }
 }

@@ -48,9 +48,19 @@ export class TokenVariableCodeLensProvider implements vscode.CodeLensProvider, v
           }),
         ];
       }
-      const refresh: RefreshTokenVariableArgs = { uri: document.uri.toString(), line: entry.variable.line, invoker: entry.invoker, variable: entry.variable.name };
+      const refresh: RefreshTokenVariableArgs = {
+        uri: document.uri.toString(),
+        line: entry.variable.line,
+        invoker: entry.invoker,
+        variable: entry.variable.name,
+      };
       return [
-        new vscode.CodeLens(range, { title: `$(key) ${invokerLabel(ref)}`, command: 'oauth2Invoker.editInvoker', arguments: [ref], tooltip: 'Edit the invoker' }),
+        new vscode.CodeLens(range, {
+          title: `$(key) ${invokerLabel(ref)}`,
+          command: 'oauth2Invoker.editInvoker',
+          arguments: [ref],
+          tooltip: 'Edit the invoker',
+        }),
         // No command: a label.
         new vscode.CodeLens(range, { title: this.tokens.describeValue(ref, entry.variable.value, now), command: '' }),
         new vscode.CodeLens(range, {

@@ -113,7 +113,7 @@ export const loopbackFlow: RedirectFlow = {
 /** VS Code's own URI (`vscode://oauth2-invoker.oauth2-invoker/callback`) received by its URI handler: desktop only. */
 export const uriHandlerFlow: RedirectFlow = {
   id: 'uri-handler',
-  label: 'Redirect to VS Code\'s own URI',
+  label: "Redirect to VS Code's own URI",
   fits(configured, environment) {
     try {
       return !environment.web && new URL(configured.trim()).protocol === `${environment.uriScheme}:`;
@@ -126,11 +126,21 @@ export const uriHandlerFlow: RedirectFlow = {
     const stop = (): void => controller.abort();
     context.signal.addEventListener('abort', stop, { once: true });
     const timeout = new Promise<string>((_resolve, reject) => {
-      const timer = setTimeout(() => reject(new context.core.InvokerError(`No sign-in arrived within ${Math.round(context.timeoutMs / 60_000)} min; start the sign-in again.`, { kind: 'timeout' })), context.timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new context.core.InvokerError(`No sign-in arrived within ${Math.round(context.timeoutMs / 60_000)} min; start the sign-in again.`, {
+              kind: 'timeout',
+            }),
+          ),
+        context.timeoutMs,
+      );
       controller.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
     });
     const cancelled = new Promise<string>((_resolve, reject) => {
-      controller.signal.addEventListener('abort', () => reject(new context.core.InvokerError('The sign-in was cancelled.', { kind: 'aborted' })), { once: true });
+      controller.signal.addEventListener('abort', () => reject(new context.core.InvokerError('The sign-in was cancelled.', { kind: 'aborted' })), {
+        once: true,
+      });
     });
     const redirected = Promise.race([context.uriHandler.waitFor(context.state, controller.signal), timeout, cancelled]);
     redirected.catch(() => undefined);

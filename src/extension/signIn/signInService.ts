@@ -87,7 +87,14 @@ export class SignInService implements vscode.Disposable {
     return withTokenProgress(`Signing in to "${label}": continue in your browser…`, async (own) => {
       const attempt = signal !== undefined ? AbortSignal.any([own, signal]) : own;
       const flow = chooseFlow(config.redirectUri, currentEnvironment());
-      const receiving = await flow.trigger({ core, configuredRedirect: config.redirectUri, state, signal: attempt, timeoutMs: this.redirectTimeoutMs(), uriHandler: this.uriHandler });
+      const receiving = await flow.trigger({
+        core,
+        configuredRedirect: config.redirectUri,
+        state,
+        signal: attempt,
+        timeoutMs: this.redirectTimeoutMs(),
+        uriHandler: this.uriHandler,
+      });
       // Ends the Copy/Paste offer with the attempt, so a late click cannot act on a finished sign-in.
       const finished = new AbortController();
       try {
@@ -102,7 +109,11 @@ export class SignInService implements vscode.Disposable {
         const redirectedTo = await Promise.race([receiving.redirected, pasted, abortion(attempt)]);
         const { code } = core.parseAuthorizationResponse(
           redirectedTo,
-          { state, ...(config.issParameterSupported && config.issuer.trim() !== '' ? { issuer: config.issuer.trim() } : {}), issParameterSupported: config.issParameterSupported },
+          {
+            state,
+            ...(config.issParameterSupported && config.issuer.trim() !== '' ? { issuer: config.issuer.trim() } : {}),
+            issParameterSupported: config.issParameterSupported,
+          },
           redact,
         );
         this.log.info(`[${label}] sign-in: the authorization response arrived; exchanging its code`);
@@ -167,7 +178,9 @@ export class SignInService implements vscode.Disposable {
       log: options.log,
     });
     const target = authorization.verificationUriComplete ?? authorization.verificationUri;
-    this.log.info(`[${label}] sign-in: device code issued, valid ${authorization.expiresInSeconds} s; verification page ${withoutQuery(authorization.verificationUri)}`);
+    this.log.info(
+      `[${label}] sign-in: device code issued, valid ${authorization.expiresInSeconds} s; verification page ${withoutQuery(authorization.verificationUri)}`,
+    );
     this.started.fire({ invoker: label, kind: 'device-code', url: authorization.verificationUri, userCode: authorization.userCode });
     const open = 'Copy Code and Open';
     void vscode.window

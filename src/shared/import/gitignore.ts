@@ -5,7 +5,9 @@ function patternToRegExp(pattern: string): RegExp {
     .replace(/^\//, '')
     .replace(/\/$/, '')
     .split(/(\*\*\/|\*\*|\*|\?)/)
-    .map((part) => (part === '**/' ? '(?:.*/)?' : part === '**' ? '.*' : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .map((part) =>
+      part === '**/' ? '(?:.*/)?' : part === '**' ? '.*' : part === '*' ? '[^/]*' : part === '?' ? '[^/]' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&'),
+    )
     .join('');
   return new RegExp(`^${anchored ? '' : '(?:.*/)?'}${body}$`);
 }

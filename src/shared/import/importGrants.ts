@@ -1,9 +1,7 @@
 import type { GrantType } from '../properties';
 
 /** How another tool's grant maps to the invoker: a grant it has, or the reason it is listed but not imported. */
-export type GrantMapping =
-  | { readonly grantType: GrantType }
-  | { readonly label: string; readonly reason: string };
+export type GrantMapping = { readonly grantType: GrantType } | { readonly label: string; readonly reason: string };
 
 const NOT_YET = 'is not offered by the invoker yet';
 
@@ -22,7 +20,10 @@ export const IMPORT_GRANTS: Readonly<Record<string, GrantMapping>> = {
   devicecode: { label: 'Device Authorization', reason: `the Device Authorization grant ${NOT_YET}` },
   deviceauthorization: { label: 'Device Authorization', reason: `the Device Authorization grant ${NOT_YET}` },
   urnietfparamsoauthgranttypedevicecode: { label: 'Device Authorization', reason: `the Device Authorization grant ${NOT_YET}` },
-  implicit: { label: 'Implicit', reason: 'the Implicit grant returns the token in a browser redirect, which the invoker does not use (OAuth 2.0 Security BCP: do not use it)' },
+  implicit: {
+    label: 'Implicit',
+    reason: 'the Implicit grant returns the token in a browser redirect, which the invoker does not use (OAuth 2.0 Security BCP: do not use it)',
+  },
 };
 
 /** The mapping of a tool's grant name; an unknown or missing name gets a reason that quotes it (grant names are not secrets). */

@@ -130,7 +130,10 @@ export function toImportRow(auth: ExternalAuth, lookup: (name: string) => string
     }
     return resolved.value;
   };
-  const extraParameters = auth.extraParameters.map((p) => ({ name: field(PROPERTY_LABELS.extraParameters, p.name), value: field(PROPERTY_LABELS.extraParameters, p.value) }));
+  const extraParameters = auth.extraParameters.map((p) => ({
+    name: field(PROPERTY_LABELS.extraParameters, p.name),
+    value: field(PROPERTY_LABELS.extraParameters, p.value),
+  }));
   const config: InvokerConfig = {
     ...DEFAULT_INVOKER,
     name: invokerNameFrom(auth.name),
@@ -145,13 +148,16 @@ export function toImportRow(auth: ExternalAuth, lookup: (name: string) => string
   const secrets: Partial<Record<SecretField, string>> = {};
   for (const key of SECRET_SOURCES) {
     const raw = auth[key];
-    const used = key === 'clientSecret' ? auth.clientAuthentication !== 'none' : key === 'password' ? grant.grantType === 'password' : grant.grantType === 'refresh_token';
+    const used =
+      key === 'clientSecret' ? auth.clientAuthentication !== 'none' : key === 'password' ? grant.grantType === 'password' : grant.grantType === 'refresh_token';
     if (raw === '' || !used) {
       continue;
     }
     const resolved = resolveVariables(raw, lookup);
     if (resolved.unresolved.length > 0) {
-      warnings.push(`"${PROPERTY_LABELS[key]}" uses ${resolved.unresolved.map((name) => `{{${name}}}`).join(', ')}, which no variable defines: it is not imported; enter it in the form.`);
+      warnings.push(
+        `"${PROPERTY_LABELS[key]}" uses ${resolved.unresolved.map((name) => `{{${name}}}`).join(', ')}, which no variable defines: it is not imported; enter it in the form.`,
+      );
     } else if (resolved.value !== '') {
       secrets[key] = resolved.value;
     }

@@ -37,7 +37,11 @@ function syntaxErrorPlace(error: unknown): string {
 
 function parse(file: ImportFile): ParsedFile {
   if (/\.ya?ml$/i.test(file.name)) {
-    throw new ImportFileError(file.name, `${ANY_EXPECTED} — an Insomnia YAML export is not read yet: export the collection as JSON (Insomnia v4) instead`, 'it is a YAML file');
+    throw new ImportFileError(
+      file.name,
+      `${ANY_EXPECTED} — an Insomnia YAML export is not read yet: export the collection as JSON (Insomnia v4) instead`,
+      'it is a YAML file',
+    );
   }
   try {
     return { name: file.name, json: JSON.parse(file.text.replace(/^\uFEFF/, '')) as unknown };
@@ -66,7 +70,11 @@ function kindOf(file: ParsedFile): Kind {
   if (objectOf(file.json) !== undefined && (/env\.json$/i.test(file.name) || hasSecurityAuth(file.json))) {
     return /private\.env\.json$/i.test(file.name) ? 'jetbrains-private' : 'jetbrains-public';
   }
-  throw new ImportFileError(file.name, ANY_EXPECTED, Array.isArray(file.json) ? 'it is a JSON array' : objectOf(file.json) === undefined ? 'it is not a JSON object' : 'its shape is none of these');
+  throw new ImportFileError(
+    file.name,
+    ANY_EXPECTED,
+    Array.isArray(file.json) ? 'it is a JSON array' : objectOf(file.json) === undefined ? 'it is not a JSON object' : 'its shape is none of these',
+  );
 }
 
 function one(files: readonly ParsedFile[], what: string): ParsedFile | undefined {
@@ -102,11 +110,26 @@ export function previewImport(files: readonly ImportFile[], options: ImportOptio
   if (groups.has('postman-collection') || groups.has('postman-environment')) {
     const collection = one(of('postman-collection'), 'Postman collection');
     if (collection === undefined) {
-      throw new ImportFileError(of('postman-environment')[0].name, `${POSTMAN_COLLECTION_EXPECTED}, chosen together with this environment`, 'it is a Postman environment alone');
+      throw new ImportFileError(
+        of('postman-environment')[0].name,
+        `${POSTMAN_COLLECTION_EXPECTED}, chosen together with this environment`,
+        'it is a Postman environment alone',
+      );
     }
     return previewPostman(collection, one(of('postman-environment'), 'Postman environment'));
   }
-  return previewJetBrains(one(of('jetbrains-public'), 'http-client.env.json'), one(of('jetbrains-private'), 'http-client.private.env.json'), options.environment);
+  return previewJetBrains(
+    one(of('jetbrains-public'), 'http-client.env.json'),
+    one(of('jetbrains-private'), 'http-client.private.env.json'),
+    options.environment,
+  );
 }
-export { exportJetBrains, jetBrainsExportProblem, secretVariableName, JETBRAINS_GRANT_NAMES, type JetBrainsExport, type JetBrainsExportOptions } from './jetbrainsExport';
+export {
+  exportJetBrains,
+  jetBrainsExportProblem,
+  secretVariableName,
+  JETBRAINS_GRANT_NAMES,
+  type JetBrainsExport,
+  type JetBrainsExportOptions,
+} from './jetbrainsExport';
 export { gitignoreCovers, gitignoreWith } from './gitignore';

@@ -1,6 +1,17 @@
 import type { ExtraParameter } from '../properties';
 import { ImportFileError } from './importError';
-import { EMPTY_EXTERNAL_AUTH, objectOf, own, textOf, toImportRow, withUniqueNames, type ExternalAuth, type ImportPreview, type ImportRow, type ParsedFile } from './importPreview';
+import {
+  EMPTY_EXTERNAL_AUTH,
+  objectOf,
+  own,
+  textOf,
+  toImportRow,
+  withUniqueNames,
+  type ExternalAuth,
+  type ImportPreview,
+  type ImportRow,
+  type ParsedFile,
+} from './importPreview';
 
 export const INSOMNIA_EXPECTED = 'an Insomnia export (format 4): an object with "_type": "export", "__export_format": 4 and a "resources" array';
 
@@ -92,7 +103,11 @@ export function previewInsomnia(file: ParsedFile, environment?: string): ImportP
   const environments = sub.map((r) => textOf(own(r, 'name')) || id(r));
   const chosen = environment !== undefined ? sub.find((r) => (textOf(own(r, 'name')) || id(r)) === environment) : undefined;
   if (environment !== undefined && chosen === undefined) {
-    throw new ImportFileError(file.name, `one of its sub-environments (${environments.join(', ') || 'none'})`, `it has no environment "${environment.slice(0, 60)}"`);
+    throw new ImportFileError(
+      file.name,
+      `one of its sub-environments (${environments.join(', ') || 'none'})`,
+      `it has no environment "${environment.slice(0, 60)}"`,
+    );
   }
   const variables = new Map<string, string>();
   for (const environmentResource of [...base, ...(chosen !== undefined ? [chosen] : [])]) {
@@ -111,7 +126,12 @@ export function previewInsomnia(file: ParsedFile, environment?: string): ImportP
   const rows: ImportRow[] = [];
   for (const resource of resources) {
     const auth = objectOf(own(resource, 'authentication'));
-    if (!['request', 'request_group', 'grpc_request', 'websocket_request'].includes(type(resource)) || auth === undefined || own(auth, 'type') !== 'oauth2' || own(auth, 'disabled') === true) {
+    if (
+      !['request', 'request_group', 'grpc_request', 'websocket_request'].includes(type(resource)) ||
+      auth === undefined ||
+      own(auth, 'type') !== 'oauth2' ||
+      own(auth, 'disabled') === true
+    ) {
       continue;
     }
     const name = textOf(own(resource, 'name')) || id(resource) || 'Insomnia';

@@ -1,8 +1,22 @@
 import type { ExtraParameter } from '../properties';
 import { ImportFileError } from './importError';
-import { EMPTY_EXTERNAL_AUTH, invokerNameFrom, objectOf, own, textOf, toImportRow, withUniqueNames, type ExternalAuth, type ExternalClientAuthentication, type ImportPreview, type ImportRow, type ParsedFile } from './importPreview';
+import {
+  EMPTY_EXTERNAL_AUTH,
+  invokerNameFrom,
+  objectOf,
+  own,
+  textOf,
+  toImportRow,
+  withUniqueNames,
+  type ExternalAuth,
+  type ExternalClientAuthentication,
+  type ImportPreview,
+  type ImportRow,
+  type ParsedFile,
+} from './importPreview';
 
-export const JETBRAINS_EXPECTED = 'a JetBrains HTTP Client / httpyac environment file (http-client.env.json): an object of environments, each an object of variables with an optional "Security": { "Auth": { … } }';
+export const JETBRAINS_EXPECTED =
+  'a JetBrains HTTP Client / httpyac environment file (http-client.env.json): an object of environments, each an object of variables with an optional "Security": { "Auth": { … } }';
 
 /** The environment whose variables and auth configurations every other environment shares. */
 const SHARED = '$shared';
@@ -10,7 +24,11 @@ const SHARED = '$shared';
 function environmentsOf(file: ParsedFile): Record<string, unknown> {
   const root = objectOf(file.json);
   if (root === undefined) {
-    throw new ImportFileError(file.name, JETBRAINS_EXPECTED, `it is ${Array.isArray(file.json) ? 'an array' : `a JSON ${file.json === null ? 'null' : typeof file.json}`}`);
+    throw new ImportFileError(
+      file.name,
+      JETBRAINS_EXPECTED,
+      `it is ${Array.isArray(file.json) ? 'an array' : `a JSON ${file.json === null ? 'null' : typeof file.json}`}`,
+    );
   }
   for (const [key, value] of Object.entries(root)) {
     // "$schema" and the like are strings; every other entry is an environment.
@@ -113,7 +131,11 @@ export function previewJetBrains(publicFile: ParsedFile | undefined, privateFile
   const roots = files.map(environmentsOf);
   const environments = jetBrainsEnvironments(files);
   if (environment !== undefined && !environments.includes(environment)) {
-    throw new ImportFileError(files[0]?.name ?? 'http-client.env.json', `one of its environments (${environments.join(', ') || 'none'})`, `it has no environment "${environment.slice(0, 60)}"`);
+    throw new ImportFileError(
+      files[0]?.name ?? 'http-client.env.json',
+      `one of its environments (${environments.join(', ') || 'none'})`,
+      `it has no environment "${environment.slice(0, 60)}"`,
+    );
   }
   const chosen = environment ?? environments[0] ?? SHARED;
   // Later layers win: $shared, then the environment; in each, the private file over the public one.
@@ -133,7 +155,12 @@ export function previewJetBrains(publicFile: ParsedFile | undefined, privateFile
   for (const [id, entry] of auths) {
     const type = textOf(own(entry, 'Type'));
     if (type.toLowerCase() !== 'oauth2') {
-      rows.push({ kind: 'skipped', source: `${chosen} › Security.Auth › ${id}`, name: invokerNameFrom(id), reason: `Not imported: its "Type" is ${type === '' ? 'missing' : `"${type.slice(0, 30)}"`}, not "OAuth2".` });
+      rows.push({
+        kind: 'skipped',
+        source: `${chosen} › Security.Auth › ${id}`,
+        name: invokerNameFrom(id),
+        reason: `Not imported: its "Type" is ${type === '' ? 'missing' : `"${type.slice(0, 30)}"`}, not "OAuth2".`,
+      });
       continue;
     }
     rows.push(toImportRow(externalAuthOf(id, chosen, entry), (name) => variables.get(name)));

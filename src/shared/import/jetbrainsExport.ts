@@ -40,12 +40,18 @@ export interface JetBrainsExport {
 
 /** Why an invoker cannot be exported to JetBrains' format, if it cannot. */
 export function jetBrainsExportProblem(config: Pick<InvokerConfig, 'grantType'>): string | undefined {
-  return JETBRAINS_GRANT_NAMES[config.grantType] === undefined ? `the JetBrains HTTP Client has no ${config.grantType === 'refresh_token' ? 'Refresh Token' : config.grantType} grant` : undefined;
+  return JETBRAINS_GRANT_NAMES[config.grantType] === undefined
+    ? `the JetBrains HTTP Client has no ${config.grantType === 'refresh_token' ? 'Refresh Token' : config.grantType} grant`
+    : undefined;
 }
 
 /** A variable name for one of the invoker's secrets: letters, digits and `_` only, e.g. `orders_api_client_secret`. */
 export function secretVariableName(invokerName: string, field: 'clientSecret' | 'password'): string {
-  const slug = invokerName.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'invoker';
+  const slug =
+    invokerName
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'invoker';
   return `${slug}_${field === 'clientSecret' ? 'client_secret' : 'password'}`;
 }
 
@@ -88,7 +94,18 @@ function setIn(root: Record<string, unknown>, file: string, path: readonly strin
 
 /** Labels of the properties an http-client.env.json entry cannot hold, when the invoker sets them. */
 function notCarried(config: InvokerConfig): string[] {
-  const keys = ['basicEncoding', 'allowInsecureHttp', 'proxy', 'proxyUsername', 'tlsCaFile', 'tlsCertFile', 'tlsKeyFile', 'tlsPfxFile', 'tlsRejectUnauthorized', 'targetMessage'] as const;
+  const keys = [
+    'basicEncoding',
+    'allowInsecureHttp',
+    'proxy',
+    'proxyUsername',
+    'tlsCaFile',
+    'tlsCertFile',
+    'tlsKeyFile',
+    'tlsPfxFile',
+    'tlsRejectUnauthorized',
+    'targetMessage',
+  ] as const;
   const changed = keys.filter((key) => config[key] !== DEFAULT_INVOKER[key]).map((key) => `"${PROPERTY_LABELS[key]}"`);
   if (config.issuer.trim() !== '') {
     changed.push('"Issuer URL"');
@@ -112,7 +129,12 @@ export function exportJetBrains(config: InvokerConfig, options: JetBrainsExportO
     throw new ExportRefusedError('The environment needs a name that does not start with $.');
   }
   const warnings = notCarried(config);
-  const entry: Record<string, unknown> = { Type: 'OAuth2', 'Grant Type': grant, 'Token URL': config.authorizationServerUrl.trim(), 'Client ID': config.clientId };
+  const entry: Record<string, unknown> = {
+    Type: 'OAuth2',
+    'Grant Type': grant,
+    'Token URL': config.authorizationServerUrl.trim(),
+    'Client ID': config.clientId,
+  };
   const secretVariables: { clientSecret?: string; password?: string } = {};
   if (options.hasClientSecret) {
     secretVariables.clientSecret = secretVariableName(config.name, 'clientSecret');

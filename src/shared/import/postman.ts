@@ -1,6 +1,17 @@
 import type { ExtraParameter } from '../properties';
 import { ImportFileError } from './importError';
-import { EMPTY_EXTERNAL_AUTH, objectOf, own, textOf, toImportRow, withUniqueNames, type ExternalAuth, type ImportPreview, type ImportRow, type ParsedFile } from './importPreview';
+import {
+  EMPTY_EXTERNAL_AUTH,
+  objectOf,
+  own,
+  textOf,
+  toImportRow,
+  withUniqueNames,
+  type ExternalAuth,
+  type ImportPreview,
+  type ImportRow,
+  type ParsedFile,
+} from './importPreview';
 
 export const POSTMAN_COLLECTION_EXPECTED = 'a Postman collection (schema v2.1.0): an object with "info" and an "item" array';
 export const POSTMAN_ENVIRONMENT_EXPECTED = 'a Postman environment: an object with a "values" array of { "key", "value" }';
@@ -66,7 +77,9 @@ function parametersOf(value: unknown, notes: string[]): ExtraParameter[] {
     }
     const sendAs = textOf(own(parameter, 'send_as'));
     if (sendAs !== '' && sendAs !== 'request_body') {
-      notes.push(`The token request parameter "${key.slice(0, 60)}" is sent as ${sendAs === 'request_header' ? 'a header' : 'a URL parameter'} by Postman; the invoker sends it in the body.`);
+      notes.push(
+        `The token request parameter "${key.slice(0, 60)}" is sent as ${sendAs === 'request_header' ? 'a header' : 'a URL parameter'} by Postman; the invoker sends it in the body.`,
+      );
     }
     parameters.push({ name: key, value: textOf(own(parameter, 'value')) });
   }

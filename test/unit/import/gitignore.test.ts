@@ -21,11 +21,14 @@ suite('export: is the private env file ignored by git?', () => {
     }
   });
 
-  test('adding the file: a line at the end, anchored when in a subfolder, the file\'s line ending kept', () => {
+  test("adding the file: a line at the end, anchored when in a subfolder, the file's line ending kept", () => {
     assert.equal(gitignoreWith('', 'http-client.private.env.json'), 'http-client.private.env.json\n');
     assert.equal(gitignoreWith('node_modules/', 'http-client.private.env.json'), 'node_modules/\nhttp-client.private.env.json\n');
     assert.equal(gitignoreWith('out\r\n', 'api/http-client.private.env.json'), 'out\r\n/api/http-client.private.env.json\r\n');
-    for (const [text, path] of [['', 'x.json'], ['a\n', 'api/x.json']]) {
+    for (const [text, path] of [
+      ['', 'x.json'],
+      ['a\n', 'api/x.json'],
+    ]) {
       assert.ok(gitignoreCovers(gitignoreWith(text, path), path));
     }
   });

@@ -33,7 +33,6 @@ async function httpyac(file: string, environment: string): Promise<Record<string
   } catch {
     // stdout holds the requests with their tokens: say only what failed.
     throw new Error(`httpyac gave no JSON (stderr: ${stderr.slice(0, 500)})`);
-
   }
 }
 
@@ -53,10 +52,18 @@ suite('export: one .http file with our @accessToken and httpyac\'s {{$auth.token
     fs.rmSync(folder, { recursive: true, force: true });
   });
 
-  test('httpyac gets its own token from the exported env files; the invoker\'s token in @accessToken works beside it', async () => {
+  test("httpyac gets its own token from the exported env files; the invoker's token in @accessToken works beside it", async () => {
     // Credentials in the body: httpyac's Basic header joins id and secret without the form-encoding RFC 6749 §2.3.1
     // asks for, which this server (and its secret, with reserved characters) insists on.
-    const config: InvokerConfig = { ...DEFAULT_INVOKER, name: 'orders', authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', credentialsInRequestBody: true, clientId: server.postClient.clientId, scope: 'api:read' };
+    const config: InvokerConfig = {
+      ...DEFAULT_INVOKER,
+      name: 'orders',
+      authorizationServerUrl: server.tokenEndpoint,
+      grantType: 'client_credentials',
+      credentialsInRequestBody: true,
+      clientId: server.postClient.clientId,
+      scope: 'api:read',
+    };
     const secrets = { clientSecret: server.postClient.clientSecret };
     const exported = exportJetBrains(config, { environment: 'dev', hasClientSecret: true, secrets });
     fs.writeFileSync(path.join(folder, 'http-client.env.json'), exported.publicText);
@@ -85,6 +92,12 @@ suite('export: one .http file with our @accessToken and httpyac\'s {{$auth.token
     const before = server.tokenRequests();
     assert.deepEqual(await httpyac(file, 'dev'), { ours: 200, theirs: 200 });
     assert.equal(server.tokenRequests() - before, 1, 'httpyac asked the server for its own token, with the exported configuration');
-    assert.deepEqual(resource.outcomes.map((o) => [o.path, o.status, o.bearer]), [['/api/ours', 200, true], ['/api/theirs', 200, true]]);
+    assert.deepEqual(
+      resource.outcomes.map((o) => [o.path, o.status, o.bearer]),
+      [
+        ['/api/ours', 200, true],
+        ['/api/theirs', 200, true],
+      ],
+    );
   });
 });

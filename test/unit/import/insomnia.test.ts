@@ -11,7 +11,10 @@ suite('import: Insomnia export v4 (JSON)', () => {
     assert.equal(preview.format, 'insomnia');
     assert.deepEqual(preview.environments, ['Production', 'Test']);
     assert.deepEqual(preview.rows.map(rowName), ['Invoices', 'List invoices', 'Me (skipped)']);
-    assert.deepEqual(preview.rows.map((r) => r.source), ['Billing › Invoices', 'Billing › Invoices › List invoices', 'Billing › Me']);
+    assert.deepEqual(
+      preview.rows.map((r) => r.source),
+      ['Billing › Invoices', 'Billing › Invoices › List invoices', 'Billing › Me'],
+    );
     assert.equal(skipped(preview, 'Me').reason, 'Not imported: the Authorization Code grant is not offered by the invoker yet.');
   });
 

@@ -65,10 +65,13 @@ suite('import: JetBrains HTTP Client / httpyac environment files', () => {
     assert.deepEqual(row.secrets, { clientSecret: 'prod-orders-s3cret' });
   });
 
-  test('without the private file: the secret\'s variable is undefined, so no secret is imported and the warning names the variable', () => {
+  test("without the private file: the secret's variable is undefined, so no secret is imported and the warning names the variable", () => {
     const row = candidate(previewImport([fixture('jetbrains', 'http-client.env.json')]), 'orders-api');
     assert.deepEqual(row.secrets, {});
-    assert.ok(row.warnings.includes('"Client Secret" uses {{ordersSecret}}, which no variable defines: it is not imported; enter it in the form.'), row.warnings.join('\n'));
+    assert.ok(
+      row.warnings.includes('"Client Secret" uses {{ordersSecret}}, which no variable defines: it is not imported; enter it in the form.'),
+      row.warnings.join('\n'),
+    );
     assert.ok(row.warnings.includes('"Client Secret" is required for the Client Credentials grant.'), row.warnings.join('\n'));
     const password = candidate(previewImport([fixture('jetbrains', 'http-client.env.json')]), 'support-user');
     assert.equal(password.config.username, '{{supportUser}}');
@@ -83,7 +86,7 @@ suite('import: JetBrains HTTP Client / httpyac environment files', () => {
     });
   });
 
-  test('no secret appears in the preview\'s names, sources, properties or warnings', () => {
+  test("no secret appears in the preview's names, sources, properties or warnings", () => {
     for (const environment of ['dev', 'prod']) {
       const text = shownText(previewImport(both, { environment }));
       for (const secret of SECRETS) {
@@ -98,7 +101,14 @@ suite('import: JetBrains HTTP Client / httpyac environment files', () => {
         Security: {
           Auth: {
             a: { Type: 'Static', Token: 'x' },
-            b: { Type: 'oauth2', 'Grant Type': 'Client Credentials', 'Token URL': 'https://h.example.com/t', 'Client ID': 'c', 'Client Secret': 's', 'Client Credentials': 'header' },
+            b: {
+              Type: 'oauth2',
+              'Grant Type': 'Client Credentials',
+              'Token URL': 'https://h.example.com/t',
+              'Client ID': 'c',
+              'Client Secret': 's',
+              'Client Credentials': 'header',
+            },
           },
         },
       },

@@ -16,7 +16,10 @@ const ORDERS: InvokerConfig = {
 };
 
 function importedRow(publicText: string, privateText: string | undefined, environment: string): ImportCandidate {
-  const files = [{ name: 'http-client.env.json', text: publicText }, ...(privateText !== undefined ? [{ name: 'http-client.private.env.json', text: privateText }] : [])];
+  const files = [
+    { name: 'http-client.env.json', text: publicText },
+    ...(privateText !== undefined ? [{ name: 'http-client.private.env.json', text: privateText }] : []),
+  ];
   const rows = previewImport(files, { environment }).rows;
   assert.equal(rows.length, 1);
   assert.ok(rows[0].kind === 'invoker');
@@ -57,7 +60,10 @@ suite('export: an invoker to http-client.env.json', () => {
       existingPrivate: '{ "dev": { "other": "kept" }, "prod": { "x": "y" } }',
     });
     assert.ok(!exported.publicText.includes('s3cret'));
-    assert.deepEqual(JSON.parse(exported.privateText!), { dev: { other: 'kept', support_client_secret: 'cs-s3cret', support_password: 'pw-s3cret' }, prod: { x: 'y' } });
+    assert.deepEqual(JSON.parse(exported.privateText!), {
+      dev: { other: 'kept', support_client_secret: 'cs-s3cret', support_password: 'pw-s3cret' },
+      prod: { x: 'y' },
+    });
     assert.deepEqual(exported.secretVariables, { clientSecret: 'support_client_secret', password: 'support_password' });
   });
 
@@ -74,7 +80,9 @@ suite('export: an invoker to http-client.env.json', () => {
   });
 
   test('a public client is "none"; a Refresh Token invoker cannot be exported; what the file cannot hold is named', () => {
-    const publicClient = JSON.parse(exportJetBrains(ORDERS, { environment: 'dev', hasClientSecret: false }).publicText) as { dev: { Security: { Auth: Record<string, Record<string, string>> } } };
+    const publicClient = JSON.parse(exportJetBrains(ORDERS, { environment: 'dev', hasClientSecret: false }).publicText) as {
+      dev: { Security: { Auth: Record<string, Record<string, string>> } };
+    };
     assert.equal(publicClient.dev.Security.Auth['Orders API']['Client Credentials'], 'none');
     assert.equal(publicClient.dev.Security.Auth['Orders API']['Client Secret'], undefined);
     assert.throws(() => exportJetBrains({ ...ORDERS, grantType: 'refresh_token' }, { environment: 'dev', hasClientSecret: true }), {
@@ -82,7 +90,10 @@ suite('export: an invoker to http-client.env.json', () => {
       kind: 'not-exportable',
       message: '"Orders API" cannot be exported: the JetBrains HTTP Client has no Refresh Token grant.',
     });
-    const withProxy = exportJetBrains({ ...ORDERS, proxy: 'http://proxy.example.com:3128', tlsCaFile: '/etc/ca.pem' }, { environment: 'dev', hasClientSecret: true });
+    const withProxy = exportJetBrains(
+      { ...ORDERS, proxy: 'http://proxy.example.com:3128', tlsCaFile: '/etc/ca.pem' },
+      { environment: 'dev', hasClientSecret: true },
+    );
     assert.deepEqual(withProxy.warnings, ['Not exported (the file has no place for them): "Proxy", "CA Certificates File".']);
     assert.throws(() => exportJetBrains(ORDERS, { environment: 'dev', hasClientSecret: true, existingPublic: '[1]' }), {
       message: /^"http-client\.env\.json" cannot be exported into: it is not a JSON object; expected a JetBrains/,
@@ -92,9 +103,14 @@ suite('export: an invoker to http-client.env.json', () => {
   test('round trip: export then import gives the same invoker and the same secrets (property)', () => {
     const text = fc.string({ maxLength: 20 }).filter((s) => !s.includes('{{') && !s.includes('}}') && !s.includes('s3cret') && s.trim() === s);
     // Secrets are marked, so that finding one in the public file cannot be a non-secret value that happens to be equal.
-    const secret = fc.string({ maxLength: 20 }).filter((s) => !s.includes('{{')).map((s) => `s3cret-${s}`);
+    const secret = fc
+      .string({ maxLength: 20 })
+      .filter((s) => !s.includes('{{'))
+      .map((s) => `s3cret-${s}`);
     const name = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => invokerNameIssue(s, []) === undefined && s.trim() === s && !s.includes('s3cret'));
-    const parameterName = fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/).filter((n) => !['grant_type', 'client_id', 'client_secret', 'scope', 'username', 'password', 'refresh_token'].includes(n));
+    const parameterName = fc
+      .stringMatching(/^[a-z][a-z0-9_]{0,10}$/)
+      .filter((n) => !['grant_type', 'client_id', 'client_secret', 'scope', 'username', 'password', 'refresh_token'].includes(n));
     const invoker = fc.record({
       name,
       host: fc.domain(),
@@ -122,7 +138,10 @@ suite('export: an invoker to http-client.env.json', () => {
           username: i.grantType === 'password' ? i.username : '',
           extraParameters: i.parameters.map((p) => ({ name: p.name, value: p.value })),
         };
-        const secrets = { ...(i.clientSecret !== undefined ? { clientSecret: i.clientSecret } : {}), ...(i.grantType === 'password' ? { password: i.password } : {}) };
+        const secrets = {
+          ...(i.clientSecret !== undefined ? { clientSecret: i.clientSecret } : {}),
+          ...(i.grantType === 'password' ? { password: i.password } : {}),
+        };
         const exported = exportJetBrains(config, { environment: i.environment, hasClientSecret: i.clientSecret !== undefined, secrets });
         const row = importedRow(exported.publicText, exported.privateText, i.environment);
         assert.deepEqual(row.config, config);

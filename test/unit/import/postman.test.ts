@@ -35,7 +35,7 @@ suite('import: Postman collection v2.1 with its environment', () => {
     assert.deepEqual(row.warnings, []);
   });
 
-  test('folder level: password_credentials with a Basic header (Postman\'s default)', () => {
+  test("folder level: password_credentials with a Basic header (Postman's default)", () => {
     const row = candidate(previewImport([environment, collection]), 'Admin');
     assert.equal(row.config.grantType, 'password');
     assert.equal(row.config.username, 'admin@example.com');
@@ -78,7 +78,10 @@ suite('import: Postman collection v2.1 with its environment', () => {
     const text = JSON.stringify({
       info: { name: 'Old', schema: 'https://schema.getpostman.com/json/collection/v2.0.0/collection.json' },
       item: [],
-      auth: { type: 'oauth2', oauth2: { grant_type: 'client_credentials', accessTokenUrl: 'https://old.example.com/token', clientId: 'id', clientSecret: 'sec' } },
+      auth: {
+        type: 'oauth2',
+        oauth2: { grant_type: 'client_credentials', accessTokenUrl: 'https://old.example.com/token', clientId: 'id', clientSecret: 'sec' },
+      },
     });
     const row = candidate(previewImport([{ name: 'old.json', text }]), 'Old');
     assert.equal(row.config.authorizationServerUrl, 'https://old.example.com/token');

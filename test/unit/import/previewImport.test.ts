@@ -1,7 +1,16 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { GRANT_TYPES } from '../../../src/shared/properties';
-import { IMPORT_GRANTS, ImportFileError, invokerNameFrom, mapGrant, previewImport, withUniqueNames, type ImportFile, type ImportRow } from '../../../src/shared/import/index';
+import {
+  IMPORT_GRANTS,
+  ImportFileError,
+  invokerNameFrom,
+  mapGrant,
+  previewImport,
+  withUniqueNames,
+  type ImportFile,
+  type ImportRow,
+} from '../../../src/shared/import/index';
 import { rowName } from './helpers';
 
 /** The preview a file gives, or the ImportFileError it raises; anything else (a TypeError, a stack overflow) fails. */
@@ -31,17 +40,85 @@ const NAMES = ['http-client.env.json', 'http-client.private.env.json', 'collecti
 /** JSON shaped like each format, with arbitrary values where the importers read one. */
 const anyValue = fc.jsonValue({ maxDepth: 3 });
 const shaped = fc.oneof(
-  fc.dictionary(fc.string(), fc.oneof(anyValue, fc.record({ Security: fc.record({ Auth: fc.dictionary(fc.string(), fc.oneof(anyValue, fc.dictionary(fc.constantFrom('Type', 'Grant Type', 'Token URL', 'Client ID', 'Client Secret', 'Client Credentials', 'Custom Request Parameters', 'Username', 'Password', 'Scope'), anyValue))) }) }))),
+  fc.dictionary(
+    fc.string(),
+    fc.oneof(
+      anyValue,
+      fc.record({
+        Security: fc.record({
+          Auth: fc.dictionary(
+            fc.string(),
+            fc.oneof(
+              anyValue,
+              fc.dictionary(
+                fc.constantFrom(
+                  'Type',
+                  'Grant Type',
+                  'Token URL',
+                  'Client ID',
+                  'Client Secret',
+                  'Client Credentials',
+                  'Custom Request Parameters',
+                  'Username',
+                  'Password',
+                  'Scope',
+                ),
+                anyValue,
+              ),
+            ),
+          ),
+        }),
+      }),
+    ),
+  ),
   fc.record({
     info: fc.oneof(anyValue, fc.record({ name: anyValue, schema: fc.constant('https://schema.getpostman.com/json/collection/v2.1.0/collection.json') })),
-    item: fc.array(fc.record({ name: anyValue, item: anyValue, auth: anyValue, request: fc.oneof(anyValue, fc.record({ auth: fc.record({ type: fc.constant('oauth2'), oauth2: anyValue }) })) })),
-    auth: fc.oneof(anyValue, fc.record({ type: fc.constant('oauth2'), oauth2: fc.oneof(anyValue, fc.array(fc.record({ key: fc.constantFrom('grant_type', 'accessTokenUrl', 'clientSecret', 'tokenRequestParams', 'client_authentication'), value: anyValue }))) })),
+    item: fc.array(
+      fc.record({
+        name: anyValue,
+        item: anyValue,
+        auth: anyValue,
+        request: fc.oneof(anyValue, fc.record({ auth: fc.record({ type: fc.constant('oauth2'), oauth2: anyValue }) })),
+      }),
+    ),
+    auth: fc.oneof(
+      anyValue,
+      fc.record({
+        type: fc.constant('oauth2'),
+        oauth2: fc.oneof(
+          anyValue,
+          fc.array(
+            fc.record({ key: fc.constantFrom('grant_type', 'accessTokenUrl', 'clientSecret', 'tokenRequestParams', 'client_authentication'), value: anyValue }),
+          ),
+        ),
+      }),
+    ),
     variable: anyValue,
   }),
   fc.record({
     _type: fc.constant('export'),
     __export_format: fc.oneof(fc.constant(4), anyValue),
-    resources: fc.array(fc.oneof(anyValue, fc.record({ _id: anyValue, parentId: anyValue, name: anyValue, _type: fc.constantFrom('request', 'request_group', 'environment', 'workspace'), data: anyValue, authentication: fc.oneof(anyValue, fc.record({ type: fc.constant('oauth2'), grantType: fc.oneof(fc.constantFrom('client_credentials', 'password', 'implicit'), anyValue), accessTokenUrl: anyValue, clientSecret: anyValue })) }))),
+    resources: fc.array(
+      fc.oneof(
+        anyValue,
+        fc.record({
+          _id: anyValue,
+          parentId: anyValue,
+          name: anyValue,
+          _type: fc.constantFrom('request', 'request_group', 'environment', 'workspace'),
+          data: anyValue,
+          authentication: fc.oneof(
+            anyValue,
+            fc.record({
+              type: fc.constant('oauth2'),
+              grantType: fc.oneof(fc.constantFrom('client_credentials', 'password', 'implicit'), anyValue),
+              accessTokenUrl: anyValue,
+              clientSecret: anyValue,
+            }),
+          ),
+        }),
+      ),
+    ),
   }),
 );
 
@@ -63,7 +140,10 @@ suite('import: any file gives a preview or a clear error', () => {
     );
     fc.assert(
       fc.property(shaped, shaped, fc.constantFrom(...NAMES), fc.constantFrom(...NAMES), (a, b, nameA, nameB) => {
-        previewOrFileError([{ name: nameA, text: JSON.stringify(a) }, { name: nameB, text: JSON.stringify(b) }]);
+        previewOrFileError([
+          { name: nameA, text: JSON.stringify(a) },
+          { name: nameB, text: JSON.stringify(b) },
+        ]);
       }),
       { numRuns: 500 },
     );
@@ -82,21 +162,33 @@ suite('import: any file gives a preview or a clear error', () => {
   });
 
   test('a JSON object of no known shape, an array, a number: errors that list what is expected', () => {
-    assert.throws(() => previewImport([{ name: 'data.json', text: '{"a": 1}' }]), { message: /^"data\.json" cannot be imported: its shape is none of these; expected .*Postman collection.*Insomnia export/ });
+    assert.throws(() => previewImport([{ name: 'data.json', text: '{"a": 1}' }]), {
+      message: /^"data\.json" cannot be imported: its shape is none of these; expected .*Postman collection.*Insomnia export/,
+    });
     assert.throws(() => previewImport([{ name: 'data.json', text: '[]' }]), { message: /^"data\.json" cannot be imported: it is a JSON array;/ });
-    assert.throws(() => previewImport([{ name: 'http-client.env.json', text: '{"dev": 3}' }]), { message: /^"http-client\.env\.json" cannot be imported: its entry "dev" is not an object of variables;/ });
+    assert.throws(() => previewImport([{ name: 'http-client.env.json', text: '{"dev": 3}' }]), {
+      message: /^"http-client\.env\.json" cannot be imported: its entry "dev" is not an object of variables;/,
+    });
     assert.throws(() => previewImport([]), { message: /no file was chosen/ });
   });
 
   test('files of two tools at once are refused', () => {
     const postman = JSON.stringify({ info: { name: 'c' }, item: [] });
-    assert.throws(() => previewImport([{ name: 'http-client.env.json', text: '{}' }, { name: 'c.json', text: postman }]), {
-      message: '"c.json" cannot be imported: it is not from the same tool as "http-client.env.json"; expected the files of one tool at a time.',
-    });
+    assert.throws(
+      () =>
+        previewImport([
+          { name: 'http-client.env.json', text: '{}' },
+          { name: 'c.json', text: postman },
+        ]),
+      {
+        message: '"c.json" cannot be imported: it is not from the same tool as "http-client.env.json"; expected the files of one tool at a time.',
+      },
+    );
   });
 
   test('a __proto__ key in a file neither pollutes objects nor becomes a variable', () => {
-    const text = '{"dev": {"__proto__": {"polluted": "yes"}, "Security": {"Auth": {"a": {"Type": "OAuth2", "Grant Type": "Client Credentials", "Token URL": "https://x.example.com/{{polluted}}", "Client ID": "c", "Client Secret": "s"}}}}}';
+    const text =
+      '{"dev": {"__proto__": {"polluted": "yes"}, "Security": {"Auth": {"a": {"Type": "OAuth2", "Grant Type": "Client Credentials", "Token URL": "https://x.example.com/{{polluted}}", "Client ID": "c", "Client Secret": "s"}}}}}';
     const preview = previewImport([{ name: 'http-client.env.json', text }]);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     const row = preview.rows[0];
@@ -134,7 +226,17 @@ suite('import: the grant table and names', () => {
     assert.equal(invokerNameFrom(' a/b\\c '), 'a-b-c');
     assert.equal(invokerNameFrom('   '), 'Imported');
     assert.equal(invokerNameFrom('x'.repeat(80)).length, 64);
-    const rows: ImportRow[] = ['orders', 'orders', 'orders 2', 'x'.repeat(64), 'x'.repeat(64)].map((name) => ({ kind: 'skipped', source: '', name, reason: 'Not imported: test' }));
-    assert.deepEqual(withUniqueNames(rows).map(rowName).map((n) => n.replace(' (skipped)', '')), ['orders', 'orders 2', 'orders 2 2', 'x'.repeat(64), `${'x'.repeat(62)} 2`]);
+    const rows: ImportRow[] = ['orders', 'orders', 'orders 2', 'x'.repeat(64), 'x'.repeat(64)].map((name) => ({
+      kind: 'skipped',
+      source: '',
+      name,
+      reason: 'Not imported: test',
+    }));
+    assert.deepEqual(
+      withUniqueNames(rows)
+        .map(rowName)
+        .map((n) => n.replace(' (skipped)', '')),
+      ['orders', 'orders 2', 'orders 2 2', 'x'.repeat(64), `${'x'.repeat(62)} 2`],
+    );
   });
 });
