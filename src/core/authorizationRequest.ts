@@ -1,5 +1,6 @@
 import { InvokerError } from './errors';
-import { RESERVED_AUTHORIZATION_PARAMETERS, type InvokerProperties } from '../shared/properties';
+import { type InvokerProperties } from '../shared/properties';
+import { RESERVED_AUTHORIZATION_PARAMETERS } from '../shared/validation';
 import type { Redactor } from './redact';
 
 /** What one authorization attempt sends besides the invoker's properties: fresh for every attempt. */

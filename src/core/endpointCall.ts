@@ -5,15 +5,8 @@ import { Deadline } from './deadline';
 import { InvokerError } from './errors';
 import { selectNetwork, type NetworkRoute } from './network';
 import type { SystemProxySettings } from './proxyRoute';
-import {
-  isLoopbackHost,
-  PROPERTY_LABELS,
-  validateToolboxEndpoint,
-  validateNetworkProperties,
-  type InvokerProperties,
-  type PropertyIssue,
-  type ToolboxEndpoint,
-} from '../shared/properties';
+import { PROPERTY_LABELS, type InvokerProperties, type PropertyIssue, type ToolboxEndpoint } from '../shared/properties';
+import { isLoopbackHost, validateToolboxEndpoint, validateNetworkProperties } from '../shared/validation';
 import { basicCredentialValues, createRedactor, redactBody, redactError, redactForm, redactHeader, type Redactor } from './redact';
 import { clientAuthenticationOf, type TokenRequest } from './tokenRequest';
 import type { ResponseContext } from './tokenResponse';

@@ -5,7 +5,8 @@ import { Deadline } from './deadline';
 import { InvokerError } from './errors';
 import { selectNetwork, type NetworkRoute } from './network';
 import type { SystemProxySettings } from './proxyRoute';
-import { GRANT_TYPE_LABELS, isInteractiveGrant, isLoopbackHost, PROPERTY_LABELS, validateProperties, type InvokerProperties } from '../shared/properties';
+import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS, type InvokerProperties } from '../shared/properties';
+import { isLoopbackHost, validateProperties } from '../shared/validation';
 import { basicCredentialValues, createRedactor, redactBody, redactError, redactForm, redactHeader, type Redactor } from './redact';
 import { basicVariantsDiffer, clientAuthenticationOf, prepareTokenRequest, type GrantInput, type TokenRequest } from './tokenRequest';
 import { clientAuthFor, secretClientAuth, type ClientAuth } from './clientAuthentication';
@@ -19,16 +20,8 @@ export { ACCESS_TOKEN_PROPERTY, DJMessage } from './djMessage';
 export type { BasicVariant, ClientAuthentication, DJMessageData, DJMessageMetadata, ExpirySource } from './djMessage';
 export { INVOKER_INVALID_ERROR, InvokerError, isInvokerError } from './errors';
 export type { InvokerErrorKind } from './errors';
-export {
-  GRANT_TYPE_LABELS,
-  GRANT_TYPES,
-  INTERACTIVE_GRANT_TYPES,
-  isInteractiveGrant,
-  PROPERTY_LABELS,
-  TLS_FILE_PROPERTIES,
-  validateNetworkProperties,
-  validateProperties,
-} from '../shared/properties';
+export { GRANT_TYPE_LABELS, GRANT_TYPES, INTERACTIVE_GRANT_TYPES, isInteractiveGrant, PROPERTY_LABELS, TLS_FILE_PROPERTIES } from '../shared/properties';
+export { validateNetworkProperties, validateProperties } from '../shared/validation';
 export type { BasicEncoding, ExtraParameter, GrantType, InvokerProperties, NetworkProperties, PropertyIssue, ProxySetting } from '../shared/properties';
 export { CLIENT_AUTH_METHODS, clientAuthMethodOf } from '../shared/properties';
 export type { AssertionAlgorithm, AssertionAudience, ClientAuthMethod } from '../shared/properties';

@@ -3,7 +3,8 @@
  * (the form may be stale, e.g. a name taken meanwhile). Each problem names its field, like the core's.
  */
 import { ISSUER_LABEL, invokerNameIssue, secretsUsedBy, toProperties, type InvokerConfig, type SecretField, type StoredSecrets } from './invoker';
-import { PROPERTY_LABELS, validateProperties } from './properties';
+import { PROPERTY_LABELS } from './properties';
+import { validateProperties } from './validation';
 import type { FormIssue, SecretEdits } from './protocol';
 
 /**

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { validateProperties, type InvokerProperties } from '../../src/core/index';
-import { isLoopbackHost } from '../../src/shared/properties';
+import { isLoopbackHost } from '../../src/shared/validation';
 
 function fields(properties: InvokerProperties, target?: string): string[] {
   return validateProperties(properties, target).map((issue) => issue.field);

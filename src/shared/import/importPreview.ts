@@ -1,5 +1,6 @@
 import { DEFAULT_INVOKER, toProperties, type InvokerConfig, type SecretField } from '../invoker';
-import { PROPERTY_LABELS, validateProperties, type ExtraParameter } from '../properties';
+import { PROPERTY_LABELS, type ExtraParameter } from '../properties';
+import { validateProperties } from '../validation';
 import { mapGrant } from './importGrants';
 import { resolveVariables } from './templateVariables';
 
