@@ -12,28 +12,25 @@ export async function runCommand(page, title, { timeoutMs = 20_000 } = {}) {
   // Enter runs the focused row: wait until that is the one we asked for.
   const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
   const deadline = Date.now() + timeoutMs;
-  // The palette lists the commands known when it opened: early after startup, reopen until ours is there.
+  // The palette lists the commands known when it opened: early after startup, reopen until ours is there. A webview
+  // holding the focus forwards keys to the workbench asynchronously, may drop one, and may take the focus back (which
+  // closes the palette): every step is bounded and the whole is tried again until the deadline.
+  const left = () => Math.max(1, Math.min(3000, deadline - Date.now()));
   for (;;) {
-    await page.keyboard.press('F1');
     try {
-      // A webview holding the focus forwards keys to the workbench asynchronously and may drop one: press again.
-      await input.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(3000, deadline - Date.now())) });
-    } catch (e) {
-      if (Date.now() >= deadline) {
-        throw e;
-      }
-      continue;
-    }
-    await input.fill(`>${title}`);
-    try {
-      await row.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(3000, deadline - Date.now())) });
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: left() });
+      await input.fill(`>${title}`, { timeout: left() });
+      await row.waitFor({ state: 'visible', timeout: left() });
       break;
     } catch (e) {
       if (Date.now() >= deadline) {
         throw e;
       }
-      await input.press('Escape');
-      await input.waitFor({ state: 'hidden', timeout: timeoutMs });
+      if (await input.isVisible()) {
+        await page.keyboard.press('Escape');
+        await input.waitFor({ state: 'hidden', timeout: left() }).catch(() => undefined);
+      }
     }
   }
   await input.press('Enter');
