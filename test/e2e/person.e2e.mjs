@@ -322,13 +322,22 @@ async function main() {
    * does from the palette instead, which only ever shows it.
    */
   const showMessagesView = async () => {
-    const row = page.locator('.part.sidebar .monaco-list-row', { hasText: 'DJMOUT' });
-    try {
-      await row.first().waitFor({ timeout: 5_000 });
-    } catch {
+    const row = page.locator('.part.sidebar .monaco-list-row', { hasText: 'DJMOUT' }).first();
+    const deadline = Date.now() + 30_000;
+    // The layout may settle after the view first shows (hiding the side bar again): look until the row stays.
+    for (;;) {
+      if (await row.isVisible()) {
+        await page.waitForTimeout(1_500);
+        if (await row.isVisible()) {
+          return;
+        }
+      }
+      check(Date.now() < deadline, 'the Messages view did not come back');
       await runCommand(page, 'OAuth2 Invoker: Focus on Messages View');
+      await row.waitFor({ timeout: 3_000 }).catch(() => undefined);
     }
   };
+
   const wrongSecret = () => `${oidc.basicClient.clientSecret.slice(0, -1)}!`; // the real one with a typo
   console.log(`e2e: VS Code ${vscodeVersion} (code-server ${codeServerVersion}); screenshots in ${shotsDir}`);
   try {
