@@ -5,7 +5,8 @@ import { selectNetwork, type NetworkRoute } from './network';
 import type { SystemProxySettings } from './proxyRoute';
 import { GRANT_TYPE_LABELS, PROPERTY_LABELS, type InvokerProperties } from '../shared/properties';
 import { validateProperties } from '../shared/validation';
-import { createRedactor, type Redactor } from './redact';
+import { logRequest, logResponse, type ExchangeLog } from './exchangeLog';
+import { createRedactor, propertySecrets, type Redactor } from './redact';
 import { addParameters, authenticateClient, baseHeaders, formBuilder, type TokenRequest } from './tokenRequest';
 import { send, type RawResponse } from './transport';
 
@@ -140,7 +141,7 @@ export interface DeviceAuthorizationOptions {
   readonly dispatcher?: Dispatcher;
   readonly systemProxy?: SystemProxySettings;
   readonly maxResponseBytes?: number;
-  readonly log?: (level: 'info' | 'warn', line: string) => void;
+  readonly log?: ExchangeLog;
 }
 
 /**
@@ -159,8 +160,7 @@ export async function requestDeviceAuthorization(properties: InvokerProperties, 
   const request = buildDeviceAuthorizationRequest(properties);
   let route: NetworkRoute | undefined;
   let redactor: Redactor | undefined;
-  const redact: Redactor = (line) =>
-    (redactor ??= createRedactor([properties.clientSecret, properties.proxyPassword, properties.tlsPassphrase, ...(route?.secrets ?? [])]))(line);
+  const redact: Redactor = (line) => (redactor ??= createRedactor([...propertySecrets(properties), ...(route?.secrets ?? [])]))(line);
   const deadline = new Deadline(options.timeoutMs ?? 30_000, options.signal);
   const where = `"${PROPERTY_LABELS.deviceAuthorizationEndpointUrl}" ${request.url}`;
   try {
@@ -168,7 +168,10 @@ export async function requestDeviceAuthorization(properties: InvokerProperties, 
       const selected = selectNetwork(request.url, properties, options.systemProxy);
       route = selected instanceof Promise ? await selected : selected;
     }
-    options.log?.('info', `POST ${request.url} (device authorization, client authentication: ${request.clientAuthentication})`);
+    if (options.log !== undefined) {
+      logRequest(options.log, request, redact, 'device authorization');
+    }
+    const started = Date.now();
     const raw = await send(request, {
       deadline,
       dispatcher: options.dispatcher ?? route?.dispatcher,
@@ -176,7 +179,9 @@ export async function requestDeviceAuthorization(properties: InvokerProperties, 
       network: route?.description,
       redact,
     });
-    options.log?.('info', `answer ${raw.status} (${raw.headers['content-type'] ?? 'no content type'})`);
+    if (options.log !== undefined) {
+      logResponse(options.log, raw, Date.now() - started, redact);
+    }
     return parseDeviceAuthorizationResponse(raw, redact);
   } catch (error) {
     const stopped = deadline.failure(error, `The device authorization request to ${where}`);

@@ -7,8 +7,9 @@ import { selectNetwork, type NetworkRoute } from './network';
 import type { SystemProxySettings } from './proxyRoute';
 import { PROPERTY_LABELS, type InvokerProperties, type PropertyIssue, type ToolboxEndpoint } from '../shared/properties';
 import { isLoopbackHost, validateToolboxEndpoint, validateNetworkProperties } from '../shared/validation';
-import { basicCredentialValues, createRedactor, redactBody, redactError, redactForm, redactHeader, type Redactor } from './redact';
-import { clientAuthenticationOf, type TokenRequest } from './tokenRequest';
+import { logRequest, logResponse } from './exchangeLog';
+import { createRedactor, propertySecrets, redactError, type Redactor } from './redact';
+import type { TokenRequest } from './tokenRequest';
 import type { ResponseContext } from './tokenResponse';
 import { send, type RawResponse } from './transport';
 
@@ -93,19 +94,7 @@ export async function callEndpoint<T>(
   const now = options.now ?? Date.now;
   let redactor: Redactor | undefined;
   let routeSecrets: readonly string[] = [];
-  const redact: Redactor = (text) =>
-    (redactor ??= createRedactor([
-      token,
-      properties.clientSecret,
-      properties.password,
-      properties.refreshToken,
-      properties.proxyPassword,
-      properties.tlsPassphrase,
-      ...(clientAuthenticationOf(properties) === 'client_secret_basic'
-        ? basicCredentialValues((properties.clientId ?? '').trim(), properties.clientSecret)
-        : []),
-      ...routeSecrets,
-    ]))(text);
+  const redact: Redactor = (text) => (redactor ??= createRedactor([token, ...propertySecrets(properties), ...routeSecrets]))(text);
   const { log } = options;
   if (options.signal?.aborted === true) {
     throw new InvokerError(`${capitalized(operation.what)} was cancelled before it was sent.`, { kind: 'aborted' });
@@ -123,15 +112,7 @@ export async function callEndpoint<T>(
       }
     }
     if (log !== undefined) {
-      const auth = request.basicVariant !== undefined ? `${request.clientAuthentication} (${request.basicVariant})` : request.clientAuthentication;
-      log('info', `POST ${redact(request.url)} (${operation.what}) — client authentication: ${auth}`);
-      log(
-        'info',
-        `request headers: ${Object.entries(request.headers)
-          .map(([name, value]) => `${name}: ${redactHeader(name, value)}`)
-          .join('; ')}`,
-      );
-      log('info', `request body: ${redactForm(request.body, redact)}`);
+      logRequest(log, request, redact, operation.what);
     }
     const started = now();
     const raw = await send(request, {
@@ -142,11 +123,9 @@ export async function callEndpoint<T>(
       redact,
     });
     const receivedAt = now();
-    log?.(
-      'info',
-      `answer ${raw.status} in ${receivedAt - started} ms (${redact(raw.headers['content-type'] ?? 'no content type')}, ${raw.body.length} characters)`,
-    );
-    log?.('info', `answer body: ${redactBody(raw.body, redact)}`);
+    if (log !== undefined) {
+      logResponse(log, raw, receivedAt - started, redact);
+    }
     if (raw.status >= 300 && raw.status < 400) {
       const location = raw.headers.location;
       throw new InvokerError(

@@ -7,11 +7,12 @@ import { selectNetwork, type NetworkRoute } from './network';
 import type { SystemProxySettings } from './proxyRoute';
 import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS, type InvokerProperties } from '../shared/properties';
 import { isLoopbackHost, validateProperties } from '../shared/validation';
-import { basicCredentialValues, createRedactor, redactBody, redactError, redactForm, redactHeader, type Redactor } from './redact';
-import { basicVariantsDiffer, clientAuthenticationOf, prepareTokenRequest, type GrantInput, type TokenRequest } from './tokenRequest';
+import { logRequest, logResponse, type ExchangeLog } from './exchangeLog';
+import { createRedactor, propertySecrets, redactError, type Redactor } from './redact';
+import { basicVariantsDiffer, clientAuthenticationOf, prepareTokenRequest, type GrantInput } from './tokenRequest';
 import { clientAuthFor, secretClientAuth, type ClientAuth } from './clientAuthentication';
 import { parseTokenResponse } from './tokenResponse';
-import { send, type RawResponse } from './transport';
+import { send } from './transport';
 import type { EndpointCallOptions, TokenTypeHint } from './endpointCall';
 import { introspect as introspectToken, introspectionMessageName } from './introspection';
 import { revoke as revokeToken } from './revocation';
@@ -65,7 +66,7 @@ export const DEFAULT_TARGET_MESSAGE = 'DJMOUT';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Receives one redacted line per step of an exchange; the extension writes them to its log. */
-export type ExchangeLog = (level: 'info' | 'warn', line: string) => void;
+export type { ExchangeLog } from './exchangeLog';
 
 export interface ExecuteOptions {
   /** The DJMessage to write the server's answer to (default `DJMOUT`). */
@@ -175,19 +176,6 @@ function passedClientAuthentication(error: unknown): boolean {
   return error.kind === 'invalid-response' || (error.kind === 'server-rejected' && error.error !== undefined && error.error !== 'invalid_request');
 }
 
-function logRequest(log: ExchangeLog, request: TokenRequest, redact: Redactor): void {
-  const auth = request.basicVariant !== undefined ? `${request.clientAuthentication} (${request.basicVariant})` : request.clientAuthentication;
-  log('info', `POST ${redact(request.url)} — client authentication: ${auth}`);
-  const headers = Object.entries(request.headers).map(([name, value]) => `${name}: ${redactHeader(name, value)}`);
-  log('info', `request headers: ${headers.join('; ')}`);
-  log('info', `request body: ${redactForm(request.body, redact)}`);
-}
-
-function logResponse(log: ExchangeLog, raw: RawResponse, elapsedMs: number, redact: Redactor): void {
-  log('info', `answer ${raw.status} in ${elapsedMs} ms (${redact(raw.headers['content-type'] ?? 'no content type')}, ${raw.body.length} characters)`);
-  log('info', `answer body: ${redactBody(raw.body, redact)}`);
-}
-
 function withSuffix(error: InvokerError, suffix: string): InvokerError {
   return new InvokerError(`${error.message} ${suffix}`, error);
 }
@@ -241,21 +229,7 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   /** The client assertions sent: each is a credential for its few minutes, so none may reach a log or an error. */
   const assertions: string[] = [];
   const redact: Redactor = (text) =>
-    (redactor ??= createRedactor([
-      properties.clientSecret,
-      properties.password,
-      properties.refreshToken,
-      properties.proxyPassword,
-      properties.tlsPassphrase,
-      ...grantSecrets(options.grant),
-      properties.assertionKeyPassphrase,
-      ...assertions,
-      // A server that echoes the Authorization header gives the client secret away in base64.
-      ...(clientAuthenticationOf(properties) === 'client_secret_basic'
-        ? basicCredentialValues((properties.clientId ?? '').trim(), properties.clientSecret)
-        : []),
-      ...routeSecrets,
-    ]))(text);
+    (redactor ??= createRedactor([...propertySecrets(properties), ...grantSecrets(options.grant), ...assertions, ...routeSecrets]))(text);
   const { log } = options;
 
   if (options.signal?.aborted === true) {

@@ -1,4 +1,5 @@
 import { InvokerError } from './errors';
+import { clientAuthMethodOf, type InvokerProperties } from '../shared/properties';
 import { boundJsonDepth, deepValueNote, MAX_JSON_DEPTH } from './jsonDepth';
 import { SecretSpellings } from './secretSpellings';
 import { basicCredentials, formUrlEncode } from './tokenRequest';
@@ -53,6 +54,23 @@ export function basicCredentialValues(clientId: string, clientSecret: string | u
     return [];
   }
   return [...new Set((['rfc6749', 'raw'] as const).map((variant) => basicCredentials(clientId, clientSecret, variant).replace(/=+$/, '')))];
+}
+
+/**
+ * Every secret the properties hold, for a redactor: the client secret (and, when it goes in a Basic header, that
+ * header's values), the password, the refresh token, the proxy password and both key passphrases.
+ */
+export function propertySecrets(properties: InvokerProperties): Array<string | undefined> {
+  return [
+    properties.clientSecret,
+    properties.password,
+    properties.refreshToken,
+    properties.proxyPassword,
+    properties.tlsPassphrase,
+    properties.assertionKeyPassphrase,
+    // A server that echoes the Authorization header gives the client secret away in base64.
+    ...(clientAuthMethodOf(properties) === 'client_secret_basic' ? basicCredentialValues((properties.clientId ?? '').trim(), properties.clientSecret) : []),
+  ];
 }
 
 /**

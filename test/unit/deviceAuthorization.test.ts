@@ -217,6 +217,36 @@ suite('device authorization request (RFC 8628 §3.1)', () => {
     assertNoSecret(error, ['s3cret-value']);
   });
 
+  test('a server echoing the Basic header: the value is in neither the error nor the log, which records the exchange', async () => {
+    const basic = Buffer.from('tv:echoed-s3cret').toString('base64');
+    server = await startServer(answer(401, 'application/json', JSON.stringify({ error: 'invalid_client', error_description: `got Basic ${basic}` })));
+    const lines: string[] = [];
+    const error = await rejectsWith(
+      requestDeviceAuthorization(
+        {
+          authorizationServerUrl: `${server.origin}/token`,
+          grantType: 'device_code',
+          clientId: 'tv',
+          clientSecret: 'echoed-s3cret',
+          deviceAuthorizationEndpointUrl: `${server.origin}/device`,
+        },
+        { log: (_level, line) => lines.push(line) },
+      ),
+      'server-rejected',
+    );
+    assert.ok(
+      lines.some((line) => /^POST http:\/\/127\.0\.0\.1:\d+\/device \(device authorization\)/.test(line)),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((line) => line.startsWith('answer 401 in ')),
+      lines.join('\n'),
+    );
+    for (const text of [error.message, error.errorDescription ?? '', ...lines]) {
+      assert.ok(!text.includes(basic.replace(/=+$/, '')) && !text.includes('echoed-s3cret'), text);
+    }
+  });
+
   test('a missing endpoint is refused before sending, naming the field', async () => {
     const error = await rejectsWith(
       requestDeviceAuthorization({ authorizationServerUrl: 'https://as.example/token', grantType: 'device_code', clientId: 'tv' }),
