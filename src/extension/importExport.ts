@@ -143,7 +143,8 @@ export class ImportExportCommands {
     }
     const files: ImportFile[] = await Promise.all(uris.map(async (uri) => ({ name: fileName(uri), text: await readText(uri) })));
     let preview = previewImport(files, { environment: args.environment });
-    if (args.environment === undefined && preview.environments.length > 1) {
+    // Insomnia's base environment applies alone too, so one sub-environment is already a choice.
+    if (args.environment === undefined && preview.environments.length > (preview.format === 'insomnia' ? 0 : 1)) {
       const environment = await this.pickEnvironment(preview);
       if (environment === null) {
         return undefined;

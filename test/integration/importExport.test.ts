@@ -44,6 +44,13 @@ suite('Import Invokers… and Export Invoker… in a real VS Code', function () 
                 'Token URL': '{{tokenUrl}}',
                 'Auth URL': `${server.issuer}/auth`,
                 'Client ID': 'web',
+                PKCE: true,
+              },
+              'imported-implicit': {
+                Type: 'OAuth2',
+                'Grant Type': 'Implicit',
+                'Auth URL': `${server.issuer}/auth`,
+                'Client ID': 'web',
               },
             },
           },
@@ -55,25 +62,36 @@ suite('Import Invokers… and Export Invoker… in a real VS Code', function () 
   });
 
   suiteTeardown(async () => {
-    for (const name of ['imported-cc', 'imported-cc 2']) {
+    for (const name of ['imported-cc', 'imported-cc 2', 'imported-browser', 'Insomnia client']) {
       await api.deleteInvoker(name);
     }
     await server.close();
     fs.rmSync(folder, { recursive: true, force: true });
   });
 
-  test('import: the secret goes to SecretStorage (never settings), the invoker gets a token, the other grant is listed, not imported', async () => {
+  test('import: the secret goes to SecretStorage (never settings), the invoker gets a token; a sign-in grant is imported and waits for a person; Implicit is listed, not imported', async () => {
     const result = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', {
       files: [path.join(folder, 'http-client.env.json')],
       environment: 'local',
       scope: 'user',
     });
-    assert.deepEqual(result.imported, [{ name: 'imported-cc', scope: 'user' }]);
+    assert.deepEqual(result.imported, [
+      { name: 'imported-cc', scope: 'user' },
+      { name: 'imported-browser', scope: 'user' },
+    ]);
     assert.equal(result.notImported, 1);
     assert.deepEqual(
       api.listInvokers().filter((name) => name.startsWith('imported')),
-      ['imported-cc'],
+      ['imported-cc', 'imported-browser'],
     );
+    const browser = (userSetting() as Array<{ name: string; grantType?: string; authorizationEndpointUrl?: string }>).find(
+      (i) => i.name === 'imported-browser',
+    );
+    assert.equal(browser?.grantType, 'authorization_code');
+    assert.equal(browser?.authorizationEndpointUrl, `${server.issuer}/auth`);
+    const requestsBefore = server.tokenRequests();
+    await assert.rejects(api.getAccessToken('imported-browser'), (error: { kind?: unknown }) => error.kind === 'sign-in-required');
+    assert.equal(server.tokenRequests(), requestsBefore, 'no token request without a sign-in');
     assertAbsent(JSON.stringify(userSetting()), [server.basicClient.clientSecret], 'the invokers setting');
     assert.ok((await api.storedKeys()).includes('oauth2Invoker.secret/user/imported-cc/clientSecret'));
     const before = server.tokenRequests();
@@ -83,7 +101,7 @@ suite('Import Invokers… and Export Invoker… in a real VS Code', function () 
   });
 
   test('a name that exists: "suffix" imports beside it, "update" replaces it and its tokens', async () => {
-    const args = { files: [path.join(folder, 'http-client.env.json')], environment: 'local', scope: 'user' };
+    const args = { files: [path.join(folder, 'http-client.env.json')], environment: 'local', scope: 'user', select: ['imported-cc'] };
     const suffixed = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', { ...args, onClash: 'suffix' });
     assert.deepEqual(suffixed.imported, [{ name: 'imported-cc 2', scope: 'user' }]);
     assert.ok((await api.getAccessToken('imported-cc 2')).length > 0);
@@ -92,7 +110,7 @@ suite('Import Invokers… and Export Invoker… in a real VS Code', function () 
     assert.deepEqual(
       api
         .listInvokers()
-        .filter((name) => name.startsWith('imported'))
+        .filter((name) => name.startsWith('imported-cc'))
         .sort(),
       ['imported-cc', 'imported-cc 2'],
     );
@@ -101,6 +119,43 @@ suite('Import Invokers… and Export Invoker… in a real VS Code', function () 
       undefined,
       "the updated invoker's old token is gone",
     );
+  });
+
+  test("Insomnia's YAML collection (v5): a folder's oauth2 with the sub-environment's secret; the invoker gets a token", async () => {
+    const file = path.join(folder, 'Insomnia_collection.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'type: collection.insomnia.rest/5.0',
+        'name: Demo',
+        'collection:',
+        '  - name: Insomnia client',
+        '    authentication:',
+        '      type: oauth2',
+        '      grantType: client_credentials',
+        '      accessTokenUrl: "{{ _.tokenUrl }}"',
+        `      clientId: ${server.basicClient.clientId}`,
+        '      clientSecret: "{{ _.secret }}"',
+        '      scope: api:read',
+        '    children: []',
+        'environments:',
+        '  name: Base Environment',
+        '  data:',
+        `    tokenUrl: ${server.tokenEndpoint}`,
+        '  subEnvironments:',
+        '    - name: Local',
+        '      data:',
+        `        secret: "${server.basicClient.clientSecret}"`,
+        '',
+      ].join('\n'),
+    );
+    const result = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', { files: [file], environment: 'Local', scope: 'user' });
+    assert.deepEqual(result.imported, [{ name: 'Insomnia client', scope: 'user' }]);
+    assertAbsent(JSON.stringify(userSetting()), [server.basicClient.clientSecret], 'the invokers setting');
+    const before = server.tokenRequests();
+    assert.ok((await api.getAccessToken('Insomnia client')).length > 0);
+    assert.equal(server.tokenRequests() - before, 1);
+    assert.equal(server.lastTokenRequest()?.status, 200);
   });
 
   test('a file of no known shape: a clear error naming it, and nothing imported', async () => {

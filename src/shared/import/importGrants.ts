@@ -3,8 +3,6 @@ import type { GrantType } from '../properties';
 /** How another tool's grant maps to the invoker: a grant it has, or the reason it is listed but not imported. */
 export type GrantMapping = { readonly grantType: GrantType } | { readonly label: string; readonly reason: string };
 
-const NOT_YET = 'is not offered by the invoker yet';
-
 /**
  * Every grant name the importers know, keyed by its normalized spelling (lowercase letters and digits only), as
  * JetBrains/httpyac ("Client Credentials"), Postman ("password_credentials") and Insomnia ("client_credentials")
@@ -15,11 +13,12 @@ export const IMPORT_GRANTS: Readonly<Record<string, GrantMapping>> = {
   password: { grantType: 'password' },
   passwordcredentials: { grantType: 'password' },
   refreshtoken: { grantType: 'refresh_token' },
-  authorizationcode: { label: 'Authorization Code', reason: `the Authorization Code grant ${NOT_YET}` },
-  authorizationcodewithpkce: { label: 'Authorization Code (With PKCE)', reason: `the Authorization Code grant ${NOT_YET}` },
-  devicecode: { label: 'Device Authorization', reason: `the Device Authorization grant ${NOT_YET}` },
-  deviceauthorization: { label: 'Device Authorization', reason: `the Device Authorization grant ${NOT_YET}` },
-  urnietfparamsoauthgranttypedevicecode: { label: 'Device Authorization', reason: `the Device Authorization grant ${NOT_YET}` },
+  // The invoker always uses PKCE (S256): with or without it in the other tool, it is the same grant here.
+  authorizationcode: { grantType: 'authorization_code' },
+  authorizationcodewithpkce: { grantType: 'authorization_code' },
+  devicecode: { grantType: 'device_code' },
+  deviceauthorization: { grantType: 'device_code' },
+  urnietfparamsoauthgranttypedevicecode: { grantType: 'device_code' },
   implicit: {
     label: 'Implicit',
     reason: 'the Implicit grant returns the token in a browser redirect, which the invoker does not use (OAuth 2.0 Security BCP: do not use it)',

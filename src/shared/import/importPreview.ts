@@ -1,5 +1,6 @@
 import { DEFAULT_INVOKER, toProperties, type InvokerConfig, type SecretField } from '../invoker';
-import { PROPERTY_LABELS, type ExtraParameter } from '../properties';
+import { isInteractiveGrant, PROPERTY_LABELS, type ExtraParameter } from '../properties';
+import { loopbackTarget } from '../redirectUri';
 import { validateProperties } from '../validation';
 import { mapGrant } from './importGrants';
 import { resolveVariables } from './templateVariables';
@@ -43,6 +44,16 @@ export interface ExternalAuth {
   readonly refreshToken: string;
   readonly scope: string;
   readonly extraParameters: readonly ExtraParameter[];
+  /** Authorization Code: the authorization endpoint the browser opens. */
+  readonly authorizationUrl: string;
+  /** Authorization Code: the redirect URI the tool registered at the server (empty: the tool's default). */
+  readonly redirectUrl: string;
+  /** Device Authorization: the device authorization endpoint. */
+  readonly deviceAuthorizationUrl: string;
+  /** Parameters of the authorization (or device authorization) request: prompt, login_hint, audience… */
+  readonly authorizationParameters: readonly ExtraParameter[];
+  /** Authorization Code: the PKCE the tool was set to use (`''`: it does not say). The invoker always uses S256. */
+  readonly pkce: 'S256' | 'plain' | 'off' | '';
   /** What the importer could not carry over (names and labels only, never a value). */
   readonly notes: readonly string[];
 }
@@ -57,6 +68,11 @@ export const EMPTY_EXTERNAL_AUTH: Omit<ExternalAuth, 'source' | 'name' | 'grant'
   refreshToken: '',
   scope: '',
   extraParameters: [],
+  authorizationUrl: '',
+  redirectUrl: '',
+  deviceAuthorizationUrl: '',
+  authorizationParameters: [],
+  pkce: '',
   notes: [],
 };
 
@@ -131,10 +147,22 @@ export function toImportRow(auth: ExternalAuth, lookup: (name: string) => string
     }
     return resolved.value;
   };
-  const extraParameters = auth.extraParameters.map((p) => ({
-    name: field(PROPERTY_LABELS.extraParameters, p.name),
-    value: field(PROPERTY_LABELS.extraParameters, p.value),
-  }));
+  const parameters = (label: string, list: readonly ExtraParameter[]): ExtraParameter[] =>
+    list.map((p) => ({ name: field(label, p.name), value: field(label, p.value) }));
+  const signIn = isInteractiveGrant(grant.grantType);
+  if (grant.grantType === 'authorization_code' && (auth.pkce === 'plain' || auth.pkce === 'off')) {
+    warnings.push(
+      auth.pkce === 'plain'
+        ? 'PKCE was set to "plain": the invoker always uses S256 (RFC 7636 §4.2), which every server that knows PKCE accepts.'
+        : 'PKCE was off: the invoker always sends a PKCE challenge (S256); a server that does not know PKCE ignores it (RFC 7636 §5).',
+    );
+  }
+  const redirectUri = grant.grantType === 'authorization_code' ? field(PROPERTY_LABELS.redirectUri, auth.redirectUrl).trim() : '';
+  if (redirectUri !== '' && !redirectReachesVsCode(redirectUri)) {
+    warnings.push(
+      `"${PROPERTY_LABELS.redirectUri}" is ${redirectUri.slice(0, 120)}, which cannot reach VS Code by itself: after signing in, paste the address the browser lands on; or register a loopback redirect (http://127.0.0.1/callback, any port) at the server and clear "${PROPERTY_LABELS.redirectUri}".`,
+    );
+  }
   const config: InvokerConfig = {
     ...DEFAULT_INVOKER,
     name: invokerNameFrom(auth.name),
@@ -144,7 +172,12 @@ export function toImportRow(auth: ExternalAuth, lookup: (name: string) => string
     clientId: field(PROPERTY_LABELS.clientId, auth.clientId),
     scope: field(PROPERTY_LABELS.scope, auth.scope),
     username: grant.grantType === 'password' ? field(PROPERTY_LABELS.username, auth.username) : '',
-    extraParameters,
+    extraParameters: parameters(PROPERTY_LABELS.extraParameters, auth.extraParameters),
+    authorizationEndpointUrl: grant.grantType === 'authorization_code' ? field(PROPERTY_LABELS.authorizationEndpointUrl, auth.authorizationUrl).trim() : '',
+    redirectUri,
+    deviceAuthorizationEndpointUrl:
+      grant.grantType === 'device_code' ? field(PROPERTY_LABELS.deviceAuthorizationEndpointUrl, auth.deviceAuthorizationUrl).trim() : '',
+    authorizationParameters: signIn ? parameters(PROPERTY_LABELS.authorizationParameters, auth.authorizationParameters) : [],
   };
   const secrets: Partial<Record<SecretField, string>> = {};
   for (const key of SECRET_SOURCES) {
@@ -170,6 +203,11 @@ export function toImportRow(auth: ExternalAuth, lookup: (name: string) => string
     warnings.push(problem.message);
   }
   return { kind: 'invoker', source: auth.source, config, secrets, warnings: [...new Set(warnings)] };
+}
+
+/** A redirect URI a route of the sign-in receives by itself: a loopback one, code-server's port proxy, or a vscode:// URI. */
+function redirectReachesVsCode(uri: string): boolean {
+  return loopbackTarget(uri) !== undefined || (/^[a-z-]+:\/\//i.test(uri) && !/^https?:/i.test(uri));
 }
 
 /** Gives every row of a preview a name of its own (`orders`, `orders 2`, …), in file order. */

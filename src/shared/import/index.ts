@@ -1,6 +1,8 @@
 import { ImportFileError } from './importError';
 import { objectOf, own, type ImportPreview, type ParsedFile } from './importPreview';
 import { INSOMNIA_EXPECTED, isInsomniaExport, previewInsomnia } from './insomnia';
+import { INSOMNIA_V5_EXPECTED, insomniaV5Kind, previewInsomniaV5 } from './insomniaV5';
+import { parseYaml } from './yamlFile';
 import { JETBRAINS_EXPECTED, previewJetBrains } from './jetbrains';
 import { isPostmanCollection, isPostmanEnvironment, POSTMAN_COLLECTION_EXPECTED, previewPostman } from './postman';
 
@@ -19,7 +21,7 @@ export interface ImportOptions {
   readonly environment?: string;
 }
 
-const ANY_EXPECTED = `${JETBRAINS_EXPECTED}; ${POSTMAN_COLLECTION_EXPECTED} (with its environment, if any); or ${INSOMNIA_EXPECTED}`;
+const ANY_EXPECTED = `${JETBRAINS_EXPECTED}; ${POSTMAN_COLLECTION_EXPECTED} (with its environment, if any); ${INSOMNIA_V5_EXPECTED}; or ${INSOMNIA_EXPECTED}`;
 
 /**
  * The position of a JSON syntax error, and nothing else of the engine's message: newer engines quote the text
@@ -36,21 +38,30 @@ function syntaxErrorPlace(error: unknown): string {
 }
 
 function parse(file: ImportFile): ParsedFile {
-  if (/\.ya?ml$/i.test(file.name)) {
-    throw new ImportFileError(
-      file.name,
-      `${ANY_EXPECTED} — an Insomnia YAML export is not read yet: export the collection as JSON (Insomnia v4) instead`,
-      'it is a YAML file',
-    );
+  const text = file.text.replace(/^\uFEFF/, '');
+  const yaml = /\.ya?ml$/i.test(file.name);
+  if (!yaml) {
+    try {
+      return { name: file.name, json: JSON.parse(text) as unknown };
+    } catch (error) {
+      // A file named otherwise may still be YAML (an Insomnia export saved as .txt): only a YAML mapping counts, since
+      // any text at all is a YAML scalar.
+      const asYaml = /\.json$/i.test(file.name) ? undefined : parseYaml(text);
+      if (asYaml?.json !== undefined && objectOf(asYaml.json) !== undefined) {
+        return { name: file.name, json: asYaml.json };
+      }
+      throw new ImportFileError(file.name, ANY_EXPECTED, `it is not valid JSON${syntaxErrorPlace(error)}`);
+    }
   }
-  try {
-    return { name: file.name, json: JSON.parse(file.text.replace(/^\uFEFF/, '')) as unknown };
-  } catch (error) {
-    throw new ImportFileError(file.name, ANY_EXPECTED, `it is not valid JSON${syntaxErrorPlace(error)}`);
+  const parsed = parseYaml(text);
+  if (parsed.json === undefined) {
+    throw new ImportFileError(file.name, ANY_EXPECTED, `it is not valid YAML${parsed.problem}`);
   }
+  return { name: file.name, json: parsed.json };
 }
 
-type Kind = 'jetbrains-public' | 'jetbrains-private' | 'postman-collection' | 'postman-environment' | 'insomnia';
+type Kind =
+  'jetbrains-public' | 'jetbrains-private' | 'postman-collection' | 'postman-environment' | 'insomnia' | 'insomnia-collection' | 'insomnia-environment';
 
 /** True when some environment of the object has a `Security.Auth` object: a JetBrains file under any name. */
 function hasSecurityAuth(json: unknown): boolean {
@@ -60,6 +71,10 @@ function hasSecurityAuth(json: unknown): boolean {
 function kindOf(file: ParsedFile): Kind {
   if (isInsomniaExport(file.json)) {
     return 'insomnia';
+  }
+  const insomnia = insomniaV5Kind(file.json);
+  if (insomnia !== undefined) {
+    return `insomnia-${insomnia}`;
   }
   if (isPostmanCollection(file.json)) {
     return 'postman-collection';
@@ -86,7 +101,8 @@ function one(files: readonly ParsedFile[], what: string): ParsedFile | undefined
 
 /**
  * Reads the files the user picked — one tool's at a time: a JetBrains/httpyac `http-client.env.json` with or without
- * its `http-client.private.env.json`, a Postman collection with or without an environment, or an Insomnia export —
+ * its `http-client.private.env.json`, a Postman collection with or without an environment, an Insomnia YAML
+ * collection (v5) with or without a global environment, or an Insomnia export in format 4 (JSON or YAML) —
  * into a preview. Throws an ImportFileError (code 4) that names the file when one cannot be read as any of them.
  */
 export function previewImport(files: readonly ImportFile[], options: ImportOptions = {}): ImportPreview {
@@ -105,7 +121,21 @@ export function previewImport(files: readonly ImportFile[], options: ImportOptio
     throw new ImportFileError(parsed[parsed.length - 1].name, 'the files of one tool at a time', `it is not from the same tool as "${parsed[0].name}"`);
   }
   if (groups.has('insomnia')) {
+    if (groups.has('insomnia-collection') || groups.has('insomnia-environment')) {
+      throw new ImportFileError(of('insomnia')[0].name, 'one Insomnia export at a time', 'it is an export in format 4, chosen with a YAML one');
+    }
     return previewInsomnia(one(of('insomnia'), 'Insomnia export')!, options.environment);
+  }
+  if (groups.has('insomnia-collection') || groups.has('insomnia-environment')) {
+    const collection = one(of('insomnia-collection'), 'Insomnia collection');
+    if (collection === undefined) {
+      throw new ImportFileError(
+        of('insomnia-environment')[0].name,
+        `${INSOMNIA_V5_EXPECTED}, chosen together with this environment`,
+        'it is an Insomnia global environment alone',
+      );
+    }
+    return previewInsomniaV5(collection, one(of('insomnia-environment'), 'Insomnia global environment'), options.environment);
   }
   if (groups.has('postman-collection') || groups.has('postman-environment')) {
     const collection = one(of('postman-collection'), 'Postman collection');

@@ -1,17 +1,6 @@
-import type { ExtraParameter } from '../properties';
 import { ImportFileError } from './importError';
-import {
-  EMPTY_EXTERNAL_AUTH,
-  objectOf,
-  own,
-  textOf,
-  toImportRow,
-  withUniqueNames,
-  type ExternalAuth,
-  type ImportPreview,
-  type ImportRow,
-  type ParsedFile,
-} from './importPreview';
+import { objectOf, own, textOf, toImportRow, withUniqueNames, type ImportPreview, type ImportRow, type ParsedFile } from './importPreview';
+import { flattenEnvironment, insomniaExternalAuth, insomniaLookup, isOAuth2Authentication } from './insomniaAuth';
 
 export const INSOMNIA_EXPECTED = 'an Insomnia export (format 4): an object with "_type": "export", "__export_format": 4 and a "resources" array';
 
@@ -22,6 +11,9 @@ export function isInsomniaExport(json: unknown): boolean {
 }
 
 type Resource = Record<string, unknown>;
+
+/** The resources that carry an `authentication`: requests of each kind, and folders. */
+const AUTHENTICATED_TYPES = ['request', 'request_group', 'grpc_request', 'websocket_request'];
 
 function resourcesOf(file: ParsedFile): Resource[] {
   const root = objectOf(file.json);
@@ -47,45 +39,6 @@ function environmentsOf(resources: readonly Resource[]): { base: Resource[]; sub
   return { base, sub };
 }
 
-/** Insomnia's environment data nests (`{ "api": { "host": … } }`, used as `{{ _.api.host }}`): flattened to dotted names. */
-function flatten(data: unknown, prefix: string, into: Map<string, string>, depth = 0): void {
-  const object = objectOf(data);
-  if (object === undefined || depth > 20) {
-    return;
-  }
-  for (const [key, value] of Object.entries(object)) {
-    const name = prefix === '' ? key : `${prefix}.${key}`;
-    if (objectOf(value) !== undefined) {
-      flatten(value, name, into, depth + 1);
-    } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      into.set(name, String(value));
-    }
-  }
-}
-
-function externalAuthOf(source: string, name: string, auth: Record<string, unknown>): ExternalAuth {
-  const get = (key: string): string => textOf(own(auth, key));
-  const notes: string[] = [];
-  // Insomnia has fields of their own for these two token request parameters.
-  const extraParameters: ExtraParameter[] = ['audience', 'resource'].filter((key) => get(key) !== '').map((key) => ({ name: key, value: get(key) }));
-  return {
-    ...EMPTY_EXTERNAL_AUTH,
-    source,
-    name,
-    grant: get('grantType') || 'authorization_code',
-    tokenUrl: get('accessTokenUrl'),
-    clientId: get('clientId'),
-    clientSecret: get('clientSecret'),
-    clientAuthentication: own(auth, 'credentialsInBody') === true ? 'body' : 'basic',
-    username: get('username'),
-    password: get('password'),
-    refreshToken: get('refreshToken'),
-    scope: get('scope'),
-    extraParameters,
-    notes,
-  };
-}
-
 /** The names of an export's sub-environments (the base environment always applies). */
 export function insomniaEnvironments(file: ParsedFile): string[] {
   return environmentsOf(resourcesOf(file)).sub.map((r) => textOf(own(r, 'name')) || id(r));
@@ -93,8 +46,8 @@ export function insomniaEnvironments(file: ParsedFile): string[] {
 
 /**
  * Reads the OAuth 2.0 authentication (`"type": "oauth2"`, not disabled) of every request and request group of an
- * Insomnia v4 export, with Nunjucks variables (`{{ _.name }}`, `{{ name }}`) resolved in the base environment and,
- * when named, one sub-environment over it.
+ * Insomnia v4 export, with Nunjucks variables (`{{ _.name }}`, `{{ name }}`) resolved in the base environment,
+ * when named one sub-environment over it, and the environments of the folders it is in over both.
  * @see https://docs.insomnia.rest/insomnia/import-export-data
  */
 export function previewInsomnia(file: ParsedFile, environment?: string): ImportPreview {
@@ -111,31 +64,32 @@ export function previewInsomnia(file: ParsedFile, environment?: string): ImportP
   }
   const variables = new Map<string, string>();
   for (const environmentResource of [...base, ...(chosen !== undefined ? [chosen] : [])]) {
-    flatten(own(environmentResource, 'data'), '', variables);
+    flattenEnvironment(own(environmentResource, 'data'), variables);
   }
   const byId = new Map(resources.map((r) => [id(r), r]));
-  const pathOf = (resource: Resource): string => {
-    const names: string[] = [];
-    const seen = new Set<Resource>();
-    for (let r: Resource | undefined = resource; r !== undefined && !seen.has(r); r = byId.get(textOf(own(r, 'parentId')))) {
-      seen.add(r);
-      names.unshift(textOf(own(r, 'name')) || id(r) || '(unnamed)');
+  /** The resource and its parents, outermost first (a parent cycle ends where it repeats). */
+  const lineOf = (resource: Resource): Resource[] => {
+    const line: Resource[] = [];
+    for (let r: Resource | undefined = resource; r !== undefined && !line.includes(r); r = byId.get(textOf(own(r, 'parentId')))) {
+      line.unshift(r);
     }
-    return names.join(' › ');
+    return line;
   };
   const rows: ImportRow[] = [];
   for (const resource of resources) {
     const auth = objectOf(own(resource, 'authentication'));
-    if (
-      !['request', 'request_group', 'grpc_request', 'websocket_request'].includes(type(resource)) ||
-      auth === undefined ||
-      own(auth, 'type') !== 'oauth2' ||
-      own(auth, 'disabled') === true
-    ) {
+    if (!AUTHENTICATED_TYPES.includes(type(resource)) || !isOAuth2Authentication(auth)) {
       continue;
     }
+    const line = lineOf(resource);
+    // A folder's environment is over the workspace's for everything in it (the inner folder's over the outer's).
+    const scoped = new Map(variables);
+    for (const folder of line.filter((r) => type(r) === 'request_group')) {
+      flattenEnvironment(own(folder, 'environment'), scoped);
+    }
     const name = textOf(own(resource, 'name')) || id(resource) || 'Insomnia';
-    rows.push(toImportRow(externalAuthOf(pathOf(resource), name, auth), (key) => variables.get(key.replace(/^_\./, ''))));
+    const path = line.map((r) => textOf(own(r, 'name')) || id(r) || '(unnamed)').join(' › ');
+    rows.push(toImportRow(insomniaExternalAuth(path, name, auth), insomniaLookup(scoped)));
   }
   return { format: 'insomnia', environment: chosen !== undefined ? environment : undefined, environments, rows: withUniqueNames(rows) };
 }

@@ -1,4 +1,5 @@
-import type { ExtraParameter } from '../properties';
+import { isInteractiveGrant, type ExtraParameter } from '../properties';
+import { mapGrant } from './importGrants';
 import { ImportFileError } from './importError';
 import {
   EMPTY_EXTERNAL_AUTH,
@@ -72,14 +73,21 @@ function clientAuthenticationOf(value: unknown, notes: string[]): ExternalClient
   return found;
 }
 
-/** Custom Request Parameters: `name: value`, `name: [values]` or `name: { "Value": …, "Use": "Everywhere" | "In Auth Request" | "In Token Request" }`. */
-function parametersOf(value: unknown, notes: string[]): ExtraParameter[] {
-  const parameters: ExtraParameter[] = [];
+/** Where a custom parameter goes: JetBrains' "Use" (`Everywhere` by default). */
+type ParameterUse = 'everywhere' | 'inauthrequest' | 'intokenrequest';
+
+/**
+ * Custom Request Parameters: `name: value`, `name: [values]` or `name: { "Value": …, "Use": "Everywhere" | "In Auth
+ * Request" | "In Token Request" }`, split into the token request's and the authorization request's parameters.
+ */
+function parametersOf(value: unknown, signIn: boolean, notes: string[]): { token: ExtraParameter[]; authorization: ExtraParameter[] } {
+  const token: ExtraParameter[] = [];
+  const authorization: ExtraParameter[] = [];
   for (const [name, raw] of Object.entries(objectOf(value) ?? {})) {
     const described = objectOf(raw);
-    const use = textOf(own(described, 'Use')).toLowerCase().replace(/\s+/g, '');
-    if (use === 'inauthrequest') {
-      notes.push(`The custom parameter "${name.slice(0, 60)}" goes only with the authorization request, which the invoker does not send: it is left out.`);
+    const use = (textOf(own(described, 'Use')).toLowerCase().replace(/\s+/g, '') || 'everywhere') as ParameterUse;
+    if (use === 'inauthrequest' && !signIn) {
+      notes.push(`The custom parameter "${name.slice(0, 60)}" goes only with the authorization request, which this grant does not send: it is left out.`);
       continue;
     }
     const values = described !== undefined ? own(described, 'Value') : raw;
@@ -87,19 +95,39 @@ function parametersOf(value: unknown, notes: string[]): ExtraParameter[] {
     if (list.length > 1) {
       notes.push(`The custom parameter "${name.slice(0, 60)}" has ${list.length} values; the invoker sends each parameter once: the first is kept.`);
     }
-    parameters.push({ name, value: list[0] ?? '' });
+    const parameter = { name, value: list[0] ?? '' };
+    if (use !== 'inauthrequest') {
+      token.push(parameter);
+    }
+    if (use !== 'intokenrequest' && signIn) {
+      authorization.push(parameter);
+    }
   }
-  return parameters;
+  return { token, authorization };
+}
+
+/** JetBrains' PKCE: `true`/`false`, or `{ "Code Challenge Method": "S256" | "Plain", "Code Verifier": … }`. */
+function pkceOf(value: unknown): ExternalAuth['pkce'] {
+  if (value === undefined) {
+    return '';
+  }
+  if (value === false) {
+    return 'off';
+  }
+  return textOf(own(objectOf(value), 'Code Challenge Method')).toLowerCase() === 'plain' ? 'plain' : 'S256';
 }
 
 function externalAuthOf(id: string, environment: string, entry: Record<string, unknown>): ExternalAuth {
   const notes: string[] = [];
   const get = (key: string): string => textOf(own(entry, key));
+  const grant = get('Grant Type');
+  const mapped = mapGrant(grant);
+  const parameters = parametersOf(own(entry, 'Custom Request Parameters'), 'grantType' in mapped && isInteractiveGrant(mapped.grantType), notes);
   return {
     ...EMPTY_EXTERNAL_AUTH,
     source: `${environment} › Security.Auth › ${id}`,
     name: id,
-    grant: get('Grant Type'),
+    grant,
     tokenUrl: get('Token URL'),
     clientId: get('Client ID'),
     clientSecret: get('Client Secret'),
@@ -107,7 +135,12 @@ function externalAuthOf(id: string, environment: string, entry: Record<string, u
     username: get('Username'),
     password: get('Password'),
     scope: get('Scope'),
-    extraParameters: parametersOf(own(entry, 'Custom Request Parameters'), notes),
+    extraParameters: parameters.token,
+    authorizationUrl: get('Auth URL'),
+    redirectUrl: get('Redirect URL'),
+    deviceAuthorizationUrl: get('Device Auth URL'),
+    authorizationParameters: parameters.authorization,
+    pkce: pkceOf(own(entry, 'PKCE')),
     notes,
   };
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_INVOKER, type InvokerConfig } from '../invoker';
-import { PROPERTY_LABELS, type GrantType } from '../properties';
+import { CLIENT_AUTH_METHOD_LABELS, isInteractiveGrant, PROPERTY_LABELS, type ClientAuthMethod, type ExtraParameter, type GrantType } from '../properties';
 import { ExportRefusedError, ImportFileError } from './importError';
 import { objectOf, own } from './importPreview';
 import { JETBRAINS_EXPECTED } from './jetbrains';
@@ -12,6 +12,15 @@ import { hasVariable } from './templateVariables';
 export const JETBRAINS_GRANT_NAMES: Readonly<Partial<Record<GrantType, string>>> = {
   client_credentials: 'Client Credentials',
   password: 'Password',
+  authorization_code: 'Authorization Code',
+  device_code: 'Device Authorization',
+};
+
+/** The client authentication methods JetBrains' "Client Credentials" can say, by its words. */
+const JETBRAINS_CLIENT_CREDENTIALS: Readonly<Partial<Record<ClientAuthMethod, string>>> = {
+  client_secret_basic: 'basic',
+  client_secret_post: 'in body',
+  none: 'none',
 };
 
 export interface JetBrainsExportOptions {
@@ -105,12 +114,44 @@ function notCarried(config: InvokerConfig): string[] {
     'tlsPfxFile',
     'tlsRejectUnauthorized',
     'targetMessage',
+    'clientAssertionKeyFile',
+    'introspectionEndpoint',
+    'revocationEndpoint',
   ] as const;
   const changed = keys.filter((key) => config[key] !== DEFAULT_INVOKER[key]).map((key) => `"${PROPERTY_LABELS[key]}"`);
   if (config.issuer.trim() !== '') {
     changed.push('"Issuer URL"');
   }
+  if (config.clientAuthentication !== '' && JETBRAINS_CLIENT_CREDENTIALS[config.clientAuthentication] === undefined) {
+    changed.push(`"${PROPERTY_LABELS.clientAuthentication}" (${CLIENT_AUTH_METHOD_LABELS[config.clientAuthentication]}; the file says basic, in body or none)`);
+  }
   return changed.length > 0 ? [`Not exported (the file has no place for them): ${changed.join(', ')}.`] : [];
+}
+
+/**
+ * The token request's and the authorization request's parameters as JetBrains' Custom Request Parameters: a
+ * parameter of both (same value) is written plain ("Everywhere"); one of only one request says which with "Use".
+ */
+function customParameters(
+  token: readonly ExtraParameter[],
+  authorization: readonly ExtraParameter[],
+  signIn: boolean,
+  warnings: string[],
+): Record<string, unknown> {
+  const named = (list: readonly ExtraParameter[]): ExtraParameter[] => list.filter((p) => p.name.trim() !== '');
+  const entries = new Map<string, unknown>();
+  for (const p of named(token)) {
+    const both = named(authorization).some((a) => a.name === p.name && a.value === p.value);
+    entries.set(p.name, !signIn || both ? p.value : { Value: p.value, Use: 'In Token Request' });
+  }
+  for (const p of named(authorization)) {
+    if (!entries.has(p.name)) {
+      entries.set(p.name, { Value: p.value, Use: 'In Auth Request' });
+    } else if (!named(token).some((t) => t.name === p.name && t.value === p.value)) {
+      warnings.push(`The parameter "${p.name.slice(0, 60)}" has another value in each request; the file holds one: the token request's is written.`);
+    }
+  }
+  return Object.fromEntries(entries);
 }
 
 /**
@@ -136,10 +177,11 @@ export function exportJetBrains(config: InvokerConfig, options: JetBrainsExportO
     'Client ID': config.clientId,
   };
   const secretVariables: { clientSecret?: string; password?: string } = {};
-  if (options.hasClientSecret) {
+  const method = config.clientAuthentication === '' ? undefined : JETBRAINS_CLIENT_CREDENTIALS[config.clientAuthentication];
+  if (options.hasClientSecret && method !== 'none') {
     secretVariables.clientSecret = secretVariableName(config.name, 'clientSecret');
     entry['Client Secret'] = `{{${secretVariables.clientSecret}}}`;
-    entry['Client Credentials'] = config.credentialsInRequestBody ? 'in body' : 'basic';
+    entry['Client Credentials'] = method ?? (config.credentialsInRequestBody ? 'in body' : 'basic');
   } else {
     entry['Client Credentials'] = 'none';
   }
@@ -148,14 +190,39 @@ export function exportJetBrains(config: InvokerConfig, options: JetBrainsExportO
     secretVariables.password = secretVariableName(config.name, 'password');
     entry.Password = `{{${secretVariables.password}}}`;
   }
+  if (config.grantType === 'authorization_code') {
+    entry['Auth URL'] = config.authorizationEndpointUrl.trim();
+    if (config.redirectUri.trim() !== '') {
+      entry['Redirect URL'] = config.redirectUri.trim();
+    } else {
+      warnings.push(
+        `"${PROPERTY_LABELS.redirectUri}" is empty (a loopback redirect on a free port): the JetBrains HTTP Client then uses its own redirect, which the server must accept.`,
+      );
+    }
+    entry.PKCE = { 'Code Challenge Method': 'S256' };
+  }
+  if (config.grantType === 'device_code') {
+    entry['Device Auth URL'] = config.deviceAuthorizationEndpointUrl.trim();
+  }
   if (config.scope !== '') {
     entry.Scope = config.scope;
   }
-  const parameters = config.extraParameters.filter((p) => p.name.trim() !== '');
-  if (parameters.length > 0) {
-    entry['Custom Request Parameters'] = Object.fromEntries(parameters.map((p) => [p.name, p.value]));
+  const signIn = isInteractiveGrant(config.grantType);
+  const parameters = customParameters(config.extraParameters, signIn ? config.authorizationParameters : [], signIn, warnings);
+  if (Object.keys(parameters).length > 0) {
+    entry['Custom Request Parameters'] = parameters;
   }
-  if ([config.authorizationServerUrl, config.clientId, config.scope, config.username, ...parameters.flatMap((p) => [p.name, p.value])].some(hasVariable)) {
+  const written = [config.extraParameters, signIn ? config.authorizationParameters : []].flat().filter((p) => p.name.trim() !== '');
+  const values = [
+    config.authorizationServerUrl,
+    config.clientId,
+    config.scope,
+    config.username,
+    config.authorizationEndpointUrl,
+    config.redirectUri,
+    config.deviceAuthorizationEndpointUrl,
+  ];
+  if ([...values, ...written.flatMap((p) => [p.name, p.value])].some(hasVariable)) {
     warnings.push('A value holds {{…}}, which the JetBrains HTTP Client and httpyac read as a variable.');
   }
   const publicRoot = parseExisting(options.existingPublic, 'http-client.env.json');

@@ -66,8 +66,14 @@ function attributesOf(auth: Record<string, unknown>): Map<string, unknown> {
   return attributes;
 }
 
-/** tokenRequestParams: `[{ key, value, enabled, send_as: request_body | request_header | request_url }]`. */
-function parametersOf(value: unknown, notes: string[]): ExtraParameter[] {
+/** Postman's own redirect when "Authorize using browser" is on. */
+const POSTMAN_BROWSER_CALLBACK = 'https://oauth.pstmn.io/v1/callback';
+
+/**
+ * tokenRequestParams: `[{ key, value, enabled, send_as: request_body | request_header | request_url }]`; the
+ * authorization request's (authRequestParams) are always URL parameters, as the invoker sends them.
+ */
+function parametersOf(value: unknown, notes: string[], request: 'token' | 'authorization' = 'token'): ExtraParameter[] {
   const parameters: ExtraParameter[] = [];
   for (const item of Array.isArray(value) ? value : []) {
     const parameter = objectOf(item);
@@ -76,7 +82,7 @@ function parametersOf(value: unknown, notes: string[]): ExtraParameter[] {
       continue;
     }
     const sendAs = textOf(own(parameter, 'send_as'));
-    if (sendAs !== '' && sendAs !== 'request_body') {
+    if (request === 'token' && sendAs !== '' && sendAs !== 'request_body') {
       notes.push(
         `The token request parameter "${key.slice(0, 60)}" is sent as ${sendAs === 'request_header' ? 'a header' : 'a URL parameter'} by Postman; the invoker sends it in the body.`,
       );
@@ -90,12 +96,13 @@ function externalAuthOf(source: string, name: string, auth: Record<string, unkno
   const attributes = attributesOf(auth);
   const get = (key: string): string => textOf(attributes.get(key));
   const notes: string[] = [];
+  const grant = get('grant_type');
   return {
     ...EMPTY_EXTERNAL_AUTH,
     source,
     name,
     // Postman's own default when the collection does not say.
-    grant: get('grant_type') || 'authorization_code',
+    grant: grant || 'authorization_code',
     tokenUrl: get('accessTokenUrl'),
     clientId: get('clientId'),
     clientSecret: get('clientSecret'),
@@ -104,6 +111,17 @@ function externalAuthOf(source: string, name: string, auth: Record<string, unkno
     password: get('password'),
     scope: get('scope'),
     extraParameters: parametersOf(attributes.get('tokenRequestParams'), notes),
+    authorizationUrl: get('authUrl'),
+    redirectUrl: attributes.get('useBrowser') === true ? POSTMAN_BROWSER_CALLBACK : get('redirect_uri'),
+    authorizationParameters: parametersOf(attributes.get('authRequestParams'), notes, 'authorization'),
+    pkce:
+      grant === 'authorization_code_with_pkce'
+        ? get('challengeAlgorithm') === 'plain'
+          ? 'plain'
+          : 'S256'
+        : grant === 'authorization_code' || grant === ''
+          ? 'off'
+          : '',
     notes,
   };
 }

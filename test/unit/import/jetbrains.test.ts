@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_INVOKER } from '../../../src/shared/invoker';
-import { previewImport } from '../../../src/shared/import/index';
+import { previewImport, type ImportFile } from '../../../src/shared/import/index';
 import { candidate, fixture, rowName, shownText, skipped } from './helpers';
 
 const SECRETS = ['dev-orders-s3cret!', 'pa ss:w0rd%', 'prod-orders-s3cret'];
@@ -13,7 +13,7 @@ suite('import: JetBrains HTTP Client / httpyac environment files', () => {
     assert.equal(preview.format, 'jetbrains');
     assert.deepEqual(preview.environments, ['dev', 'prod']);
     assert.equal(preview.environment, 'dev');
-    assert.deepEqual(preview.rows.map(rowName), ['orders-api', 'support-user', 'browser-login (skipped)', 'tv-login (skipped)']);
+    assert.deepEqual(preview.rows.map(rowName), ['orders-api', 'support-user', 'browser-login', 'tv-login']);
   });
 
   test('Client Credentials: variables resolved through $shared and nested variables, private values win, "in body", custom parameters', () => {
@@ -34,7 +34,7 @@ suite('import: JetBrains HTTP Client / httpyac environment files', () => {
     });
     assert.deepEqual(row.secrets, { clientSecret: 'dev-orders-s3cret!' });
     assert.deepEqual(row.warnings, [
-      'The custom parameter "prompt" goes only with the authorization request, which the invoker does not send: it is left out.',
+      'The custom parameter "prompt" goes only with the authorization request, which this grant does not send: it is left out.',
       'The custom parameter "resource" has 2 values; the invoker sends each parameter once: the first is kept.',
     ]);
     assert.equal(row.source, 'dev › Security.Auth › orders-api');
@@ -50,10 +50,63 @@ suite('import: JetBrains HTTP Client / httpyac environment files', () => {
     assert.deepEqual(row.warnings, []);
   });
 
-  test('grants the invoker does not offer are listed with the reason, not imported', () => {
+  test('Authorization Code: Auth URL, Redirect URL, PKCE and the custom parameters of each request; Device Authorization: Device Auth URL', () => {
     const preview = previewImport(both);
-    assert.equal(skipped(preview, 'browser-login').reason, 'Not imported: the Authorization Code grant is not offered by the invoker yet.');
-    assert.equal(skipped(preview, 'tv-login').reason, 'Not imported: the Device Authorization grant is not offered by the invoker yet.');
+    const browser = candidate(preview, 'browser-login');
+    assert.deepEqual(browser.config, {
+      ...DEFAULT_INVOKER,
+      name: 'browser-login',
+      grantType: 'authorization_code',
+      authorizationServerUrl: 'https://sso.dev.example.com/realms/acme/protocol/openid-connect/token',
+      authorizationEndpointUrl: 'https://sso.dev.example.com/realms/acme/protocol/openid-connect/auth',
+      redirectUri: 'http://localhost:8080/callback',
+      clientId: 'web',
+      scope: 'openid profile',
+      // "Everywhere" goes with both requests, "In Auth Request" with the authorization request only, "In Token Request" with the token request only.
+      extraParameters: [
+        { name: 'audience', value: 'https://api.example.com' },
+        { name: 'resource', value: 'https://res.example.com' },
+      ],
+      authorizationParameters: [
+        { name: 'prompt', value: 'consent' },
+        { name: 'audience', value: 'https://api.example.com' },
+      ],
+    });
+    assert.deepEqual(browser.secrets, {});
+    assert.deepEqual(browser.warnings, []);
+    const tv = candidate(preview, 'tv-login');
+    assert.equal(tv.config.grantType, 'device_code');
+    assert.equal(tv.config.deviceAuthorizationEndpointUrl, 'https://sso.dev.example.com/realms/acme/protocol/openid-connect/auth/device');
+    assert.equal(tv.config.authorizationEndpointUrl, '');
+    assert.deepEqual(tv.warnings, []);
+  });
+
+  test('PKCE "Plain" or off: imported, with a warning that the invoker always uses S256', () => {
+    const entry = (pkce: unknown): ImportFile => ({
+      name: 'http-client.env.json',
+      text: JSON.stringify({
+        dev: {
+          Security: {
+            Auth: {
+              web: {
+                Type: 'OAuth2',
+                'Grant Type': 'Authorization Code',
+                'Auth URL': 'https://a.example.com/auth',
+                'Token URL': 'https://a.example.com/token',
+                'Client ID': 'w',
+                PKCE: pkce,
+              },
+            },
+          },
+        },
+      }),
+    });
+    assert.match(
+      candidate(previewImport([entry({ 'Code Challenge Method': 'Plain' })]), 'web').warnings.join('\n'),
+      /PKCE was set to "plain": the invoker always uses S256/,
+    );
+    assert.match(candidate(previewImport([entry(false)]), 'web').warnings.join('\n'), /PKCE was off: the invoker always sends a PKCE challenge \(S256\)/);
+    assert.deepEqual(candidate(previewImport([entry(true)]), 'web').warnings, []);
   });
 
   test('another environment: its own variables and entries; "basic" client credentials', () => {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { DEFAULT_INVOKER, invokerNameIssue, type InvokerConfig } from '../../../src/shared/invoker';
+import { isInteractiveGrant, type ExtraParameter } from '../../../src/shared/properties';
 import { exportJetBrains, previewImport, type ImportCandidate } from '../../../src/shared/import/index';
 import { fixture } from './helpers';
 
@@ -85,6 +86,13 @@ suite('export: an invoker to http-client.env.json', () => {
     };
     assert.equal(publicClient.dev.Security.Auth['Orders API']['Client Credentials'], 'none');
     assert.equal(publicClient.dev.Security.Auth['Orders API']['Client Secret'], undefined);
+    const jwt = exportJetBrains(
+      { ...ORDERS, clientAuthentication: 'private_key_jwt', clientAssertionKeyFile: '/keys/client.pem' },
+      { environment: 'dev', hasClientSecret: false },
+    );
+    assert.deepEqual(jwt.warnings, [
+      'Not exported (the file has no place for them): "Client Assertion Key File", "Client Authentication" (Private Key JWT; the file says basic, in body or none).',
+    ]);
     assert.throws(() => exportJetBrains({ ...ORDERS, grantType: 'refresh_token' }, { environment: 'dev', hasClientSecret: true }), {
       code: 4,
       kind: 'not-exportable',
@@ -98,6 +106,54 @@ suite('export: an invoker to http-client.env.json', () => {
     assert.throws(() => exportJetBrains(ORDERS, { environment: 'dev', hasClientSecret: true, existingPublic: '[1]' }), {
       message: /^"http-client\.env\.json" cannot be exported into: it is not a JSON object; expected a JetBrains/,
     });
+  });
+
+  test('Authorization Code: Auth URL, Redirect URL, PKCE S256, each parameter with the request it goes with; Device Authorization: Device Auth URL', () => {
+    const signIn: InvokerConfig = {
+      ...ORDERS,
+      grantType: 'authorization_code',
+      authorizationEndpointUrl: 'https://login.example.com/authorize',
+      redirectUri: 'http://127.0.0.1:8765/callback',
+      scope: 'openid',
+      extraParameters: [
+        { name: 'audience', value: 'https://api.example.com' },
+        { name: 'resource', value: 'https://r.example.com' },
+      ],
+      authorizationParameters: [
+        { name: 'prompt', value: 'login' },
+        { name: 'audience', value: 'https://api.example.com' },
+      ],
+    };
+    const exported = exportJetBrains(signIn, { environment: 'dev', hasClientSecret: false });
+    const entry = (JSON.parse(exported.publicText) as { dev: { Security: { Auth: Record<string, unknown> } } }).dev.Security.Auth['Orders API'];
+    assert.deepEqual(entry, {
+      Type: 'OAuth2',
+      'Grant Type': 'Authorization Code',
+      'Token URL': ORDERS.authorizationServerUrl,
+      'Client ID': ORDERS.clientId,
+      'Client Credentials': 'none',
+      'Auth URL': 'https://login.example.com/authorize',
+      'Redirect URL': 'http://127.0.0.1:8765/callback',
+      PKCE: { 'Code Challenge Method': 'S256' },
+      Scope: 'openid',
+      'Custom Request Parameters': {
+        audience: 'https://api.example.com',
+        resource: { Value: 'https://r.example.com', Use: 'In Token Request' },
+        prompt: { Value: 'login', Use: 'In Auth Request' },
+      },
+    });
+    assert.deepEqual(exported.warnings, []);
+    const device = exportJetBrains(
+      { ...ORDERS, grantType: 'device_code', deviceAuthorizationEndpointUrl: 'https://login.example.com/device', extraParameters: [] },
+      { environment: 'dev', hasClientSecret: false },
+    );
+    const deviceEntry = (JSON.parse(device.publicText) as { dev: { Security: { Auth: Record<string, Record<string, unknown>> } } }).dev.Security.Auth[
+      'Orders API'
+    ];
+    assert.equal(deviceEntry['Grant Type'], 'Device Authorization');
+    assert.equal(deviceEntry['Device Auth URL'], 'https://login.example.com/device');
+    const loopback = exportJetBrains({ ...signIn, redirectUri: '' }, { environment: 'dev', hasClientSecret: false });
+    assert.match(loopback.warnings.join('\n'), /"Redirect URI" is empty \(a loopback redirect on a free port\)/);
   });
 
   test('round trip: export then import gives the same invoker and the same secrets (property)', () => {
@@ -114,12 +170,16 @@ suite('export: an invoker to http-client.env.json', () => {
     const invoker = fc.record({
       name,
       host: fc.domain(),
-      grantType: fc.constantFrom('client_credentials' as const, 'password' as const),
+      grantType: fc.constantFrom('client_credentials' as const, 'password' as const, 'authorization_code' as const, 'device_code' as const),
       credentialsInRequestBody: fc.boolean(),
       clientId: text,
       scope: text,
       username: text,
       parameters: fc.uniqueArray(fc.record({ name: parameterName, value: text }), { selector: (p) => p.name, maxLength: 3 }),
+      // The authorization request's: some of the token request's (same value) and some of its own (names apart).
+      shared: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+      authorizationOnly: fc.uniqueArray(fc.record({ name: fc.stringMatching(/^[A-Z][a-z0-9]{0,8}$/), value: text }), { selector: (p) => p.name, maxLength: 2 }),
+      redirectPort: fc.option(fc.integer({ min: 1024, max: 65535 }), { nil: undefined }),
       clientSecret: fc.option(secret, { nil: undefined }),
       password: secret,
       environment: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,8}$/),
@@ -137,6 +197,16 @@ suite('export: an invoker to http-client.env.json', () => {
           scope: i.scope,
           username: i.grantType === 'password' ? i.username : '',
           extraParameters: i.parameters.map((p) => ({ name: p.name, value: p.value })),
+          ...(i.grantType === 'authorization_code'
+            ? {
+                authorizationEndpointUrl: `https://${i.host}/oauth/authorize`,
+                redirectUri: i.redirectPort !== undefined ? `http://127.0.0.1:${i.redirectPort}/callback` : '',
+              }
+            : {}),
+          ...(i.grantType === 'device_code' ? { deviceAuthorizationEndpointUrl: `https://${i.host}/oauth/device` } : {}),
+          authorizationParameters: isInteractiveGrant(i.grantType)
+            ? [...i.parameters.filter((_, n) => i.shared[n]), ...i.authorizationOnly].map((p) => ({ name: p.name, value: p.value }))
+            : [],
         };
         const secrets = {
           ...(i.clientSecret !== undefined ? { clientSecret: i.clientSecret } : {}),
@@ -144,7 +214,12 @@ suite('export: an invoker to http-client.env.json', () => {
         };
         const exported = exportJetBrains(config, { environment: i.environment, hasClientSecret: i.clientSecret !== undefined, secrets });
         const row = importedRow(exported.publicText, exported.privateText, i.environment);
-        assert.deepEqual(row.config, config);
+        // The order of the authorization request's parameters is the file's (they are sent as a query, where it does not matter).
+        const byName = (list: readonly ExtraParameter[]) => [...list].sort((a, b) => (a.name < b.name ? -1 : 1));
+        assert.deepEqual(
+          { ...row.config, authorizationParameters: byName(row.config.authorizationParameters) },
+          { ...config, authorizationParameters: byName(config.authorizationParameters) },
+        );
         assert.deepEqual(row.secrets, secrets);
         assert.ok(!exported.publicText.includes('s3cret'));
       }),

@@ -11,7 +11,7 @@ suite('import: Postman collection v2.1 with its environment', () => {
     const preview = previewImport([collection, environment]);
     assert.equal(preview.format, 'postman');
     assert.equal(preview.environment, 'Staging');
-    assert.deepEqual(preview.rows.map(rowName), ['Orders API', 'Admin', 'Sign in as a person (skipped)', 'Create order (skipped)']);
+    assert.deepEqual(preview.rows.map(rowName), ['Orders API', 'Admin', 'Sign in as a person', 'Create order (skipped)']);
     assert.deepEqual(
       preview.rows.map((r) => r.source),
       ['Orders API', 'Orders API › Admin', 'Orders API › Admin › Sign in as a person', 'Orders API › Create order'],
@@ -43,9 +43,19 @@ suite('import: Postman collection v2.1 with its environment', () => {
     assert.deepEqual(row.secrets, { clientSecret: 'staging-client-s3cret', password: 'adm1n-p@ss' });
   });
 
-  test('PKCE and implicit grants are listed with the reason', () => {
+  test("Authorization Code with PKCE: auth URL, scope, enabled authRequestParams; Postman's callback kept with a warning; Implicit listed with the reason", () => {
     const preview = previewImport([collection, environment]);
-    assert.equal(skipped(preview, 'Sign in as a person').reason, 'Not imported: the Authorization Code grant is not offered by the invoker yet.');
+    const row = candidate(preview, 'Sign in as a person');
+    assert.equal(row.config.grantType, 'authorization_code');
+    assert.equal(row.config.authorizationEndpointUrl, 'https://auth.staging.example.com/authorize');
+    assert.equal(row.config.authorizationServerUrl, 'https://auth.staging.example.com/oauth/token');
+    assert.equal(row.config.redirectUri, 'https://oauth.pstmn.io/v1/callback');
+    assert.equal(row.config.scope, 'openid orders:read');
+    assert.deepEqual(row.config.authorizationParameters, [{ name: 'audience', value: 'https://orders.example.com' }]);
+    assert.deepEqual(row.config.extraParameters, []);
+    assert.deepEqual(row.warnings, [
+      '"Redirect URI" is https://oauth.pstmn.io/v1/callback, which cannot reach VS Code by itself: after signing in, paste the address the browser lands on; or register a loopback redirect (http://127.0.0.1/callback, any port) at the server and clear "Redirect URI".',
+    ]);
     assert.match(skipped(preview, 'Create order').reason, /^Not imported: the Implicit grant returns the token in a browser redirect/);
   });
 

@@ -11,6 +11,7 @@ import {
   type ImportFile,
   type ImportRow,
 } from '../../../src/shared/import/index';
+import { stringify as stringifyYaml } from 'yaml';
 import { rowName } from './helpers';
 
 /** The preview a file gives, or the ImportFileError it raises; anything else (a TypeError, a stack overflow) fails. */
@@ -35,7 +36,16 @@ function previewOrFileError(files: readonly ImportFile[], environment?: string):
   }
 }
 
-const NAMES = ['http-client.env.json', 'http-client.private.env.json', 'collection.json', 'export.json', 'env.postman_environment.json'];
+const NAMES = [
+  'http-client.env.json',
+  'http-client.private.env.json',
+  'collection.json',
+  'export.json',
+  'env.postman_environment.json',
+  'Insomnia.yaml',
+  'export.yml',
+  'export.txt',
+];
 
 /** JSON shaped like each format, with arbitrary values where the importers read one. */
 const anyValue = fc.jsonValue({ maxDepth: 3 });
@@ -120,13 +130,44 @@ const shaped = fc.oneof(
       ),
     ),
   }),
+  fc.record({
+    type: fc.oneof(fc.constantFrom('collection.insomnia.rest/5.0', 'spec.insomnia.rest/5.0', 'environment.insomnia.rest/5.0'), anyValue),
+    name: anyValue,
+    collection: fc.oneof(
+      anyValue,
+      fc.array(fc.oneof(anyValue, insomniaV5Item(), fc.record({ name: anyValue, environment: anyValue, children: fc.array(insomniaV5Item()) }))),
+    ),
+    environments: fc.oneof(
+      anyValue,
+      fc.record({ data: anyValue, subEnvironments: fc.oneof(anyValue, fc.array(fc.record({ name: anyValue, data: anyValue }))) }),
+    ),
+  }),
 );
+
+/** One request or folder of an Insomnia v5 collection, its values arbitrary where the importer reads one. */
+function insomniaV5Item() {
+  return fc.record({
+    name: anyValue,
+    children: fc.oneof(anyValue, fc.constant(undefined)),
+    environment: anyValue,
+    authentication: fc.oneof(
+      anyValue,
+      fc.record({
+        type: fc.constant('oauth2'),
+        grantType: fc.oneof(fc.constantFrom('client_credentials', 'authorization_code', 'implicit', 'mcp_auth_flow'), anyValue),
+        accessTokenUrl: anyValue,
+        usePkce: anyValue,
+        clientSecret: anyValue,
+      }),
+    ),
+  });
+}
 
 suite('import: any file gives a preview or a clear error', () => {
   test('property: arbitrary JSON, under every file name, never crashes an importer', () => {
     fc.assert(
       fc.property(fc.oneof(anyValue, shaped), fc.constantFrom(...NAMES), fc.option(fc.string(), { nil: undefined }), (json, name, environment) => {
-        previewOrFileError([{ name, text: JSON.stringify(json) }], environment);
+        previewOrFileError([{ name, text: /\.ya?ml$/.test(name) ? stringifyYaml(json) : JSON.stringify(json) }], environment);
       }),
       { numRuns: 2000 },
     );
@@ -205,10 +246,11 @@ suite('import: the grant table and names', () => {
       ['Password', 'password'],
       ['password_credentials', 'password'],
       ['refresh_token', 'refresh_token'],
-      ['Authorization Code', 'the Authorization Code grant is not offered by the invoker yet'],
-      ['authorization_code_with_pkce', 'the Authorization Code grant is not offered by the invoker yet'],
-      ['Device Authorization', 'the Device Authorization grant is not offered by the invoker yet'],
-      ['urn:ietf:params:oauth:grant-type:device_code', 'the Device Authorization grant is not offered by the invoker yet'],
+      ['Authorization Code', 'authorization_code'],
+      ['authorization_code', 'authorization_code'],
+      ['authorization_code_with_pkce', 'authorization_code'],
+      ['Device Authorization', 'device_code'],
+      ['urn:ietf:params:oauth:grant-type:device_code', 'device_code'],
       ['SAML bearer', 'the grant type "SAML bearer" is unknown'],
       ['', 'no grant type is given'],
       ['constructor', 'the grant type "constructor" is unknown'],
