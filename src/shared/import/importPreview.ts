@@ -18,7 +18,7 @@ export type ImportFormat = 'jetbrains' | 'postman' | 'insomnia';
 export const IMPORT_FORMAT_LABELS: Readonly<Record<ImportFormat, string>> = {
   jetbrains: 'JetBrains HTTP Client / httpyac environment',
   postman: 'Postman collection v2.1',
-  insomnia: 'Insomnia export v4',
+  insomnia: 'Insomnia export',
 };
 
 /** How the client authenticates, in the three forms every tool offers. */
