@@ -63,6 +63,12 @@ function parse(file: ImportFile): ParsedFile {
 type Kind =
   'jetbrains-public' | 'jetbrains-private' | 'postman-collection' | 'postman-environment' | 'insomnia' | 'insomnia-collection' | 'insomnia-environment';
 
+/** How messages name a companion environment file. */
+const ENVIRONMENT_LABELS: Partial<Record<Kind, string>> = {
+  'postman-environment': 'a Postman environment',
+  'insomnia-environment': 'an Insomnia global environment',
+};
+
 /** True when some environment of the object has a `Security.Auth` object: a JetBrains file under any name. */
 function hasSecurityAuth(json: unknown): boolean {
   return Object.values(objectOf(json) ?? {}).some((environment) => objectOf(own(objectOf(own(objectOf(environment), 'Security')), 'Auth')) !== undefined);
@@ -126,27 +132,24 @@ export function previewImport(files: readonly ImportFile[], options: ImportOptio
     }
     return previewInsomnia(one(of('insomnia'), 'Insomnia export')!, options.environment);
   }
-  if (groups.has('insomnia-collection') || groups.has('insomnia-environment')) {
-    const collection = one(of('insomnia-collection'), 'Insomnia collection');
+  /** A collection and, optionally, the environment file chosen with it; an environment alone is refused. */
+  const collectionWith = (collectionKind: Kind, environmentKind: Kind, tool: string, expected: string): [ParsedFile, ParsedFile | undefined] => {
+    const collection = one(of(collectionKind), `${tool} collection`);
     if (collection === undefined) {
       throw new ImportFileError(
-        of('insomnia-environment')[0].name,
-        `${INSOMNIA_V5_EXPECTED}, chosen together with this environment`,
-        'it is an Insomnia global environment alone',
+        of(environmentKind)[0].name,
+        `${expected}, chosen together with this environment`,
+        `it is ${ENVIRONMENT_LABELS[environmentKind]!} alone`,
       );
     }
-    return previewInsomniaV5(collection, one(of('insomnia-environment'), 'Insomnia global environment'), options.environment);
+    return [collection, one(of(environmentKind), ENVIRONMENT_LABELS[environmentKind]!.replace(/^an? /, ''))];
+  };
+  if (groups.has('insomnia-collection') || groups.has('insomnia-environment')) {
+    const [collection, environment] = collectionWith('insomnia-collection', 'insomnia-environment', 'Insomnia', INSOMNIA_V5_EXPECTED);
+    return previewInsomniaV5(collection, environment, options.environment);
   }
   if (groups.has('postman-collection') || groups.has('postman-environment')) {
-    const collection = one(of('postman-collection'), 'Postman collection');
-    if (collection === undefined) {
-      throw new ImportFileError(
-        of('postman-environment')[0].name,
-        `${POSTMAN_COLLECTION_EXPECTED}, chosen together with this environment`,
-        'it is a Postman environment alone',
-      );
-    }
-    return previewPostman(collection, one(of('postman-environment'), 'Postman environment'));
+    return previewPostman(...collectionWith('postman-collection', 'postman-environment', 'Postman', POSTMAN_COLLECTION_EXPECTED));
   }
   return previewJetBrains(
     one(of('jetbrains-public'), 'http-client.env.json'),
