@@ -12,6 +12,7 @@ import {
   requestDeviceAuthorization,
   resetNetwork,
   revoke,
+  type ExchangeLog,
   type InvokerProperties,
 } from '../../src/core/index';
 import { endpointsFor } from '../../src/shared/properties';
@@ -52,15 +53,15 @@ function assertionOf(record: TokenRequestRecord | undefined): string {
 }
 
 /** A fresh 200 with an active token, then revoked, then inactive: the three requests every method must pass. */
-async function roundTrip(server: OidcServer, p: InvokerProperties): Promise<{ introspected: string; revoked: string }> {
+async function roundTrip(server: OidcServer, p: InvokerProperties, log?: ExchangeLog): Promise<{ introspected: string; revoked: string }> {
   const token = (await execute(p)).accessToken ?? '';
   assert.notEqual(token, '');
-  const before = await introspect(p, token, 'access_token');
+  const before = await introspect(p, token, 'access_token', { log });
   assert.equal(before.getProperty('active'), 'true');
   assert.equal(before.getProperty('client_id'), p.clientId);
   assert.equal(before.metadata.clientAuthentication, p.clientAuthentication);
   const introspected = server.lastRequestTo(server.introspectionEndpoint);
-  await revoke(p, token, 'access_token');
+  await revoke(p, token, 'access_token', { log });
   const revoked = server.lastRequestTo(server.revocationEndpoint);
   assert.equal((await introspect(p, token, 'access_token')).getProperty('active'), 'false');
   if (p.clientAuthentication === 'client_secret_jwt' || p.clientAuthentication === 'private_key_jwt') {
@@ -320,7 +321,13 @@ suite('issue 12: introspection, revocation and device authorization with mutual 
       revocationEndpoint: server.revocationEndpoint,
       ...tls(),
     };
-    await roundTrip(server, p);
+    const lines: string[] = [];
+    await roundTrip(server, p, (_level, line) => lines.push(line));
+    // The log says what went along: the exchange logs its route as the token request's does.
+    assert.deepEqual(
+      lines.filter((line) => line.startsWith('TLS: ')),
+      [`TLS: extra CAs from ${pki.caFile}, client certificate`, `TLS: extra CAs from ${pki.caFile}, client certificate`],
+    );
     for (const endpoint of [server.introspectionEndpoint, server.revocationEndpoint]) {
       const record = server.lastRequestTo(endpoint);
       assert.equal(record?.status, 200);
@@ -352,15 +359,24 @@ suite('issue 12: introspection, revocation and device authorization with mutual 
     assert.equal(decoy.requests.length, 0);
   });
 
-  test('device authorization with tls_client_auth: client_id in the body, the certificate authenticates', async () => {
-    const authorization = await requestDeviceAuthorization({
-      authorizationServerUrl: server.tokenEndpoint,
-      grantType: 'device_code',
-      deviceAuthorizationEndpointUrl: server.deviceAuthorizationEndpoint,
-      clientId: 'pki-device',
-      scope: 'openid api:read',
-      ...tls(),
-    });
+  test('device authorization with tls_client_auth: client_id in the body, the certificate authenticates, the log says so', async () => {
+    const lines: string[] = [];
+    const authorization = await requestDeviceAuthorization(
+      {
+        authorizationServerUrl: server.tokenEndpoint,
+        grantType: 'device_code',
+        deviceAuthorizationEndpointUrl: server.deviceAuthorizationEndpoint,
+        clientId: 'pki-device',
+        scope: 'openid api:read',
+        ...tls(),
+      },
+      { log: (_level, line) => lines.push(line) },
+    );
+    assert.ok(lines.includes(`TLS: extra CAs from ${pki.caFile}, client certificate`), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => line.startsWith(`POST ${server.deviceAuthorizationEndpoint} (device authorization) — client authentication: tls_client_auth`)),
+      lines.join('\n'),
+    );
     assert.ok(authorization.userCode !== '');
     const record = server.lastRequestTo(server.deviceAuthorizationEndpoint);
     assert.equal(record?.body?.client_id, 'pki-device');
