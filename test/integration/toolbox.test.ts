@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerApi } from '../../src/extension/api';
 import type { ResultNode } from '../../src/extension/resultTree';
+import { decodePart, publicJwk } from '../fixtures/clientAssertions';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { activateApi } from './helpers';
 
@@ -27,7 +28,7 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
             authMethod: 'private_key_jwt',
             grantTypes: ['client_credentials'],
             scope: 'api:read',
-            jwks: { keys: [{ ...createPublicKey(jwtKey).export({ format: 'jwk' }), use: 'sig', kid: 'tb-1' }] },
+            jwks: { keys: [publicJwk(jwtKey, { kid: 'tb-1' })] },
           },
         ],
       },
@@ -189,7 +190,7 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
     const claimsAt = (endpoint: string): Record<string, unknown> => {
       const assertion = server.lastRequestTo(endpoint)?.body?.client_assertion;
       assert.ok(typeof assertion === 'string', `an assertion was sent to ${endpoint}`);
-      return JSON.parse(Buffer.from(assertion.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+      return decodePart(assertion, 1);
     };
     await vscode.commands.executeCommand('oauth2Invoker.introspectToken', property(root('toolbox-jwt', 'message'), 'AccessToken'));
     const introspection = root('toolbox-jwt', 'introspection');

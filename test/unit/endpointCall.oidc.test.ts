@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { createPublicKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -18,30 +18,15 @@ import {
 import { endpointsFor } from '../../src/shared/properties';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
 import { startServer, type TestServer } from '../fixtures/httpServer';
-import { startOidcServer, type FixtureClientConfig, type OidcServer, type TokenRequestRecord } from '../fixtures/oidcServer';
+import { startOidcServer, type OidcServer, type TokenRequestRecord } from '../fixtures/oidcServer';
 import { SignInBrowser } from '../fixtures/signInBrowser';
+import { decodePart, fixtureClient, pemOf, publicJwk } from '../fixtures/clientAssertions';
 import { createTestPki, type TestPki } from '../fixtures/testPki';
 
 // Issue 12: introspection, revocation and the device authorization request authenticate the client with every
 // method the token request has, against oidc-provider, which implements each of them.
 
 const JWT_SECRET = 'a-client-secret-long-enough-for-hs256-0123456789';
-
-function decodePart(jwt: string, index: 0 | 1): Record<string, unknown> {
-  return JSON.parse(Buffer.from(jwt.split('.')[index], 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-
-function publicJwk(key: KeyObject, kid: string): Record<string, unknown> {
-  return { ...createPublicKey(key).export({ format: 'jwk' }), use: 'sig', kid };
-}
-
-function pemOf(key: KeyObject): string {
-  return key.export({ type: 'pkcs8', format: 'pem' }).toString();
-}
-
-function client(clientId: string, authMethod: FixtureClientConfig['authMethod'], extra: Partial<FixtureClientConfig> = {}): FixtureClientConfig {
-  return { clientId, authMethod, grantTypes: ['client_credentials'], scope: 'api:read', ...extra };
-}
 
 /** The client assertion of a recorded request, with no Basic header or secret beside it. */
 function assertionOf(record: TokenRequestRecord | undefined): string {
@@ -86,13 +71,13 @@ suite('issue 12: introspection, revocation and device authorization with JWT cli
       signIn: {},
       clients: {
         extra: [
-          client('jwt-secret-client', 'client_secret_jwt', { clientSecret: JWT_SECRET }),
-          client('rsa-client', 'private_key_jwt', { jwks: { keys: [publicJwk(rsa, 'rsa-1')] } }),
-          client('ec-client', 'private_key_jwt', { jwks: { keys: [publicJwk(ec, 'ec-1')] } }),
-          client('rsa-device', 'private_key_jwt', {
+          fixtureClient('jwt-secret-client', 'client_secret_jwt', { clientSecret: JWT_SECRET }),
+          fixtureClient('rsa-client', 'private_key_jwt', { jwks: { keys: [publicJwk(rsa, { kid: 'rsa-1' })] } }),
+          fixtureClient('ec-client', 'private_key_jwt', { jwks: { keys: [publicJwk(ec, { kid: 'ec-1' })] } }),
+          fixtureClient('rsa-device', 'private_key_jwt', {
             grantTypes: ['device_code'],
             scope: 'openid api:read',
-            jwks: { keys: [publicJwk(rsa, 'rsa-1')] },
+            jwks: { keys: [publicJwk(rsa, { kid: 'rsa-1' })] },
           }),
         ],
       },
@@ -266,8 +251,8 @@ suite('issue 12: introspection, revocation and device authorization with mutual 
       signIn: {},
       clients: {
         extra: [
-          client('pki-client', 'tls_client_auth', { tlsClientAuthSubjectDn: subject }),
-          client('pki-device', 'tls_client_auth', { grantTypes: ['device_code'], scope: 'openid api:read', tlsClientAuthSubjectDn: subject }),
+          fixtureClient('pki-client', 'tls_client_auth', { tlsClientAuthSubjectDn: subject }),
+          fixtureClient('pki-device', 'tls_client_auth', { grantTypes: ['device_code'], scope: 'openid api:read', tlsClientAuthSubjectDn: subject }),
         ],
       },
     });
