@@ -1,14 +1,10 @@
-import type { Dispatcher } from 'undici';
-import { Deadline } from './deadline';
+import { callEndpoint } from './endpointCall';
 import { InvokerError } from './errors';
-import { selectNetwork, type NetworkRoute } from './network';
-import type { SystemProxySettings } from './proxyRoute';
-import { GRANT_TYPE_LABELS, PROPERTY_LABELS, type InvokerProperties } from '../shared/properties';
+import type { ExchangeOptions } from './exchange';
+import { PROPERTY_LABELS, type InvokerProperties } from '../shared/properties';
 import { validateProperties } from '../shared/validation';
-import { logRequest, logResponse, type ExchangeLog } from './exchangeLog';
-import { createRedactor, propertySecrets, type Redactor } from './redact';
-import { addParameters, authenticateClient, baseHeaders, formBuilder, type TokenRequest } from './tokenRequest';
-import { send, type RawResponse } from './transport';
+import type { Redactor } from './redact';
+import type { RawResponse } from './transport';
 
 /** RFC 8628 §3.5: the polling interval when the server names none. */
 export const DEFAULT_DEVICE_INTERVAL_SECONDS = 5;
@@ -27,20 +23,15 @@ export interface DeviceAuthorization {
 }
 
 /**
- * Builds the device authorization request: a POST of `client_id` (or the client's credentials as for the token
- * endpoint), `scope` when given and the invoker's authorization parameters, to the device authorization endpoint.
+ * The device authorization request's form: `scope` when given and the invoker's authorization parameters; the client
+ * authentication (`client_id` at least) is added as for the token endpoint.
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  */
-export function buildDeviceAuthorizationRequest(properties: InvokerProperties): TokenRequest {
-  const { add, body } = formBuilder();
-  const scope = properties.scope?.trim();
-  if (scope !== undefined && scope !== '') {
-    add('scope', scope);
-  }
-  addParameters(add, properties.authorizationParameters);
-  const headers = baseHeaders();
-  const authentication = authenticateClient(properties, properties.basicEncoding === 'raw' ? 'raw' : 'rfc6749', add, headers);
-  return { url: (properties.deviceAuthorizationEndpointUrl ?? '').trim(), headers, body: body(), ...authentication };
+export function deviceAuthorizationParameters(properties: InvokerProperties): Array<readonly [string, string]> {
+  return [
+    ['scope', properties.scope?.trim() ?? ''],
+    ...(properties.authorizationParameters ?? []).filter(({ name }) => name.trim() !== '').map(({ name, value }) => [name.trim(), value] as const),
+  ];
 }
 
 function fieldsOf(raw: RawResponse): Record<string, unknown> | undefined {
@@ -134,19 +125,14 @@ export function parseDeviceAuthorizationResponse(raw: RawResponse, redact: Redac
   };
 }
 
-export interface DeviceAuthorizationOptions {
-  readonly signal?: AbortSignal;
-  /** Default 30 s. */
-  readonly timeoutMs?: number;
-  readonly dispatcher?: Dispatcher;
-  readonly systemProxy?: SystemProxySettings;
-  readonly maxResponseBytes?: number;
-  readonly log?: ExchangeLog;
-}
+/** Options of the device authorization request: those of every exchange with the authorization server. */
+export type DeviceAuthorizationOptions = ExchangeOptions;
 
 /**
  * Starts a device sign-in: validates the properties, sends the device authorization request over the invoker's
- * proxy and TLS settings and returns the user code and where to enter it. Every failure is an InvokerError (code 4).
+ * proxy and TLS settings, the client authenticated by any method as at the token endpoint (an assertion's audience
+ * is the device authorization endpoint; a mutual-TLS client presents its certificate), and returns the user code
+ * and where to enter it. Every failure is an InvokerError (code 4).
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.1
  */
 export async function requestDeviceAuthorization(properties: InvokerProperties, options: DeviceAuthorizationOptions = {}): Promise<DeviceAuthorization> {
@@ -154,46 +140,16 @@ export async function requestDeviceAuthorization(properties: InvokerProperties, 
   if (issues.length > 0) {
     throw new InvokerError(`The invoker's properties are not valid: ${issues.map((i) => i.message).join(' ')}`, { kind: 'invalid-properties', issues });
   }
-  if (options.signal?.aborted === true) {
-    throw new InvokerError(`The ${GRANT_TYPE_LABELS.device_code} request was cancelled before it was sent.`, { kind: 'aborted' });
-  }
-  const request = buildDeviceAuthorizationRequest(properties);
-  let route: NetworkRoute | undefined;
-  let redactor: Redactor | undefined;
-  const redact: Redactor = (line) => (redactor ??= createRedactor([...propertySecrets(properties), ...(route?.secrets ?? [])]))(line);
-  const deadline = new Deadline(options.timeoutMs ?? 30_000, options.signal);
-  const where = `"${PROPERTY_LABELS.deviceAuthorizationEndpointUrl}" ${request.url}`;
-  try {
-    if (options.dispatcher === undefined) {
-      const selected = selectNetwork(request.url, properties, options.systemProxy);
-      route = selected instanceof Promise ? await selected : selected;
-    }
-    if (options.log !== undefined) {
-      logRequest(options.log, request, redact, 'device authorization');
-    }
-    const started = Date.now();
-    const raw = await send(request, {
-      deadline,
-      dispatcher: options.dispatcher ?? route?.dispatcher,
-      maxResponseBytes: options.maxResponseBytes,
-      network: route?.description,
-      redact,
-    });
-    if (options.log !== undefined) {
-      logResponse(options.log, raw, Date.now() - started, redact);
-    }
-    return parseDeviceAuthorizationResponse(raw, redact);
-  } catch (error) {
-    const stopped = deadline.failure(error, `The device authorization request to ${where}`);
-    if (stopped !== undefined) {
-      throw stopped;
-    }
-    if (error instanceof InvokerError) {
-      options.log?.('warn', redact(error.message));
-      throw error;
-    }
-    throw new InvokerError(`The device authorization request to ${where} failed unexpectedly: ${redact(String(error))}`, { kind: 'network' });
-  } finally {
-    deadline.dispose();
-  }
+  const url = (properties.deviceAuthorizationEndpointUrl ?? '').trim();
+  const target = {
+    what: 'the device authorization request',
+    url,
+    where: `"${PROPERTY_LABELS.deviceAuthorizationEndpointUrl}" ${url}`,
+    logAs: 'device authorization',
+    redirectField: 'deviceAuthorizationEndpointUrl',
+  } as const;
+  const basicVariant = properties.basicEncoding === 'raw' ? 'raw' : 'rfc6749';
+  return callEndpoint(properties, target, deviceAuthorizationParameters(properties), { ...options, basicVariant }, (raw, { redact }) =>
+    parseDeviceAuthorizationResponse(raw, redact),
+  );
 }

@@ -4,7 +4,7 @@ import { Deadline } from './deadline';
 import { InvokerError } from './errors';
 import { selectNetwork, type NetworkRoute } from './network';
 import type { SystemProxySettings } from './proxyRoute';
-export { tokenEndpointFor } from '../shared/properties';
+export { endpointsFor, tokenEndpointFor } from '../shared/properties';
 import { GRANT_TYPES, type GrantType, type NetworkProperties, type PropertyIssue } from '../shared/properties';
 import { isLoopbackHost, validateNetworkProperties } from '../shared/validation';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './jsonDepth';
@@ -59,6 +59,12 @@ export interface DiscoveryResult {
   readonly credentialsInRequestBody?: boolean;
   /** `mtls_endpoint_aliases.token_endpoint`: where mutual-TLS clients send token requests (RFC 8705 §5), when listed. */
   readonly mtlsTokenEndpoint?: string;
+  /** `mtls_endpoint_aliases.device_authorization_endpoint` (RFC 8705 §5), when listed. */
+  readonly mtlsDeviceAuthorizationEndpoint?: string;
+  /** `mtls_endpoint_aliases.introspection_endpoint` (RFC 8705 §5), when listed. */
+  readonly mtlsIntrospectionEndpoint?: string;
+  /** `mtls_endpoint_aliases.revocation_endpoint` (RFC 8705 §5), when listed. */
+  readonly mtlsRevocationEndpoint?: string;
   /** Oddities worth showing: an issuer that differs from the URL given, a field of the wrong type. */
   readonly warnings: readonly string[];
   /** The whole metadata document. */
@@ -199,17 +205,19 @@ export function parseAuthorizationServerMetadata(
   }
   const grantTypesSupported = stringList(m, 'grant_types_supported', warnings);
   const tokenEndpointAuthMethodsSupported = stringList(m, 'token_endpoint_auth_methods_supported', warnings);
-  const endpoint = (name: string): string | undefined => {
-    const value = m[name];
-    if (value === undefined || value === null) {
+  /** An endpoint of the metadata (or of its `mtls_endpoint_aliases`): a usable URL, else absent with a warning. */
+  const endpointIn = (record: Record<string, unknown>, name: string, shownAs: string): string | undefined => {
+    const value = record[name];
+    if (value === undefined || value === null || value === '') {
       return undefined;
     }
     if (typeof value !== 'string' || !allowedEndpoint(value, context.allowInsecureHttp === true)) {
-      warnings.push(`"${name}" is not an https:// URL; it was ignored.`);
+      warnings.push(`"${shownAs}" is not an https:// URL; it was ignored.`);
       return undefined;
     }
     return value;
   };
+  const endpoint = (name: string): string | undefined => endpointIn(m, name, name);
   const authorizationEndpoint = endpoint('authorization_endpoint');
   const deviceAuthorizationEndpoint = endpoint('device_authorization_endpoint');
   // A sign-in grant is offered only with its endpoint; device_code is listed under RFC 8628's URI.
@@ -225,37 +233,30 @@ export function parseAuthorizationServerMetadata(
     warnings.push(`The server lists none of the invoker's grant types (${GRANT_TYPES.join(', ')}) in "grant_types_supported".`);
   }
   const credentialsInRequestBody = suggestCredentialsInRequestBody(tokenEndpointAuthMethodsSupported);
-  const optionalEndpoint = (name: string): string | undefined => {
-    const value = m[name];
-    if (value === undefined || value === null || value === '') {
-      return undefined;
-    }
-    if (typeof value !== 'string' || !allowedEndpoint(value, context.allowInsecureHttp === true)) {
-      warnings.push(`"${name}" is not an https:// URL; it was ignored.`);
-      return undefined;
-    }
-    return value;
-  };
-  const introspectionEndpoint = optionalEndpoint('introspection_endpoint');
-  const revocationEndpoint = optionalEndpoint('revocation_endpoint');
+  const introspectionEndpoint = endpoint('introspection_endpoint');
+  const revocationEndpoint = endpoint('revocation_endpoint');
   if (credentialsInRequestBody === undefined) {
     warnings.push(
       'The server lists neither client_secret_basic nor client_secret_post in "token_endpoint_auth_methods_supported": it may not accept a client secret.',
     );
   }
-  const aliases = m.mtls_endpoint_aliases;
-  const alias = aliases !== null && typeof aliases === 'object' && !Array.isArray(aliases) ? (aliases as Record<string, unknown>).token_endpoint : undefined;
-  let mtlsTokenEndpoint: string | undefined;
-  if (typeof alias === 'string' && allowedEndpoint(alias, context.allowInsecureHttp === true)) {
-    mtlsTokenEndpoint = alias;
-  } else if (alias !== undefined) {
-    warnings.push('The metadata\'s "mtls_endpoint_aliases.token_endpoint" is not an https:// URL; it is ignored.');
-  }
+  // RFC 8705 §5: where mutual-TLS clients send each request, when the server serves client certificates elsewhere.
+  const listedAliases = m.mtls_endpoint_aliases;
+  const aliases =
+    listedAliases !== null && typeof listedAliases === 'object' && !Array.isArray(listedAliases) ? (listedAliases as Record<string, unknown>) : {};
+  const alias = (name: string): string | undefined => endpointIn(aliases, name, `mtls_endpoint_aliases.${name}`);
+  const mtlsTokenEndpoint = alias('token_endpoint');
+  const mtlsDeviceAuthorizationEndpoint = alias('device_authorization_endpoint');
+  const mtlsIntrospectionEndpoint = alias('introspection_endpoint');
+  const mtlsRevocationEndpoint = alias('revocation_endpoint');
   return {
     issuer,
     metadataUrl: context.metadataUrl,
     tokenEndpoint,
     ...(mtlsTokenEndpoint !== undefined ? { mtlsTokenEndpoint } : {}),
+    ...(mtlsDeviceAuthorizationEndpoint !== undefined ? { mtlsDeviceAuthorizationEndpoint } : {}),
+    ...(mtlsIntrospectionEndpoint !== undefined ? { mtlsIntrospectionEndpoint } : {}),
+    ...(mtlsRevocationEndpoint !== undefined ? { mtlsRevocationEndpoint } : {}),
     ...(grantTypesSupported !== undefined ? { grantTypesSupported } : {}),
     invokerGrantTypes,
     ...(authorizationEndpoint !== undefined ? { authorizationEndpoint } : {}),

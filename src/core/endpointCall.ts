@@ -1,38 +1,21 @@
-import type { LookupFunction } from 'node:net';
-import type { Dispatcher } from 'undici';
+import { clientAuthFor } from './clientAuthentication';
 import type { BasicVariant } from './djMessage';
-import { Deadline } from './deadline';
 import { InvokerError } from './errors';
-import { selectNetwork, type NetworkRoute } from './network';
-import type { SystemProxySettings } from './proxyRoute';
+import { exchange, type ExchangeOptions, type ExchangeTarget } from './exchange';
 import { PROPERTY_LABELS, type InvokerProperties, type PropertyIssue, type ToolboxEndpoint } from '../shared/properties';
-import { isLoopbackHost, validateToolboxEndpoint, validateNetworkProperties } from '../shared/validation';
-import { logRequest, logResponse } from './exchangeLog';
-import { createRedactor, propertySecrets, redactError, type Redactor } from './redact';
-import type { TokenRequest } from './tokenRequest';
+import { isLoopbackHost, validateClientAuthentication, validateNetworkProperties, validateToolboxEndpoint } from '../shared/validation';
+import { prepareFormRequest } from './tokenRequest';
 import type { ResponseContext } from './tokenResponse';
-import { send, type RawResponse } from './transport';
+import type { RawResponse } from './transport';
 
 /** Which token a toolbox request is about: sent as `token_type_hint` (RFC 7662 §2.1, RFC 7009 §2.1). */
 export type TokenTypeHint = 'access_token' | 'refresh_token';
 
-/** Options of Introspect and Revoke: as for execute(), less the target message's default. */
-export interface EndpointCallOptions {
-  readonly signal?: AbortSignal;
-  /** Default 30 s. */
-  readonly timeoutMs?: number;
-  /** Tests: undici's MockAgent; the network properties are then not applied. */
-  readonly dispatcher?: Dispatcher;
-  readonly systemProxy?: SystemProxySettings;
-  readonly maxResponseBytes?: number;
-  readonly log?: (level: 'info' | 'warn', line: string) => void;
-  readonly lookup?: LookupFunction;
+/** Options of Introspect, Revoke and the device authorization request: as for execute(), less the target message. */
+export interface EndpointCallOptions extends ExchangeOptions {
   /** The Basic form to send (execute() remembers which one the server took); default RFC 6749's. */
   readonly basicVariant?: BasicVariant;
-  readonly now?: () => number;
 }
-
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** What one toolbox operation is: its endpoint property, its name in sentences, and its RFC's metadata field. */
 export interface EndpointOperation {
@@ -64,7 +47,7 @@ export function endpointOf(properties: InvokerProperties, operation: EndpointOpe
       },
     ]);
   }
-  const issues = [...validateToolboxEndpoint(field, value), ...validateNetworkProperties(properties)];
+  const issues = [...validateToolboxEndpoint(field, value), ...validateClientAuthentication(properties), ...validateNetworkProperties(properties)];
   if (issues.length > 0) {
     refuse(issues);
   }
@@ -79,60 +62,26 @@ export function endpointOf(properties: InvokerProperties, operation: EndpointOpe
 }
 
 /**
- * Sends one toolbox request (introspection, revocation) the way execute() sends a token request: over the invoker's
- * network route, within one Deadline, every log line and error redacted (the token, the client secret, the Basic
- * value, the route's secrets), redirects refused. `process` reads the answer; every failure is an InvokerError (code 4).
+ * Sends one form POST to an endpoint of the authorization server other than the token endpoint (introspection,
+ * revocation, device authorization) as execute() sends a token request: the client authenticated by the invoker's
+ * method (a JWT assertion signed for this endpoint, or the client certificate over TLS), over the invoker's network
+ * route, within one Deadline, every log line and error redacted. `process` reads the answer; every failure is an
+ * InvokerError (code 4).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-2
  */
-export async function callEndpoint<T>(
+export function callEndpoint<T>(
   properties: InvokerProperties,
-  token: string,
-  request: TokenRequest,
-  operation: EndpointOperation,
+  target: ExchangeTarget,
+  parameters: ReadonlyArray<readonly [string, string]>,
   options: EndpointCallOptions,
   process: (raw: RawResponse, context: ResponseContext) => T,
 ): Promise<T> {
-  const now = options.now ?? Date.now;
-  let redactor: Redactor | undefined;
-  let routeSecrets: readonly string[] = [];
-  const redact: Redactor = (text) => (redactor ??= createRedactor([token, ...propertySecrets(properties), ...routeSecrets]))(text);
-  const { log } = options;
-  if (options.signal?.aborted === true) {
-    throw new InvokerError(`${capitalized(operation.what)} was cancelled before it was sent.`, { kind: 'aborted' });
-  }
-  const deadline = new Deadline(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, options.signal);
-  let route: NetworkRoute | undefined;
-  try {
-    if (options.dispatcher === undefined) {
-      const loopbackOnly = properties.allowInsecureHttp !== true && /^http:/i.test(request.url);
-      const selected = selectNetwork(request.url, properties, options.systemProxy, { loopbackOnly, lookup: options.lookup, purpose: 'token', deadline });
-      route = selected instanceof Promise ? await selected : selected;
-      routeSecrets = route.secrets;
-      if (route.warning !== undefined) {
-        log?.('warn', route.warning);
-      }
-    }
-    if (log !== undefined) {
-      logRequest(log, request, redact, operation.what);
-    }
-    const started = now();
-    const raw = await send(request, {
-      deadline,
-      dispatcher: options.dispatcher ?? route?.dispatcher,
-      maxResponseBytes: options.maxResponseBytes,
-      network: route?.description,
-      redact,
-    });
-    const receivedAt = now();
-    if (log !== undefined) {
-      logResponse(log, raw, receivedAt - started, redact);
-    }
-    if (raw.status >= 300 && raw.status < 400) {
-      const location = raw.headers.location;
-      throw new InvokerError(
-        `The authorization server answered ${raw.status} to ${operation.what}, redirecting${location !== undefined ? ` to ${redact(location)}` : ''}; it is not followed. Check "${PROPERTY_LABELS[operation.endpoint]}".`,
-        { kind: 'redirect', status: raw.status, ...(location !== undefined ? { location: redact(location) } : {}), field: operation.endpoint },
-      );
-    }
+  return exchange(properties, target, options, async ({ redact, now, send }) => {
+    const auth = await clientAuthFor(properties, { basicVariant: options.basicVariant, signal: options.signal, now });
+    const request = await prepareFormRequest(target.url, parameters, auth);
+    const { raw, receivedAt } = await send(request);
     return process(raw, {
       targetMessage: '',
       receivedAt,
@@ -142,22 +91,18 @@ export async function callEndpoint<T>(
       ...(request.basicVariant !== undefined ? { basicVariant: request.basicVariant } : {}),
       redact,
     });
-  } catch (error) {
-    const stopped = deadline.failure(error, `${capitalized(operation.what)} to ${redact(request.url)}`);
-    if (stopped !== undefined) {
-      throw stopped;
-    }
-    if (error instanceof InvokerError) {
-      const safe = redactError(error, redact);
-      log?.('warn', safe.message);
-      throw safe;
-    }
-    throw new InvokerError(`${capitalized(operation.what)} to ${redact(request.url)} failed unexpectedly: ${redact(String(error))}`, { kind: 'network' });
-  } finally {
-    deadline.dispose();
-  }
+  });
 }
 
-function capitalized(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/** The exchange of a toolbox operation at `url` about `token`: the token is a secret of it, a redirect names the endpoint. */
+export function toolboxTarget(operation: EndpointOperation, url: string, token: string): ExchangeTarget {
+  return { what: operation.what, url, logAs: operation.what, redirectField: operation.endpoint, secrets: [token] };
+}
+
+/** The form of a toolbox request: the token and which kind it is (RFC 7662 §2.1, RFC 7009 §2.1). */
+export function tokenParameters(token: string, hint: TokenTypeHint): ReadonlyArray<readonly [string, string]> {
+  return [
+    ['token', token],
+    ['token_type_hint', hint],
+  ];
 }

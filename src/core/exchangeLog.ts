@@ -1,4 +1,5 @@
 import { redactBody, redactForm, redactHeader, type Redactor } from './redact';
+import type { NetworkRoute } from './network';
 import type { TokenRequest } from './tokenRequest';
 import type { RawResponse } from './transport';
 
@@ -18,4 +19,22 @@ export function logRequest(log: ExchangeLog, request: TokenRequest, redact: Reda
 export function logResponse(log: ExchangeLog, raw: RawResponse, elapsedMs: number, redact: Redactor): void {
   log('info', `answer ${raw.status} in ${elapsedMs} ms (${redact(raw.headers['content-type'] ?? 'no content type')}, ${raw.body.length} characters)`);
   log('info', `answer body: ${redactBody(raw.body, redact)}`);
+}
+
+/** The route an exchange takes: its proxy (and where it came from), its TLS material, and any warning about it. */
+export function logNetwork(log: ExchangeLog, route: NetworkRoute): void {
+  const { proxy, tlsCaFile, clientCertificate } = route.description;
+  if (proxy !== undefined) {
+    const from = proxy.source === 'invoker' ? 'the invoker' : proxy.source === 'settings' ? 'http.proxy' : (proxy.variable ?? 'the environment');
+    log('info', `through the proxy ${proxy.display} (from ${from}${proxy.hasCredentials ? ', with credentials' : ''})`);
+  }
+  if (tlsCaFile !== undefined || clientCertificate) {
+    log(
+      'info',
+      `TLS: ${[tlsCaFile !== undefined ? `extra CAs from ${tlsCaFile}` : '', clientCertificate ? 'client certificate' : ''].filter((part) => part !== '').join(', ')}`,
+    );
+  }
+  if (route.warning !== undefined) {
+    log('warn', route.warning);
+  }
 }

@@ -1,18 +1,12 @@
-import type { LookupFunction } from 'node:net';
-import type { Dispatcher } from 'undici';
 import { DJMessage, type BasicVariant } from './djMessage';
-import { Deadline } from './deadline';
 import { InvokerError } from './errors';
-import { selectNetwork, type NetworkRoute } from './network';
-import type { SystemProxySettings } from './proxyRoute';
+import { exchange, type ExchangeOptions } from './exchange';
 import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS, type InvokerProperties } from '../shared/properties';
 import { isLoopbackHost, validateProperties } from '../shared/validation';
-import { logRequest, logResponse, type ExchangeLog } from './exchangeLog';
-import { createRedactor, propertySecrets, redactError, type Redactor } from './redact';
+import type { ExchangeLog } from './exchangeLog';
 import { basicVariantsDiffer, clientAuthenticationOf, prepareTokenRequest, type GrantInput } from './tokenRequest';
-import { clientAuthFor, secretClientAuth, type ClientAuth } from './clientAuthentication';
+import { clientAuthFor } from './clientAuthentication';
 import { parseTokenResponse } from './tokenResponse';
-import { send } from './transport';
 import type { EndpointCallOptions, TokenTypeHint } from './endpointCall';
 import { introspect as introspectToken, introspectionMessageName } from './introspection';
 import { revoke as revokeToken } from './revocation';
@@ -47,7 +41,7 @@ export type { AuthorizationAttempt, AuthorizationExpectation } from './authoriza
 export { DEVICE_CODE_GRANT_TYPE } from './tokenRequest';
 export type { GrantInput } from './tokenRequest';
 export {
-  buildDeviceAuthorizationRequest,
+  deviceAuthorizationParameters,
   DEFAULT_DEVICE_INTERVAL_SECONDS,
   parseDeviceAuthorizationResponse,
   requestDeviceAuthorization,
@@ -63,34 +57,15 @@ export { TOOLBOX_ENDPOINTS } from '../shared/properties';
 
 /** The component's default target message. */
 export const DEFAULT_TARGET_MESSAGE = 'DJMOUT';
-export const DEFAULT_TIMEOUT_MS = 30_000;
+export { DEFAULT_EXCHANGE_TIMEOUT_MS as DEFAULT_TIMEOUT_MS } from './exchange';
+export type { ExchangeOptions } from './exchange';
 
 /** Receives one redacted line per step of an exchange; the extension writes them to its log. */
 export type { ExchangeLog } from './exchangeLog';
 
-export interface ExecuteOptions {
+export interface ExecuteOptions extends ExchangeOptions {
   /** The DJMessage to write the server's answer to (default `DJMOUT`). */
   readonly targetMessage?: string;
-  /** Cancels the Execute at any moment. */
-  readonly signal?: AbortSignal;
-  /** Bounds the whole Execute, a Basic-encoding retry included (default 30 s). */
-  readonly timeoutMs?: number;
-  /** Sends through this dispatcher (tests: undici's MockAgent); the invoker's proxy and TLS properties are then not applied. */
-  readonly dispatcher?: Dispatcher;
-  /**
-   * What the invoker property `proxy: 'system'` (the default) means: VS Code's `http.proxy`, `http.noProxy`,
-   * `http.proxyStrictSSL`, `http.proxyAuthorization`; whatever is absent falls back to HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
-   */
-  readonly systemProxy?: SystemProxySettings;
-  readonly maxResponseBytes?: number;
-  readonly log?: ExchangeLog;
-  /**
-   * Resolves host names instead of the system resolver (tests: a resolver that answers as a hostile DNS server
-   * would). Whatever it answers, plain http:// without "Allow Insecure HTTP" connects only to a loopback address.
-   */
-  readonly lookup?: LookupFunction;
-  /** Clock, for tests. */
-  readonly now?: () => number;
   /**
    * What a person's sign-in produced (authorization code and PKCE verifier, or device code): required by, and only
    * used for, the Authorization Code and Device Authorization grants. Redacted from every log line and error.
@@ -194,23 +169,6 @@ function errorWithWarning(error: unknown, warning: string): unknown {
   return new InvokerError(error.message, { ...error, kind: error.kind, issues: error.issues, djMessage: withWarning(error.djMessage, warning) });
 }
 
-function logNetwork(log: ExchangeLog, route: NetworkRoute): void {
-  const { proxy, tlsCaFile, clientCertificate } = route.description;
-  if (proxy !== undefined) {
-    const from = proxy.source === 'invoker' ? 'the invoker' : proxy.source === 'settings' ? 'http.proxy' : (proxy.variable ?? 'the environment');
-    log('info', `through the proxy ${proxy.display} (from ${from}${proxy.hasCredentials ? ', with credentials' : ''})`);
-  }
-  if (tlsCaFile !== undefined || clientCertificate) {
-    log(
-      'info',
-      `TLS: ${[tlsCaFile !== undefined ? `extra CAs from ${tlsCaFile}` : '', clientCertificate ? 'client certificate' : ''].filter((part) => part !== '').join(', ')}`,
-    );
-  }
-  if (route.warning !== undefined) {
-    log('warn', route.warning);
-  }
-}
-
 /**
  * The OAuth 2.0 Invoker's Execute action: requests an access token with the properties' grant and writes the
  * server's answer to the target DJMessage. Every failure rejects with an InvokerError whose code is 4.
@@ -222,131 +180,73 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   const targetMessage = options.targetMessage ?? DEFAULT_TARGET_MESSAGE;
   refuseInvalid(properties, targetMessage);
   refuseWithoutSignIn(properties, options.grant);
-  const now = options.now ?? Date.now;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let redactor: Redactor | undefined;
-  let routeSecrets: readonly string[] = [];
-  /** The client assertions sent: each is a credential for its few minutes, so none may reach a log or an error. */
-  const assertions: string[] = [];
-  const redact: Redactor = (text) =>
-    (redactor ??= createRedactor([...propertySecrets(properties), ...grantSecrets(options.grant), ...assertions, ...routeSecrets]))(text);
-  const { log } = options;
-
-  if (options.signal?.aborted === true) {
-    throw new InvokerError('The token request was cancelled before it was sent.', { kind: 'aborted' });
-  }
-  const deadline = new Deadline(timeoutMs, options.signal);
-
-  let route: NetworkRoute | undefined;
-  let signing: ClientAuth | undefined;
-  const method = clientAuthenticationOf(properties);
-  const authFor = async (variant: BasicVariant): Promise<ClientAuth> => {
-    if (method !== 'client_secret_jwt' && method !== 'private_key_jwt') {
-      return secretClientAuth(properties, variant);
-    }
-    signing ??= await clientAuthFor(properties, { signal: options.signal, now });
-    const inner = signing;
-    // Remember each assertion as it is added, so the redactor knows it before anything is logged.
-    return {
-      method: inner.method,
-      apply: (target) =>
-        inner.apply({
-          ...target,
-          add: (name, value) => {
-            if (name === 'client_assertion') {
-              assertions.push(value);
-              redactor = undefined;
-            }
-            target.add(name, value);
-          },
-        }),
-    };
-  };
-  const attempt = async (variant: BasicVariant): Promise<DJMessage> => {
-    const request = await prepareTokenRequest(properties, await authFor(variant), options.grant);
-    if (log !== undefined) {
-      logRequest(log, request, redact);
-    }
-    const started = now();
-    const raw = await send(request, {
-      deadline,
-      dispatcher: options.dispatcher ?? route?.dispatcher,
-      maxResponseBytes: options.maxResponseBytes,
-      network: route?.description,
-      redact,
-    });
-    const receivedAt = now();
-    if (log !== undefined) {
-      logResponse(log, raw, receivedAt - started, redact);
-    }
-    return parseTokenResponse(raw, {
-      targetMessage,
-      receivedAt,
-      grantType: properties.grantType,
-      tokenUrl: request.url,
-      clientAuthentication: request.clientAuthentication,
-      basicVariant: request.basicVariant,
-      redact,
-    });
-  };
-
   const tokenUrl = properties.authorizationServerUrl.trim();
-  try {
-    if (options.dispatcher === undefined) {
-      // Plain http:// passed refuseInvalid by its host's name (loopback); the connection must go to loopback too.
-      const loopbackOnly = properties.allowInsecureHttp !== true && /^http:/i.test(tokenUrl);
-      const selected = selectNetwork(tokenUrl, properties, options.systemProxy, { loopbackOnly, lookup: options.lookup, purpose: 'token', deadline });
-      route = selected instanceof Promise ? await selected : selected;
-      routeSecrets = route.secrets;
-      if (log !== undefined) {
-        logNetwork(log, route);
-      }
-    }
-    const [first, fallback] = basicVariants(properties);
-    let message: DJMessage;
+  const target = { what: 'the token request', url: tokenUrl, secrets: grantSecrets(options.grant) };
+  return exchange(properties, target, options, async ({ route, redact, now, send }) => {
+    const attempt = async (variant: BasicVariant): Promise<DJMessage> => {
+      // A JWT method signs a fresh assertion for each request; only client_secret_basic ever makes a second attempt.
+      const auth = await clientAuthFor(properties, { basicVariant: variant, signal: options.signal, now });
+      const request = await prepareTokenRequest(properties, auth, options.grant);
+      const { raw, receivedAt } = await send(request);
+      return parseTokenResponse(raw, {
+        targetMessage,
+        receivedAt,
+        grantType: properties.grantType,
+        tokenUrl: request.url,
+        clientAuthentication: request.clientAuthentication,
+        basicVariant: request.basicVariant,
+        redact,
+      });
+    };
     try {
-      message = await attempt(first);
+      const message = await withBasicFallback(properties, attempt, options.log);
+      for (const warning of message.metadata.warnings) {
+        options.log?.('warn', warning);
+      }
+      return route?.warning !== undefined ? withWarning(message, route.warning) : message;
     } catch (error) {
-      if (fallback === undefined || !isClientAuthRejection(error)) {
-        throw error;
+      throw route?.warning !== undefined ? errorWithWarning(error, route.warning) : error;
+    }
+  });
+}
+
+/**
+ * Runs the token request with the first Basic form and, when the server rejects the client and the other form
+ * differs, once more with the other; remembers the form the server took for the next Execute.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+async function withBasicFallback(
+  properties: InvokerProperties,
+  attempt: (variant: BasicVariant) => Promise<DJMessage>,
+  log: ExchangeLog | undefined,
+): Promise<DJMessage> {
+  const [first, fallback] = basicVariants(properties);
+  let message: DJMessage;
+  try {
+    message = await attempt(first);
+  } catch (error) {
+    if (fallback === undefined || !isClientAuthRejection(error)) {
+      throw error;
+    }
+    log?.('warn', `client authentication with the ${first} Basic form was rejected; retrying once with the ${fallback} form`);
+    try {
+      message = await attempt(fallback);
+    } catch (retryError) {
+      if (passedClientAuthentication(retryError)) {
+        // The server got past client authentication with this form: it is the one to start with next time.
+        basicVariantMemory.set(memoryKey(properties), fallback);
+      } else if (retryError instanceof InvokerError && retryError.kind === 'server-rejected') {
+        // The fallback did no better (rejected, or not even parsed: a raw '%' is a malformed Basic value to a
+        // server that decodes): the first answer is the one that explains, and nothing is remembered.
+        throw withSuffix(error as InvokerError, `(Both Basic forms of the client credentials were tried: RFC 6749 form-encoded and raw.)`);
       }
-      log?.('warn', `client authentication with the ${first} Basic form was rejected; retrying once with the ${fallback} form`);
-      try {
-        message = await attempt(fallback);
-      } catch (retryError) {
-        if (passedClientAuthentication(retryError)) {
-          // The server got past client authentication with this form: it is the one to start with next time.
-          basicVariantMemory.set(memoryKey(properties), fallback);
-        } else if (retryError instanceof InvokerError && retryError.kind === 'server-rejected') {
-          // The fallback did no better (rejected, or not even parsed: a raw '%' is a malformed Basic value to a
-          // server that decodes): the first answer is the one that explains, and nothing is remembered.
-          throw withSuffix(error as InvokerError, `(Both Basic forms of the client credentials were tried: RFC 6749 form-encoded and raw.)`);
-        }
-        throw retryError;
-      }
+      throw retryError;
     }
-    if (message.metadata.basicVariant !== undefined && (properties.basicEncoding ?? 'auto') === 'auto') {
-      basicVariantMemory.set(memoryKey(properties), message.metadata.basicVariant);
-    }
-    for (const warning of message.metadata.warnings) {
-      log?.('warn', warning);
-    }
-    return route?.warning !== undefined ? withWarning(message, route.warning) : message;
-  } catch (caught) {
-    const error = route?.warning !== undefined ? errorWithWarning(caught, route.warning) : caught;
-    const stopped = deadline.failure(error, `The token request to ${redact(tokenUrl)}`);
-    if (stopped !== undefined) {
-      throw stopped;
-    }
-    if (error instanceof InvokerError) {
-      const safe = redactError(error, redact);
-      log?.('warn', safe.message);
-      throw safe;
-    }
-    throw new InvokerError(`The token request to ${redact(tokenUrl)} failed unexpectedly: ${redact(String(error))}`, { kind: 'network' });
-  } finally {
-    deadline.dispose();
   }
+  if (message.metadata.basicVariant !== undefined && (properties.basicEncoding ?? 'auto') === 'auto') {
+    basicVariantMemory.set(memoryKey(properties), message.metadata.basicVariant);
+  }
+  return message;
 }
 
 /** The Basic form the token request of these properties starts with (remembered per token URL and client), for the toolbox requests. */

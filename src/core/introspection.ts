@@ -1,7 +1,6 @@
-import { DJMessage, propertyValue, type BasicVariant } from './djMessage';
-import { callEndpoint, endpointOf, type EndpointCallOptions, type EndpointOperation, type TokenTypeHint } from './endpointCall';
+import { DJMessage, propertyValue } from './djMessage';
+import { callEndpoint, endpointOf, tokenParameters, toolboxTarget, type EndpointCallOptions, type EndpointOperation, type TokenTypeHint } from './endpointCall';
 import type { InvokerProperties } from '../shared/properties';
-import { buildFormRequest, type TokenRequest } from './tokenRequest';
 import { describeStatus, invalidAnswer, parseAnswerBody, rejectedAnswer, type ResponseContext } from './tokenResponse';
 import type { RawResponse } from './transport';
 
@@ -17,23 +16,6 @@ export const INTROSPECTION: EndpointOperation = {
 /** The DJMessage name an introspection of the target message's token is written to. */
 export function introspectionMessageName(targetMessage: string): string {
   return `${targetMessage}${INTROSPECTION_SUFFIX}`;
-}
-
-/**
- * Builds the introspection request: a POST of `token` and `token_type_hint` to the introspection endpoint, the
- * client authenticated exactly as for the token request.
- * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.1
- */
-export function introspectionRequest(properties: InvokerProperties, token: string, hint: TokenTypeHint, basicVariant?: BasicVariant): TokenRequest {
-  return buildFormRequest(
-    endpointOf(properties, INTROSPECTION),
-    [
-      ['token', token],
-      ['token_type_hint', hint],
-    ],
-    properties,
-    basicVariant,
-  );
 }
 
 /**
@@ -92,9 +74,11 @@ export function introspectionState(message: DJMessage): 'active' | 'inactive' {
 }
 
 /**
- * Introspects a token at the invoker's Introspection Endpoint and returns the answer as a DJMessage (named
- * `<target>_INTROSPECTION` unless `messageName` says otherwise). Every failure is an InvokerError (code 4).
- * @see https://www.rfc-editor.org/rfc/rfc7662
+ * Introspects a token at the invoker's Introspection Endpoint: a POST of `token` and `token_type_hint`, the client
+ * authenticated by any method as for the token request (an assertion's audience is this endpoint). Returns the answer
+ * as a DJMessage (named `<target>_INTROSPECTION` unless `messageName` says otherwise). Every failure is an
+ * InvokerError (code 4).
+ * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.1
  */
 export async function introspect(
   properties: InvokerProperties,
@@ -102,9 +86,9 @@ export async function introspect(
   hint: TokenTypeHint,
   options: EndpointCallOptions & { readonly messageName?: string } = {},
 ): Promise<DJMessage> {
-  const request = introspectionRequest(properties, token, hint, options.basicVariant);
+  const url = endpointOf(properties, INTROSPECTION);
   const messageName = options.messageName ?? introspectionMessageName('DJMOUT');
-  const message = await callEndpoint(properties, token, request, INTROSPECTION, options, (raw, context) =>
+  const message = await callEndpoint(properties, toolboxTarget(INTROSPECTION, url, token), tokenParameters(token, hint), options, (raw, context) =>
     processIntrospectionResponse(raw, { ...context, messageName }),
   );
   options.log?.(

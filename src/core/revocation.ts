@@ -1,29 +1,10 @@
-import type { BasicVariant } from './djMessage';
-import { callEndpoint, endpointOf, type EndpointCallOptions, type EndpointOperation, type TokenTypeHint } from './endpointCall';
+import { callEndpoint, endpointOf, tokenParameters, toolboxTarget, type EndpointCallOptions, type EndpointOperation, type TokenTypeHint } from './endpointCall';
 import { InvokerError } from './errors';
 import type { InvokerProperties } from '../shared/properties';
-import { buildFormRequest, type TokenRequest } from './tokenRequest';
 import { rejectedAnswer, type ResponseContext } from './tokenResponse';
 import type { RawResponse } from './transport';
 
 export const REVOCATION: EndpointOperation = { endpoint: 'revocationEndpoint', what: 'the revocation request', metadataField: 'revocation_endpoint' };
-
-/**
- * Builds the revocation request: a POST of `token` and `token_type_hint` to the revocation endpoint, the client
- * authenticated exactly as for the token request.
- * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
- */
-export function revocationRequest(properties: InvokerProperties, token: string, hint: TokenTypeHint, basicVariant?: BasicVariant): TokenRequest {
-  return buildFormRequest(
-    endpointOf(properties, REVOCATION),
-    [
-      ['token', token],
-      ['token_type_hint', hint],
-    ],
-    properties,
-    basicVariant,
-  );
-}
 
 /**
  * Reads a revocation answer: 200 means the token is revoked, or was already invalid (the body, if any, is ignored);
@@ -53,12 +34,13 @@ export function processRevocationResponse(raw: RawResponse, context: ResponseCon
 }
 
 /**
- * Revokes a token at the invoker's Revocation Endpoint. Resolves when the server answered 200 (revoked, or already
- * invalid); every failure is an InvokerError (code 4).
- * @see https://www.rfc-editor.org/rfc/rfc7009
+ * Revokes a token at the invoker's Revocation Endpoint: a POST of `token` and `token_type_hint`, the client
+ * authenticated by any method as for the token request (an assertion's audience is this endpoint). Resolves when the
+ * server answered 200 (revoked, or already invalid); every failure is an InvokerError (code 4).
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
  */
 export async function revoke(properties: InvokerProperties, token: string, hint: TokenTypeHint, options: EndpointCallOptions = {}): Promise<void> {
-  const request = revocationRequest(properties, token, hint, options.basicVariant);
-  await callEndpoint(properties, token, request, REVOCATION, options, processRevocationResponse);
+  const url = endpointOf(properties, REVOCATION);
+  await callEndpoint(properties, toolboxTarget(REVOCATION, url, token), tokenParameters(token, hint), options, processRevocationResponse);
   options.log?.('info', `revocation: the ${hint === 'access_token' ? 'access' : 'refresh'} token is revoked`);
 }

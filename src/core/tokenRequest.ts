@@ -51,22 +51,6 @@ export function baseHeaders(): Record<string, string> {
   };
 }
 
-/**
- * Puts the client's credentials in exactly one place with a method that signs nothing (a Basic header, the body, or
- * only `client_id`): the device authorization request authenticates as the token request does.
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
- */
-export function authenticateClient(
-  properties: InvokerProperties,
-  basicVariant: BasicVariant,
-  add: FormWriter,
-  headers: Record<string, string>,
-): { readonly clientAuthentication: ClientAuthentication; readonly basicVariant?: BasicVariant } {
-  const auth = secretClientAuth(properties, basicVariant);
-  auth.apply({ endpoint: properties.authorizationServerUrl.trim(), headers, add });
-  return { clientAuthentication: auth.method, ...(auth.basicVariant !== undefined ? { basicVariant: auth.basicVariant } : {}) };
-}
-
 /** A form writer and the parameters it wrote, joined. */
 export function formBuilder(): { readonly add: FormWriter; readonly body: () => string } {
   const form: string[] = [];
@@ -111,9 +95,9 @@ function unauthenticated(p: InvokerProperties, grant: GrantInput | undefined): {
   return { add, body, headers: baseHeaders() };
 }
 
-function finish(properties: InvokerProperties, parts: { body: () => string; headers: Record<string, string> }, auth: ClientAuth): TokenRequest {
+function finish(url: string, parts: { body: () => string; headers: Record<string, string> }, auth: ClientAuth): TokenRequest {
   return {
-    url: properties.authorizationServerUrl.trim(),
+    url: url.trim(),
     headers: parts.headers,
     body: parts.body(),
     clientAuthentication: auth.method,
@@ -141,7 +125,7 @@ export function buildTokenRequest(
 ): TokenRequest {
   const parts = unauthenticated(properties, grant);
   auth.apply({ endpoint: properties.authorizationServerUrl.trim(), headers: parts.headers, add: parts.add });
-  return finish(properties, parts, auth);
+  return finish(properties.authorizationServerUrl, parts, auth);
 }
 
 /**
@@ -153,21 +137,17 @@ export function buildTokenRequest(
 export async function prepareTokenRequest(properties: InvokerProperties, auth: ClientAuth, grant?: GrantInput): Promise<TokenRequest> {
   const parts = unauthenticated(properties, grant);
   await auth.apply({ endpoint: properties.authorizationServerUrl.trim(), headers: parts.headers, add: parts.add });
-  return finish(properties, parts, auth);
+  return finish(properties.authorizationServerUrl, parts, auth);
 }
 
 /**
- * A POST of form parameters to another of the authorization server's endpoints (introspection, revocation), the
- * client authenticated as for the token request, credentials in exactly one place. Empty parameters are omitted.
- * Only the methods that sign nothing; a JWT method is refused naming "Client Authentication".
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
+ * A POST of form parameters to another of the authorization server's endpoints (introspection, revocation, device
+ * authorization), the client authenticated by `auth` as for the token request: credentials in exactly one place, a
+ * JWT assertion signed here for this endpoint. Empty parameters are omitted.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
  */
-export function buildFormRequest(
-  url: string,
-  parameters: ReadonlyArray<readonly [string, string]>,
-  properties: InvokerProperties,
-  basicVariant: BasicVariant = 'rfc6749',
-): TokenRequest {
+export async function prepareFormRequest(url: string, parameters: ReadonlyArray<readonly [string, string]>, auth: ClientAuth): Promise<TokenRequest> {
   const { add, body } = formBuilder();
   for (const [name, value] of parameters) {
     if (value !== '') {
@@ -175,7 +155,6 @@ export function buildFormRequest(
     }
   }
   const headers = baseHeaders();
-  const auth = secretClientAuth(properties, basicVariant);
-  auth.apply({ endpoint: url.trim(), headers, add });
-  return finish({ ...properties, authorizationServerUrl: url }, { body, headers }, auth);
+  await auth.apply({ endpoint: url.trim(), headers, add });
+  return finish(url, { body, headers }, auth);
 }

@@ -79,8 +79,11 @@ function summaryOf(result: DiscoveryResult): DiscoverySummary {
     issParameterSupported: result.issParameterSupported,
     warnings: result.warnings,
     ...(result.mtlsTokenEndpoint !== undefined ? { mtlsTokenEndpoint: result.mtlsTokenEndpoint } : {}),
+    ...(result.mtlsDeviceAuthorizationEndpoint !== undefined ? { mtlsDeviceAuthorizationEndpoint: result.mtlsDeviceAuthorizationEndpoint } : {}),
     ...(result.introspectionEndpoint !== undefined ? { introspectionEndpoint: result.introspectionEndpoint } : {}),
+    ...(result.mtlsIntrospectionEndpoint !== undefined ? { mtlsIntrospectionEndpoint: result.mtlsIntrospectionEndpoint } : {}),
     ...(result.revocationEndpoint !== undefined ? { revocationEndpoint: result.revocationEndpoint } : {}),
+    ...(result.mtlsRevocationEndpoint !== undefined ? { mtlsRevocationEndpoint: result.mtlsRevocationEndpoint } : {}),
   };
 }
 

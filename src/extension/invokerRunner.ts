@@ -5,7 +5,16 @@ import type { TokenTypeHint } from '../core/endpointCall';
 import type { InvokerError } from '../core/errors';
 import { bindingChanges, bindingFor, type RouteBinding } from '../core/routeBinding';
 import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS } from '../shared/properties';
-import { DEFAULT_INVOKER, NETWORK_SECRETS, networkProperties, secretsUsedBy, toProperties, type InvokerConfig, type SecretField } from '../shared/invoker';
+import {
+  CLIENT_AUTH_SECRETS,
+  DEFAULT_INVOKER,
+  NETWORK_SECRETS,
+  networkProperties,
+  secretsUsedBy,
+  toProperties,
+  type InvokerConfig,
+  type SecretField,
+} from '../shared/invoker';
 import type { ToolboxEndpoint } from '../shared/properties';
 import { loadCore } from './coreLoader';
 import { invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
@@ -236,8 +245,10 @@ export class InvokerRunner {
 
   /**
    * Introspects (RFC 7662) or revokes (RFC 7009) `token` at the invoker's endpoint, the client authenticated as for
-   * its token request. Its client secret and network secrets go along only when the endpoint's route is the one
-   * they were entered for (else the user confirms, as for Execute); no grant secret (password, refresh token) is sent.
+   * its token request (any method: a secret, an assertion signed for this endpoint, the client certificate). Its
+   * client authentication secrets (client secret, assertion key passphrase) and network secrets go along only when
+   * the endpoint's route is the one they were entered for (else the user confirms, as for Execute); no grant secret
+   * (password, refresh token) is sent.
    * Resolves with the introspection's DJMessage (`<target>_INTROSPECTION`), or undefined once revoked.
    */
   async toolbox(
@@ -252,7 +263,7 @@ export class InvokerRunner {
     // The binding is checked for the endpoint's own route: a secret entered for the token endpoint's server does not
     // go to another one unasked.
     const routed: InvokerConfig = { ...entry.config, authorizationServerUrl: entry.config[endpointField] };
-    const wanted = secretsUsedBy(entry.config).filter((field) => field === 'clientSecret' || NETWORK_SECRETS.includes(field));
+    const wanted = secretsUsedBy(entry.config).filter((field) => CLIENT_AUTH_SECRETS.includes(field) || NETWORK_SECRETS.includes(field));
     const secrets = await this.secretsFor(routed, found, wanted, options.interactive, options.signal);
     const core = loadCore();
     const label = invokerLabel(found);

@@ -22,6 +22,8 @@ export type SecretField = 'clientSecret' | 'password' | 'refreshToken' | 'proxyP
 export const SECRET_FIELDS: readonly SecretField[] = ['clientSecret', 'password', 'refreshToken', 'proxyPassword', 'tlsPassphrase', 'assertionKeyPassphrase'];
 /** The secrets that only the network uses (proxy, client key): Discover sends these and no OAuth secret. */
 export const NETWORK_SECRETS: readonly SecretField[] = ['proxyPassword', 'tlsPassphrase'];
+/** The secrets that authenticate the client (a secret, or the assertion key's passphrase): every request to the server sends these. */
+export const CLIENT_AUTH_SECRETS: readonly SecretField[] = ['clientSecret', 'assertionKeyPassphrase'];
 
 /** Which secrets are stored for an invoker: what the form may know (never the values). */
 export type StoredSecrets = Readonly<Record<SecretField, boolean>>;

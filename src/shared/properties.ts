@@ -140,17 +140,53 @@ export function clientAuthMethodOf(properties: InvokerProperties): ClientAuthMet
   return properties.credentialsInRequestBody === true ? 'client_secret_post' : 'client_secret_basic';
 }
 
+/** The endpoints discovery reads, each with its RFC 8705 §5 mutual-TLS alias when the server lists one. */
+export interface DiscoveredEndpoints {
+  readonly tokenEndpoint: string;
+  readonly mtlsTokenEndpoint?: string;
+  readonly deviceAuthorizationEndpoint?: string;
+  readonly mtlsDeviceAuthorizationEndpoint?: string;
+  readonly introspectionEndpoint?: string;
+  readonly mtlsIntrospectionEndpoint?: string;
+  readonly revocationEndpoint?: string;
+  readonly mtlsRevocationEndpoint?: string;
+}
+
+/** The endpoint properties Discover fills, as it fills them for a client authentication method. */
+export type EndpointProperties = Pick<InvokerProperties, 'authorizationServerUrl' | 'deviceAuthorizationEndpointUrl' | ToolboxEndpoint>;
+
+/** True for the mutual-TLS methods (RFC 8705 §2), whose client certificate authenticates the client. */
+export function isMutualTls(method: ClientAuthMethod | undefined): boolean {
+  return method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
+}
+
 /**
- * The token endpoint for a client authentication method: the `mtls_endpoint_aliases` one for the mutual-TLS methods
- * when the server lists it (it may serve client certificates on another host), else `token_endpoint`.
+ * The endpoints for a client authentication method: for the mutual-TLS methods each endpoint's
+ * `mtls_endpoint_aliases` entry when the server lists one (it may serve client certificates on another host), else the
+ * endpoint itself. Endpoints the server does not name are absent.
  * @see https://www.rfc-editor.org/rfc/rfc8705#section-5
  */
-export function tokenEndpointFor(
-  result: { readonly tokenEndpoint: string; readonly mtlsTokenEndpoint?: string },
-  method: ClientAuthMethod | undefined,
-): string {
-  const mtls = method === 'tls_client_auth' || method === 'self_signed_tls_client_auth';
-  return mtls && result.mtlsTokenEndpoint !== undefined ? result.mtlsTokenEndpoint : result.tokenEndpoint;
+export function endpointsFor(result: DiscoveredEndpoints, method: ClientAuthMethod | undefined): EndpointProperties {
+  const mtls = isMutualTls(method);
+  const pick = (endpoint: string | undefined, alias: string | undefined): string | undefined => (mtls && alias !== undefined ? alias : endpoint);
+  const device = pick(result.deviceAuthorizationEndpoint, result.mtlsDeviceAuthorizationEndpoint);
+  const introspection = pick(result.introspectionEndpoint, result.mtlsIntrospectionEndpoint);
+  const revocation = pick(result.revocationEndpoint, result.mtlsRevocationEndpoint);
+  return {
+    authorizationServerUrl: pick(result.tokenEndpoint, result.mtlsTokenEndpoint) ?? result.tokenEndpoint,
+    ...(device !== undefined ? { deviceAuthorizationEndpointUrl: device } : {}),
+    ...(introspection !== undefined ? { introspectionEndpoint: introspection } : {}),
+    ...(revocation !== undefined ? { revocationEndpoint: revocation } : {}),
+  };
+}
+
+/**
+ * The token endpoint for a client authentication method: the `mtls_endpoint_aliases` one for the mutual-TLS methods
+ * when the server lists it, else `token_endpoint`.
+ * @see https://www.rfc-editor.org/rfc/rfc8705#section-5
+ */
+export function tokenEndpointFor(result: DiscoveredEndpoints, method: ClientAuthMethod | undefined): string {
+  return endpointsFor(result, method).authorizationServerUrl;
 }
 
 /** True for the methods that send the Client Secret (in a header, the body or as an HMAC key). */

@@ -118,6 +118,12 @@ export interface DiscoverySummary {
   readonly warnings: readonly string[];
   /** `mtls_endpoint_aliases.token_endpoint`: "Authorization Server URL" for the mutual-TLS client authentication methods. */
   readonly mtlsTokenEndpoint?: string;
+  /** `mtls_endpoint_aliases.device_authorization_endpoint`: "Device Authorization Endpoint" for the mutual-TLS methods. */
+  readonly mtlsDeviceAuthorizationEndpoint?: string;
+  /** `mtls_endpoint_aliases.introspection_endpoint`: "Introspection Endpoint" for the mutual-TLS methods. */
+  readonly mtlsIntrospectionEndpoint?: string;
+  /** `mtls_endpoint_aliases.revocation_endpoint`: "Revocation Endpoint" for the mutual-TLS methods. */
+  readonly mtlsRevocationEndpoint?: string;
   /** Becomes "Introspection Endpoint" (RFC 7662); absent when the server names none. */
   readonly introspectionEndpoint?: string;
   /** Becomes "Revocation Endpoint" (RFC 7009); absent when the server names none. */

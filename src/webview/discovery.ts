@@ -1,7 +1,7 @@
 /** "Discover": ask the extension to read the issuer's metadata, and fill the fields from what it found. */
 import { formOnlyIssues } from '../shared/formValidation';
 import { ISSUER_LABEL, NETWORK_SECRETS } from '../shared/invoker';
-import { tokenEndpointFor } from '../shared/properties';
+import { endpointsFor } from '../shared/properties';
 import type { DiscoveredMessage, SecretEdits } from '../shared/protocol';
 import { byId } from './dom';
 import { LABELS, type FieldKey } from './fields';
@@ -66,19 +66,23 @@ export function onDiscovered(message: DiscoveredMessage): void {
   state.discovered = result;
   state.serverIssues = state.serverIssues.filter((i) => i.field !== 'issuer');
   const method = readConfig().clientAuthentication;
-  const tokenUrl = tokenEndpointFor(result, method === '' ? undefined : method);
-  setValue('authorizationServerUrl', tokenUrl);
-  const alias = tokenUrl !== result.tokenEndpoint ? ' (its mutual-TLS alias, for the chosen client authentication)' : '';
-  const said = [`Discovered ${result.issuer || readConfig().issuer}: "${LABELS.authorizationServerUrl}" set to its token endpoint${alias}`];
+  // For a mutual-TLS method, each endpoint's mtls_endpoint_aliases entry when the server lists one (RFC 8705 §5).
+  const endpoints = endpointsFor(result, method === '' ? undefined : method);
+  const aliased = (value: string | undefined, plain: string | undefined): string =>
+    value !== plain ? ' (its mutual-TLS alias, for the chosen client authentication)' : '';
+  setValue('authorizationServerUrl', endpoints.authorizationServerUrl);
+  const said = [
+    `Discovered ${result.issuer || readConfig().issuer}: "${LABELS.authorizationServerUrl}" set to its token endpoint${aliased(endpoints.authorizationServerUrl, result.tokenEndpoint)}`,
+  ];
   // The sign-in endpoints too, so that Issuer URL, Client ID and Scope are all a person types.
   if (result.authorizationEndpoint !== undefined) {
     setValue('authorizationEndpointUrl', result.authorizationEndpoint);
     setValue('issParameterSupported', result.issParameterSupported === true);
     said.push(`"${LABELS.authorizationEndpointUrl}" set`);
   }
-  if (result.deviceAuthorizationEndpoint !== undefined) {
-    setValue('deviceAuthorizationEndpointUrl', result.deviceAuthorizationEndpoint);
-    said.push(`"${LABELS.deviceAuthorizationEndpointUrl}" set`);
+  if (endpoints.deviceAuthorizationEndpointUrl !== undefined) {
+    setValue('deviceAuthorizationEndpointUrl', endpoints.deviceAuthorizationEndpointUrl);
+    said.push(`"${LABELS.deviceAuthorizationEndpointUrl}" set${aliased(endpoints.deviceAuthorizationEndpointUrl, result.deviceAuthorizationEndpoint)}`);
   }
   const suggested = result.credentialsInRequestBody;
   if (suggested !== undefined) {
@@ -89,17 +93,18 @@ export function onDiscovered(message: DiscoveredMessage): void {
   } else {
     said.push(`"${LABELS.credentialsInRequestBody}" left as it is (the server lists neither client_secret_basic nor client_secret_post)`);
   }
-  for (const [key, value, rfc] of [
+  for (const [key, plain, rfc] of [
     ['introspectionEndpoint', result.introspectionEndpoint, 'introspection_endpoint'],
     ['revocationEndpoint', result.revocationEndpoint, 'revocation_endpoint'],
   ] as const) {
+    const value = endpoints[key];
     if (value !== undefined) {
       setValue(key, value);
       const ui = state.fields.get(key);
       if (ui !== undefined) {
         openSectionOf(ui);
       }
-      said.push(`"${LABELS[key]}" set to its ${rfc}`);
+      said.push(`"${LABELS[key]}" set to its ${rfc}${aliased(value, plain)}`);
     }
   }
   validate();

@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerApi } from '../../src/extension/api';
 import type { ResultNode } from '../../src/extension/resultTree';
+import { decodePart, publicJwk } from '../fixtures/clientAssertions';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { activateApi } from './helpers';
 
@@ -12,14 +14,47 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
   let api: OAuth2InvokerApi;
   let server: OidcServer;
   let folder: string;
+  // private_key_jwt (issue 12): an encrypted key whose passphrase is a stored secret, as a person would keep it.
+  const jwtKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  const jwtPassphrase = 'toolbox-key-pass-phrase';
 
   suiteSetup(async () => {
     api = await activateApi();
-    server = await startOidcServer();
+    server = await startOidcServer({
+      clients: {
+        extra: [
+          {
+            clientId: 'toolbox-jwt-client',
+            authMethod: 'private_key_jwt',
+            grantTypes: ['client_credentials'],
+            scope: 'api:read',
+            jwks: { keys: [publicJwk(jwtKey, { kid: 'tb-1' })] },
+          },
+        ],
+      },
+    });
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     assert.ok(root !== undefined, 'the test workspace has a folder');
     folder = path.join(root, 'toolbox-files');
     fs.mkdirSync(folder, { recursive: true });
+    const keyFile = path.join(folder, 'toolbox-jwt.pem');
+    fs.writeFileSync(keyFile, jwtKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: jwtPassphrase }));
+    await api.saveInvoker(
+      {
+        name: 'toolbox-jwt',
+        authorizationServerUrl: server.tokenEndpoint,
+        grantType: 'client_credentials',
+        clientId: 'toolbox-jwt-client',
+        clientAuthentication: 'private_key_jwt',
+        clientAssertionKeyFile: keyFile,
+        clientAssertionKeyId: 'tb-1',
+        scope: 'api:read',
+        targetMessage: 'TBJWT',
+        introspectionEndpoint: server.introspectionEndpoint,
+        revocationEndpoint: server.revocationEndpoint,
+      },
+      { secrets: { assertionKeyPassphrase: jwtPassphrase } },
+    );
     await api.saveInvoker(
       {
         name: 'toolbox',
@@ -46,12 +81,14 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
     );
     await api.execute('toolbox');
     await api.execute('toolbox-none');
+    await api.execute('toolbox-jwt');
   });
 
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await api.deleteInvoker('toolbox');
     await api.deleteInvoker('toolbox-none');
+    await api.deleteInvoker('toolbox-jwt');
     fs.rmSync(folder, { recursive: true, force: true });
     await server.close();
   });
@@ -147,6 +184,23 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
     await api.getAccessToken('toolbox');
     assert.equal(server.tokenRequests(), before + 1);
     assert.equal(server.lastTokenRequest()?.body?.grant_type, 'password');
+  });
+
+  test('issue 12: a private_key_jwt invoker introspects and revokes with a fresh assertion for each endpoint, its stored key passphrase used', async () => {
+    const claimsAt = (endpoint: string): Record<string, unknown> => {
+      const assertion = server.lastRequestTo(endpoint)?.body?.client_assertion;
+      assert.ok(typeof assertion === 'string', `an assertion was sent to ${endpoint}`);
+      return decodePart(assertion, 1);
+    };
+    await vscode.commands.executeCommand('oauth2Invoker.introspectToken', property(root('toolbox-jwt', 'message'), 'AccessToken'));
+    const introspection = root('toolbox-jwt', 'introspection');
+    assert.equal(introspection.record.message.name, 'TBJWT_INTROSPECTION');
+    assert.equal(api.resultTree.getTreeItem(property(introspection, 'active')).description, 'true');
+    assert.equal(claimsAt(server.introspectionEndpoint).aud, server.introspectionEndpoint);
+
+    await vscode.commands.executeCommand('oauth2Invoker.revokeToken', property(root('toolbox-jwt', 'message'), 'AccessToken'), { confirmed: true });
+    assert.match(String(api.resultTree.getTreeItem(root('toolbox-jwt', 'message')).description), /· revoked/);
+    assert.equal(claimsAt(server.revocationEndpoint).aud, server.revocationEndpoint);
   });
 
   test('an invoker without an Introspection Endpoint: the command fails (code 4, in the core tests) and no introspection message appears', async () => {

@@ -1,30 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { createPublicKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { execute, hintFor, REDACTED, resetNetwork, type InvokerProperties } from '../../src/core/index';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
-import { startOidcServer, type FixtureClientConfig, type OidcServer } from '../fixtures/oidcServer';
+import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
+import { decodePart, fixtureClient as client, pemOf, publicJwk } from '../fixtures/clientAssertions';
 import { createTestPki, type TestPki } from '../fixtures/testPki';
 
 // Every client authentication method against oidc-provider, which implements each of them (issue 12).
 
 const JWT_SECRET = 'a-client-secret-long-enough-for-hs256-0123456789';
-
-function decodePart(jwt: string, index: 0 | 1): Record<string, unknown> {
-  return JSON.parse(Buffer.from(jwt.split('.')[index], 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-
-function publicJwk(key: KeyObject, extra: Record<string, unknown>): Record<string, unknown> {
-  return { ...(key.type === 'public' ? key : createPublicKey(key)).export({ format: 'jwk' }), use: 'sig', ...extra };
-}
-
-function pemOf(key: KeyObject): string {
-  return key.export({ type: 'pkcs8', format: 'pem' }).toString();
-}
-
-function client(clientId: string, authMethod: FixtureClientConfig['authMethod'], extra: Partial<FixtureClientConfig> = {}): FixtureClientConfig {
-  return { clientId, authMethod, grantTypes: ['client_credentials'], scope: 'api:read', ...extra };
-}
 
 function thumbprint(certPem: string): string {
   return new X509Certificate(certPem).fingerprint256.replace(/:/g, '').toLowerCase();

@@ -8,7 +8,7 @@ import { MockAgent } from 'undici';
 import { execute, validateProperties, type ClientAuthMethod, type InvokerProperties } from '../../src/core/index';
 import { ClientSecretJwt, JWT_BEARER_ASSERTION_TYPE, PrivateKeyJwt, secretClientAuth } from '../../src/core/clientAuthentication';
 import { buildTokenRequest } from '../../src/core/tokenRequest';
-import { parseAuthorizationServerMetadata, tokenEndpointFor } from '../../src/core/discovery';
+import { endpointsFor, parseAuthorizationServerMetadata, tokenEndpointFor } from '../../src/core/discovery';
 import { formIssues } from '../../src/shared/formValidation';
 import {
   DEFAULT_INVOKER,
@@ -260,6 +260,42 @@ suite('issue 12: mtls_endpoint_aliases from discovery', () => {
     const result = parse({ issuer: ORIGIN, token_endpoint: TOKEN_URL, mtls_endpoint_aliases: { token_endpoint: 'http://mtls.as.example.com/token' } });
     assert.equal(result.mtlsTokenEndpoint, undefined);
     assert.ok(result.warnings.some((w) => /mtls_endpoint_aliases/.test(w)));
+  });
+
+  test('the aliases of the device authorization, introspection and revocation endpoints are read; only the mutual-TLS methods use them', () => {
+    const plain = {
+      authorizationServerUrl: TOKEN_URL,
+      deviceAuthorizationEndpointUrl: `${ORIGIN}/device`,
+      introspectionEndpoint: `${ORIGIN}/introspect`,
+      revocationEndpoint: `${ORIGIN}/revoke`,
+    };
+    const result = parse({
+      issuer: ORIGIN,
+      token_endpoint: TOKEN_URL,
+      device_authorization_endpoint: plain.deviceAuthorizationEndpointUrl,
+      introspection_endpoint: plain.introspectionEndpoint,
+      revocation_endpoint: plain.revocationEndpoint,
+      mtls_endpoint_aliases: {
+        device_authorization_endpoint: 'https://mtls.as.example.com/device',
+        introspection_endpoint: 'https://mtls.as.example.com/introspect',
+        revocation_endpoint: 'http://mtls.as.example.com/revoke',
+      },
+    });
+    assert.equal(result.mtlsDeviceAuthorizationEndpoint, 'https://mtls.as.example.com/device');
+    assert.equal(result.mtlsIntrospectionEndpoint, 'https://mtls.as.example.com/introspect');
+    assert.equal(result.mtlsRevocationEndpoint, undefined, 'an alias that is not https:// is ignored');
+    assert.ok(result.warnings.some((w) => w.includes('"mtls_endpoint_aliases.revocation_endpoint" is not an https:// URL')));
+    const mtls = {
+      ...plain,
+      deviceAuthorizationEndpointUrl: 'https://mtls.as.example.com/device',
+      introspectionEndpoint: 'https://mtls.as.example.com/introspect',
+    };
+    assert.deepEqual(endpointsFor(result, 'tls_client_auth'), mtls);
+    assert.deepEqual(endpointsFor(result, 'self_signed_tls_client_auth'), mtls);
+    for (const method of ['private_key_jwt', 'client_secret_basic', undefined] as const) {
+      assert.deepEqual(endpointsFor(result, method), plain);
+    }
+    assert.deepEqual(endpointsFor(parse({ issuer: ORIGIN, token_endpoint: TOKEN_URL }), 'tls_client_auth'), { authorizationServerUrl: TOKEN_URL });
   });
 });
 
