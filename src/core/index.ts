@@ -12,6 +12,7 @@ import { createRedactor, propertySecrets, redactError, type Redactor } from './r
 import { basicVariantsDiffer, clientAuthenticationOf, prepareTokenRequest, type GrantInput } from './tokenRequest';
 import { clientAuthFor, secretClientAuth, type ClientAuth } from './clientAuthentication';
 import { parseTokenResponse } from './tokenResponse';
+import { grantAssertionSigner, signsGrantAssertion, type GrantAssertionSigner } from './grantAssertion';
 import { send } from './transport';
 import type { EndpointCallOptions, TokenTypeHint } from './endpointCall';
 import { introspect as introspectToken, introspectionMessageName } from './introspection';
@@ -128,12 +129,30 @@ function refuseInvalid(properties: InvokerProperties, targetMessage: string): vo
   }
 }
 
-/** The secrets of a sign-in's result: the code and its verifier, or the device code. */
+/** The secrets of a grant input: the code and its verifier, the device code, the subject token, or the assertion. */
 export function grantSecrets(grant: GrantInput | undefined): string[] {
-  if (grant === undefined) {
-    return [];
+  switch (grant?.grantType) {
+    case undefined:
+      return [];
+    case 'authorization_code':
+      return [grant.code, grant.codeVerifier];
+    case 'device_code':
+      return [grant.deviceCode];
+    case 'token_exchange':
+      return [grant.subjectToken];
+    case 'jwt_bearer':
+      return [grant.assertion];
   }
-  return grant.grantType === 'authorization_code' ? [grant.code, grant.codeVerifier] : [grant.deviceCode];
+}
+
+/** A Token Exchange whose subject is another invoker's token needs that token as its grant input: only the extension has it. */
+function refuseWithoutSubjectToken(properties: InvokerProperties, grant: GrantInput | undefined): void {
+  const source = properties.subjectTokenInvoker?.trim() ?? '';
+  if (properties.grantType !== 'token_exchange' || source === '' || (grant?.grantType === 'token_exchange' && grant.subjectToken !== '')) {
+    return;
+  }
+  const message = `"${PROPERTY_LABELS.subjectTokenInvoker}" names the invoker "${source}", whose access token was not passed: run the invoker from VS Code, which gets that token first.`;
+  throw new InvokerError(message, { kind: 'invalid-properties', issues: [{ field: 'subjectTokenInvoker', code: 'required', message }] });
 }
 
 /** The Authorization Code and Device grants end a sign-in: without its result there is nothing to send. */
@@ -222,6 +241,7 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   const targetMessage = options.targetMessage ?? DEFAULT_TARGET_MESSAGE;
   refuseInvalid(properties, targetMessage);
   refuseWithoutSignIn(properties, options.grant);
+  refuseWithoutSubjectToken(properties, options.grant);
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let redactor: Redactor | undefined;
@@ -237,6 +257,7 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   }
   const deadline = new Deadline(timeoutMs, options.signal);
 
+  const tokenUrl = properties.authorizationServerUrl.trim();
   let route: NetworkRoute | undefined;
   let signing: ClientAuth | undefined;
   const method = clientAuthenticationOf(properties);
@@ -262,8 +283,20 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
         }),
     };
   };
+  let grantSigner: GrantAssertionSigner | undefined;
+  /** The grant input of one attempt: for a JWT Bearer grant that signs, a fresh assertion (redacted like the client's). */
+  const grantFor = async (): Promise<GrantInput | undefined> => {
+    if (!signsGrantAssertion(properties)) {
+      return options.grant;
+    }
+    grantSigner ??= await grantAssertionSigner(properties, { signal: options.signal, now });
+    const assertion = await grantSigner.sign(tokenUrl);
+    assertions.push(assertion);
+    redactor = undefined;
+    return { grantType: 'jwt_bearer', assertion };
+  };
   const attempt = async (variant: BasicVariant): Promise<DJMessage> => {
-    const request = await prepareTokenRequest(properties, await authFor(variant), options.grant);
+    const request = await prepareTokenRequest(properties, await authFor(variant), await grantFor());
     if (log !== undefined) {
       logRequest(log, request, redact);
     }
@@ -290,7 +323,6 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
     });
   };
 
-  const tokenUrl = properties.authorizationServerUrl.trim();
   try {
     if (options.dispatcher === undefined) {
       // Plain http:// passed refuseInvalid by its host's name (loopback); the connection must go to loopback too.
