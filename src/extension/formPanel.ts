@@ -221,7 +221,7 @@ export class InvokerFormPanel implements vscode.Disposable {
       });
   }
 
-    private async storedSecrets(): Promise<Record<SecretField, boolean>> {
+  private async storedSecrets(): Promise<Record<SecretField, boolean>> {
     return this.savedRef !== undefined ? this.deps.secrets.stored(this.savedRef) : { ...NO_STORED_SECRETS };
   }
 

@@ -22,15 +22,7 @@ export type InvokerScope = 'user' | 'workspace';
 
 /** The properties that are secrets: they live only in SecretStorage, never in settings, the webview's state or a log. */
 export type SecretField =
-  | 'clientSecret'
-  | 'password'
-  | 'refreshToken'
-  | 'proxyPassword'
-  | 'tlsPassphrase'
-  | 'assertionKeyPassphrase'
-  | 'subjectToken'
-  | 'actorToken'
-  | 'assertion';
+  'clientSecret' | 'password' | 'refreshToken' | 'proxyPassword' | 'tlsPassphrase' | 'assertionKeyPassphrase' | 'subjectToken' | 'actorToken' | 'assertion';
 export const SECRET_FIELDS: readonly SecretField[] = [
   'clientSecret',
   'password',
@@ -299,7 +291,9 @@ export function toProperties(config: InvokerConfig, secrets: Partial<Record<Secr
 }
 
 /** True when the invoker signs with its assertion key: private_key_jwt client authentication, or a JWT Bearer grant that signs. */
-export function signsWithAssertionKey(config: Pick<InvokerConfig, 'grantType'> & Partial<Pick<InvokerConfig, 'clientAuthentication' | 'assertionSource'>>): boolean {
+export function signsWithAssertionKey(
+  config: Pick<InvokerConfig, 'grantType'> & Partial<Pick<InvokerConfig, 'clientAuthentication' | 'assertionSource'>>,
+): boolean {
   return config.clientAuthentication === 'private_key_jwt' || (config.grantType === 'jwt_bearer' && (config.assertionSource ?? 'signed') === 'signed');
 }
 

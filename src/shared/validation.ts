@@ -327,12 +327,16 @@ export function validateTokenExchange(p: InvokerProperties): PropertyIssue[] {
   for (const field of ['subjectTokenType', 'actorTokenType', 'requestedTokenType'] as const) {
     const value = p[field]?.trim() ?? '';
     if (value !== '' && !TOKEN_TYPE_PATTERN.test(value)) {
-      problems.push(issue(field, 'invalid', `must be a token type URI such as urn:ietf:params:oauth:token-type:access_token (it is "${value.slice(0, 200)}").`));
+      problems.push(
+        issue(field, 'invalid', `must be a token type URI such as urn:ietf:params:oauth:token-type:access_token (it is "${value.slice(0, 200)}").`),
+      );
     }
   }
   for (const resource of (p.resource ?? '').split(/\s+/).filter((part) => part !== '')) {
     if (!URL.canParse(resource) || new URL(resource).hash !== '') {
-      problems.push(issue('resource', 'invalid', `must hold absolute URIs without a #fragment, separated by spaces (RFC 8707); "${resource.slice(0, 200)}" is not one.`));
+      problems.push(
+        issue('resource', 'invalid', `must hold absolute URIs without a #fragment, separated by spaces (RFC 8707); "${resource.slice(0, 200)}" is not one.`),
+      );
       break;
     }
   }
@@ -355,10 +359,14 @@ export function validateJwtBearer(p: InvokerProperties): PropertyIssue[] {
   }
   const problems: PropertyIssue[] = [];
   if (isBlank(p.assertionSubject)) {
-    problems.push(issue('assertionSubject', 'required', `is required to sign the ${grant} assertion: it is the "sub" claim, the user or service the token is for.`));
+    problems.push(
+      issue('assertionSubject', 'required', `is required to sign the ${grant} assertion: it is the "sub" claim, the user or service the token is for.`),
+    );
   }
   if (isBlank(p.assertionIssuer) && isBlank(p.clientId)) {
-    problems.push(issue('assertionIssuer', 'required', `is required to sign the ${grant} assertion when there is no "${PROPERTY_LABELS.clientId}" (it defaults to it).`));
+    problems.push(
+      issue('assertionIssuer', 'required', `is required to sign the ${grant} assertion when there is no "${PROPERTY_LABELS.clientId}" (it defaults to it).`),
+    );
   }
   const method = clientAuthMethodOf(p);
   if (method !== 'private_key_jwt') {

@@ -132,7 +132,7 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'file',
     placeholder: '/path/to/client-key.pem',
     shownWhen: signsWithAssertionKey,
-    help: 'The private key that signs the client assertion (and the JWT Bearer grant\'s assertion): PEM (it may hold the certificate too, which adds x5t#S256 to the header, as Entra ID requires) or PKCS#12 (.pfx, .p12).',
+    help: "The private key that signs the client assertion (and the JWT Bearer grant's assertion): PEM (it may hold the certificate too, which adds x5t#S256 to the header, as Entra ID requires) or PKCS#12 (.pfx, .p12).",
   },
   {
     key: 'assertionKeyPassphrase',
@@ -191,7 +191,7 @@ export const FIELDS: readonly FieldSpec[] = [
     shownFor: ['token_exchange'],
     // The other invokers are added when the form is filled (init).
     options: [['', 'None: the Subject Token entered below']],
-    help: "The invoker whose current access token is exchanged: renewed first when it is about to expire (without opening a browser). None: enter the token to exchange below.",
+    help: 'The invoker whose current access token is exchanged: renewed first when it is about to expire (without opening a browser). None: enter the token to exchange below.',
   },
   {
     key: 'subjectToken',
@@ -203,7 +203,7 @@ export const FIELDS: readonly FieldSpec[] = [
     key: 'subjectTokenType',
     kind: 'select',
     shownFor: ['token_exchange'],
-    help: 'What the subject token is (subject_token_type). Another invoker\'s token is an access token.',
+    help: "What the subject token is (subject_token_type). Another invoker's token is an access token.",
     options: TOKEN_TYPE_OPTIONS,
   },
   {
@@ -222,7 +222,7 @@ export const FIELDS: readonly FieldSpec[] = [
     key: 'requestedTokenType',
     kind: 'select',
     shownFor: ['token_exchange'],
-    help: 'Optional: the type of token wanted (requested_token_type). The answer\'s issued_token_type says what was issued.',
+    help: "Optional: the type of token wanted (requested_token_type). The answer's issued_token_type says what was issued.",
     options: [['', "The server's choice"], ...TOKEN_TYPE_OPTIONS],
   },
   {
@@ -245,7 +245,7 @@ export const FIELDS: readonly FieldSpec[] = [
     help: (c) =>
       c.assertionSource === 'entered'
         ? 'The assertion entered below is sent as is (RFC 7523 assertion): it must still be valid when the invoker runs.'
-        : "A fresh JWT for each request, signed with the Client Assertion Key File: iss = Assertion Issuer, sub = Assertion Subject, aud = the token endpoint (or the issuer), exp in two minutes, a new jti.",
+        : 'A fresh JWT for each request, signed with the Client Assertion Key File: iss = Assertion Issuer, sub = Assertion Subject, aud = the token endpoint (or the issuer), exp in two minutes, a new jti.',
     options: [
       ['signed', "Signed with the invoker's key"],
       ['entered', 'Entered'],
