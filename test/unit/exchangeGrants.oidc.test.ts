@@ -1,12 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { execute, forgetBasicVariants, introspect, type InvokerProperties } from '../../src/core/index';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
 import { clientCredentialsOf } from '../fixtures/invokerProperties';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
+import { signingKeys } from '../fixtures/signingKeys';
 
 // Token Exchange (RFC 8693) and JWT Bearer (RFC 7523 §2.1) against oidc-provider, both registered by the fixture with
 // registerGrantType: the exchange introspects the subject token with the provider's own models, the JWT Bearer grant
@@ -24,20 +22,11 @@ function jwk(key: KeyObject, kid: string): Record<string, unknown> {
 suite('Token Exchange and JWT Bearer against oidc-provider', function () {
   this.timeout(20_000);
   let server: OidcServer;
-  let dir: string;
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  const keyFiles: Record<'rsa' | 'ec', string> = { rsa: '', ec: '' };
+  const keys = signingKeys('exchange-grants-');
+  const { rsa, ec, files: keyFiles } = keys;
 
   suiteSetup(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'exchange-grants-'));
-    for (const [name, key] of [
-      ['rsa', rsa],
-      ['ec', ec],
-    ] as const) {
-      keyFiles[name] = path.join(dir, `${name}.pem`);
-      writeFileSync(keyFiles[name], key.export({ type: 'pkcs8', format: 'pem' }));
-    }
+    keys.write();
     server = await startOidcServer({
       extensionGrants: true,
       clients: {
@@ -51,7 +40,7 @@ suite('Token Exchange and JWT Bearer against oidc-provider', function () {
   });
   suiteTeardown(async () => {
     await server.close();
-    rmSync(dir, { recursive: true, force: true });
+    keys.remove();
   });
   setup(() => forgetBasicVariants());
   teardown(() => assert.deepEqual(server.serverErrors(), []));

@@ -1,13 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { createPublicKey } from 'node:crypto';
 import { MockAgent } from 'undici';
 import { execute, forgetBasicVariants, validateProperties, type GrantInput, type InvokerProperties, type PropertyIssue } from '../../src/core/index';
 import type { DJMessage } from '../../src/core/djMessage';
 import { parseTokenResponse } from '../../src/core/tokenResponse';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
+import { mockTokenEndpoint } from '../fixtures/mockTokenEndpoint';
+import { signingKeys } from '../fixtures/signingKeys';
 import { USER_AGENT } from '../../src/core/version';
 
 // Token Exchange (RFC 8693 §2.1) and JWT Bearer (RFC 7523 §2.1): the exact requests, the validation messages, and
@@ -34,26 +33,13 @@ async function sent(
   grant?: GrantInput,
   answer: object = { access_token: 'new-at', token_type: 'Bearer' },
 ): Promise<Seen> {
-  const agent = new MockAgent();
-  agent.disableNetConnect();
-  let request: { headers: Record<string, string>; body: string } | undefined;
-  agent
-    .get(ORIGIN)
-    .intercept({ path: '/oauth2/token', method: 'POST' })
-    .reply((options) => {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(options.headers as Record<string, string>)) {
-        headers[name.toLowerCase()] = value;
-      }
-      request = { headers, body: String(options.body) };
-      return { statusCode: 200, data: JSON.stringify(answer), responseOptions: { headers: { 'content-type': 'application/json' } } };
-    });
+  const endpoint = mockTokenEndpoint(ORIGIN, '/oauth2/token', JSON.stringify(answer));
+  const agent = endpoint.agent;
   const lines: string[] = [];
   try {
     const message = await execute({ authorizationServerUrl: TOKEN_URL, ...properties }, { dispatcher: agent, grant, log: (_level, line) => lines.push(line) });
     agent.assertNoPendingInterceptors();
-    assert.ok(request, 'no request was sent');
-    return { ...request, message, lines };
+    return { ...endpoint.received(), message, lines };
   } finally {
     await agent.close();
   }
@@ -204,21 +190,10 @@ suite('Token Exchange: the answer', () => {
 });
 
 suite('JWT Bearer: request shape (RFC 7523 §2.1)', () => {
-  let dir: string;
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
-  const files: Record<string, string> = {};
-  suiteSetup(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'jwt-bearer-'));
-    for (const [name, key] of [
-      ['rsa', rsa],
-      ['ec', ec],
-    ] as const) {
-      files[name] = path.join(dir, `${name}.pem`);
-      writeFileSync(files[name], key.export({ type: 'pkcs8', format: 'pem' }));
-    }
-  });
-  suiteTeardown(() => rmSync(dir, { recursive: true, force: true }));
+  const keys = signingKeys('jwt-bearer-');
+  const { rsa, ec, files } = keys;
+  suiteSetup(() => keys.write());
+  suiteTeardown(() => keys.remove());
   setup(() => forgetBasicVariants());
 
   test('an entered assertion with a Basic client: grant_type URN and the assertion as is, credentials only in the header, the assertion in no log line', async () => {
