@@ -113,15 +113,29 @@ suite('Token Exchange: request shape (RFC 8693 §2.1)', () => {
     assert.match(error.message, /"Subject Token From Invoker" names the invoker "user:api"/);
   });
 
-  test('the entered subject and actor tokens are redacted from the log', async () => {
-    const seen = await sent({
-      grantType: 'token_exchange',
-      ...client,
-      subjectToken: 'entered-subject-123',
-      actorToken: 'entered-actor-456',
-      actorTokenType: AT,
-    });
-    assertNoSecret(seen.lines, ['entered-subject-123', 'entered-actor-456']);
+  test('a server that echoes the entered subject token, actor token or assertion: none of them in the error or the log', async () => {
+    const subject = 'entered-subject-123';
+    const actor = 'entered-actor-456';
+    const assertion = 'entered-assertion-789';
+    const cases: Array<[Omit<InvokerProperties, 'authorizationServerUrl'>, string[]]> = [
+      [{ grantType: 'token_exchange', ...client, subjectToken: subject, actorToken: actor, actorTokenType: AT }, [subject, actor]],
+      [{ grantType: 'jwt_bearer', ...client, assertionSource: 'entered', assertion }, [assertion]],
+    ];
+    for (const [properties, secrets] of cases) {
+      const echo = JSON.stringify({ error: 'invalid_grant', error_description: `not accepted: ${secrets.join(', ')}` });
+      const { agent } = mockTokenEndpoint(ORIGIN, '/oauth2/token', { status: 400, body: echo });
+      const lines: string[] = [];
+      try {
+        const error = await rejectsWith(
+          execute({ authorizationServerUrl: TOKEN_URL, ...properties }, { dispatcher: agent, log: (_level, line) => lines.push(line) }),
+          'server-rejected',
+        );
+        assert.match(error.errorDescription ?? '', /^not accepted: /);
+        assertNoSecret([error, lines], secrets);
+      } finally {
+        await agent.close();
+      }
+    }
   });
 });
 
