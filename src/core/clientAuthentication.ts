@@ -108,8 +108,31 @@ export interface AssertionKey {
   readonly x5tS256?: string;
 }
 
-async function signAssertion(
-  clientId: string,
+/** The protected header of an assertion signed with the key: its algorithm, and `kid` and `x5t#S256` when known. */
+export function assertionHeader(key: AssertionKey): Record<string, string> {
+  const header: Record<string, string> = { alg: key.alg };
+  if (key.kid !== undefined && key.kid !== '') {
+    header.kid = key.kid;
+  }
+  if (key.x5tS256 !== undefined) {
+    header['x5t#S256'] = key.x5tS256;
+  }
+  return header;
+}
+
+/** Who an assertion names: its `iss` and `sub` (both the client id for client authentication). */
+export interface AssertionParties {
+  readonly issuer: string;
+  readonly subject: string;
+}
+
+/**
+ * Signs a JWT assertion: `iss` and `sub` as given, `aud` the endpoint (or the fixed audience), a fresh `jti`, `iat`
+ * now and `exp` {@link ASSERTION_LIFETIME_SECONDS} later.
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-3
+ */
+export async function signAssertion(
+  parties: AssertionParties,
   endpoint: string,
   header: Record<string, string>,
   key: KeyObject | Uint8Array,
@@ -121,8 +144,8 @@ async function signAssertion(
   const audience = options.audience?.kind === 'fixed' ? options.audience.value : endpoint;
   return new SignJWT({})
     .setProtectedHeader({ ...header, alg: header.alg, typ: 'JWT' })
-    .setIssuer(clientId)
-    .setSubject(clientId)
+    .setIssuer(parties.issuer)
+    .setSubject(parties.subject)
     .setAudience(audience)
     .setJti(randomUUID())
     .setIssuedAt(now)
@@ -145,7 +168,8 @@ export function ClientSecretJwt(clientId: string, clientSecret: string, options:
   const key = new TextEncoder().encode(clientSecret);
   return {
     method: 'client_secret_jwt',
-    apply: async ({ endpoint, add }) => addAssertion(add, clientId, await signAssertion(clientId, endpoint, { alg: 'HS256' }, key, options)),
+    apply: async ({ endpoint, add }) =>
+      addAssertion(add, clientId, await signAssertion({ issuer: clientId, subject: clientId }, endpoint, { alg: 'HS256' }, key, options)),
   };
 }
 
@@ -156,16 +180,11 @@ export function ClientSecretJwt(clientId: string, clientSecret: string, options:
  * @see https://openid.net/specs/openid-connect-core-1_0.html#ClientAuthentication
  */
 export function PrivateKeyJwt(clientId: string, key: AssertionKey, options: AssertionOptions = {}): ClientAuth {
-  const header: Record<string, string> = { alg: key.alg };
-  if (key.kid !== undefined && key.kid !== '') {
-    header.kid = key.kid;
-  }
-  if (key.x5tS256 !== undefined) {
-    header['x5t#S256'] = key.x5tS256;
-  }
+  const header = assertionHeader(key);
+  const parties = { issuer: clientId, subject: clientId };
   return {
     method: 'private_key_jwt',
-    apply: async ({ endpoint, add }) => addAssertion(add, clientId, await signAssertion(clientId, endpoint, header, key.key, options)),
+    apply: async ({ endpoint, add }) => addAssertion(add, clientId, await signAssertion(parties, endpoint, header, key.key, options)),
   };
 }
 
@@ -364,6 +383,11 @@ export function secretClientAuth(properties: InvokerProperties, basicVariant: Ba
   }
 }
 
+/** The `aud` of the properties' assertions: the Issuer URL when "Assertion Audience" says so, else each request's endpoint. */
+export function assertionAudienceOf(properties: InvokerProperties): AssertionAudienceValue {
+  return properties.clientAssertionAudience === 'issuer' ? { kind: 'fixed', value: (properties.issuer ?? '').trim() } : { kind: 'endpoint' };
+}
+
 export interface ClientAuthOptions {
   readonly basicVariant?: BasicVariant;
   readonly signal?: AbortSignal;
@@ -380,8 +404,7 @@ export interface ClientAuthOptions {
 export async function clientAuthFor(properties: InvokerProperties, options: ClientAuthOptions = {}): Promise<ClientAuth> {
   const method = clientAuthMethodOf(properties);
   const clientId = (properties.clientId ?? '').trim();
-  const audience: AssertionAudienceValue =
-    properties.clientAssertionAudience === 'issuer' ? { kind: 'fixed', value: (properties.issuer ?? '').trim() } : { kind: 'endpoint' };
+  const audience = assertionAudienceOf(properties);
   if (method === 'client_secret_jwt') {
     return ClientSecretJwt(clientId, properties.clientSecret ?? '', { audience, now: options.now });
   }

@@ -5,7 +5,7 @@ import { InvokerError } from './errors';
 import { selectNetwork, type NetworkRoute } from './network';
 import type { SystemProxySettings } from './proxyRoute';
 export { endpointsFor, tokenEndpointFor } from '../shared/properties';
-import { GRANT_TYPES, type GrantType, type NetworkProperties, type PropertyIssue } from '../shared/properties';
+import { GRANT_TYPES, WIRE_GRANT_TYPES, type GrantType, type NetworkProperties, type PropertyIssue } from '../shared/properties';
 import { isLoopbackHost, validateNetworkProperties } from '../shared/validation';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './jsonDepth';
 import { createRedactor, redactError, type Redactor } from './redact';
@@ -220,9 +220,8 @@ export function parseAuthorizationServerMetadata(
   const endpoint = (name: string): string | undefined => endpointIn(m, name, name);
   const authorizationEndpoint = endpoint('authorization_endpoint');
   const deviceAuthorizationEndpoint = endpoint('device_authorization_endpoint');
-  // A sign-in grant is offered only with its endpoint; device_code is listed under RFC 8628's URI.
-  const listed = (grant: GrantType): boolean =>
-    grantTypesSupported === undefined || grantTypesSupported.includes(grant === 'device_code' ? 'urn:ietf:params:oauth:grant-type:device_code' : grant);
+  // A sign-in grant is offered only with its endpoint; device_code, token exchange and JWT bearer are listed under their URNs.
+  const listed = (grant: GrantType): boolean => grantTypesSupported === undefined || grantTypesSupported.includes(WIRE_GRANT_TYPES[grant]);
   const invokerGrantTypes = GRANT_TYPES.filter(
     (grant) =>
       listed(grant) &&

@@ -69,9 +69,10 @@ function capitalized(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** The client assertions a form carries (RFC 7523 §2.2): each is a credential for its few minutes. */
+/** The assertions a form carries, the client's (RFC 7523 §2.2) and a JWT Bearer grant's (§2.1): each is a credential for its few minutes. */
 function assertionsIn(body: string): string[] {
-  return new URLSearchParams(body).getAll('client_assertion');
+  const form = new URLSearchParams(body);
+  return [...form.getAll('client_assertion'), ...form.getAll('assertion')];
 }
 
 /**

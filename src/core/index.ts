@@ -7,6 +7,7 @@ import type { ExchangeLog } from './exchangeLog';
 import { basicVariantsDiffer, clientAuthenticationOf, prepareTokenRequest, type GrantInput } from './tokenRequest';
 import { clientAuthFor } from './clientAuthentication';
 import { parseTokenResponse } from './tokenResponse';
+import { grantAssertionSigner, signsGrantAssertion, type GrantAssertionSigner } from './grantAssertion';
 import type { EndpointCallOptions, TokenTypeHint } from './endpointCall';
 import { introspect as introspectToken, introspectionMessageName } from './introspection';
 import { revoke as revokeToken } from './revocation';
@@ -103,12 +104,30 @@ function refuseInvalid(properties: InvokerProperties, targetMessage: string): vo
   }
 }
 
-/** The secrets of a sign-in's result: the code and its verifier, or the device code. */
+/** The secrets of a grant input: the code and its verifier, the device code, the subject token, or the assertion. */
 export function grantSecrets(grant: GrantInput | undefined): string[] {
-  if (grant === undefined) {
-    return [];
+  switch (grant?.grantType) {
+    case undefined:
+      return [];
+    case 'authorization_code':
+      return [grant.code, grant.codeVerifier];
+    case 'device_code':
+      return [grant.deviceCode];
+    case 'token_exchange':
+      return [grant.subjectToken];
+    case 'jwt_bearer':
+      return [grant.assertion];
   }
-  return grant.grantType === 'authorization_code' ? [grant.code, grant.codeVerifier] : [grant.deviceCode];
+}
+
+/** A Token Exchange whose subject is another invoker's token needs that token as its grant input: only the extension has it. */
+function refuseWithoutSubjectToken(properties: InvokerProperties, grant: GrantInput | undefined): void {
+  const source = properties.subjectTokenInvoker?.trim() ?? '';
+  if (properties.grantType !== 'token_exchange' || source === '' || (grant?.grantType === 'token_exchange' && grant.subjectToken !== '')) {
+    return;
+  }
+  const message = `"${PROPERTY_LABELS.subjectTokenInvoker}" names the invoker "${source}", whose access token was not passed: run the invoker from VS Code, which gets that token first.`;
+  throw new InvokerError(message, { kind: 'invalid-properties', issues: [{ field: 'subjectTokenInvoker', code: 'required', message }] });
 }
 
 /** The Authorization Code and Device grants end a sign-in: without its result there is nothing to send. */
@@ -180,13 +199,23 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
   const targetMessage = options.targetMessage ?? DEFAULT_TARGET_MESSAGE;
   refuseInvalid(properties, targetMessage);
   refuseWithoutSignIn(properties, options.grant);
+  refuseWithoutSubjectToken(properties, options.grant);
   const tokenUrl = properties.authorizationServerUrl.trim();
   const target = { what: 'the token request', url: tokenUrl, secrets: grantSecrets(options.grant) };
   return exchange(properties, target, options, async ({ route, redact, now, send }) => {
+    let grantSigner: GrantAssertionSigner | undefined;
+    /** The grant input of one attempt: for a JWT Bearer grant that signs, a fresh assertion (the exchange redacts it). */
+    const grantFor = async (): Promise<GrantInput | undefined> => {
+      if (!signsGrantAssertion(properties)) {
+        return options.grant;
+      }
+      grantSigner ??= await grantAssertionSigner(properties, { signal: options.signal, now });
+      return { grantType: 'jwt_bearer', assertion: await grantSigner.sign(tokenUrl) };
+    };
     const attempt = async (variant: BasicVariant): Promise<DJMessage> => {
       // A JWT method signs a fresh assertion for each request; only client_secret_basic ever makes a second attempt.
       const auth = await clientAuthFor(properties, { basicVariant: variant, signal: options.signal, now });
-      const request = await prepareTokenRequest(properties, auth, options.grant);
+      const request = await prepareTokenRequest(properties, auth, await grantFor());
       const { raw, receivedAt } = await send(request);
       return parseTokenResponse(raw, {
         targetMessage,

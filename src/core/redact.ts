@@ -58,7 +58,8 @@ export function basicCredentialValues(clientId: string, clientSecret: string | u
 
 /**
  * Every secret the properties hold, for a redactor: the client secret (and, when it goes in a Basic header, that
- * header's values), the password, the refresh token, the proxy password and both key passphrases.
+ * header's values), the password, the refresh token, the proxy password, both key passphrases, and the Token
+ * Exchange's subject and actor tokens and the JWT Bearer grant's entered assertion.
  */
 export function propertySecrets(properties: InvokerProperties): Array<string | undefined> {
   return [
@@ -68,6 +69,9 @@ export function propertySecrets(properties: InvokerProperties): Array<string | u
     properties.proxyPassword,
     properties.tlsPassphrase,
     properties.assertionKeyPassphrase,
+    properties.subjectToken,
+    properties.actorToken,
+    properties.assertion,
     // A server that echoes the Authorization header gives the client secret away in base64.
     ...(clientAuthMethodOf(properties) === 'client_secret_basic' ? basicCredentialValues((properties.clientId ?? '').trim(), properties.clientSecret) : []),
   ];

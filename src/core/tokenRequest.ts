@@ -1,5 +1,5 @@
 import type { BasicVariant, ClientAuthentication } from './djMessage';
-import { clientAuthMethodOf, type InvokerProperties } from '../shared/properties';
+import { clientAuthMethodOf, DEFAULT_SUBJECT_TOKEN_TYPE, WIRE_GRANT_TYPES, type InvokerProperties } from '../shared/properties';
 import { secretClientAuth, type ClientAuth, type SyncClientAuth } from './clientAuthentication';
 import { formUrlEncode } from './formEncoding';
 import { USER_AGENT } from './version';
@@ -24,17 +24,56 @@ export function clientAuthenticationOf(properties: InvokerProperties): ClientAut
   return clientAuthMethodOf(properties);
 }
 
-/** What a person's sign-in produced, for the token request that ends it; fresh for every attempt, never stored. */
+/**
+ * A secret the grant's request needs that is not a stored property, fresh for every attempt, never stored: what a
+ * person's sign-in produced, the access token of another invoker that a Token Exchange trades (resolved by the
+ * extension), or the JWT Bearer assertion signed for this request.
+ */
 export type GrantInput =
   | { readonly grantType: 'authorization_code'; readonly code: string; readonly codeVerifier: string; readonly redirectUri: string }
-  | { readonly grantType: 'device_code'; readonly deviceCode: string };
+  | { readonly grantType: 'device_code'; readonly deviceCode: string }
+  | { readonly grantType: 'token_exchange'; readonly subjectToken: string }
+  | { readonly grantType: 'jwt_bearer'; readonly assertion: string };
 
 /** RFC 8628's grant type URI: the invoker calls the grant `device_code`. */
-export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+export const DEVICE_CODE_GRANT_TYPE = WIRE_GRANT_TYPES.device_code;
 
 /** The `grant_type` value sent for an invoker's grant. */
 export function wireGrantType(grantType: InvokerProperties['grantType']): string {
-  return grantType === 'device_code' ? DEVICE_CODE_GRANT_TYPE : grantType;
+  return WIRE_GRANT_TYPES[grantType] ?? grantType;
+}
+
+/** The space-separated values of a property (several audiences or resources), each once, in order. */
+export function spaceSeparated(value: string | undefined): string[] {
+  return [...new Set((value ?? '').split(/\s+/).filter((part) => part !== ''))];
+}
+
+/**
+ * The Token Exchange parameters: the subject token (the grant input's, else the entered one) and its type, the
+ * optional actor token and its type, the requested type, and each audience and resource. Empty ones are omitted.
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
+ */
+function addTokenExchange(add: FormWriter, p: InvokerProperties, grant: GrantInput | undefined): void {
+  add('subject_token', grant?.grantType === 'token_exchange' ? grant.subjectToken : (p.subjectToken ?? '').trim());
+  add('subject_token_type', p.subjectTokenType?.trim() || DEFAULT_SUBJECT_TOKEN_TYPE);
+  const actorToken = (p.actorToken ?? '').trim();
+  if (actorToken !== '') {
+    add('actor_token', actorToken);
+    const actorType = (p.actorTokenType ?? '').trim();
+    if (actorType !== '') {
+      add('actor_token_type', actorType);
+    }
+  }
+  const requested = (p.requestedTokenType ?? '').trim();
+  if (requested !== '') {
+    add('requested_token_type', requested);
+  }
+  for (const resource of spaceSeparated(p.resource)) {
+    add('resource', resource);
+  }
+  for (const audience of spaceSeparated(p.audience)) {
+    add('audience', audience);
+  }
 }
 
 /** A form being built: `add` appends one parameter, form-urlencoded. */
@@ -86,6 +125,11 @@ function unauthenticated(p: InvokerProperties, grant: GrantInput | undefined): {
     add('code_verifier', grant.codeVerifier);
   } else if (p.grantType === 'device_code' && grant?.grantType === 'device_code') {
     add('device_code', grant.deviceCode);
+  } else if (p.grantType === 'token_exchange') {
+    addTokenExchange(add, p, grant);
+  } else if (p.grantType === 'jwt_bearer') {
+    // RFC 7523 §2.1: the signed assertion of this attempt (the grant input), else the entered one.
+    add('assertion', grant?.grantType === 'jwt_bearer' ? grant.assertion : (p.assertion ?? '').trim());
   }
   const scope = p.scope?.trim();
   if (present(scope) && p.grantType !== 'authorization_code' && p.grantType !== 'device_code') {

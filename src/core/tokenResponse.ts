@@ -252,7 +252,22 @@ function expiresIn(value: unknown, warnings: string[], redact: Redactor): number
   return seconds;
 }
 
-function tokenTypeWarnings(value: unknown, warnings: string[], redact: Redactor): void {
+/** RFC 8693 §3's type of an access token: the one issued type for which token_type keeps its RFC 6749 meaning. */
+const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
+
+/**
+ * True when a Token Exchange issued something other than an access token: its `token_type` may then be `N_A` (or
+ * absent), since the token is not used to reach a resource.
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.2.1
+ */
+function issuedOtherThanAccessToken(issuedTokenType: unknown): boolean {
+  return typeof issuedTokenType === 'string' && issuedTokenType !== '' && issuedTokenType !== ACCESS_TOKEN_TYPE;
+}
+
+function tokenTypeWarnings(value: unknown, issuedTokenType: unknown, warnings: string[], redact: Redactor): void {
+  if (issuedOtherThanAccessToken(issuedTokenType) && (value === undefined || value === null || value === '' || value === 'N_A')) {
+    return;
+  }
   if (value === undefined || value === null || value === '') {
     warnings.push('"token_type" is missing (RFC 6749 §5.1 requires it); the token was kept and is used as a Bearer token.');
   } else if (typeof value !== 'string') {
@@ -335,7 +350,7 @@ export function parseTokenResponse(raw: RawResponse, context: ResponseContext): 
     // A field too deep to parse keeps the JSON text the server sent (what propertyValue writes for an object, unparsed).
     properties.push([name, parsed.deep?.get(name) ?? propertyValue(value)]);
   }
-  tokenTypeWarnings(field(parsed.fields, 'token_type'), warnings, context.redact);
+  tokenTypeWarnings(field(parsed.fields, 'token_type'), field(parsed.fields, 'issued_token_type'), warnings, context.redact);
   const expiresInSeconds = expiresIn(field(parsed.fields, 'expires_in'), warnings, context.redact);
   const expiry = expiryOf({
     expiresInSeconds,

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { WebviewState } from '../shared/protocol';
+import type { DJMessage } from '../core/djMessage';
 import { createApi, type OAuth2InvokerApi } from './api';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, InvokerAuthenticationProvider } from './authProvider';
 import { Commands, type NewInvokerArgs } from './commands';
@@ -14,7 +15,7 @@ import { InvokerRunner } from './invokerRunner';
 import { InvokerService } from './invokerService';
 import { MessageVault } from './messageVault';
 import { OwnedSecrets } from './ownedSecrets';
-import { InvokerStore } from './invokerStore';
+import { InvokerStore, type InvokerRef } from './invokerStore';
 import { MESSAGE_SCHEME, MessageDocumentProvider } from './messageDocuments';
 import { MessageStore } from './messageStore';
 import { ResultTreeProvider } from './resultTree';
@@ -45,7 +46,9 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
   const messages = new MessageStore(vault, (ref) => ref.scope === 'user' || (vscode.workspace.workspaceFolders?.length ?? 0) > 0);
   const setting = (key: string, fallback: number): number => vscode.workspace.getConfiguration('oauth2Invoker').get<number>(key, fallback);
   const signIn = new SignInService(log);
-  const runner = new InvokerRunner(invokers, secrets, messages, log, () => Math.max(1, setting('timeoutSeconds', 30)) * 1000, signIn);
+  // A Token Exchange takes another invoker's token through the broker; the service is built next, so it is looked up when used.
+  const accessTokenOf = (ref: InvokerRef, options: { interactive: false; signal?: AbortSignal }): Promise<DJMessage> => tokens.getAccessToken(ref, options);
+  const runner = new InvokerRunner(invokers, secrets, messages, log, () => Math.max(1, setting('timeoutSeconds', 30)) * 1000, signIn, accessTokenOf);
   const tokens = new TokenService(invokers, messages, runner, log, () => Math.max(0, setting('tokenSafetyMarginSeconds', 60)) * 1000);
   const recent = new RecentInvokers(context.globalState);
   const tree = new ResultTreeProvider(messages);

@@ -8,7 +8,7 @@ import type { DiscoverMessage, DiscoverySummary, FormHelp, FormIssue, FromWebvie
 import type { DraftStore } from './draftStore';
 import { createNonce, formHtml } from './formHtml';
 import type { DiscoverOptions } from './invokerRunner';
-import { invokerKey, type InvokerRef, type InvokerStore } from './invokerStore';
+import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { InvokerService } from './invokerService';
 import type { SecretStore } from './secretStore';
 import { errorText } from './tokenUi';
@@ -213,6 +213,17 @@ export class InvokerFormPanel implements vscode.Disposable {
       .map((entry) => entry.config.name);
   }
 
+  /** The invokers but this one, for "Subject Token From Invoker". */
+  private subjectInvokers(): { value: string; label: string }[] {
+    return this.deps.invokers
+      .list()
+      .filter((entry) => !(this.savedRef !== undefined && entry.scope === this.savedRef.scope && entry.config.name === this.savedRef.name))
+      .map((entry) => {
+        const ref = { name: entry.config.name, scope: entry.scope };
+        return { value: invokerKey(ref), label: invokerLabel(ref) };
+      });
+  }
+
   private async storedSecrets(): Promise<Record<SecretField, boolean>> {
     return this.savedRef !== undefined ? this.deps.secrets.stored(this.savedRef) : { ...NO_STORED_SECRETS };
   }
@@ -247,6 +258,7 @@ export class InvokerFormPanel implements vscode.Disposable {
       savedScope: this.savedRef?.scope,
       storedSecrets: await this.storedSecrets(),
       takenNames: this.takenNames(scope),
+      subjectInvokers: this.subjectInvokers(),
       workspaceAvailable: (vscode.workspace.workspaceFolders?.length ?? 0) > 0,
       dirty: draft !== undefined || (this.template !== undefined && saved === undefined && !this.pristine),
       ...(help !== undefined ? { help } : {}),

@@ -17,7 +17,9 @@ import {
 } from '../shared/invoker';
 import type { ToolboxEndpoint } from '../shared/properties';
 import { loadCore } from './coreLoader';
-import { invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
+import { invokerKey, invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
+import type { GrantInput } from '../core/tokenRequest';
+import { parseSubjectInvoker, subjectChainProblem, type SubjectLink } from '../shared/subjectInvoker';
 import type { MessageStore } from './messageStore';
 import type { SecretStore } from './secretStore';
 import type { SignInService } from './signIn/signInService';
@@ -96,7 +98,65 @@ export class InvokerRunner {
     private readonly log: vscode.LogOutputChannel,
     private readonly timeoutMs: () => number,
     private readonly signIn: SignInService,
+    /** The token broker's getAccessToken: another invoker's current access token, renewed when needed (Token Exchange). */
+    private readonly accessTokenOf?: (ref: InvokerRef, options: { interactive: false; signal?: AbortSignal }) => Promise<DJMessage>,
   ) {}
+
+  /**
+   * A Token Exchange from another invoker: that invoker's current access token, as the grant input (renewed first when
+   * it is about to expire, never with a browser). Refuses, naming "Subject Token From Invoker", an invoker that does
+   * not exist, a cycle, and an invoker that has no token and cannot get one in the background.
+   */
+  private async subjectTokenGrant(entry: InvokerEntry, found: InvokerRef, signal?: AbortSignal): Promise<GrantInput | undefined> {
+    const value = entry.config.subjectTokenInvoker;
+    if (entry.config.grantType !== 'token_exchange' || value === '') {
+      return undefined;
+    }
+    const core = loadCore();
+    const refuse = (message: string): never => {
+      throw new core.InvokerError(message, { kind: 'invalid-properties', issues: [{ field: 'subjectTokenInvoker', code: 'invalid', message }] });
+    };
+    const linkOf = (source: InvokerEntry): SubjectLink => {
+      const ref = { name: source.config.name, scope: source.scope };
+      return { key: invokerKey(ref), label: invokerLabel(ref), grantType: source.config.grantType, subjectTokenInvoker: source.config.subjectTokenInvoker };
+    };
+    const lookup = (name: string): InvokerEntry | undefined => {
+      const parsed = parseSubjectInvoker(name);
+      return this.invokers.find(parsed.name, parsed.scope);
+    };
+    const problem = subjectChainProblem(linkOf(entry), (name) => {
+      const source = lookup(name);
+      return source !== undefined ? linkOf(source) : undefined;
+    });
+    if (problem !== undefined) {
+      refuse(problem);
+    }
+    const source = lookup(value) as InvokerEntry;
+    const sourceRef: InvokerRef = { name: source.config.name, scope: source.scope };
+    const field = PROPERTY_LABELS.subjectTokenInvoker;
+    if (this.accessTokenOf === undefined) {
+      return refuse(`"${field}" needs the token broker, which this runner was not given.`);
+    }
+    let token: string | undefined;
+    try {
+      token = (await this.accessTokenOf(sourceRef, { interactive: false, signal })).accessToken;
+    } catch (error) {
+      if ((error as { kind?: unknown }).kind === 'aborted') {
+        throw error;
+      }
+      const signInNeeded = (error as { kind?: unknown }).kind === 'sign-in-required';
+      refuse(
+        signInNeeded
+          ? `"${field}": invoker "${invokerLabel(sourceRef)}" holds no access token and cannot get one without you signing in: execute "${invokerLabel(sourceRef)}" first.`
+          : `"${field}": invoker "${invokerLabel(sourceRef)}" could not get an access token: ${(error as Error).message}`,
+      );
+    }
+    if (token === undefined || token === '') {
+      return refuse(`"${field}": invoker "${invokerLabel(sourceRef)}" holds no access token: execute it first.`);
+    }
+    this.log.info(`[${invokerLabel(found)}] subject token: the current access token of invoker "${invokerLabel(sourceRef)}"`);
+    return { grantType: 'token_exchange', subjectToken: token };
+  }
 
   /** The route a request of this configuration takes now (see RouteBinding): what its secrets must have been entered for. */
   bindingOf(config: InvokerConfig, signal?: AbortSignal): Promise<RouteBinding> {
@@ -205,7 +265,8 @@ export class InvokerRunner {
         const grant = await this.signIn.authorizationCode(label, config, properties, options.signal);
         result = await core.execute(properties, { ...executeOptions, grant });
       } else {
-        result = await core.execute(properties, executeOptions);
+        const grant = refreshing ? undefined : await this.subjectTokenGrant(entry, found, options.signal);
+        result = await core.execute(properties, grant !== undefined ? { ...executeOptions, grant } : executeOptions);
       }
       const message = DJMessage.fromJSON(result.toJSON());
       const received = message.getProperty('refresh_token') || undefined;

@@ -1,11 +1,14 @@
 import {
   ASSERTION_ALGORITHMS,
+  ASSERTION_SOURCES,
+  DEFAULT_SUBJECT_TOKEN_TYPE,
   BASIC_ENCODINGS,
   CLIENT_AUTH_METHODS,
   GRANT_TYPES,
   usesClientSecret,
   type AssertionAlgorithm,
   type AssertionAudience,
+  type AssertionSource,
   type BasicEncoding,
   type ClientAuthMethod,
   type ExtraParameter,
@@ -18,8 +21,19 @@ import {
 export type InvokerScope = 'user' | 'workspace';
 
 /** The properties that are secrets: they live only in SecretStorage, never in settings, the webview's state or a log. */
-export type SecretField = 'clientSecret' | 'password' | 'refreshToken' | 'proxyPassword' | 'tlsPassphrase' | 'assertionKeyPassphrase';
-export const SECRET_FIELDS: readonly SecretField[] = ['clientSecret', 'password', 'refreshToken', 'proxyPassword', 'tlsPassphrase', 'assertionKeyPassphrase'];
+export type SecretField =
+  'clientSecret' | 'password' | 'refreshToken' | 'proxyPassword' | 'tlsPassphrase' | 'assertionKeyPassphrase' | 'subjectToken' | 'actorToken' | 'assertion';
+export const SECRET_FIELDS: readonly SecretField[] = [
+  'clientSecret',
+  'password',
+  'refreshToken',
+  'proxyPassword',
+  'tlsPassphrase',
+  'assertionKeyPassphrase',
+  'subjectToken',
+  'actorToken',
+  'assertion',
+];
 /** The secrets that only the network uses (proxy, client key): Discover sends these and no OAuth secret. */
 export const NETWORK_SECRETS: readonly SecretField[] = ['proxyPassword', 'tlsPassphrase'];
 /** The secrets that authenticate the client (a secret, or the assertion key's passphrase): every request to the server sends these. */
@@ -34,6 +48,9 @@ export const NO_STORED_SECRETS: StoredSecrets = {
   proxyPassword: false,
   tlsPassphrase: false,
   assertionKeyPassphrase: false,
+  subjectToken: false,
+  actorToken: false,
+  assertion: false,
 };
 
 /** An invoker as kept in the `oauth2Invoker.invokers` setting: every property but the secrets. */
@@ -83,6 +100,22 @@ export interface InvokerConfig {
   readonly introspectionEndpoint: string;
   /** Token revocation endpoint (RFC 7009), filled by Discover from `revocation_endpoint` or entered. */
   readonly revocationEndpoint: string;
+  // Token Exchange (RFC 8693).
+  /** The invoker whose current access token is the subject token, as `user:NAME` / `workspace:NAME`; empty: the entered Subject Token. */
+  readonly subjectTokenInvoker: string;
+  readonly subjectTokenType: string;
+  /** Empty: no actor token type (it goes with an actor token). */
+  readonly actorTokenType: string;
+  readonly requestedTokenType: string;
+  /** Space-separated audiences. */
+  readonly audience: string;
+  /** Space-separated resource URIs. */
+  readonly resource: string;
+  // JWT Bearer (RFC 7523 §2.1).
+  readonly assertionSource: AssertionSource;
+  /** Empty: the Client ID. */
+  readonly assertionIssuer: string;
+  readonly assertionSubject: string;
 }
 
 export const DEFAULT_INVOKER: InvokerConfig = {
@@ -117,6 +150,15 @@ export const DEFAULT_INVOKER: InvokerConfig = {
   clientAssertionAudience: 'token_endpoint',
   introspectionEndpoint: '',
   revocationEndpoint: '',
+  subjectTokenInvoker: '',
+  subjectTokenType: DEFAULT_SUBJECT_TOKEN_TYPE,
+  actorTokenType: '',
+  requestedTokenType: '',
+  audience: '',
+  resource: '',
+  assertionSource: 'signed',
+  assertionIssuer: '',
+  assertionSubject: '',
 };
 
 const NAME_PATTERN = /^[^\s/\\][^/\\]{0,63}$/;
@@ -195,6 +237,15 @@ export function normalizeInvoker(raw: unknown): InvokerConfig | undefined {
     clientAssertionAudience: r.clientAssertionAudience === 'issuer' ? 'issuer' : 'token_endpoint',
     introspectionEndpoint: text(r.introspectionEndpoint, '').trim(),
     revocationEndpoint: text(r.revocationEndpoint, '').trim(),
+    subjectTokenInvoker: text(r.subjectTokenInvoker, '').trim(),
+    subjectTokenType: text(r.subjectTokenType, '').trim() || DEFAULT_INVOKER.subjectTokenType,
+    actorTokenType: text(r.actorTokenType, '').trim(),
+    requestedTokenType: text(r.requestedTokenType, '').trim(),
+    audience: text(r.audience, '').trim(),
+    resource: text(r.resource, '').trim(),
+    assertionSource: ASSERTION_SOURCES.find((source) => source === r.assertionSource) ?? DEFAULT_INVOKER.assertionSource,
+    assertionIssuer: text(r.assertionIssuer, '').trim(),
+    assertionSubject: text(r.assertionSubject, '').trim(),
   };
 }
 
@@ -235,29 +286,56 @@ export function toProperties(config: InvokerConfig, secrets: Partial<Record<Secr
     allowInsecureHttp: config.allowInsecureHttp,
     ...networkProperties(config, secrets),
     ...clientAuthenticationProperties(config, secrets),
+    ...grantProperties(config, secrets),
     introspectionEndpoint: config.introspectionEndpoint,
     revocationEndpoint: config.revocationEndpoint,
   };
 }
 
+/** True when the invoker signs with its assertion key: private_key_jwt client authentication, or a JWT Bearer grant that signs. */
+export function signsWithAssertionKey(
+  config: Pick<InvokerConfig, 'grantType'> & Partial<Pick<InvokerConfig, 'clientAuthentication' | 'assertionSource'>>,
+): boolean {
+  return config.clientAuthentication === 'private_key_jwt' || (config.grantType === 'jwt_bearer' && (config.assertionSource ?? 'signed') === 'signed');
+}
+
 /** The core's client authentication properties of an invoker; none when the method is left to "Credentials in Request Body". */
 function clientAuthenticationProperties(config: InvokerConfig, secrets: Partial<Record<SecretField, string>>): Partial<InvokerProperties> {
+  const key: Partial<InvokerProperties> = signsWithAssertionKey(config)
+    ? {
+        clientAssertionKeyFile: config.clientAssertionKeyFile,
+        assertionKeyPassphrase: secrets.assertionKeyPassphrase,
+        ...(config.clientAssertionAlgorithm !== '' ? { clientAssertionAlgorithm: config.clientAssertionAlgorithm } : {}),
+        clientAssertionKeyId: config.clientAssertionKeyId,
+        clientAssertionAudience: config.clientAssertionAudience,
+        issuer: config.issuer,
+      }
+    : {};
   if (config.clientAuthentication === '') {
-    return {};
+    return key;
   }
-  return {
-    clientAuthentication: config.clientAuthentication,
-    ...(config.clientAuthentication === 'private_key_jwt'
-      ? {
-          clientAssertionKeyFile: config.clientAssertionKeyFile,
-          assertionKeyPassphrase: secrets.assertionKeyPassphrase,
-          ...(config.clientAssertionAlgorithm !== '' ? { clientAssertionAlgorithm: config.clientAssertionAlgorithm } : {}),
-          clientAssertionKeyId: config.clientAssertionKeyId,
-        }
-      : {}),
-    clientAssertionAudience: config.clientAssertionAudience,
-    issuer: config.issuer,
-  };
+  return { clientAuthentication: config.clientAuthentication, ...key, clientAssertionAudience: config.clientAssertionAudience, issuer: config.issuer };
+}
+
+/** The core's properties of the Token Exchange and JWT Bearer grants; none for the other grants. */
+function grantProperties(config: InvokerConfig, secrets: Partial<Record<SecretField, string>>): Partial<InvokerProperties> {
+  if (config.grantType === 'token_exchange') {
+    return {
+      ...(config.subjectTokenInvoker !== '' ? { subjectTokenInvoker: config.subjectTokenInvoker } : { subjectToken: secrets.subjectToken }),
+      subjectTokenType: config.subjectTokenType,
+      actorToken: secrets.actorToken,
+      actorTokenType: config.actorTokenType,
+      requestedTokenType: config.requestedTokenType,
+      audience: config.audience,
+      resource: config.resource,
+    };
+  }
+  if (config.grantType === 'jwt_bearer') {
+    return config.assertionSource === 'entered'
+      ? { assertionSource: 'entered', assertion: secrets.assertion }
+      : { assertionSource: 'signed', assertionIssuer: config.assertionIssuer, assertionSubject: config.assertionSubject };
+  }
+  return {};
 }
 
 /** The core's network properties (proxy and TLS) of an invoker and its secrets: the token request and discovery use the same. */
@@ -290,17 +368,22 @@ export function hasClientCertificate(config: Pick<InvokerConfig, 'tlsCertFile' |
  */
 export function secretsUsedBy(
   config: Pick<InvokerConfig, 'grantType' | 'proxy' | 'proxyUsername' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsPfxFile'> &
-    Partial<Pick<InvokerConfig, 'clientAuthentication'>>,
+    Partial<Pick<InvokerConfig, 'clientAuthentication' | 'subjectTokenInvoker' | 'assertionSource'>>,
 ): readonly SecretField[] {
   const method = config.clientAuthentication ?? '';
   const fields: SecretField[] = method === '' || usesClientSecret(method) ? ['clientSecret'] : [];
-  if (method === 'private_key_jwt') {
+  if (signsWithAssertionKey(config)) {
     fields.push('assertionKeyPassphrase');
   }
   if (config.grantType === 'password') {
     fields.push('password');
   } else if (config.grantType === 'refresh_token') {
     fields.push('refreshToken');
+  } else if (config.grantType === 'token_exchange') {
+    // From another invoker, its current access token is the subject: none is stored for this one.
+    fields.push(...((config.subjectTokenInvoker ?? '') === '' ? (['subjectToken'] as const) : []), 'actorToken');
+  } else if (config.grantType === 'jwt_bearer' && config.assertionSource === 'entered') {
+    fields.push('assertion');
   }
   if (config.proxy.trim() !== 'none' && filled(config.proxyUsername)) {
     fields.push('proxyPassword');

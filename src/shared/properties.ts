@@ -1,10 +1,49 @@
 /**
- * The grant types: the original component's Client Credentials, Password Credentials and Refresh Token, and the
+ * The grant types: the original component's Client Credentials, Password Credentials and Refresh Token, the
  * two that sign a person in: Authorization Code with PKCE and Device Authorization (`device_code`; on the wire
- * `urn:ietf:params:oauth:grant-type:device_code`).
+ * `urn:ietf:params:oauth:grant-type:device_code`), and the two that trade a token or an assertion: Token Exchange
+ * (`token_exchange`, RFC 8693) and JWT Bearer (`jwt_bearer`, RFC 7523 §2.1), each sent as its URN.
  */
-export type GrantType = 'client_credentials' | 'password' | 'refresh_token' | 'authorization_code' | 'device_code';
-export const GRANT_TYPES: readonly GrantType[] = ['client_credentials', 'password', 'refresh_token', 'authorization_code', 'device_code'];
+export type GrantType = 'client_credentials' | 'password' | 'refresh_token' | 'authorization_code' | 'device_code' | 'token_exchange' | 'jwt_bearer';
+export const GRANT_TYPES: readonly GrantType[] = [
+  'client_credentials',
+  'password',
+  'refresh_token',
+  'authorization_code',
+  'device_code',
+  'token_exchange',
+  'jwt_bearer',
+];
+
+/** The `grant_type` each grant is sent as: the RFC's URN for the extension grants, the name itself for the others. */
+export const WIRE_GRANT_TYPES: Readonly<Record<GrantType, string>> = {
+  client_credentials: 'client_credentials',
+  password: 'password',
+  refresh_token: 'refresh_token',
+  authorization_code: 'authorization_code',
+  device_code: 'urn:ietf:params:oauth:grant-type:device_code',
+  token_exchange: 'urn:ietf:params:oauth:grant-type:token-exchange',
+  jwt_bearer: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+};
+
+/**
+ * The token type identifiers of RFC 8693 §3, for "Subject Token Type", "Actor Token Type" and "Requested Token Type".
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-3
+ */
+export const TOKEN_TYPE_URIS = [
+  'urn:ietf:params:oauth:token-type:access_token',
+  'urn:ietf:params:oauth:token-type:refresh_token',
+  'urn:ietf:params:oauth:token-type:id_token',
+  'urn:ietf:params:oauth:token-type:jwt',
+  'urn:ietf:params:oauth:token-type:saml1',
+  'urn:ietf:params:oauth:token-type:saml2',
+] as const;
+/** The subject token's type unless one is chosen: an access token, as another invoker's token is. */
+export const DEFAULT_SUBJECT_TOKEN_TYPE = TOKEN_TYPE_URIS[0];
+
+/** Where a JWT Bearer grant's assertion comes from: signed with the invoker's key for each request, or entered as a secret. */
+export type AssertionSource = 'signed' | 'entered';
+export const ASSERTION_SOURCES: readonly AssertionSource[] = ['signed', 'entered'];
 
 /** The grants that need a person at a browser: never run by background work (API, CodeLens, status bar). */
 export const INTERACTIVE_GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'device_code'];
@@ -99,6 +138,35 @@ export interface InvokerProperties extends NetworkProperties {
   readonly introspectionEndpoint?: string;
   /** Token revocation (RFC 7009): the server's `revocation_endpoint`, from discovery or entered. */
   readonly revocationEndpoint?: string;
+  // Token Exchange (RFC 8693 §2.1).
+  /** The token to exchange, entered. A secret. (From another invoker, the extension passes it as the grant input.) */
+  readonly subjectToken?: string;
+  /**
+   * The invoker whose current access token is the subject token (`user:NAME` or `workspace:NAME`); empty: the
+   * entered Subject Token. The extension resolves it; the core only reads whether it is set.
+   */
+  readonly subjectTokenInvoker?: string;
+  /** The subject token's type URI; unset: `urn:ietf:params:oauth:token-type:access_token`. */
+  readonly subjectTokenType?: string;
+  /** Optional: the token of the party acting for the subject (delegation). A secret. */
+  readonly actorToken?: string;
+  /** The actor token's type URI; required with an actor token. */
+  readonly actorTokenType?: string;
+  /** Optional: the type of token wanted, e.g. `urn:ietf:params:oauth:token-type:jwt`. */
+  readonly requestedTokenType?: string;
+  /** Optional: the logical name(s) of the target service, separated by spaces; each is sent as an `audience` parameter. */
+  readonly audience?: string;
+  /** Optional: the URI(s) of the target resource, separated by spaces; each is sent as a `resource` parameter. */
+  readonly resource?: string;
+  // JWT Bearer (RFC 7523 §2.1).
+  /** `signed` (default): a fresh JWT signed with "Client Assertion Key File"; `entered`: the "Assertion" secret as is. */
+  readonly assertionSource?: AssertionSource;
+  /** The entered assertion. A secret. */
+  readonly assertion?: string;
+  /** The signed assertion's `iss`; unset: the Client ID. */
+  readonly assertionIssuer?: string;
+  /** The signed assertion's `sub`: the user or service the token is for. Required to sign. */
+  readonly assertionSubject?: string;
 }
 
 /** Client authentication methods, by their RFC 7591 / OpenID Connect registration names. */
@@ -240,6 +308,18 @@ export const PROPERTY_LABELS: Readonly<Record<keyof InvokerProperties | 'targetM
   issuer: 'Issuer URL',
   introspectionEndpoint: 'Introspection Endpoint',
   revocationEndpoint: 'Revocation Endpoint',
+  subjectToken: 'Subject Token',
+  subjectTokenInvoker: 'Subject Token From Invoker',
+  subjectTokenType: 'Subject Token Type',
+  actorToken: 'Actor Token',
+  actorTokenType: 'Actor Token Type',
+  requestedTokenType: 'Requested Token Type',
+  audience: 'Audience',
+  resource: 'Resource',
+  assertionSource: 'Assertion',
+  assertion: 'Assertion JWT',
+  assertionIssuer: 'Assertion Issuer',
+  assertionSubject: 'Assertion Subject',
 };
 
 /** The network properties that hold a file path, in the form's order. */
@@ -254,6 +334,8 @@ export const GRANT_TYPE_LABELS: Readonly<Record<GrantType, string>> = {
   refresh_token: 'Refresh Token',
   authorization_code: 'Authorization Code (PKCE)',
   device_code: 'Device Authorization',
+  token_exchange: 'Token Exchange',
+  jwt_bearer: 'JWT Bearer',
 };
 
 /** The endpoints of the token toolbox (Introspect, Revoke), each optional. */

@@ -36,6 +36,8 @@ export interface InitMessage {
   readonly storedSecrets: StoredSecrets;
   /** Names of the other invokers, so the form can say at once that a name is taken. */
   readonly takenNames: readonly string[];
+  /** The other invokers a Token Exchange may take its subject token from: `user:NAME` / `workspace:NAME` and a label. */
+  readonly subjectInvokers: readonly { readonly value: string; readonly label: string }[];
   readonly workspaceAvailable: boolean;
   /** True when `config` is an unsaved draft restored after the panel was closed or the window reloaded. */
   readonly dirty: boolean;

@@ -1,5 +1,7 @@
 import {
   ASSERTION_ALGORITHMS,
+  ASSERTION_SOURCES,
+  clientAuthMethodOf,
   ASSERTION_AUDIENCES,
   BASIC_ENCODINGS,
   CLIENT_AUTH_METHOD_LABELS,
@@ -35,7 +37,22 @@ const RESERVED_PARAMETERS = new Set([
   'device_code',
   'client_assertion',
   'client_assertion_type',
+  'subject_token',
+  'subject_token_type',
+  'actor_token',
+  'actor_token_type',
+  'requested_token_type',
+  'assertion',
 ]);
+
+/** The reserved parameters for the properties: a Token Exchange's own Audience and Resource are not set twice either. */
+function reservedParameters(p: InvokerProperties): ReadonlySet<string> {
+  if (p.grantType !== 'token_exchange') {
+    return RESERVED_PARAMETERS;
+  }
+  const own = [!isBlank(p.audience) ? 'audience' : '', !isBlank(p.resource) ? 'resource' : ''].filter((name) => name !== '');
+  return own.length > 0 ? new Set([...RESERVED_PARAMETERS, ...own]) : RESERVED_PARAMETERS;
+}
 
 /** The parameters the invoker sets itself in an authorization request; an authorization parameter may not set them again. */
 export const RESERVED_AUTHORIZATION_PARAMETERS: ReadonlySet<string> = new Set([
@@ -254,6 +271,113 @@ export function validateNetworkProperties(properties: NetworkProperties): Proper
   return problems;
 }
 
+/** The signing key's problems (file and algorithm), for the private_key_jwt method or the JWT Bearer grant's signed assertion. */
+function validateAssertionKey(p: InvokerProperties, purpose: string): PropertyIssue[] {
+  const problems: PropertyIssue[] = [];
+  const file = p.clientAssertionKeyFile?.trim() ?? '';
+  if (file === '') {
+    problems.push(issue('clientAssertionKeyFile', 'required', `is required for ${purpose}.`));
+  } else if (!isAbsolutePath(file)) {
+    problems.push(issue('clientAssertionKeyFile', 'invalid', `must be an absolute file path (it is "${file.slice(0, 200)}").`));
+  }
+  if (p.clientAssertionAlgorithm !== undefined && !ASSERTION_ALGORITHMS.includes(p.clientAssertionAlgorithm)) {
+    problems.push(issue('clientAssertionAlgorithm', 'invalid', `must be one of ${ASSERTION_ALGORITHMS.join(', ')}.`));
+  }
+  return problems;
+}
+
+/** The assertion audience's problems: a known choice, and an Issuer URL when it is the issuer. */
+function validateAssertionAudience(p: InvokerProperties): PropertyIssue[] {
+  if (p.clientAssertionAudience !== undefined && !ASSERTION_AUDIENCES.includes(p.clientAssertionAudience)) {
+    return [issue('clientAssertionAudience', 'invalid', `must be one of ${ASSERTION_AUDIENCES.join(', ')}.`)];
+  }
+  if (p.clientAssertionAudience === 'issuer') {
+    const issuer = p.issuer?.trim() ?? '';
+    if (issuer === '') {
+      return [issue('issuer', 'required', `is required when "${PROPERTY_LABELS.clientAssertionAudience}" is the issuer.`)];
+    }
+    if (!URL.canParse(issuer)) {
+      return [issue('issuer', 'invalid', `is not a valid URL: "${issuer.slice(0, 200)}".`)];
+    }
+  }
+  return [];
+}
+
+const TOKEN_TYPE_PATTERN = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;
+
+/**
+ * The Token Exchange properties' problems: a subject token (entered, or another invoker's), an actor token type
+ * with an actor token, token types that are URIs, and resources that are absolute URIs without a fragment.
+ * @see https://www.rfc-editor.org/rfc/rfc8693#section-2.1
+ */
+export function validateTokenExchange(p: InvokerProperties): PropertyIssue[] {
+  const problems: PropertyIssue[] = [];
+  if (isBlank(p.subjectToken) && isBlank(p.subjectTokenInvoker)) {
+    problems.push(
+      issue(
+        'subjectToken',
+        'required',
+        `is required for the ${GRANT_TYPE_LABELS.token_exchange} grant: enter it, or choose an invoker in "${PROPERTY_LABELS.subjectTokenInvoker}".`,
+      ),
+    );
+  }
+  if (!isBlank(p.actorToken) && isBlank(p.actorTokenType)) {
+    problems.push(issue('actorTokenType', 'required', `is required when an "${PROPERTY_LABELS.actorToken}" is given (RFC 8693 §2.1).`));
+  }
+  for (const field of ['subjectTokenType', 'actorTokenType', 'requestedTokenType'] as const) {
+    const value = p[field]?.trim() ?? '';
+    if (value !== '' && !TOKEN_TYPE_PATTERN.test(value)) {
+      problems.push(
+        issue(field, 'invalid', `must be a token type URI such as urn:ietf:params:oauth:token-type:access_token (it is "${value.slice(0, 200)}").`),
+      );
+    }
+  }
+  for (const resource of (p.resource ?? '').split(/\s+/).filter((part) => part !== '')) {
+    if (!URL.canParse(resource) || new URL(resource).hash !== '') {
+      problems.push(
+        issue('resource', 'invalid', `must hold absolute URIs without a #fragment, separated by spaces (RFC 8707); "${resource.slice(0, 200)}" is not one.`),
+      );
+      break;
+    }
+  }
+  return problems;
+}
+
+/**
+ * The JWT Bearer properties' problems: the entered assertion, or what signing one needs (a subject, an issuer or
+ * Client ID, the key) when the client's own authentication does not check the key already.
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.1
+ */
+export function validateJwtBearer(p: InvokerProperties): PropertyIssue[] {
+  const source = p.assertionSource ?? 'signed';
+  if (!ASSERTION_SOURCES.includes(source)) {
+    return [issue('assertionSource', 'invalid', `must be one of ${ASSERTION_SOURCES.join(', ')}.`)];
+  }
+  const grant = GRANT_TYPE_LABELS.jwt_bearer;
+  if (source === 'entered') {
+    return isBlank(p.assertion) ? [issue('assertion', 'required', `is required for the ${grant} grant when the assertion is entered.`)] : [];
+  }
+  const problems: PropertyIssue[] = [];
+  if (isBlank(p.assertionSubject)) {
+    problems.push(
+      issue('assertionSubject', 'required', `is required to sign the ${grant} assertion: it is the "sub" claim, the user or service the token is for.`),
+    );
+  }
+  if (isBlank(p.assertionIssuer) && isBlank(p.clientId)) {
+    problems.push(
+      issue('assertionIssuer', 'required', `is required to sign the ${grant} assertion when there is no "${PROPERTY_LABELS.clientId}" (it defaults to it).`),
+    );
+  }
+  const method = clientAuthMethodOf(p);
+  if (method !== 'private_key_jwt') {
+    problems.push(...validateAssertionKey(p, `the ${grant} grant's signed assertion`));
+  }
+  if (method !== 'private_key_jwt' && method !== 'client_secret_jwt') {
+    problems.push(...validateAssertionAudience(p));
+  }
+  return problems;
+}
+
 /** The client authentication properties' problems: what the chosen method needs, each naming its field. */
 export function validateClientAuthentication(p: InvokerProperties): PropertyIssue[] {
   if (p.clientAuthentication === undefined) {
@@ -272,27 +396,10 @@ export function validateClientAuthentication(p: InvokerProperties): PropertyIssu
     problems.push(issue('clientSecret', 'required', `is required for client authentication "${label}".`));
   }
   if (method === 'private_key_jwt') {
-    const file = p.clientAssertionKeyFile?.trim() ?? '';
-    if (file === '') {
-      problems.push(issue('clientAssertionKeyFile', 'required', `is required for client authentication "${label}".`));
-    } else if (!isAbsolutePath(file)) {
-      problems.push(issue('clientAssertionKeyFile', 'invalid', `must be an absolute file path (it is "${file.slice(0, 200)}").`));
-    }
-    if (p.clientAssertionAlgorithm !== undefined && !ASSERTION_ALGORITHMS.includes(p.clientAssertionAlgorithm)) {
-      problems.push(issue('clientAssertionAlgorithm', 'invalid', `must be one of ${ASSERTION_ALGORITHMS.join(', ')}.`));
-    }
+    problems.push(...validateAssertionKey(p, `client authentication "${label}"`));
   }
   if (method === 'private_key_jwt' || method === 'client_secret_jwt') {
-    if (p.clientAssertionAudience !== undefined && !ASSERTION_AUDIENCES.includes(p.clientAssertionAudience)) {
-      problems.push(issue('clientAssertionAudience', 'invalid', `must be one of ${ASSERTION_AUDIENCES.join(', ')}.`));
-    } else if (p.clientAssertionAudience === 'issuer') {
-      const issuer = p.issuer?.trim() ?? '';
-      if (issuer === '') {
-        problems.push(issue('issuer', 'required', `is required when "${PROPERTY_LABELS.clientAssertionAudience}" is the issuer.`));
-      } else if (!URL.canParse(issuer)) {
-        problems.push(issue('issuer', 'invalid', `is not a valid URL: "${issuer.slice(0, 200)}".`));
-      }
-    }
+    problems.push(...validateAssertionAudience(p));
   }
   if ((method === 'tls_client_auth' || method === 'self_signed_tls_client_auth') && isBlank(p.tlsCertFile) && isBlank(p.tlsPfxFile)) {
     problems.push(
@@ -379,7 +486,13 @@ export function validateProperties(properties: InvokerProperties, targetMessage?
   if (p.grantType === 'device_code') {
     problems.push(...validateEndpoint('deviceAuthorizationEndpointUrl', p.deviceAuthorizationEndpointUrl, grant, p.allowInsecureHttp === true));
   }
-  problems.push(...validateExtraParameters(p.extraParameters ?? []));
+  if (p.grantType === 'token_exchange') {
+    problems.push(...validateTokenExchange(p));
+  }
+  if (p.grantType === 'jwt_bearer') {
+    problems.push(...validateJwtBearer(p));
+  }
+  problems.push(...validateExtraParameters(p.extraParameters ?? [], 'extraParameters', reservedParameters(p)));
   problems.push(...validateExtraParameters(p.authorizationParameters ?? [], 'authorizationParameters', RESERVED_AUTHORIZATION_PARAMETERS));
   problems.push(...validateNetworkProperties(p));
   for (const field of TOOLBOX_ENDPOINTS) {

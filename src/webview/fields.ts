@@ -2,8 +2,16 @@
  * The form's one field table: every field, top to bottom, with its kind, help, the grants that show and require it,
  * and its section. The rest of the form is built and validated from it.
  */
-import { ISS_PARAMETER_LABEL, ISSUER_LABEL, proxyMode, type InvokerConfig, type SecretField } from '../shared/invoker';
-import { ASSERTION_ALGORITHMS, CLIENT_AUTH_METHOD_LABELS, CLIENT_AUTH_METHODS, GRANT_TYPES, PROPERTY_LABELS, type GrantType } from '../shared/properties';
+import { ISS_PARAMETER_LABEL, ISSUER_LABEL, proxyMode, signsWithAssertionKey, type InvokerConfig, type SecretField } from '../shared/invoker';
+import {
+  ASSERTION_ALGORITHMS,
+  CLIENT_AUTH_METHOD_LABELS,
+  CLIENT_AUTH_METHODS,
+  GRANT_TYPES,
+  PROPERTY_LABELS,
+  TOKEN_TYPE_URIS,
+  type GrantType,
+} from '../shared/properties';
 
 /** The fields that are lists of name/value rows. */
 export type RowsField = 'extraParameters' | 'authorizationParameters';
@@ -44,6 +52,8 @@ const CLIENT_AUTH_HELP: Readonly<Record<string, string>> = {
   none: 'A public client: only the Client ID is sent.',
 };
 
+const TOKEN_TYPE_OPTIONS = TOKEN_TYPE_URIS.map((uri) => [uri, uri.slice('urn:ietf:params:oauth:token-type:'.length)] as const);
+
 const unlessClientCredentials = (c: InvokerConfig, note: string): string => (c.grantType === 'client_credentials' ? '' : ` ${note}`);
 const SIGN_IN: readonly GrantType[] = ['authorization_code', 'device_code'];
 
@@ -77,6 +87,8 @@ export const FIELDS: readonly FieldSpec[] = [
       ['refresh_token', 'Refresh Token'],
       ['authorization_code', 'Authorization Code with PKCE (sign in in the browser)'],
       ['device_code', 'Device Authorization (sign in with a code)'],
+      ['token_exchange', 'Token Exchange (RFC 8693)'],
+      ['jwt_bearer', 'JWT Bearer (RFC 7523)'],
     ],
   },
   {
@@ -119,8 +131,8 @@ export const FIELDS: readonly FieldSpec[] = [
     key: 'clientAssertionKeyFile',
     kind: 'file',
     placeholder: '/path/to/client-key.pem',
-    shownWhen: (c) => c.clientAuthentication === 'private_key_jwt',
-    help: 'The private key that signs the client assertion: PEM (it may hold the certificate too, which adds x5t#S256 to the header, as Entra ID requires) or PKCS#12 (.pfx, .p12).',
+    shownWhen: signsWithAssertionKey,
+    help: "The private key that signs the client assertion (and the JWT Bearer grant's assertion): PEM (it may hold the certificate too, which adds x5t#S256 to the header, as Entra ID requires) or PKCS#12 (.pfx, .p12).",
   },
   {
     key: 'assertionKeyPassphrase',
@@ -130,20 +142,20 @@ export const FIELDS: readonly FieldSpec[] = [
   {
     key: 'clientAssertionAlgorithm',
     kind: 'select',
-    shownWhen: (c) => c.clientAuthentication === 'private_key_jwt',
+    shownWhen: signsWithAssertionKey,
     help: "The JWS algorithm of the assertion. The key's own: RS256 for RSA, ES256 for EC P-256, EdDSA for Ed25519.",
     options: [['', "The key's own"], ...ASSERTION_ALGORITHMS.map((a) => [a, a] as const)],
   },
   {
     key: 'clientAssertionKeyId',
     kind: 'text',
-    shownWhen: (c) => c.clientAuthentication === 'private_key_jwt',
+    shownWhen: signsWithAssertionKey,
     help: 'Optional: the "kid" header, as the server\'s JWKS names the key (Okta requires it).',
   },
   {
     key: 'clientAssertionAudience',
     kind: 'select',
-    shownWhen: (c) => c.clientAuthentication === 'private_key_jwt' || c.clientAuthentication === 'client_secret_jwt',
+    shownWhen: (c) => signsWithAssertionKey(c) || c.clientAuthentication === 'client_secret_jwt',
     help: 'The assertion\'s "aud": the endpoint it is sent to (RFC 7523, Entra ID, Okta), or the Issuer URL for servers that want that.',
     options: [
       ['token_endpoint', 'The token endpoint'],
@@ -172,6 +184,93 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'secret',
     requiredFor: ['refresh_token'],
     help: 'ID which provides the user with a new access token when their current token expires.',
+  },
+  {
+    key: 'subjectTokenInvoker',
+    kind: 'select',
+    shownFor: ['token_exchange'],
+    // The other invokers are added when the form is filled (init).
+    options: [['', 'None: the Subject Token entered below']],
+    help: 'The invoker whose current access token is exchanged: renewed first when it is about to expire (without opening a browser). None: enter the token to exchange below.',
+  },
+  {
+    key: 'subjectToken',
+    kind: 'secret',
+    requiredFor: ['token_exchange'],
+    help: 'The token to exchange (RFC 8693 subject_token), e.g. the access token an API received. Kept in secret storage.',
+  },
+  {
+    key: 'subjectTokenType',
+    kind: 'select',
+    shownFor: ['token_exchange'],
+    help: "What the subject token is (subject_token_type). Another invoker's token is an access token.",
+    options: TOKEN_TYPE_OPTIONS,
+  },
+  {
+    key: 'actorToken',
+    kind: 'secret',
+    help: 'Optional: the token of the party that acts for the subject (delegation, RFC 8693 actor_token). Kept in secret storage.',
+  },
+  {
+    key: 'actorTokenType',
+    kind: 'select',
+    shownFor: ['token_exchange'],
+    help: 'What the actor token is (actor_token_type); required with an Actor Token.',
+    options: [['', 'None (no actor token)'], ...TOKEN_TYPE_OPTIONS],
+  },
+  {
+    key: 'requestedTokenType',
+    kind: 'select',
+    shownFor: ['token_exchange'],
+    help: "Optional: the type of token wanted (requested_token_type). The answer's issued_token_type says what was issued.",
+    options: [['', "The server's choice"], ...TOKEN_TYPE_OPTIONS],
+  },
+  {
+    key: 'audience',
+    kind: 'text',
+    shownFor: ['token_exchange'],
+    help: 'Optional: the logical name of the service the new token is for (audience); several separated by spaces.',
+  },
+  {
+    key: 'resource',
+    kind: 'text',
+    shownFor: ['token_exchange'],
+    placeholder: 'https://api.example.com',
+    help: 'Optional: the URI of the resource the new token is for (resource, RFC 8707); several separated by spaces.',
+  },
+  {
+    key: 'assertionSource',
+    kind: 'select',
+    shownFor: ['jwt_bearer'],
+    help: (c) =>
+      c.assertionSource === 'entered'
+        ? 'The assertion entered below is sent as is (RFC 7523 assertion): it must still be valid when the invoker runs.'
+        : 'A fresh JWT for each request, signed with the Client Assertion Key File: iss = Assertion Issuer, sub = Assertion Subject, aud = the token endpoint (or the issuer), exp in two minutes, a new jti.',
+    options: [
+      ['signed', "Signed with the invoker's key"],
+      ['entered', 'Entered'],
+    ],
+  },
+  {
+    key: 'assertion',
+    kind: 'secret',
+    requiredFor: ['jwt_bearer'],
+    help: 'The JWT to send as the assertion. Kept in secret storage.',
+  },
+  {
+    key: 'assertionIssuer',
+    kind: 'text',
+    shownFor: ['jwt_bearer'],
+    shownWhen: (c) => c.assertionSource === 'signed',
+    help: "The assertion's iss: who signs it. Empty: the Client ID.",
+  },
+  {
+    key: 'assertionSubject',
+    kind: 'text',
+    shownFor: ['jwt_bearer'],
+    shownWhen: (c) => c.assertionSource === 'signed',
+    requiredFor: ['jwt_bearer'],
+    help: "The assertion's sub: the user or service the token is for, as the server knows it.",
   },
   {
     key: 'targetMessage',

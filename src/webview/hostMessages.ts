@@ -2,7 +2,7 @@
 import { DEFAULT_INVOKER, type InvokerConfig } from '../shared/invoker';
 import type { InitMessage, SavedMessage, ToWebview } from '../shared/protocol';
 import { onDiscovered, setDiscovering } from './discovery';
-import { byId } from './dom';
+import { byId, el } from './dom';
 import { LABELS, SECTIONS, type FieldKey } from './fields';
 import { currentState, keepState, setValue } from './host';
 import { sectionHoldsSettings } from './layout';
@@ -25,12 +25,22 @@ function onFocus(key: string, reason?: string): void {
   }
 }
 
+/** The choices of "Subject Token From Invoker": none, the other invokers, and the saved one even if it is gone (so it is kept). */
+function fillSubjectInvokers(choices: InitMessage['subjectInvokers'], current: string): void {
+  const select = control('subjectTokenInvoker') as HTMLSelectElement;
+  const none = select.options[0];
+  const known = choices.some((choice) => choice.value === current);
+  const missing = current !== '' && !known ? [el('option', { value: current }, `${current} (not found)`)] : [];
+  select.replaceChildren(none, ...choices.map((choice) => el('option', { value: choice.value }, choice.label)), ...missing);
+}
+
 function onInit(message: InitMessage): void {
   const root = byId('app');
   root.inert = false;
   root.removeAttribute('aria-busy');
   state.takenNames = message.takenNames;
   const config: InvokerConfig = { ...DEFAULT_INVOKER, ...message.config };
+  fillSubjectInvokers(message.subjectInvokers, config.subjectTokenInvoker);
   fill(config, message.scope);
   state.discovered = undefined;
   if (state.discovering) {

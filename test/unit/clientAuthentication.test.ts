@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as fc from 'fast-check';
-import { MockAgent } from 'undici';
+import { mockTokenEndpoint } from '../fixtures/mockTokenEndpoint';
 import { execute, validateProperties, type ClientAuthMethod, type InvokerProperties } from '../../src/core/index';
 import { ClientSecretJwt, JWT_BEARER_ASSERTION_TYPE, PrivateKeyJwt, secretClientAuth } from '../../src/core/clientAuthentication';
 import { buildTokenRequest } from '../../src/core/tokenRequest';
@@ -32,28 +32,15 @@ interface Seen {
 
 /** Runs execute() against a MockAgent and returns the one request it sent. */
 async function sentBy(properties: Partial<InvokerProperties>, now?: () => number): Promise<Seen> {
-  const agent = new MockAgent();
-  agent.disableNetConnect();
-  let seen: Seen | undefined;
-  agent
-    .get(ORIGIN)
-    .intercept({ path: '/oauth2/token', method: 'POST' })
-    .reply((options) => {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(options.headers as Record<string, string>)) {
-        headers[name.toLowerCase()] = value;
-      }
-      seen = { headers, form: new URLSearchParams(String(options.body)) };
-      return { statusCode: 200, data: OK, responseOptions: { headers: { 'content-type': 'application/json' } } };
-    });
+  const { agent, received } = mockTokenEndpoint(ORIGIN, '/oauth2/token', OK);
   try {
     await execute({ authorizationServerUrl: TOKEN_URL, grantType: 'client_credentials', clientId: 'my-client', ...properties }, { dispatcher: agent, now });
     agent.assertNoPendingInterceptors();
   } finally {
     await agent.close();
   }
-  assert.ok(seen, 'no request was sent');
-  return seen;
+  const { headers, body } = received();
+  return { headers, form: new URLSearchParams(body) };
 }
 
 function assertAssertionForm(form: URLSearchParams): string {

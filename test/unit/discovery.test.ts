@@ -147,7 +147,7 @@ suite('discovery', () => {
       const result = await discover(`${server.origin}/tenant/one`);
       assert.equal(result.tokenEndpoint, `${server.origin}/tenant/one/token`);
       assert.equal(result.credentialsInRequestBody, true);
-      assert.deepEqual(result.invokerGrantTypes, ['client_credentials']);
+      assert.deepEqual(result.invokerGrantTypes, ['client_credentials', 'jwt_bearer']);
       assert.deepEqual(result.warnings, []);
       assert.deepEqual(
         server.requests.map((r) => [r.method, r.url, r.headers.accept]),

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { MockAgent } from 'undici';
 import { execute, forgetBasicVariants, type GrantInput, type GrantType, type InvokerProperties } from '../../src/core/index';
 import { rejectsWith } from '../fixtures/assertions';
+import { mockTokenEndpoint } from '../fixtures/mockTokenEndpoint';
 import { basicCredentials, formUrlEncode } from '../../src/core/tokenRequest';
 import { USER_AGENT } from '../../src/core/version';
 
@@ -20,28 +21,14 @@ function b64(text: string): string {
 
 /** Runs execute() against a MockAgent and returns the one request it sent. */
 async function sentBy(properties: Partial<InvokerProperties> & { grantType: GrantType }, grant?: GrantInput): Promise<Seen> {
-  const agent = new MockAgent();
-  agent.disableNetConnect();
-  let seen: Seen | undefined;
-  agent
-    .get(ORIGIN)
-    .intercept({ path: '/oauth2/token', method: 'POST' })
-    .reply((options) => {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(options.headers as Record<string, string>)) {
-        headers[name.toLowerCase()] = value;
-      }
-      seen = { headers, body: String(options.body) };
-      return { statusCode: 200, data: OK, responseOptions: { headers: { 'content-type': 'application/json' } } };
-    });
+  const { agent, received } = mockTokenEndpoint(ORIGIN, '/oauth2/token', OK);
   try {
     await execute({ authorizationServerUrl: TOKEN_URL, ...properties }, { dispatcher: agent, grant });
     agent.assertNoPendingInterceptors();
   } finally {
     await agent.close();
   }
-  assert.ok(seen, 'no request was sent');
-  return seen;
+  return received();
 }
 
 const JSON_HEADERS = {

@@ -5,6 +5,7 @@ import { basicCredentials } from '../../src/core/tokenRequest';
 import { USER_AGENT } from '../../src/core/version';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
 import { startServer, type TestServer } from '../fixtures/httpServer';
+import { mockTokenEndpoint } from '../fixtures/mockTokenEndpoint';
 
 const ORIGIN = 'https://as.example.com';
 
@@ -15,28 +16,14 @@ interface Seen {
 
 /** Runs `call` against a MockAgent that answers `path` with `answer`, and returns the one request it sent. */
 async function sentTo(path: string, answer: { status: number; body: string }, call: (agent: MockAgent) => Promise<unknown>): Promise<Seen> {
-  const agent = new MockAgent();
-  agent.disableNetConnect();
-  let seen: Seen | undefined;
-  agent
-    .get(ORIGIN)
-    .intercept({ path, method: 'POST' })
-    .reply((options) => {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(options.headers as Record<string, string>)) {
-        headers[name.toLowerCase()] = value;
-      }
-      seen = { headers, body: String(options.body) };
-      return { statusCode: answer.status, data: answer.body, responseOptions: { headers: { 'content-type': 'application/json' } } };
-    });
+  const { agent, received } = mockTokenEndpoint(ORIGIN, path, answer);
   try {
     await call(agent);
     agent.assertNoPendingInterceptors();
   } finally {
     await agent.close();
   }
-  assert.ok(seen, 'no request was sent');
-  return seen;
+  return received();
 }
 
 function props(extra: Partial<InvokerProperties> = {}): InvokerProperties {
