@@ -1,5 +1,13 @@
 import { DEFAULT_INVOKER, type InvokerConfig } from '../invoker';
-import { CLIENT_AUTH_METHOD_LABELS, isInteractiveGrant, PROPERTY_LABELS, type ClientAuthMethod, type ExtraParameter, type GrantType } from '../properties';
+import {
+  CLIENT_AUTH_METHOD_LABELS,
+  GRANT_TYPE_LABELS,
+  isInteractiveGrant,
+  PROPERTY_LABELS,
+  type ClientAuthMethod,
+  type ExtraParameter,
+  type GrantType,
+} from '../properties';
 import { ExportRefusedError, ImportFileError } from './importError';
 import { objectOf, own } from './importPreview';
 import { JETBRAINS_EXPECTED } from './jetbrains';
@@ -49,9 +57,7 @@ export interface JetBrainsExport {
 
 /** Why an invoker cannot be exported to JetBrains' format, if it cannot. */
 export function jetBrainsExportProblem(config: Pick<InvokerConfig, 'grantType'>): string | undefined {
-  return JETBRAINS_GRANT_NAMES[config.grantType] === undefined
-    ? `the JetBrains HTTP Client has no ${config.grantType === 'refresh_token' ? 'Refresh Token' : config.grantType} grant`
-    : undefined;
+  return JETBRAINS_GRANT_NAMES[config.grantType] === undefined ? `the JetBrains HTTP Client has no ${GRANT_TYPE_LABELS[config.grantType]} grant` : undefined;
 }
 
 /** A variable name for one of the invoker's secrets: letters, digits and `_` only, e.g. `orders_api_client_secret`. */
