@@ -1,26 +1,32 @@
 #!/usr/bin/env node
 // A person's path through the OAuth2 Invoker in a real VS Code (code-server) driven by Playwright in Debian chromium:
 // palette -> form typed in -> Execute -> notification and Messages tree -> inline Copy -> clipboard token that the
-// server says is active -> a wrong secret -> drafts that survive a closed tab and a reload -> no secret anywhere.
+// server says is active -> a wrong secret -> drafts that survive a closed tab and a reload -> a sign-in with
+// Authorization Code + PKCE on the server's own pages in a browser tab, back through code-server's port proxy ->
+// Copy Access Token and Insert Access Token Variable -> a Device Code sign-in with the code typed on the server's page
+// -> another extension's session behind VS Code's consent dialog -> Sign Out in the Accounts menu -> no secret anywhere.
 //
 //   node test/e2e/person.e2e.mjs [--vscode 1.100.3|1.139.1] [--readme-screenshots] [--vsix file]
 //
 // Needs `npm run package` (dist/oauth2-invoker.vsix, or --vsix) and `npm run compile-tests` (the oidc-provider fixture).
 // Screenshots: $OAUTH2_INVOKER_SCREENSHOTS or test-results/screenshots/<VS Code version>/. --readme-screenshots
-// also copies the form and tree shots to media/screenshots/ for the README. Exit code 0 only if every step passed.
+// also copies the form, tree and sign-in shots to media/screenshots/ for the README. Exit code 0 only if every step passed.
 /* global document, navigator, window, fetch, URLSearchParams */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchBrowser, openWorkbench } from '../harness/browser.mjs';
-import { ensureCodeServer, installVsix, resolveVersion, startCodeServer } from '../harness/codeServer.mjs';
+import { ensureCodeServer, installVsix, linkExtension, resolveVersion, startCodeServer } from '../harness/codeServer.mjs';
 import { runCommand, screenshot, waitForNotification, webviewFrame } from '../harness/workbench.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = join(ROOT, 'out', 'test', 'fixtures', 'oidcServer.js');
+/** Another extension asking for sessions of the invoker's authentication provider (issue 13). */
+const CONSUMER = join(ROOT, 'test', 'fixtures', 'consumerExtension');
 const NEW_INVOKER = 'OAuth2 Invoker: New Invoker';
 const MASK = '\u2022'.repeat(8); // what the tree shows for a token
 const WEB_STORAGE_NOTICE = /In the browser, VS Code keeps secrets in the browser's own storage/;
@@ -64,6 +70,14 @@ async function step(title, needs, fn) {
       failureShot = true;
       await shot(`${String(number).padStart(2, '0')}-FAILED`).catch(() => {});
     }
+    // A sign-in tab a failed step left open would keep the workbench from the next step's keys.
+    for (const other of page
+      ?.context()
+      .pages()
+      .filter((p) => p !== page) ?? []) {
+      await other.close().catch(() => {});
+    }
+    await page?.bringToFront().catch(() => {});
   }
 }
 
@@ -79,9 +93,9 @@ const shots = [];
 const seenText = [];
 
 /** Everything on screen as text: the page's HTML and every frame's HTML, visible text and non-password values. */
-async function pageText() {
-  const parts = [await page.content()];
-  for (const frame of page.frames()) {
+async function pageText(of = page) {
+  const parts = [await of.content()];
+  for (const frame of of.frames()) {
     parts.push(
       await frame
         .evaluate(() =>
@@ -97,10 +111,14 @@ async function pageText() {
   return parts.join('\n');
 }
 
-async function shot(name) {
-  const file = await screenshot(page, shotsDir, name);
+/**
+ * Saves a screenshot of the workbench (or of another page: the server's sign-in pages) and keeps its text for the
+ * secrets step. `shows`: what the screenshot rightly shows (a token the person put into a .http file).
+ */
+async function shot(name, { of = page, shows = [] } = {}) {
+  const file = await screenshot(of, shotsDir, name);
   shots.push(file);
-  seenText.push({ name, text: await pageText() });
+  seenText.push({ name, text: await pageText(of), shows });
   return file;
 }
 
@@ -114,20 +132,25 @@ async function typeInPalette(title, { timeoutMs = 20_000 } = {}) {
   const input = page.locator('.quick-input-widget input.input');
   const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
   const deadline = Date.now() + timeoutMs;
+  const left = () => Math.max(1, Math.min(3000, deadline - Date.now()));
   for (;;) {
-    // as runCommand does: early after startup the palette may not list the command yet
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('>');
-    await input.pressSequentially(title);
+    // as runCommand does: early after startup the palette may not list the command yet, and a webview that has the
+    // focus (after a reload) may drop F1 or take the focus back, closing the palette: every step bounded, all retried
     try {
-      await row.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(3000, deadline - Date.now())) });
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: left() });
+      await input.fill('>', { timeout: left() });
+      await input.pressSequentially(title, { timeout: left() });
+      await row.waitFor({ state: 'visible', timeout: left() });
       return input;
     } catch (e) {
       if (Date.now() >= deadline) {
         throw e;
       }
-      await input.press('Escape');
+      if (await input.isVisible()) {
+        await page.keyboard.press('Escape');
+        await input.waitFor({ state: 'hidden', timeout: left() }).catch(() => undefined);
+      }
     }
   }
 }
@@ -257,6 +280,80 @@ function filesHolding(paths, secrets) {
   return hits;
 }
 
+/** A port free on 127.0.0.1 now: the sign-in invoker's fixed redirect port, registered at the server beforehand. */
+async function freePort() {
+  const probe = createServer();
+  await new Promise((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address();
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+/** Clicks a dialog's button when VS Code asks before opening a browser tab (link protection, a blocked popup). */
+async function allowOpening() {
+  const open = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^Open/ }).first();
+  if (await open.isVisible().catch(() => false)) {
+    await open.click();
+    return true;
+  }
+  return false;
+}
+
+/**
+ * A person at the authorization server's own pages (oidc-provider's device code pages, the fixture's login and consent
+ * pages) in a browser tab: types the user code, then the user's login and password, allows, until `done(tab)`.
+ * Each page is photographed once (`prefix`); returns the pages' titles in order.
+ */
+async function signInAtServer(tab, { user, userCode, prefix, done, timeoutMs = 30_000 }) {
+  const seen = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await tab.waitForLoadState('load', { timeout: Math.max(1, deadline - Date.now()) });
+    if (await done(tab)) {
+      await shot(`${prefix}-${seen.length + 1}-done`, { of: tab });
+      return seen;
+    }
+    check(Date.now() < deadline, `the server's pages did not finish: ${seen.join(' -> ')}, now at "${await tab.title()}" ${new URL(tab.url()).pathname}`);
+    const title = await tab.title();
+    const submit = async (button) => {
+      await shot(`${prefix}-${seen.length}-${title.toLowerCase().replace(/\W+/g, '-')}`, { of: tab });
+      const navigated = tab.waitForEvent('framenavigated', { predicate: (f) => f === tab.mainFrame(), timeout: Math.max(1, deadline - Date.now()) });
+      await button.click();
+      await navigated;
+    };
+    seen.push(title);
+    if (title === 'Enter code') {
+      check(userCode !== undefined, 'the server asks for a user code');
+      await tab.locator('input[name=user_code]').pressSequentially(userCode);
+      await submit(tab.getByRole('button', { name: 'Continue' }));
+    } else if (title === 'Confirm code') {
+      const shown = await tab.locator('code').innerText();
+      check(shown.replace(/\W/g, '') === userCode.replace(/\W/g, ''), `the server confirms the code ${shown}, not ${userCode}`);
+      await submit(tab.getByRole('button', { name: 'Continue' }));
+    } else if (title === 'Sign in') {
+      await tab.getByLabel('Username').pressSequentially(user.username);
+      await tab.getByLabel('Password').pressSequentially(user.password);
+      check((await tab.getByLabel('Password').getAttribute('type')) === 'password', 'the password field is not masked');
+      await submit(tab.getByRole('button', { name: 'Sign in' }));
+    } else if (title === 'Allow access?') {
+      await submit(tab.getByRole('button', { name: 'Allow' }));
+    } else {
+      throw new Error(`unexpected page "${title}" at ${new URL(tab.url()).pathname}: ${(await tab.locator('body').innerText()).slice(0, 200)}`);
+    }
+  }
+}
+
+/** The text of the active editor's visible lines (a small file fits), as the person reads it. */
+async function editorText() {
+  const lines = await page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line').evaluateAll((all) =>
+    all
+      .map((l) => ({ top: parseFloat(l.style.top) || 0, text: (l.textContent ?? '').replace(/\u00a0/g, ' ') }))
+      .sort((a, b) => a.top - b.top)
+      .map((l) => l.text),
+  );
+  return lines.join('\n');
+}
+
 // ---- The run ---------------------------------------------------------------------------------------------------
 
 async function main() {
@@ -302,6 +399,10 @@ async function main() {
   let context;
   let token;
   let tokenBeforeReload;
+  let redirectPort;
+  let codeToken; // the Authorization Code sign-in's access token
+  let deviceToken; // the Device Code sign-in's
+  let consumerToken; // what the other extension got
   /** RFC 7662 introspection by the resource server, authenticated as RFC 6749 §2.3.1 says. */
   const introspect = async (value) => {
     const response = await fetch(oidc.introspectionEndpoint, {
@@ -342,8 +443,13 @@ async function main() {
   console.log(`e2e: VS Code ${vscodeVersion} (code-server ${codeServerVersion}); screenshots in ${shotsDir}`);
   try {
     await step('start: oidc-provider, the VSIX installed into a fresh code-server, chromium with clipboard permissions', [], async () => {
-      oidc = await startOidcServer();
+      // The sign-in client's redirect URI is what the extension sends under code-server for a fixed loopback port:
+      // code-server's port proxy (any code-server port: a native client's loopback redirect, RFC 8252 §7.3).
+      redirectPort = await freePort();
+      oidc = await startOidcServer({ signIn: { redirectUris: [`http://127.0.0.1/proxy/${redirectPort}/callback`] } });
       mkdirSync(workspace, { recursive: true });
+      // Linked first: the VSIX install then lists it in the extensions dir's extensions.json (linked after, it is not loaded).
+      linkExtension({ extensionsDir, extensionPath: CONSUMER });
       await installVsix({ version: codeServerVersion, userDataDir, extensionsDir, vsix: VSIX });
       server = await startCodeServer({ version: codeServerVersion, userDataDir, extensionsDir, folder: workspace, workDir: serverDir });
       context = await launchBrowser(join(root, 'browser'));
@@ -571,14 +677,335 @@ async function main() {
       },
     );
 
+    /** Palette -> "New Invoker" (retried while a webview holds the keys) -> "Blank invoker". */
+    /**
+     * Runs a palette command whose next question comes up in the same quick input (runCommand would wait for the
+     * palette to close): returns once `next` shows. As runCommand does, every step is bounded and the whole tried again:
+     * a webview that just became active (the form a closed editor uncovered) may drop F1 or take the focus back.
+     */
+    const commandThen = async (title, next) => {
+      const input = page.locator('.quick-input-widget input.input');
+      const deadline = Date.now() + 30_000;
+      const left = () => Math.max(1, Math.min(3_000, deadline - Date.now()));
+      for (;;) {
+        try {
+          await page.keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: left() });
+          await input.fill(`>${title}`, { timeout: left() });
+          await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor({ timeout: left() });
+          await input.press('Enter', { timeout: left() });
+          await next.waitFor({ timeout: left() });
+          return input;
+        } catch (e) {
+          if (Date.now() >= deadline) {
+            throw e;
+          }
+          if (await input.isVisible()) {
+            await page.keyboard.press('Escape');
+            await input.waitFor({ state: 'hidden', timeout: left() }).catch(() => undefined);
+          }
+        }
+      }
+    };
+
+    /** Palette -> "New Invoker" -> "Blank invoker". */
+    const newInvokerFromPalette = async () => {
+      await commandThen(NEW_INVOKER, page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Blank invoker' }));
+      await pickBlankInvoker();
+      await form.locator('#heading', { hasText: 'New invoker' }).waitFor({ timeout: 20_000 });
+    };
+
+    /** A form field emptied (a restored draft may fill it) and typed into like a person. */
+    const retype = async (label, text) => {
+      const input = form.getByLabel(label, { exact: true });
+      await input.fill('');
+      await input.click();
+      await input.pressSequentially(text);
+    };
+
+    await step(
+      'sign-in form: New Invoker, grant "Authorization Code with PKCE", authorization endpoint, token URL, public client, the fixed redirect URI registered at the server, scope openid',
+      [1],
+      async () => {
+        await newInvokerFromPalette();
+        await retype('Name', 'signin-code');
+        await retype('Authorization Server URL', oidc.tokenEndpoint);
+        await form.getByLabel('Authorization Grant Type', { exact: true }).selectOption({ label: 'Authorization Code with PKCE (sign in in the browser)' });
+        await retype('Authorization Endpoint URL', oidc.authorizationEndpoint);
+        await retype('Redirect URI', `http://127.0.0.1:${redirectPort}/callback`);
+        await retype('Client ID', oidc.appClient.clientId);
+        await retype('Scope', 'openid api:read');
+        check(!(await form.getByLabel('Device Authorization Endpoint', { exact: true }).isVisible()), 'the form shows the device endpoint for the code grant');
+        check((await form.getByLabel('Client Secret', { exact: true }).inputValue()) === '', 'the public client has a secret typed');
+        await shot('11-signin-code-form');
+      },
+    );
+
+    await step(
+      "sign-in, Authorization Code: Execute opens the server's login page in a new tab; the user's login, password and Allow; the browser lands on code-server's /proxy/PORT/callback; the tree shows the token",
+      [12],
+      async () => {
+        const logins = oidc.interactions().logins;
+        const authorizationRequests = [];
+        const onRequest = (request) => request.url().startsWith(`${oidc.authorizationEndpoint}?`) && authorizationRequests.push(request.url());
+        page.context().on('request', onRequest);
+        const opened = page.context().waitForEvent('page', { timeout: 20_000 });
+        await form.getByRole('button', { name: 'Execute', exact: true }).click();
+        // VS Code may ask before it opens a website (link protection, a blocked popup): a person clicks Open.
+        let tab;
+        opened.then((p) => (tab = p)).catch(() => undefined);
+        for (const deadline = Date.now() + 20_000; tab === undefined; await page.waitForTimeout(100)) {
+          check(Date.now() < deadline, 'no browser tab opened for the sign-in');
+          await allowOpening();
+        }
+        // code-server's opener sends every localhost/127.0.0.1 URL through its port proxy, and 4.100 drops the path
+        // and query: an authorization server on this machine opens as <code-server>/proxy/<its port>/. The person
+        // then does what the notification offers: Copy Sign-in Link, pasted into the tab's address bar.
+        const issuerPort = new URL(oidc.issuer).port;
+        await tab.waitForURL((u) => u.href.startsWith(oidc.issuer) || u.pathname.startsWith(`/proxy/${issuerPort}/`), { timeout: 15_000 });
+        const waiting = await waitForNotification(page, /Sign in to "signin-code" in your browser/);
+        await shot('12-signin-code-waiting-for-browser');
+        let via = 'opened by VS Code';
+        if (!tab.url().startsWith(oidc.issuer)) {
+          const proxied = new URL(tab.url());
+          await shot('12-signin-code-tab-opened-through-code-server-proxy', { of: tab });
+          const link = await copiedBy(() => waiting.getByRole('button', { name: 'Copy Sign-in Link' }).click());
+          check(link.startsWith(`${oidc.authorizationEndpoint}?`), 'Copy Sign-in Link copied no authorization URL');
+          await tab.goto(link);
+          via = `VS Code opened ${proxied.origin}${proxied.pathname} (code-server's proxy); the copied sign-in link pasted`;
+        }
+        const callback = `${server.url}/proxy/${redirectPort}/callback`;
+        const pages = await signInAtServer(tab, {
+          user: oidc.user,
+          prefix: '13-signin-code-server',
+          done: async (t) => t.url().startsWith(`${callback}?`) && (await t.title()) === 'Signed in',
+        });
+        check(pages.join(' -> ') === 'Sign in -> Allow access?', `the server showed ${pages.join(' -> ')}`);
+        check(oidc.interactions().logins === logins + 1, 'the server did not record the login');
+        const landed = new URL(tab.url());
+        check(landed.searchParams.has('code') && landed.searchParams.has('state'), `the redirect carries ${[...landed.searchParams.keys()].join(', ')}`);
+        page.context().off('request', onRequest);
+        check(authorizationRequests.length === 1, `the browser asked the authorization endpoint ${authorizationRequests.length} times`);
+        const authorization = new URL(authorizationRequests[0]).searchParams;
+        check(
+          authorization.get('redirect_uri') === callback,
+          `the authorization request's redirect_uri is ${authorization.get('redirect_uri')}, not ${callback}`,
+        );
+        check(authorization.get('code_challenge_method') === 'S256', 'the authorization request has no S256 code challenge');
+        await waitForNotification(page, /DJMOUT\.AccessToken received from "signin-code"/, { timeoutMs: 20_000 });
+        await showMessagesView();
+        const row = await waitForTreeRow(/DJMOUT.*signin-code.*expires in/);
+        const sent = oidc.lastTokenRequest();
+        check(sent?.body?.grant_type === 'authorization_code', `the last token request was ${sent?.body?.grant_type}`);
+        check(sent?.body?.redirect_uri === callback, `the token request's redirect_uri is ${sent?.body?.redirect_uri}, not ${callback}`);
+        check(typeof sent?.body?.code_verifier === 'string' && sent.body.code_verifier.length >= 43, 'no PKCE code_verifier was sent');
+        check(sent?.body?.client_id === oidc.appClient.clientId, `the token request named client ${sent?.body?.client_id}`);
+        await tab.close();
+        await page.bringToFront();
+        // The "Sign in … in your browser" offer (Copy Sign-in Link, Paste Redirect URL…) stays after the sign-in: a
+        // person closes it.
+        const offer = page.locator('.notification-toast', { hasText: 'Sign in to "signin-code" in your browser' });
+        if (await offer.isVisible()) {
+          await offer.hover();
+          await offer.locator('.codicon-notifications-clear').click();
+          await offer.waitFor({ state: 'detached' });
+        }
+        await form.locator('body').hover(); // the form scrolled back up, to its grant and endpoints
+        await page.mouse.wheel(0, -2000);
+        await form.locator('#heading', { hasText: 'signin-code' }).waitFor();
+        await shot('14-signin-code-tree');
+        return `${via}; ${(await row.innerText()).replace(/\n/g, ' ')}; redirect_uri ${callback}`;
+      },
+    );
+
+    await step(
+      'sign-in, Authorization Code: the notification\'s "Copy Access Token" copies a token active at the server for the user; "Insert Access Token Variable" writes it into a .http file',
+      [13],
+      async () => {
+        const toast = await waitForNotification(page, /DJMOUT\.AccessToken received from "signin-code"/);
+        codeToken = await copiedBy(async () => {
+          await toast.getByRole('button', { name: 'Copy Access Token' }).click();
+          await waitForNotification(page, /Copied the access token of DJMOUT \(signin-code\)/);
+        });
+        const introspection = await introspect(codeToken);
+        check(introspection.active === true, `the sign-in token is not active: ${JSON.stringify(introspection)}`);
+        check(introspection.client_id === oidc.appClient.clientId, `the token belongs to ${introspection.client_id}`);
+        check(introspection.sub === oidc.user.accountId, `the token is for ${introspection.sub}, not the user who signed in`);
+        // A .http file of the workspace, the cursor in its request: the variable, and the request's Authorization header.
+        writeFileSync(join(workspace, 'me.http'), 'GET {{host}}/me\n');
+        const input = await commandThen('Go to File', page.locator('.quick-input-widget input.input[placeholder^="Search files by name"]'));
+        await input.pressSequentially('me.http');
+        await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'me.http' }).waitFor();
+        await input.press('Enter');
+        await page.locator('.tabs-container .tab.active', { hasText: 'me.http' }).waitFor();
+        await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+        await page.keyboard.press('Control+Home'); // the cursor in the request
+        await commandThen(
+          'OAuth2 Invoker: Insert Access Token Variable',
+          page.locator('.quick-input-list .monaco-list-row', { hasText: 'signin-code' }).first(),
+        );
+        await input.fill('signin-code');
+        await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'signin-code' }).waitFor();
+        await input.press('Enter');
+        await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Also use it in this request' }).waitFor();
+        await input.press('Enter');
+        await waitForNotification(page, /@accessToken holds the access token of "signin-code"/);
+        const text = await editorText();
+        check(text.includes(`@accessToken = ${codeToken}`), `the document reads:\n${text.replace(codeToken, '<token>')}`);
+        check(/Authorization: Bearer \{\{accessToken\}\}/.test(text), `the request has no Authorization header:\n${text.replace(codeToken, '<token>')}`);
+        await shot('15-signin-code-http-variable', { shows: ['the sign-in access token'] });
+        // One undo step takes the variable and the header out again (the file is left as it was); then the tab closes
+        // without a question. The editor focused by a click, as a person does (the toasts may hold the focus).
+        await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+        await page.keyboard.press('Control+Z');
+        for (const deadline = Date.now() + 5_000; (await editorText()).trim() !== 'GET {{host}}/me'; await page.waitForTimeout(100)) {
+          check(Date.now() < deadline, `one undo left:\n${(await editorText()).replace(codeToken, '<token>')}`);
+        }
+        const httpTab = page.locator('.tabs-container .tab.active:not(.dirty)', { hasText: 'me.http' });
+        await httpTab.waitFor();
+        await httpTab.hover();
+        await httpTab.getByRole('button', { name: /^Close/ }).click();
+        await httpTab.waitFor({ state: 'detached' });
+        return `active, client_id ${introspection.client_id}, sub ${introspection.sub}, scope ${introspection.scope}`;
+      },
+    );
+
+    await step(
+      "sign-in, Device Code: Issuer URL + Discover, grant Device Authorization, Execute; the code read from the notification is typed on the server's page in a new tab, login, Allow; the polling gets the token",
+      [1],
+      async () => {
+        await newInvokerFromPalette();
+        await retype('Name', 'signin-device');
+        await form.getByLabel('Authorization Grant Type', { exact: true }).selectOption({ label: 'Device Authorization (sign in with a code)' });
+        await form.getByLabel('Authorization Server URL', { exact: true }).fill('');
+        await retype('Issuer URL', oidc.issuer);
+        await form.getByRole('button', { name: 'Discover', exact: true }).click();
+        const device = form.getByLabel('Device Authorization Endpoint', { exact: true });
+        for (const deadline = Date.now() + 10_000; (await device.inputValue()) !== oidc.deviceAuthorizationEndpoint; await page.waitForTimeout(100)) {
+          check(Date.now() < deadline, `Discover filled the device endpoint with "${await device.inputValue()}"`);
+        }
+        const tokenUrl = await form.getByLabel('Authorization Server URL', { exact: true }).inputValue();
+        check(tokenUrl === oidc.tokenEndpoint, `Discover filled the token URL with "${tokenUrl}"`);
+        await retype('Client ID', oidc.appClient.clientId);
+        await retype('Scope', 'openid api:read');
+        await shot('16-signin-device-form-discovered');
+        await form.getByRole('button', { name: 'Execute', exact: true }).click();
+        const toast = await waitForNotification(page, /Sign in to "signin-device": enter the code/);
+        const [, userCode, verificationUri] = /enter the code (\S+) at (\S+)/.exec(await toast.innerText()) ?? [];
+        check(userCode !== undefined && verificationUri?.startsWith(oidc.issuer), `the notification reads "${await toast.innerText()}"`);
+        check(await toast.getByRole('button', { name: 'Copy Code and Open' }).isVisible(), 'the notification has no "Copy Code and Open"');
+        await shot('17-signin-device-code-notification');
+        // As on a phone: the verification page opened by hand, the code typed.
+        const tab = await page.context().newPage();
+        let pages;
+        try {
+          await tab.goto(verificationUri);
+          // The browser is still signed in at the server from the Authorization Code step (its session cookie), so
+          // the login page comes only when that step did not run.
+          pages = await signInAtServer(tab, {
+            user: oidc.user,
+            userCode,
+            prefix: '18-signin-device-server',
+            done: async (t) => (await t.title()) === 'Sign-in Success',
+          });
+        } finally {
+          await tab.close();
+          await page.bringToFront();
+        }
+        check(pages[0] === 'Enter code' && pages.at(-1) === 'Allow access?', `the server showed ${pages.join(' -> ')}`);
+        await waitForNotification(page, /DJMOUT\.AccessToken received from "signin-device"/, { timeoutMs: 20_000 });
+        const row = await waitForTreeRow(/DJMOUT.*signin-device.*expires in/);
+        check(oidc.lastTokenRequest()?.body?.grant_type === 'urn:ietf:params:oauth:grant-type:device_code', 'the last token request was no device code grant');
+        await shot('19-signin-device-tree');
+        deviceToken = await copiedBy(async () => {
+          const toastDone = await waitForNotification(page, /DJMOUT\.AccessToken received from "signin-device"/);
+          await toastDone.getByRole('button', { name: 'Copy Access Token' }).click();
+        });
+        const introspection = await introspect(deviceToken);
+        check(introspection.active === true && introspection.sub === oidc.user.accountId, `the device token: ${JSON.stringify(introspection)}`);
+        return `${pages.join(' -> ')}; ${await row.innerText()}`;
+      },
+    );
+
+    /** A consumer command, and its question (which invoker) answered. */
+    const runConsumer = async (title, name) => {
+      const input = await commandThen(title, page.locator('.quick-input-widget', { hasText: 'The OAuth2 invoker whose account to use' }));
+      await input.fill(name);
+      await input.press('Enter');
+    };
+
+    await step(
+      'accounts: another extension asks for the "signin-code" account; VS Code\'s consent dialog, Allow; it gets a token active at the server',
+      [13],
+      async () => {
+        consumerToken = await copiedBy(async () => {
+          await runConsumer('Consumer: Copy a Token of an OAuth2 Invoker Account', 'signin-code');
+          const dialog = page.locator('.monaco-dialog-box', { hasText: /The extension 'OAuth2 Invoker test consumer' wants to sign in using OAuth2 Invoker/ });
+          await dialog.waitFor();
+          await shot('20-accounts-consent-dialog');
+          await dialog.getByRole('button', { name: 'Allow' }).click();
+          await waitForNotification(page, /Consumer: copied the access token of the account "signin-code"/);
+        });
+        check(consumerToken === codeToken, "the other extension got another token than the invoker's");
+        const introspection = await introspect(consumerToken);
+        check(introspection.active === true, `the consumer's token is not active: ${JSON.stringify(introspection)}`);
+        await shot('21-accounts-consumer-got-token');
+        return `active, sub ${introspection.sub}`;
+      },
+    );
+
+    await step(
+      'accounts: the Accounts menu, "signin-code (OAuth2 Invoker)", Sign Out; the invoker\'s token is gone from the tree and the other extension has no session',
+      [16],
+      async () => {
+        await page.locator('.activitybar .action-label[aria-label^="Accounts"]').click();
+        const account = page.locator('.context-view .action-item', { hasText: /signin-code/ }).first();
+        await account.waitFor();
+        await shot('22-accounts-menu');
+        await account.hover();
+        const signOut = page.locator('.context-view .action-item', { hasText: /^Sign Out$/ }).first();
+        await signOut.waitFor();
+        await signOut.click();
+        // VS Code confirms, naming the extensions that used the account.
+        const confirm = page.locator('.monaco-dialog-box', { hasText: /signin-code/ });
+        await confirm.waitFor();
+        await shot('23-accounts-sign-out-confirm');
+        await confirm.getByRole('button', { name: 'Sign Out' }).click();
+        await page.locator('.part.sidebar .monaco-list-row', { hasText: /DJMOUT.*signin-code/ }).waitFor({ state: 'detached', timeout: 10_000 });
+        if (deviceToken !== undefined) {
+          check(
+            (await treeRows()).some((r) => /DJMOUT.*signin-device/.test(r)),
+            'the other sign-in was signed out too',
+          );
+        }
+        await runConsumer('Consumer: Show My OAuth2 Invoker Session', 'signin-code');
+        await waitForNotification(page, /Consumer: no session for the invoker "signin-code"/);
+        await shot('24-accounts-signed-out');
+        const atServer = (await introspect(codeToken)).active ? 'still active at the server until it expires' : 'revoked at the server';
+        return `${(await treeRows()).filter((r) => r.startsWith('DJMOUT')).join(' | ')}; the signed-out token is ${atServer}`;
+      },
+    );
+
     await step("secrets: no client secret, wrong secret or token in any screenshot's page text, settings.json, .vscode or the logs", [1], async () => {
       const secrets = [
         { what: 'the client secret', forms: forms(oidc.basicClient.clientSecret, oidc.basicClient.clientId) },
         { what: 'the wrong secret', forms: forms(wrongSecret(), oidc.basicClient.clientId) },
         ...(token ? [{ what: 'the access token', forms: forms(token) }] : []),
         ...(tokenBeforeReload ? [{ what: 'the second access token', forms: forms(tokenBeforeReload) }] : []),
+        // what the sign-in steps typed and got: the user's password (typed on the server's page), their tokens
+        { what: "the user's password", forms: forms(oidc.user.password) },
+        ...(codeToken ? [{ what: 'the sign-in access token', forms: forms(codeToken) }] : []),
+        ...(deviceToken ? [{ what: 'the device sign-in access token', forms: forms(deviceToken) }] : []),
+        ...(consumerToken && consumerToken !== codeToken ? [{ what: "the other extension's token", forms: forms(consumerToken) }] : []),
       ];
-      const onScreen = seenText.flatMap(({ name, text }) => secrets.filter((s) => s.forms.some((f) => text.includes(f))).map((s) => `${s.what} in ${name}`));
+      const onScreen = seenText.flatMap(({ name, text, shows }) =>
+        secrets.filter((s) => !shows.includes(s.what) && s.forms.some((f) => text.includes(f))).map((s) => `${s.what} in ${name}`),
+      );
+      // Positive control: the .http screenshot shows the token the person inserted, so the search does find one.
+      if (codeToken) {
+        const http = seenText.find((t) => t.name === '15-signin-code-http-variable');
+        check(http === undefined || http.text.includes(codeToken), 'the .http screenshot does not show the inserted token: the text search is blind');
+      }
       // Positive controls: the files looked at are the ones the run wrote.
       const settingsFile = join(userDataDir, 'User', 'settings.json');
       const settings = JSON.parse(readFileSync(settingsFile, 'utf8'));
@@ -593,18 +1020,29 @@ async function main() {
         await new Promise((r) => setTimeout(r, 200));
       }
       const inFiles = filesHolding([settingsFile, join(workspace, '.vscode'), logs, serverDir], secrets);
-      // and, beyond what is asked, anywhere in the user data dir (state, caches, history)
-      const inUserData = filesHolding([userDataDir], secrets).filter((hit) => !inFiles.includes(hit));
+      // and, beyond what is asked, anywhere in the user data dir (state, caches, history) — but VS Code's local history
+      // of me.http: it keeps the versions of the file the person inserted the sign-in token into (its own, on purpose).
+      const historyOfHttpFile = (hit) => {
+        const entries = join(dirname(hit.slice(hit.indexOf(' in ') + 4)), 'entries.json');
+        return (
+          hit.startsWith('the sign-in access token in ') &&
+          hit.includes(`${join('User', 'History')}`) &&
+          existsSync(entries) &&
+          JSON.parse(readFileSync(entries, 'utf8')).resource?.endsWith('/workspace/me.http')
+        );
+      };
+      const inUserData = filesHolding([userDataDir], secrets).filter((hit) => !inFiles.includes(hit) && !historyOfHttpFile(hit));
       const leaks = [...onScreen, ...inFiles, ...inUserData];
       check(leaks.length === 0, `found ${leaks.join('; ')}`);
       return `${secrets.length} secrets x ${secrets[0].forms.length} forms; ${seenText.length} screenshots' text, ${filesBelow(logs).length} log files, ${filesBelow(userDataDir).length} files in the user data dir${token ? '' : ' (no token copied: not looked for)'}`;
     });
 
     if (args['readme-screenshots']) {
-      await step('README: form and tree screenshots copied to media/screenshots/', [4, 5], async () => {
+      await step('README: form, tree and sign-in screenshots copied to media/screenshots/', [4, 5, 13], async () => {
         mkdirSync(join(ROOT, 'media', 'screenshots'), { recursive: true });
         copyFileSync(join(shotsDir, '03-executed-notification-form-tree.png'), join(ROOT, 'media', 'screenshots', 'form.png'));
         copyFileSync(join(shotsDir, '04-tree-accesstoken-actions.png'), join(ROOT, 'media', 'screenshots', 'tree.png'));
+        copyFileSync(join(shotsDir, '14-signin-code-tree.png'), join(ROOT, 'media', 'screenshots', 'sign-in.png'));
       });
     }
   } finally {

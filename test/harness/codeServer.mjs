@@ -374,7 +374,8 @@ export async function installVsix({ version, userDataDir, extensionsDir, vsix })
 
 /**
  * Makes an unpacked extension folder (with package.json) an installed extension by symlinking it into
- * extensionsDir as <publisher>.<name>-<version>, before startCodeServer. No VSIX and no `payload` needed,
+ * extensionsDir as <publisher>.<name>-<version>, before startCodeServer (and before any installVsix into the same
+ * dir: the install writes extensions.json from what is there, and a folder linked after it is not loaded). No VSIX and no `payload` needed,
  * so the workbench runs without the smoke test driver (which on 1.139 suppresses notification toasts).
  * @param {{extensionsDir: string, extensionPath: string}} opts
  * @returns {string} the link's path
