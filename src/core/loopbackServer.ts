@@ -48,6 +48,8 @@ export class LoopbackAuthServer {
   private readonly result: Promise<string>;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Where the listener's root sends the browser until the callback arrives (see `startAt`). */
+  private start: string | undefined;
   private readonly onAbort = (): void => this.fail(new InvokerError('The sign-in was cancelled.', { kind: 'aborted' }));
 
   private constructor(
@@ -115,6 +117,17 @@ export class LoopbackAuthServer {
     return this.closed;
   }
 
+  /**
+   * Makes the listener's root (`/`, or `/proxy/PORT/` kept by a proxy) redirect the browser to `authorizationUrl`
+   * until the callback arrives, and returns that root's loopback URL. For code-server, whose opener sends any
+   * localhost URL through its port proxy and so cannot open an authorization server on this machine: opened through
+   * the proxy, the listener's root hands the browser the authorization URL as it is.
+   */
+  startAt(authorizationUrl: string): string {
+    this.start = authorizationUrl;
+    return `http://127.0.0.1:${this.port}/`;
+  }
+
   /** The full URL of the one callback (`http://127.0.0.1:<port><path>?code=…&state=…`); rejects on timeout or cancel. */
   waitForCallback(): Promise<string> {
     return this.result;
@@ -122,6 +135,11 @@ export class LoopbackAuthServer {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
+    if (req.method === 'GET' && this.start !== undefined && this.settle !== undefined && !isCallback(url) && /^(\/(abs)?proxy\/\d+)?\/?$/.test(url.pathname)) {
+      res.writeHead(302, { location: this.start, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', connection: 'close' });
+      res.end();
+      return;
+    }
     // A proxy (code-server's /absproxy/PORT) may keep a prefix: the path must end with ours.
     if (req.method !== 'GET' || !(url.pathname === this.path || url.pathname.endsWith(this.path)) || !isCallback(url) || this.settle === undefined) {
       answerPage(res, 404, 'Not found', 'This address only receives a sign-in redirect.');

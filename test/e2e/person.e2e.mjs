@@ -747,7 +747,14 @@ async function main() {
       async () => {
         const logins = oidc.interactions().logins;
         const authorizationRequests = [];
-        const onRequest = (request) => request.url().startsWith(`${oidc.authorizationEndpoint}?`) && authorizationRequests.push(request.url());
+        const startRequests = [];
+        const onRequest = (request) => {
+          if (request.url().startsWith(`${oidc.authorizationEndpoint}?`)) {
+            authorizationRequests.push(request.url());
+          } else if (request.url().startsWith(`${server.url}/proxy/${redirectPort}/`) && !request.url().includes('/callback')) {
+            startRequests.push(request.url());
+          }
+        };
         page.context().on('request', onRequest);
         const opened = page.context().waitForEvent('page', { timeout: 20_000 });
         await form.getByRole('button', { name: 'Execute', exact: true }).click();
@@ -758,22 +765,18 @@ async function main() {
           check(Date.now() < deadline, 'no browser tab opened for the sign-in');
           await allowOpening();
         }
-        // code-server's opener sends every localhost/127.0.0.1 URL through its port proxy, and 4.100 drops the path
-        // and query: an authorization server on this machine opens as <code-server>/proxy/<its port>/. The person
-        // then does what the notification offers: Copy Sign-in Link, pasted into the tab's address bar.
-        const issuerPort = new URL(oidc.issuer).port;
-        await tab.waitForURL((u) => u.href.startsWith(oidc.issuer) || u.pathname.startsWith(`/proxy/${issuerPort}/`), { timeout: 15_000 });
-        const waiting = await waitForNotification(page, /Sign in to "signin-code" in your browser/);
+        // code-server's opener sends every localhost/127.0.0.1 URL through its port proxy (4.100 drops the path and
+        // query): for an authorization server on this machine VS Code opens the sign-in listener's start page through
+        // that proxy, which sends the browser on to the authorization URL as it is.
+        await tab.waitForURL((u) => u.href.startsWith(`${oidc.authorizationEndpoint}?`) || u.href.startsWith(`${oidc.issuer}/interaction/`), {
+          timeout: 15_000,
+        });
+        const firstUrl = tab.url();
+        await waitForNotification(page, /Sign in to "signin-code" in your browser/);
         await shot('12-signin-code-waiting-for-browser');
-        let via = 'opened by VS Code';
-        if (!tab.url().startsWith(oidc.issuer)) {
-          const proxied = new URL(tab.url());
-          await shot('12-signin-code-tab-opened-through-code-server-proxy', { of: tab });
-          const link = await copiedBy(() => waiting.getByRole('button', { name: 'Copy Sign-in Link' }).click());
-          check(link.startsWith(`${oidc.authorizationEndpoint}?`), 'Copy Sign-in Link copied no authorization URL');
-          await tab.goto(link);
-          via = `VS Code opened ${proxied.origin}${proxied.pathname} (code-server's proxy); the copied sign-in link pasted`;
-        }
+        check(authorizationRequests.length === 1, `the browser asked the authorization endpoint ${authorizationRequests.length} times`);
+        check(startRequests.length === 1, `the browser opened the listener's start page through code-server ${startRequests.length} times`);
+        const via = `VS Code opened ${new URL(startRequests[0]).pathname} (the listener's start page through code-server's proxy), which went on to ${new URL(firstUrl).origin}${new URL(firstUrl).pathname}`;
         const callback = `${server.url}/proxy/${redirectPort}/callback`;
         const pages = await signInAtServer(tab, {
           user: oidc.user,

@@ -107,6 +107,28 @@ suite('Sign-in grants against oidc-provider', function () {
     });
   }
 
+  test("the listener's start page (code-server's way to an authorization server on this machine) sends the browser on to the authorization URL until the callback", async () => {
+    const loopback = await LoopbackAuthServer.start({ timeoutMs: 20_000 });
+    const properties = codeProps(false);
+    const state = randomUrlSafe();
+    const url = buildAuthorizationUrl(properties, { redirectUri: loopback.redirectUri, state, codeChallenge: createPkce().codeChallenge });
+    const root = `http://127.0.0.1:${loopback.port}`;
+    assert.equal((await fetch(`${root}/`, { redirect: 'manual' })).status, 404, 'no start page before one is set');
+    const start = loopback.startAt(url);
+    assert.equal(start, `${root}/`);
+    for (const path of ['/', '', '/proxy/4711/', '/absproxy/4711']) {
+      const answer = await fetch(`${root}${path}`, { redirect: 'manual' });
+      assert.deepEqual([answer.status, answer.headers.get('location')], [302, url], path);
+    }
+    assert.equal((await fetch(`${root}/elsewhere`, { redirect: 'manual' })).status, 404);
+    const browser = new SignInBrowser();
+    const page = await browser.browse(start, { user: server.user });
+    assert.deepEqual([page.status, page.title], [200, 'Signed in']);
+    assert.deepEqual(browser.visited.slice(0, 2), [start, url]);
+    assert.equal(new URL(await loopback.waitForCallback()).searchParams.get('state'), state);
+    assert.equal(loopback.isClosed, true, 'closed after its one callback: no start page remains');
+  });
+
   test('a wrong code verifier is refused by the server (PKCE is checked): invalid_grant, no secret in the error', async () => {
     const browser = new SignInBrowser();
     const properties = codeProps();

@@ -34,6 +34,8 @@ export interface ReceivingRedirect {
   /** How the redirect arrives, for the log. */
   readonly via: string;
   readonly redirected: Promise<string>;
+  /** A loopback listener's own address that sends the browser on to `authorizationUrl` (see LoopbackAuthServer.startAt). */
+  startAt?(authorizationUrl: string): string;
   /** Stops listening; safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -101,6 +103,7 @@ export const loopbackFlow: RedirectFlow = {
         redirectUri,
         via: redirectUri === server.redirectUri ? `loopback ${server.redirectUri}` : `loopback ${server.redirectUri}, reached as ${redirectUri}`,
         redirected: server.waitForCallback(),
+        startAt: (authorizationUrl) => server.startAt(authorizationUrl),
         dispose: () => server.close(),
       };
     } catch (error) {

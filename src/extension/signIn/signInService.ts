@@ -6,7 +6,8 @@ import type { InvokerConfig } from '../../shared/invoker';
 import type { InvokerProperties } from '../../shared/properties';
 import { loadCore } from '../coreLoader';
 import { withTokenProgress } from '../tokenUi';
-import { chooseFlow, currentEnvironment } from './flows';
+import { isLoopbackHost } from '../../shared/validation';
+import { chooseFlow, currentEnvironment, type ReceivingRedirect } from './flows';
 import { SignInUriHandler } from './uriHandler';
 
 /** A sign-in that started: what the person is asked to open (tests follow it with their own HTTP client). */
@@ -46,6 +47,17 @@ function abortion(signal: AbortSignal): Promise<never> {
       signal.addEventListener('abort', fail, { once: true });
     }
   });
+}
+
+/**
+ * The address to open for the sign-in: the authorization URL, or — in the browser workbench (code-server), for an
+ * authorization server on this machine — the loopback listener's start page that redirects to it, since code-server
+ * opens every localhost URL through its port proxy (4.100 even drops the path and query), where the server's own
+ * pages cannot work. "Copy Sign-in Link" still copies the authorization URL itself.
+ */
+function browserStart(authorizationUrl: string, receiving: ReceivingRedirect): string {
+  const host = new URL(authorizationUrl).hostname;
+  return receiving.startAt !== undefined && currentEnvironment().web && isLoopbackHost(host) ? receiving.startAt(authorizationUrl) : authorizationUrl;
 }
 
 /**
@@ -100,8 +112,9 @@ export class SignInService implements vscode.Disposable {
       try {
         const url = core.buildAuthorizationUrl(properties, { redirectUri: receiving.redirectUri, state, codeChallenge: pkce.codeChallenge });
         this.log.info(`[${label}] sign-in: ${flow.label}; authorization endpoint ${withoutQuery(url)}; redirect via ${receiving.via}`);
-        this.started.fire({ invoker: label, kind: 'authorization-code', url });
-        void Promise.resolve(this.opener(url)).then(
+        const opened = browserStart(url, receiving);
+        this.started.fire({ invoker: label, kind: 'authorization-code', url: opened });
+        void Promise.resolve(this.opener(opened)).then(
           (opened) => (opened ? undefined : this.log.warn(`[${label}] the browser did not open; use "Copy Sign-in Link"`)),
           () => this.log.warn(`[${label}] the browser did not open; use "Copy Sign-in Link"`),
         );
