@@ -31,6 +31,7 @@ const NEW_INVOKER = 'OAuth2 Invoker: New Invoker';
 const MASK = '\u2022'.repeat(8); // what the tree shows for a token
 const WEB_STORAGE_NOTICE = /In the browser, VS Code keeps secrets in the browser's own storage/;
 const DRAFT = { name: 'draft-e2e', url: 'https://login.example.test/oauth2/token' };
+const EXCHANGER = { clientId: 'e2e-exchanger', clientSecret: 'xch:s3cr+t/%41&x=1' };
 
 const { values: args } = parseArgs({
   options: {
@@ -128,11 +129,11 @@ async function shot(name, { of = page, shows = [] } = {}) {
  * Opens the palette and types a command's title like a person; returns once its row is the focused one, so the
  * palette can be photographed before Enter (the harness's runCommand, used everywhere else, presses Enter at once).
  */
-async function typeInPalette(title, { timeoutMs = 20_000 } = {}) {
+async function typeInPalette(title, { timeoutMs = 30_000 } = {}) {
   const input = page.locator('.quick-input-widget input.input');
   const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
   const deadline = Date.now() + timeoutMs;
-  const left = () => Math.max(1, Math.min(3000, deadline - Date.now()));
+  const left = (cap = 3000) => Math.max(1, Math.min(cap, deadline - Date.now()));
   for (;;) {
     // as runCommand does: early after startup the palette may not list the command yet, and a webview that has the
     // focus (after a reload) may drop F1 or take the focus back, closing the palette: every step bounded, all retried
@@ -140,7 +141,8 @@ async function typeInPalette(title, { timeoutMs = 20_000 } = {}) {
       await page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: left() });
       await input.fill('>', { timeout: left() });
-      await input.pressSequentially(title, { timeout: left() });
+      // Typing a title key by key takes seconds on a busy machine: its own, longer bound.
+      await input.pressSequentially(title, { timeout: left(15_000) });
       await row.waitFor({ state: 'visible', timeout: left() });
       return input;
     } catch (e) {
@@ -403,6 +405,7 @@ async function main() {
   let codeToken; // the Authorization Code sign-in's access token
   let deviceToken; // the Device Code sign-in's
   let consumerToken; // what the other extension got
+  let exchangedToken; // the Token Exchange's
   /** RFC 7662 introspection by the resource server, authenticated as RFC 6749 §2.3.1 says. */
   const introspect = async (value) => {
     const response = await fetch(oidc.introspectionEndpoint, {
@@ -446,7 +449,12 @@ async function main() {
       // The sign-in client's redirect URI is what the extension sends under code-server for a fixed loopback port:
       // code-server's port proxy (any code-server port: a native client's loopback redirect, RFC 8252 §7.3).
       redirectPort = await freePort();
-      oidc = await startOidcServer({ signIn: { redirectUris: [`http://127.0.0.1/proxy/${redirectPort}/callback`] } });
+      oidc = await startOidcServer({
+        signIn: { redirectUris: [`http://127.0.0.1/proxy/${redirectPort}/callback`] },
+        // Token Exchange (issue 12): a client that may exchange, authenticating with its secret in the body.
+        extensionGrants: true,
+        clients: { extra: [{ ...EXCHANGER, authMethod: 'client_secret_post', grantTypes: ['token_exchange'], scope: 'api:read' }] },
+      });
       mkdirSync(workspace, { recursive: true });
       // Linked first: the VSIX install then lists it in the extensions dir's extensions.json (linked after, it is not loaded).
       linkExtension({ extensionsDir, extensionPath: CONSUMER });
@@ -989,6 +997,52 @@ async function main() {
       },
     );
 
+    await step(
+      'token exchange: New Invoker, grant "Token Exchange", the subject from invoker "demo", Client Authentication "in Request Body", audience; Execute; the server saw demo\'s current token and issued one for the audience',
+      [7],
+      async () => {
+        await newInvokerFromPalette();
+        await retype('Name', 'exchange');
+        await retype('Authorization Server URL', oidc.tokenEndpoint);
+        await form.getByLabel('Authorization Grant Type', { exact: true }).selectOption({ label: 'Token Exchange (RFC 8693)' });
+        check(await form.getByLabel('Subject Token', { exact: true }).isVisible(), 'the form hides the Subject Token for Token Exchange');
+        check(!(await form.getByLabel('Username', { exact: true }).isVisible()), 'the form shows Username for Token Exchange');
+        await form.getByLabel('Subject Token From Invoker', { exact: true }).selectOption({ value: 'user:demo' });
+        await form.getByLabel('Client Authentication', { exact: true }).selectOption({ value: 'client_secret_post' });
+        await retype('Client ID', EXCHANGER.clientId);
+        await retype('Client Secret', EXCHANGER.clientSecret);
+        await retype('Audience', 'https://orders.example.test');
+        await shot('19-token-exchange-form');
+        const before = oidc.exchanges().length;
+        await form.getByRole('button', { name: 'Execute', exact: true }).click();
+        const toast = await waitForNotification(page, /DJMOUT\.AccessToken received from "exchange"/, { timeoutMs: 20_000 });
+        exchangedToken = await copiedBy(async () => {
+          await toast.getByRole('button', { name: 'Copy Access Token' }).click();
+          await waitForNotification(page, /Copied the access token of DJMOUT \(exchange\)/);
+        });
+        await showMessagesView();
+        const row = await waitForTreeRow(/DJMOUT.*exchange.*expires in/);
+        const sent = oidc.lastTokenRequest();
+        check(sent?.body?.grant_type === 'urn:ietf:params:oauth:grant-type:token-exchange', `the last token request was ${sent?.body?.grant_type}`);
+        check(
+          sent?.body?.client_secret === EXCHANGER.clientSecret && sent?.headers.authorization === undefined,
+          'the client secret did not go in the body alone',
+        );
+        const subject = await introspect(String(sent?.body?.subject_token ?? ''));
+        check(
+          subject.active === true && subject.client_id === oidc.basicClient.clientId,
+          `the subject token is not demo's current token: ${JSON.stringify(subject)}`,
+        );
+        check(oidc.exchanges().length === before + 1, 'the server granted no exchange');
+        const granted = oidc.exchanges().at(-1);
+        check(granted.audience === 'https://orders.example.test', `the exchange was for ${granted.audience}`);
+        const introspection = await introspect(exchangedToken);
+        check(introspection.active === true && introspection.client_id === EXCHANGER.clientId, `the exchanged token is ${JSON.stringify(introspection)}`);
+        await shot('20-token-exchange-tree');
+        return `${(await row.innerText()).replace(/\n/g, ' ')}; issued for ${granted.audience}, subject ${subject.client_id}'s token`;
+      },
+    );
+
     await step("secrets: no client secret, wrong secret or token in any screenshot's page text, settings.json, .vscode or the logs", [1], async () => {
       const secrets = [
         { what: 'the client secret', forms: forms(oidc.basicClient.clientSecret, oidc.basicClient.clientId) },
@@ -1000,6 +1054,8 @@ async function main() {
         ...(codeToken ? [{ what: 'the sign-in access token', forms: forms(codeToken) }] : []),
         ...(deviceToken ? [{ what: 'the device sign-in access token', forms: forms(deviceToken) }] : []),
         ...(consumerToken && consumerToken !== codeToken ? [{ what: "the other extension's token", forms: forms(consumerToken) }] : []),
+        { what: "the exchanging client's secret", forms: forms(EXCHANGER.clientSecret, EXCHANGER.clientId) },
+        ...(exchangedToken ? [{ what: 'the exchanged token', forms: forms(exchangedToken) }] : []),
       ];
       const onScreen = seenText.flatMap(({ name, text, shows }) =>
         secrets.filter((s) => !shows.includes(s.what) && s.forms.some((f) => text.includes(f))).map((s) => `${s.what} in ${name}`),
