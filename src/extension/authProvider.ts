@@ -148,8 +148,11 @@ export class InvokerAuthenticationProvider implements vscode.AuthenticationProvi
       return;
     }
     const ref: InvokerRef = { name: sessionId.slice(colon + 1), scope };
-    await this.p.tokens.clear([ref]);
-    this.p.log.info(`[${invokerLabel(ref)}] signed out from VS Code Accounts: its tokens are cleared`);
+    const problems = await this.p.tokens.signOut(ref);
+    this.p.log.info(`[${invokerLabel(ref)}] signed out from VS Code Accounts`);
     this.update();
+    if (problems.length > 0) {
+      void vscode.window.showWarningMessage(`Signed out of "${invokerLabel(ref)}", but ${problems.join('; ')}. It stays valid until it expires.`);
+    }
   }
 }

@@ -171,6 +171,42 @@ export class TokenService {
     });
   }
 
+  /**
+   * Signs the invoker out: where it has a Revocation Endpoint, its refresh token and then its access token are revoked
+   * at the server first (RFC 7009 §2: a revoked refresh token may take its access tokens along), each best effort —
+   * a failure is logged and reported, the sign-out goes on; then its tokens are forgotten. Never asks: a route that
+   * changed since its secrets were entered is reported, not confirmed. Resolves with what could not be revoked.
+   */
+  async signOut(ref: InvokerRef): Promise<string[]> {
+    await this.messages.whenRestored();
+    const problems: string[] = [];
+    await this.broker.serialize(invokerKey(ref), async () => {
+      const record = this.messages.get(ref);
+      const revocable = (this.invokers.find(ref.name, ref.scope)?.config.revocationEndpoint ?? '').trim() !== '';
+      const held: Array<[TokenTypeHint, string | undefined]> = [
+        ['refresh_token', record?.refreshToken],
+        ['access_token', record?.failure === undefined && record?.revoked !== true ? record?.message.accessToken : undefined],
+      ];
+      for (const [hint, token] of revocable ? held : []) {
+        if (token === undefined || token === '') {
+          continue;
+        }
+        try {
+          await this.runner.toolbox(ref, 'revoke', token, hint, { interactive: false });
+          this.messages.markRevoked(token);
+          this.log.info(`[${invokerLabel(ref)}] sign-out: the ${hint === 'access_token' ? 'access' : 'refresh'} token was revoked at the server`);
+        } catch (error) {
+          const problem = `the ${hint === 'access_token' ? 'access' : 'refresh'} token was not revoked at the server: ${errorText(error)}`;
+          problems.push(problem);
+          this.log.warn(`[${invokerLabel(ref)}] sign-out: ${problem}`);
+        }
+      }
+      await this.messages.delete([ref]);
+    });
+    this.log.info(`[${invokerLabel(ref)}] signed out: its tokens are cleared`);
+    return problems;
+  }
+
   /** Forgets the invoker's tokens: its message (with the held refresh token). */
   async clear(refs: readonly InvokerRef[]): Promise<void> {
     await this.messages.delete(refs);

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerApi } from '../../src/extension/api';
 import { AUTH_PROVIDER_ID } from '../../src/extension/authProvider';
 import type { AuthProviderTestHooks } from '../../src/extension/extension';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startResourceServer, type ResourceServer } from '../fixtures/resourceServer';
-import { activateApi } from './helpers';
+import { activateApi, assertAbsent, filesBelow } from './helpers';
 
 /** The test consumer extension (test/fixtures/consumerExtension), loaded beside the extension by the harness. */
 interface ConsumerApi {
@@ -139,5 +140,32 @@ suite('VS Code Accounts: the authentication provider and another extension', fun
     await eventually(() => consumer.changes() > changes, 'onDidChangeSessions on sign-out');
     assert.equal(await consumer.silentToken('account-cc'), undefined);
     assert.ok(!(await vscode.authentication.getAccounts(AUTH_PROVIDER_ID)).some((account) => account.label === 'account-cc'));
+  });
+
+  test('sign out of an invoker with a Revocation Endpoint revokes its token at the server first; without one the token is only forgotten', async () => {
+    const kept = await api.authProviderForTests().createSession(['invoker:account-cc']);
+    await api.authProviderForTests().removeSession('user:account-cc');
+    assert.equal(await resourceStatus(kept.accessToken), 200, 'without a Revocation Endpoint nothing is sent: the token stays valid until it expires');
+
+    await api.saveInvoker({
+      name: 'account-cc',
+      authorizationServerUrl: server.tokenEndpoint,
+      grantType: 'client_credentials',
+      clientId: server.basicClient.clientId,
+      scope: 'api:read',
+      revocationEndpoint: server.revocationEndpoint,
+    });
+    const session = await api.authProviderForTests().createSession(['invoker:account-cc']);
+    assert.equal(await resourceStatus(session.accessToken), 200);
+    await api.authProviderForTests().removeSession('user:account-cc');
+    assert.equal(await resourceStatus(session.accessToken), 401, 'the signed-out token is revoked at the server');
+    assert.equal(
+      api.messages().find((m) => m.invoker === 'account-cc'),
+      undefined,
+    );
+    const log = filesBelow(api.logFolder)
+      .map((file) => fs.readFileSync(file, 'utf8'))
+      .join('\n');
+    assertAbsent(log, [session.accessToken, server.basicClient.clientSecret], 'the OAuth2 Invoker log');
   });
 });
