@@ -168,6 +168,8 @@ export class InvokerFormPanel implements vscode.Disposable {
     this.panel.onDidDispose(() => this.dispose(), undefined, this.disposables);
     this.panel.webview.onDidReceiveMessage((message: FromWebview) => void this.receive(message), undefined, this.disposables);
     deps.secrets.onDidChange(() => void this.postStoredSecrets(), undefined, this.disposables);
+    // An invoker saved, renamed or deleted elsewhere (another form, a command, settings.json): the open form's choices follow.
+    deps.invokers.onDidChange(() => this.postSubjectInvokers(), undefined, this.disposables);
     this.disposables.push({ dispose: () => this.discovery?.abort() }, this.posted);
   }
 
@@ -222,6 +224,10 @@ export class InvokerFormPanel implements vscode.Disposable {
         const ref = { name: entry.config.name, scope: entry.scope };
         return { value: invokerKey(ref), label: invokerLabel(ref) };
       });
+  }
+
+  private postSubjectInvokers(): void {
+    this.post({ type: 'subjectInvokers', subjectInvokers: this.subjectInvokers() });
   }
 
   private async storedSecrets(): Promise<Record<SecretField, boolean>> {
@@ -320,6 +326,12 @@ export class InvokerFormPanel implements vscode.Disposable {
     if (message.scope === 'workspace' && (vscode.workspace.workspaceFolders?.length ?? 0) === 0) {
       problems.push({ field: 'storage', message: '"Stored in" cannot be Workspace settings: no folder is open.' });
     }
+    // The form offers only the other invokers, but a chain through them may come back to this one (A → B → A).
+    const chain =
+      message.config.grantType === 'token_exchange' ? this.deps.invokers.subjectChainProblem({ config: message.config, scope: message.scope }) : undefined;
+    if (chain !== undefined) {
+      problems.push({ field: 'subjectTokenInvoker', message: chain });
+    }
     return problems;
   }
 
@@ -414,6 +426,8 @@ export class InvokerFormPanel implements vscode.Disposable {
     this.updateTitle();
     this.deps.log.info(`[${ref.name}] saved to ${ref.scope} settings`);
     this.post({ type: 'saved', savedName: ref.name, scope: ref.scope, storedSecrets: await this.storedSecrets(), takenNames: this.takenNames(ref.scope) });
+    // The settings' change may have been told before this form knew its new name: the list leaves this invoker out again.
+    this.postSubjectInvokers();
     if (message.execute) {
       this.post({ type: 'busy', busy: true });
       try {

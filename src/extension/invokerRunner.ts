@@ -17,9 +17,9 @@ import {
 } from '../shared/invoker';
 import type { ToolboxEndpoint } from '../shared/properties';
 import { loadCore } from './coreLoader';
-import { invokerKey, invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
+import { invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { GrantInput } from '../core/tokenRequest';
-import { parseSubjectInvoker, subjectChainProblem, type SubjectLink } from '../shared/subjectInvoker';
+import { parseSubjectInvoker } from '../shared/subjectInvoker';
 import type { MessageStore } from './messageStore';
 import type { SecretStore } from './secretStore';
 import type { SignInService } from './signIn/signInService';
@@ -116,22 +116,12 @@ export class InvokerRunner {
     const refuse = (message: string): never => {
       throw new core.InvokerError(message, { kind: 'invalid-properties', issues: [{ field: 'subjectTokenInvoker', code: 'invalid', message }] });
     };
-    const linkOf = (source: InvokerEntry): SubjectLink => {
-      const ref = { name: source.config.name, scope: source.scope };
-      return { key: invokerKey(ref), label: invokerLabel(ref), grantType: source.config.grantType, subjectTokenInvoker: source.config.subjectTokenInvoker };
-    };
-    const lookup = (name: string): InvokerEntry | undefined => {
-      const parsed = parseSubjectInvoker(name);
-      return this.invokers.find(parsed.name, parsed.scope);
-    };
-    const problem = subjectChainProblem(linkOf(entry), (name) => {
-      const source = lookup(name);
-      return source !== undefined ? linkOf(source) : undefined;
-    });
+    const problem = this.invokers.subjectChainProblem(entry);
     if (problem !== undefined) {
       refuse(problem);
     }
-    const source = lookup(value) as InvokerEntry;
+    const parsed = parseSubjectInvoker(value);
+    const source = this.invokers.find(parsed.name, parsed.scope) as InvokerEntry;
     const sourceRef: InvokerRef = { name: source.config.name, scope: source.scope };
     const field = PROPERTY_LABELS.subjectTokenInvoker;
     if (this.accessTokenOf === undefined) {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { normalizeInvoker, serializeInvoker, type InvokerConfig, type InvokerScope } from '../shared/invoker';
+import { parseSubjectInvoker, subjectChainProblem, type SubjectLink } from '../shared/subjectInvoker';
 
 export const INVOKERS_SETTING = 'invokers';
 const SECTION = 'oauth2Invoker';
@@ -77,6 +78,27 @@ export class InvokerStore implements vscode.Disposable {
   /** The invoker of that name and scope; without a scope, the workspace's before the user's. */
   find(name: string, scope?: InvokerScope): InvokerEntry | undefined {
     return this.list().find((entry) => entry.config.name === name && (scope === undefined || entry.scope === scope));
+  }
+
+  /**
+   * What is wrong with the "Subject Token From Invoker" chain that starts at `entry` (as it is, or as a form is about
+   * to save it): a named invoker that does not exist, or a cycle; undefined when the chain is sound or there is none.
+   */
+  subjectChainProblem(entry: InvokerEntry): string | undefined {
+    const linkOf = (source: InvokerEntry): SubjectLink => {
+      const ref = { name: source.config.name, scope: source.scope };
+      return { key: invokerKey(ref), label: invokerLabel(ref), grantType: source.config.grantType, subjectTokenInvoker: source.config.subjectTokenInvoker };
+    };
+    const start = linkOf(entry);
+    return subjectChainProblem(start, (value) => {
+      const parsed = parseSubjectInvoker(value);
+      const found = this.find(parsed.name, parsed.scope);
+      // The invoker being saved is taken as the form holds it, not as stored (it may not be stored yet).
+      if (found !== undefined) {
+        return linkOf(found).key === start.key ? start : linkOf(found);
+      }
+      return parsed.name === entry.config.name && (parsed.scope ?? entry.scope) === entry.scope ? start : undefined;
+    });
   }
 
   /** Writes the invoker, replacing the one it was saved as (`previous`), which may have had another name or scope. */

@@ -83,6 +83,12 @@ export interface StoredSecretsMessage {
   readonly storedSecrets: StoredSecrets;
 }
 
+/** Extension -> form: the invokers changed while the form is open: the new choices of "Subject Token From Invoker". */
+export interface SubjectInvokersMessage {
+  readonly type: 'subjectInvokers';
+  readonly subjectInvokers: InitMessage['subjectInvokers'];
+}
+
 /** Extension -> form: focus a field of the open form (Edit Invoker after a failure that named it). */
 export interface FocusMessage {
   readonly type: 'focus';
@@ -140,7 +146,16 @@ export interface DiscoveredMessage {
 }
 
 export type ToWebview =
-  InitMessage | IssuesMessage | SavedMessage | BusyMessage | ResultMessage | StoredSecretsMessage | FocusMessage | BrowsedMessage | DiscoveredMessage;
+  | InitMessage
+  | IssuesMessage
+  | SavedMessage
+  | BusyMessage
+  | ResultMessage
+  | StoredSecretsMessage
+  | SubjectInvokersMessage
+  | FocusMessage
+  | BrowsedMessage
+  | DiscoveredMessage;
 
 /** Form -> extension: the form is loaded and listening. */
 export interface ReadyMessage {

@@ -1,9 +1,9 @@
 /** Each field's elements, built from its row of the field table: label, help, control, note, error. */
 import type { SecretField } from '../shared/invoker';
 import { button, el } from './dom';
-import { LABELS, type Control, type FieldSpec, type RowsField } from './fields';
+import { LABELS, type FieldSpec, type RowsField } from './fields';
 import { buildSecret } from './secrets';
-import type { FieldUi } from './state';
+import type { Control, FieldUi } from './state';
 
 function buildControl(spec: FieldSpec, id: string): Control {
   if (spec.kind === 'select' || spec.kind === 'proxy') {

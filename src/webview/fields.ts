@@ -19,7 +19,6 @@ type ConfigField = Exclude<keyof InvokerConfig, RowsField>;
 export type FieldKey = ConfigField | SecretField | RowsField | 'storage';
 /** `file`: a path with "Browse…"; `proxy`: System / None / URL and the URL; `issuer`: a URL with "Discover". */
 export type Kind = 'text' | 'url' | 'select' | 'checkbox' | 'secret' | 'rows' | 'file' | 'proxy' | 'issuer';
-export type Control = HTMLInputElement | HTMLSelectElement;
 /** The collapsible groups below the main fields; each opens by itself when it holds something not at its default. */
 export type Section = 'network' | 'tls' | 'toolbox' | 'advanced';
 

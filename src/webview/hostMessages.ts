@@ -32,6 +32,7 @@ function fillSubjectInvokers(choices: InitMessage['subjectInvokers'], current: s
   const known = choices.some((choice) => choice.value === current);
   const missing = current !== '' && !known ? [el('option', { value: current }, `${current} (not found)`)] : [];
   select.replaceChildren(none, ...choices.map((choice) => el('option', { value: choice.value }, choice.label)), ...missing);
+  select.value = current;
 }
 
 function onInit(message: InitMessage): void {
@@ -105,6 +106,10 @@ export function onMessage(message: ToWebview): void {
     case 'storedSecrets':
       updateStoredSecrets(message.storedSecrets);
       validate();
+      break;
+    case 'subjectInvokers':
+      // The choice made stays, even one just deleted (shown as not found, so the form says what to fix).
+      fillSubjectInvokers(message.subjectInvokers, control('subjectTokenInvoker').value);
       break;
     case 'focus':
       onFocus(message.field, message.reason);

@@ -1,16 +1,10 @@
 /** What is shown: the fields the grant and settings use, each section's summary, and the notes under fields. */
-import { DEFAULT_INVOKER, hasClientCertificate, proxyMode, secretsUsedBy, type InvokerConfig, type SecretField, type StoredSecrets } from '../shared/invoker';
+import { DEFAULT_INVOKER, hasClientCertificate, proxyMode, type InvokerConfig, type SecretField, type StoredSecrets } from '../shared/invoker';
 import { GRANT_TYPE_LABELS } from '../shared/properties';
 import { byId, el } from './dom';
-import { FIELDS, SECTIONS, type FieldSpec, type Section } from './fields';
+import { FIELDS, SECTIONS, type Section } from './fields';
+import { isShown } from './shownFields';
 import { field, isCheckbox, state, type FieldUi } from './state';
-
-function isShown(spec: FieldSpec, config: InvokerConfig): boolean {
-  if (spec.kind === 'secret') {
-    return secretsUsedBy(config).includes(spec.key as SecretField);
-  }
-  return (spec.shownFor === undefined || spec.shownFor.includes(config.grantType)) && (spec.shownWhen?.(config) ?? true);
-}
 
 /** What a section holds, in a few words beside its title, so a closed section still tells its state. */
 function sectionState(section: Section, config: InvokerConfig): { text: string; warning: boolean } {

@@ -5,8 +5,8 @@
 import { SECRET_FIELDS, type SecretField, type StoredSecrets } from '../shared/invoker';
 import type { SecretEdits } from '../shared/protocol';
 import { button, el } from './dom';
-import { LABELS, type Control } from './fields';
-import { control, secret, state, type SecretUi } from './state';
+import { LABELS } from './fields';
+import { control, secret, state, type Control, type SecretUi } from './state';
 
 export function buildSecret(key: SecretField, input: Control): HTMLElement {
   const label = LABELS[key];

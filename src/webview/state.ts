@@ -4,7 +4,9 @@
  */
 import type { InvokerScope, SecretField } from '../shared/invoker';
 import type { DiscoverySummary, FormIssue } from '../shared/protocol';
-import type { Control, FieldKey, FieldSpec } from './fields';
+import type { FieldKey, FieldSpec } from './fields';
+
+export type Control = HTMLInputElement | HTMLSelectElement;
 
 export interface FieldUi {
   readonly spec: FieldSpec;

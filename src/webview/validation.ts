@@ -3,11 +3,11 @@ import { formIssues } from '../shared/formValidation';
 import type { InvokerConfig, SecretField } from '../shared/invoker';
 import type { FormIssue } from '../shared/protocol';
 import { byId } from './dom';
-import { FIELDS, type Control, type FieldKey } from './fields';
+import { FIELDS, type FieldKey } from './fields';
 import { openSectionOf, updateLayout } from './layout';
 import { showResult } from './page';
 import { secretEdits, storedSecrets } from './secrets';
-import { field, secret, state, type FieldUi } from './state';
+import { field, secret, state, type Control, type FieldUi } from './state';
 import { readConfig } from './values';
 
 function localIssues(config: InvokerConfig): FormIssue[] {
