@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { launchBrowser, openWorkbench } from '../harness/browser.mjs';
 import { ensureCodeServer, installVsix, linkExtension, resolveVersion, startCodeServer } from '../harness/codeServer.mjs';
-import { runCommand, screenshot, waitForNotification, webviewFrame } from '../harness/workbench.mjs';
+import { openCommand, runCommand, screenshot, waitForNotification, webviewFrame } from '../harness/workbench.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = join(ROOT, 'out', 'test', 'fixtures', 'oidcServer.js');
@@ -129,32 +129,8 @@ async function shot(name, { of = page, shows = [] } = {}) {
  * Opens the palette and types a command's title like a person; returns once its row is the focused one, so the
  * palette can be photographed before Enter (the harness's runCommand, used everywhere else, presses Enter at once).
  */
-async function typeInPalette(title, { timeoutMs = 30_000 } = {}) {
-  const input = page.locator('.quick-input-widget input.input');
-  const row = page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).first();
-  const deadline = Date.now() + timeoutMs;
-  const left = (cap = 3000) => Math.max(1, Math.min(cap, deadline - Date.now()));
-  for (;;) {
-    // as runCommand does: early after startup the palette may not list the command yet, and a webview that has the
-    // focus (after a reload) may drop F1 or take the focus back, closing the palette: every step bounded, all retried
-    try {
-      await page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible', timeout: left() });
-      await input.fill('>', { timeout: left() });
-      // Typing a title key by key takes seconds on a busy machine: its own, longer bound.
-      await input.pressSequentially(title, { timeout: left(15_000) });
-      await row.waitFor({ state: 'visible', timeout: left() });
-      return input;
-    } catch (e) {
-      if (Date.now() >= deadline) {
-        throw e;
-      }
-      if (await input.isVisible()) {
-        await page.keyboard.press('Escape');
-        await input.waitFor({ state: 'hidden', timeout: left() }).catch(() => undefined);
-      }
-    }
-  }
+function typeInPalette(title, { timeoutMs = 30_000 } = {}) {
+  return openCommand(page, title, { typed: true, timeoutMs });
 }
 
 /**
@@ -691,30 +667,14 @@ async function main() {
      * palette to close): returns once `next` shows. As runCommand does, every step is bounded and the whole tried again:
      * a webview that just became active (the form a closed editor uncovered) may drop F1 or take the focus back.
      */
-    const commandThen = async (title, next) => {
-      const input = page.locator('.quick-input-widget input.input');
-      const deadline = Date.now() + 30_000;
-      const left = () => Math.max(1, Math.min(3_000, deadline - Date.now()));
-      for (;;) {
-        try {
-          await page.keyboard.press('F1');
-          await input.waitFor({ state: 'visible', timeout: left() });
-          await input.fill(`>${title}`, { timeout: left() });
-          await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: title }).waitFor({ timeout: left() });
+    const commandThen = (title, next) =>
+      openCommand(page, title, {
+        timeoutMs: 30_000,
+        then: async (input, left) => {
           await input.press('Enter', { timeout: left() });
           await next.waitFor({ timeout: left() });
-          return input;
-        } catch (e) {
-          if (Date.now() >= deadline) {
-            throw e;
-          }
-          if (await input.isVisible()) {
-            await page.keyboard.press('Escape');
-            await input.waitFor({ state: 'hidden', timeout: left() }).catch(() => undefined);
-          }
-        }
-      }
-    };
+        },
+      });
 
     /** Palette -> "New Invoker" -> "Blank invoker". */
     const newInvokerFromPalette = async () => {
