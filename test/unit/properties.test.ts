@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { validateProperties, type InvokerProperties } from '../../src/core/index';
-import { isLoopbackHost } from '../../src/shared/validation';
+import { isLoopbackHost } from '../../src/shared/urlValidation';
 
 function fields(properties: InvokerProperties, target?: string): string[] {
   return validateProperties(properties, target).map((issue) => issue.field);
@@ -153,8 +153,12 @@ suite('invoker properties', () => {
       ],
     );
     assert.deepEqual(
-      validateProperties({ ...base, revocationEndpoint: 'https://u:p@as.example.com/revoke#x' }).map((issue) => issue.field),
-      ['revocationEndpoint'],
+      validateProperties({ ...base, revocationEndpoint: 'https://u:p@as.example.com/revoke#x' }).map((issue) => issue.message),
+      // Both problems, as for the token endpoint.
+      [
+        '"Revocation Endpoint" must not contain a user name or password; use Client ID and Client Secret.',
+        '"Revocation Endpoint" must not contain a #fragment.',
+      ],
     );
   });
 

@@ -6,7 +6,7 @@ import type { InvokerConfig } from '../../shared/invoker';
 import type { InvokerProperties } from '../../shared/properties';
 import { loadCore } from '../coreLoader';
 import { withTokenProgress } from '../tokenUi';
-import { isLoopbackHost } from '../../shared/validation';
+import { isLoopbackHost } from '../../shared/urlValidation';
 import { chooseFlow, currentEnvironment, type ReceivingRedirect } from './flows';
 import { SignInUriHandler } from './uriHandler';
 
