@@ -1,4 +1,15 @@
-import { parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
+
+let library: typeof Yaml | undefined;
+
+/**
+ * The yaml package, loaded at the first YAML file rather than with the extension: imports are rare, and its code
+ * would otherwise be evaluated at every activation. (Bundled, `require` here becomes esbuild's lazy module init.)
+ */
+function yaml(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the lazy load this function exists for
+  return (library ??= require('yaml') as typeof Yaml);
+}
 
 /** Aliases a file may expand: enough for any real export, too few for a "billion laughs" file. */
 const MAX_ALIAS_COUNT = 100;
@@ -19,7 +30,7 @@ export interface ParsedYaml {
 export function parseYaml(text: string): ParsedYaml {
   let document;
   try {
-    document = parseDocument(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true, prettyErrors: true, logLevel: 'error' });
+    document = yaml().parseDocument(text, { version: '1.2', schema: 'core', merge: false, uniqueKeys: true, prettyErrors: true, logLevel: 'error' });
   } catch {
     return { problem: ' (it nests too deeply)' };
   }
