@@ -43,6 +43,16 @@ function describeProxy(proxy: string): string {
   return `through the proxy ${origin} (from ${from})`;
 }
 
+/** The route in words, for a confirmation: where requests go, through what, and whom TLS trusts. */
+export function describeRoute(binding: RouteBinding): string {
+  const trust = !binding.verify
+    ? "the server's certificate not verified"
+    : binding.caFile !== ''
+      ? `the server's certificate verified, also trusting the CA certificates file ${binding.caFile}`
+      : "the server's certificate verified";
+  return `${binding.origin || 'a URL that does not parse'}, ${describeProxy(binding.proxy)}, ${trust}`;
+}
+
 /** How `now` differs from `bound`, one phrase per difference, for the confirmation and the refusal; empty when they match. */
 export function bindingChanges(bound: RouteBinding, now: RouteBinding): string[] {
   const changes: string[] = [];
@@ -65,4 +75,41 @@ export function bindingChanges(bound: RouteBinding, now: RouteBinding): string[]
     changes.push(`the content of the CA certificates file ${now.caFile} changed`);
   }
   return changes;
+}
+
+/**
+ * What the tokens a server issued (access, refresh, id) are bound to: the route of the request that got them and
+ * the client they were issued to. They are sent again (a refresh, a revocation, an introspection) only along that
+ * route, as a stored secret is. `clientId` is undefined for tokens kept before bindings covered them.
+ */
+export interface TokenBinding {
+  readonly route: RouteBinding;
+  readonly clientId?: string;
+}
+
+/** How `now` differs from the binding the tokens were issued with; empty when they match. */
+export function tokenBindingChanges(bound: TokenBinding, now: TokenBinding): string[] {
+  const changes = bindingChanges(bound.route, now.route);
+  if (bound.clientId !== undefined && now.clientId !== undefined && bound.clientId !== now.clientId) {
+    changes.push(`the client is now "${now.clientId}" (not "${bound.clientId}", the client the tokens were issued to)`);
+  }
+  return changes;
+}
+
+/** A binding read back from storage, or undefined when it is not one (a record written before, or tampered with). */
+export function parseTokenBinding(value: unknown): TokenBinding | undefined {
+  const v = value as { route?: Partial<RouteBinding>; clientId?: unknown } | undefined;
+  const r = v?.route;
+  if (
+    r === undefined ||
+    typeof r.origin !== 'string' ||
+    typeof r.proxy !== 'string' ||
+    typeof r.verify !== 'boolean' ||
+    typeof r.caFile !== 'string' ||
+    typeof r.caSha256 !== 'string'
+  ) {
+    return undefined;
+  }
+  const route: RouteBinding = { origin: r.origin, proxy: r.proxy, verify: r.verify, caFile: r.caFile, caSha256: r.caSha256 };
+  return typeof v?.clientId === 'string' ? { route, clientId: v.clientId } : { route };
 }

@@ -1,10 +1,13 @@
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { WebviewState } from '../shared/protocol';
 import type { DJMessage } from '../core/djMessage';
+import { withFileLock } from '../core/fileLock';
 import { createApi, type OAuth2InvokerApi } from './api';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, InvokerAuthenticationProvider } from './authProvider';
 import { Commands, type NewInvokerArgs } from './commands';
+import { Confirmations, type ConfirmationsTestHooks } from './confirmations';
 import { isCoreLoaded, loadCore } from './coreLoader';
 import { DraftStore } from './draftStore';
 import { InvokerFormPanel, type FormPanelTestHooks } from './formPanel';
@@ -34,13 +37,18 @@ export interface AuthProviderTestHooks {
 }
 
 /** What the extension's own in-host tests get besides the API (only in a test run). */
-type TestHooks = FormPanelTestHooks & SignInTestHooks & AuthProviderTestHooks;
+type TestHooks = FormPanelTestHooks & SignInTestHooks & AuthProviderTestHooks & ConfirmationsTestHooks;
 
 export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (OAuth2InvokerApi & TestHooks) {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('OAuth2 Invoker', { log: true });
   const invokers = new InvokerStore();
-  const owned = new OwnedSecrets(context.secrets);
+  // Windows of one profile share the global storage folder: renewals and the secret key index serialise there.
+  const sharedFolder = context.globalStorageUri.scheme === 'file' ? vscode.Uri.joinPath(context.globalStorageUri, 'locks').fsPath : undefined;
+  const owned = new OwnedSecrets(
+    context.secrets,
+    sharedFolder !== undefined ? (task) => withFileLock(path.join(sharedFolder, 'secret-index.lock'), task) : undefined,
+  );
   const secrets = new SecretStore(owned, workspaceIdOf(vscode.workspace));
   const vault = new MessageVault(owned, (ref) => secrets.scopeKey(ref));
   const messages = new MessageStore(vault, (ref) => ref.scope === 'user' || (vscode.workspace.workspaceFolders?.length ?? 0) > 0);
@@ -48,8 +56,18 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
   const signIn = new SignInService(log);
   // A Token Exchange takes another invoker's token through the broker; the service is built next, so it is looked up when used.
   const accessTokenOf = (ref: InvokerRef, options: { interactive: false; signal?: AbortSignal }): Promise<DJMessage> => tokens.getAccessToken(ref, options);
-  const runner = new InvokerRunner(invokers, secrets, messages, log, () => Math.max(1, setting('timeoutSeconds', 30)) * 1000, signIn, accessTokenOf);
-  const tokens = new TokenService(invokers, messages, runner, log, () => Math.max(0, setting('tokenSafetyMarginSeconds', 60)) * 1000);
+  const confirmations = new Confirmations();
+  const runner = new InvokerRunner(
+    invokers,
+    secrets,
+    messages,
+    log,
+    () => Math.max(1, setting('timeoutSeconds', 30)) * 1000,
+    signIn,
+    confirmations,
+    accessTokenOf,
+  );
+  const tokens = new TokenService(invokers, messages, runner, log, () => Math.max(0, setting('tokenSafetyMarginSeconds', 60)) * 1000, Date.now, sharedFolder);
   const recent = new RecentInvokers(context.globalState);
   const tree = new ResultTreeProvider(messages);
   const treeView = vscode.window.createTreeView('oauth2Invoker.messages', { treeDataProvider: tree, showCollapseAll: true });
@@ -163,7 +181,12 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return api;
   }
-  const testHooks: TestHooks = { formPanelForTests: (ref) => InvokerFormPanel.find(ref), signInForTests: signIn, authProviderForTests: () => authProvider };
+  const testHooks: TestHooks = {
+    formPanelForTests: (ref) => InvokerFormPanel.find(ref),
+    signInForTests: signIn,
+    authProviderForTests: () => authProvider,
+    confirmationsForTests: confirmations,
+  };
   return Object.assign(api, testHooks);
 }
 

@@ -3,7 +3,16 @@ import { DJMessage } from '../core/djMessage';
 import type { DiscoveryResult } from '../core/discovery';
 import type { TokenTypeHint } from '../core/endpointCall';
 import type { InvokerError } from '../core/errors';
-import { bindingChanges, bindingFor, type RouteBinding } from '../core/routeBinding';
+import {
+  bindingChanges,
+  bindingFor,
+  describeRoute,
+  legacyBinding,
+  sameBinding,
+  tokenBindingChanges,
+  type RouteBinding,
+  type TokenBinding,
+} from '../core/routeBinding';
 import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS } from '../shared/properties';
 import {
   CLIENT_AUTH_SECRETS,
@@ -17,7 +26,9 @@ import {
 } from '../shared/invoker';
 import type { ToolboxEndpoint } from '../shared/properties';
 import { loadCore } from './coreLoader';
-import { invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
+import { invokerKey, invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
+import type { Confirmations } from './confirmations';
+import type { MessageRecord } from './messageRecord';
 import type { GrantInput } from '../core/tokenRequest';
 import { parseSubjectInvoker } from '../shared/subjectInvoker';
 import type { MessageStore } from './messageStore';
@@ -46,6 +57,41 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
   /** Runs the refresh-token grant with this token instead of the invoker's own grant. */
   readonly refreshToken?: string;
+  /**
+   * Called before the run asks a person anything (a confirmation, a browser, a device code), or would ask one when not
+   * interactive: the token broker then stops callers that may not wait for a person.
+   */
+  readonly personNeeded?: () => void;
+  /**
+   * A renewal by the token broker, not an explicit Execute: its failure does not replace a last message whose access
+   * token is still valid (the failure is thrown and logged; the tree keeps the good token).
+   */
+  readonly renewal?: boolean;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url.trim()).origin;
+  } catch {
+    return '';
+  }
+}
+
+/** What a record's tokens were issued to; a record kept before bindings covered tokens: its token URL's origin. */
+export function issuedToOf(record: MessageRecord): TokenBinding {
+  return record.issuedTo ?? { route: legacyBinding(originOf(record.message.metadata.tokenUrl ?? '')) };
+}
+
+/** True while the record's access token is usable: not failed, not revoked, not expired. */
+function stillValid(record: MessageRecord | undefined, now: number): boolean {
+  const expiresAt = record?.message.metadata.expiresAt;
+  return (
+    record !== undefined &&
+    record.failure === undefined &&
+    record.revoked !== true &&
+    (record.message.accessToken ?? '') !== '' &&
+    (expiresAt === undefined || expiresAt > now)
+  );
 }
 
 function isInvokerError(error: unknown): error is InvokerError {
@@ -98,6 +144,7 @@ export class InvokerRunner {
     private readonly log: vscode.LogOutputChannel,
     private readonly timeoutMs: () => number,
     private readonly signIn: SignInService,
+    private readonly confirmations: Confirmations,
     /** The token broker's getAccessToken: another invoker's current access token, renewed when needed (Token Exchange). */
     private readonly accessTokenOf?: (ref: InvokerRef, options: { interactive: false; signal?: AbortSignal }) => Promise<DJMessage>,
   ) {}
@@ -107,7 +154,12 @@ export class InvokerRunner {
    * it is about to expire, never with a browser). Refuses, naming "Subject Token From Invoker", an invoker that does
    * not exist, a cycle, and an invoker that has no token and cannot get one in the background.
    */
-  private async subjectTokenGrant(entry: InvokerEntry, found: InvokerRef, signal?: AbortSignal): Promise<GrantInput | undefined> {
+  private async subjectTokenGrant(
+    entry: InvokerEntry,
+    found: InvokerRef,
+    binding: RouteBinding,
+    options: Pick<RunOptions, 'interactive' | 'personNeeded' | 'signal'>,
+  ): Promise<GrantInput | undefined> {
     const value = entry.config.subjectTokenInvoker;
     if (entry.config.grantType !== 'token_exchange' || value === '') {
       return undefined;
@@ -127,9 +179,11 @@ export class InvokerRunner {
     if (this.accessTokenOf === undefined) {
       return refuse(`"${field}" needs the token broker, which this runner was not given.`);
     }
+    // Before the source's token is even renewed: this invoker may take it, along this route.
+    await this.subjectTokenMayGo(found, sourceRef, binding, options);
     let token: string | undefined;
     try {
-      token = (await this.accessTokenOf(sourceRef, { interactive: false, signal })).accessToken;
+      token = (await this.accessTokenOf(sourceRef, { interactive: false, signal: options.signal })).accessToken;
     } catch (error) {
       if ((error as { kind?: unknown }).kind === 'aborted') {
         throw error;
@@ -153,17 +207,12 @@ export class InvokerRunner {
     return loadCore().routeBindingOf(config.authorizationServerUrl, networkProperties(config, {}), readSystemProxy(), signal);
   }
 
-  private async confirmRebind(ref: InvokerRef, names: string, changes: readonly string[], count: number): Promise<boolean> {
-    const send = 'Send';
-    const choice = await vscode.window.showWarningMessage(
-      `Invoker "${invokerLabel(ref)}": since its ${names} ${count > 1 ? 'were' : 'was'} entered, ${changes.join('; ')}.`,
-      {
-        modal: true,
-        detail: `Send the stored ${count > 1 ? 'secrets' : 'secret'} this way only if you made these changes and trust whoever can now read the request. Otherwise edit the invoker and enter ${count > 1 ? 'them' : 'it'} again.`,
-      },
-      send,
-    );
-    return choice === send;
+  private confirmRebind(ref: InvokerRef, names: string, changes: readonly string[], count: number): Promise<boolean> {
+    return this.confirmations.confirm({
+      text: `Invoker "${invokerLabel(ref)}": since its ${names} ${count > 1 ? 'were' : 'was'} entered, ${changes.join('; ')}.`,
+      detail: `Send the stored ${count > 1 ? 'secrets' : 'secret'} this way only if you made these changes and trust whoever can now read the request. Otherwise edit the invoker and enter ${count > 1 ? 'them' : 'it'} again.`,
+      button: 'Send',
+    });
   }
 
   /**
@@ -171,13 +220,11 @@ export class InvokerRunner {
    * or confirmed with; otherwise the user confirms (interactive) or the invoker is refused, naming what changed.
    */
   private async secretsFor(
-    config: InvokerConfig,
+    binding: RouteBinding,
     ref: InvokerRef,
     fields: readonly SecretField[],
-    interactive: boolean,
-    signal?: AbortSignal,
+    options: Pick<RunOptions, 'interactive' | 'personNeeded'>,
   ): Promise<Partial<Record<SecretField, string>>> {
-    const binding = await this.bindingOf(config, signal);
     if (binding.origin === '') {
       return {}; // a URL that does not parse goes nowhere: the core's validation names it
     }
@@ -187,7 +234,8 @@ export class InvokerRunner {
     }
     const names = withheld.map((w) => `"${PROPERTY_LABELS[w.field]}"`).join(' and ');
     const changes = [...new Set(withheld.flatMap((w) => bindingChanges(w.bound, bindingFor(w.field, binding))))];
-    if (interactive && (await this.confirmRebind(ref, names, changes, withheld.length))) {
+    options.personNeeded?.();
+    if (options.interactive && (await this.confirmRebind(ref, names, changes, withheld.length))) {
       await this.secrets.rebind(
         ref,
         withheld.map((w) => w.field),
@@ -199,6 +247,85 @@ export class InvokerRunner {
     throw new InvokerUnavailable(
       `Invoker "${invokerLabel(ref)}": the stored ${names} ${withheld.length > 1 ? 'are' : 'is'} not sent, because since ${withheld.length > 1 ? 'they were' : 'it was'} entered ${changes.join('; ')}. Edit the invoker and enter ${withheld.length > 1 ? 'them' : 'it'} again, or confirm when asked.`,
       true,
+    );
+  }
+
+  /**
+   * The tokens a server issued go only along the route (and to the client) they were issued to: when `now` differs
+   * from `bound`, a person confirms (interactive) or nothing is sent and the error names the change.
+   */
+  private async tokensMayGo(
+    ref: InvokerRef,
+    what: string,
+    bound: TokenBinding,
+    now: TokenBinding,
+    options: Pick<RunOptions, 'interactive' | 'personNeeded'>,
+  ): Promise<void> {
+    if (now.route.origin === '') {
+      return; // a URL that does not parse goes nowhere: the core's validation names it
+    }
+    const changes = tokenBindingChanges(bound, now);
+    if (changes.length === 0) {
+      return;
+    }
+    options.personNeeded?.();
+    if (
+      options.interactive &&
+      (await this.confirmations.confirm({
+        text: `Invoker "${invokerLabel(ref)}": since its ${what} was issued, ${changes.join('; ')}.`,
+        detail:
+          'A token lets whoever holds it act as you. Send it this way only if you made these changes and trust whoever can now read the request. Otherwise execute the invoker again for new tokens.',
+        button: 'Send',
+      }))
+    ) {
+      this.log.info(`[${invokerLabel(ref)}] the ${what} is sent along a changed route after confirmation: ${changes.join('; ')}`);
+      return;
+    }
+    throw new InvokerUnavailable(
+      `Invoker "${invokerLabel(ref)}": its ${what} is not sent, because since it was issued ${changes.join('; ')}. Execute the invoker again for new tokens, or confirm when asked.`,
+      false,
+    );
+  }
+
+  /**
+   * Another invoker's access token goes to this invoker's token endpoint (Token Exchange) only along a route the person
+   * confirmed for exactly that: this invoker taking that invoker's token. Asked the first time and whenever the route
+   * changes; without a person (background, API), refused.
+   */
+  private async subjectTokenMayGo(
+    ref: InvokerRef,
+    sourceRef: InvokerRef,
+    binding: RouteBinding,
+    options: Pick<RunOptions, 'interactive' | 'personNeeded'>,
+  ): Promise<void> {
+    if (binding.origin === '') {
+      return;
+    }
+    const consent = await this.secrets.subjectConsent(ref);
+    if (consent !== undefined && consent.source === invokerKey(sourceRef) && sameBinding(consent.route, binding)) {
+      return;
+    }
+    options.personNeeded?.();
+    const field = PROPERTY_LABELS.subjectTokenInvoker;
+    const why =
+      consent === undefined || consent.source !== invokerKey(sourceRef)
+        ? `takes the access token of invoker "${invokerLabel(sourceRef)}" ("${field}")`
+        : `takes the access token of invoker "${invokerLabel(sourceRef)}", and its route changed since you allowed it: ${bindingChanges(consent.route, binding).join('; ')}`;
+    if (
+      options.interactive &&
+      (await this.confirmations.confirm({
+        text: `Invoker "${invokerLabel(ref)}" ${why}. Send that token to ${describeRoute(binding)}?`,
+        detail: `Whoever receives it can act as "${invokerLabel(sourceRef)}" does. Allow this only if you set up this invoker and trust that server; you are asked again whenever the route or the source invoker changes.`,
+        button: 'Send',
+      }))
+    ) {
+      await this.secrets.setSubjectConsent(ref, { source: invokerKey(sourceRef), route: binding });
+      this.log.info(`[${invokerLabel(ref)}] allowed to send the access token of "${invokerLabel(sourceRef)}" to ${binding.origin}`);
+      return;
+    }
+    throw new InvokerUnavailable(
+      `Invoker "${invokerLabel(ref)}" ${why}: that needs your confirmation, so nothing was sent. Execute "${invokerLabel(ref)}" yourself to confirm.`,
+      false,
     );
   }
 
@@ -228,17 +355,27 @@ export class InvokerRunner {
     const config = refreshing ? { ...entry.config, grantType: 'refresh_token' as const } : entry.config;
     const signingIn = !refreshing && isInteractiveGrant(config.grantType);
     if (signingIn && !options.interactive) {
+      options.personNeeded?.();
       // Background work never opens a browser: nothing is sent, nothing stored, the last message stays.
       throw new (loadCore().InvokerError)(
         `Invoker "${invokerLabel(found)}" signs you in (${GRANT_TYPE_LABELS[config.grantType]}): sign in required. Run it with "OAuth2 Invoker: Execute" to sign in; requests made in the background never open a browser.`,
         { kind: 'sign-in-required' },
       );
     }
-    const secrets = await this.secretsFor(config, found, secretsUsedBy(config), options.interactive, options.signal);
+    const binding = await this.bindingOf(config, options.signal);
+    const issuedTo: TokenBinding = { route: binding, clientId: config.clientId.trim() };
+    const previous = this.messages.get(found);
+    if (refreshing) {
+      // The refresh token goes only where it came from (and to the client it was issued to).
+      if (previous === undefined || previous.refreshToken !== options.refreshToken) {
+        throw new InvokerUnavailable(`Invoker "${invokerLabel(found)}" holds no such refresh token: execute it again.`, false);
+      }
+      await this.tokensMayGo(found, 'refresh token', issuedToOf(previous), issuedTo, options);
+    }
+    const secrets = await this.secretsFor(binding, found, secretsUsedBy(config), options);
     const core = loadCore();
     const label = invokerLabel(found);
     this.log.info(`[${label}] ${refreshing ? 'Refresh' : 'Execute'} (${config.grantType}) → ${config.targetMessage}`);
-    const previous = this.messages.get(found);
     const properties = toProperties(config, refreshing ? { ...secrets, refreshToken: options.refreshToken } : secrets);
     try {
       const executeOptions = {
@@ -250,22 +387,24 @@ export class InvokerRunner {
       };
       let result: DJMessage;
       if (signingIn && config.grantType === 'device_code') {
+        options.personNeeded?.();
         result = await this.signIn.deviceCode(label, properties, executeOptions);
       } else if (signingIn) {
+        options.personNeeded?.();
         const grant = await this.signIn.authorizationCode(label, config, properties, options.signal);
         result = await core.execute(properties, { ...executeOptions, grant });
       } else {
-        const grant = refreshing ? undefined : await this.subjectTokenGrant(entry, found, options.signal);
+        const grant = refreshing ? undefined : await this.subjectTokenGrant(entry, found, binding, options);
         result = await core.execute(properties, grant !== undefined ? { ...executeOptions, grant } : executeOptions);
       }
       const message = DJMessage.fromJSON(result.toJSON());
       const received = message.getProperty('refresh_token') || undefined;
       // RFC 6749 §6: a refresh answer without a refresh token leaves the old one in use.
       const refreshToken = received ?? (config.grantType === 'refresh_token' ? (options.refreshToken ?? secrets.refreshToken) : undefined);
-      await this.messages.set({ invoker: found, message, refreshToken });
+      await this.messages.set({ invoker: found, message, refreshToken, issuedTo });
       if (received !== undefined && entry.config.grantType === 'refresh_token') {
         // The invoker's own refresh token was rotated: the stored one is spent, keep the new one instead.
-        await this.secrets.set(found, 'refreshToken', received, await this.bindingOf(entry.config));
+        await this.secrets.set(found, 'refreshToken', received, binding);
       }
       return message;
     } catch (error) {
@@ -275,6 +414,12 @@ export class InvokerRunner {
         const spent = refreshing && error.error === 'invalid_grant';
         const hint = core.hintFor(error, properties);
         const field = fieldOf(error, hint?.field);
+        if (options.renewal === true && !spent && stillValid(previous, Date.now())) {
+          // A renewal that failed (the server is down, say) does not take away a token that still works.
+          this.log.warn(`[${label}] the renewal failed; the last token is kept while it is valid: ${error.message}`);
+          throw error;
+        }
+        const keptRefreshToken = spent ? undefined : previous?.refreshToken;
         await this.messages.set({
           invoker: found,
           message,
@@ -287,7 +432,9 @@ export class InvokerRunner {
             hint: hint?.text,
             ...(field !== undefined ? { field } : {}),
           },
-          refreshToken: spent ? undefined : previous?.refreshToken,
+          refreshToken: keptRefreshToken,
+          // The refresh token kept stays bound to where it was issued.
+          ...(keptRefreshToken !== undefined && previous !== undefined ? { issuedTo: issuedToOf(previous) } : {}),
         });
       }
       throw error;
@@ -315,10 +462,16 @@ export class InvokerRunner {
     // go to another one unasked.
     const routed: InvokerConfig = { ...entry.config, authorizationServerUrl: entry.config[endpointField] };
     const wanted = secretsUsedBy(entry.config).filter((field) => CLIENT_AUTH_SECRETS.includes(field) || NETWORK_SECRETS.includes(field));
-    const secrets = await this.secretsFor(routed, found, wanted, options.interactive, options.signal);
+    const binding = await this.bindingOf(routed, options.signal);
+    // The token itself goes only along the route it was issued through (the endpoint's route must be that one).
+    const record = this.messages.get(found);
+    const which = hint === 'access_token' ? 'access token' : 'refresh token';
+    if (record !== undefined) {
+      await this.tokensMayGo(found, which, { route: issuedToOf(record).route }, { route: binding }, options);
+    }
+    const secrets = await this.secretsFor(binding, found, wanted, options);
     const core = loadCore();
     const label = invokerLabel(found);
-    const which = hint === 'access_token' ? 'access token' : 'refresh token';
     this.log.info(`[${label}] ${operation === 'introspect' ? 'Introspect' : 'Revoke'} the ${which} of ${entry.config.targetMessage}`);
     const callOptions = {
       signal: options.signal,

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { RouteBinding } from '../core/routeBinding';
 import { allOrNothing, type UndoableStep } from '../shared/allOrNothing';
-import { invokerNameIssue, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
+import { invokerNameIssue, tokenRouteChanged, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
 import type { DraftStore } from './draftStore';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { MessageStore } from './messageStore';
@@ -58,11 +58,17 @@ export class InvokerService {
       const entered = Object.entries(request.secrets ?? {}) as Array<[SecretField, string]>;
       // Before anything is written: a route that cannot be known (an unreadable CA file) fails the save as a whole.
       const binding = entered.some(([, value]) => value !== '') ? await this.p.bindingOf(request.config) : undefined;
+      const before = this.p.invokers.find((previous ?? ref).name, (previous ?? ref).scope);
       await this.p.invokers.save(request.config, ref.scope, previous);
       if (previous !== undefined && renamed) {
         await this.p.secrets.move(previous, ref);
         await this.p.messages.move(previous, ref);
         this.p.log.info(`[${invokerLabel(previous)}] renamed to ${invokerLabel(ref)}, its secrets and message with it`);
+      }
+      if (before !== undefined && tokenRouteChanged(before.config, request.config) && this.p.messages.get(ref) !== undefined) {
+        // Its tokens were issued to another server, client or route: none of them goes along the new one.
+        await this.p.messages.delete([ref]);
+        this.p.log.info(`[${invokerLabel(ref)}] its token URL, client or route changed: the tokens it held are cleared`);
       }
       for (const [field, value] of entered) {
         if (value === '' || binding === undefined) {

@@ -1,5 +1,6 @@
 import type { DJMessage } from '../core/djMessage';
 import type { InvokerErrorKind } from '../core/errors';
+import type { TokenBinding } from '../core/routeBinding';
 import type { InvokerRef } from './invokerStore';
 
 /** What the tree shows of a failed Execute besides the server's answer: never a secret (the core redacts). */
@@ -27,4 +28,9 @@ export interface MessageRecord {
   readonly refreshToken?: string;
   /** True once the message's access token was revoked (RFC 7009): it is no longer handed out, and the next request renews. */
   readonly revoked?: boolean;
+  /**
+   * The route and client its tokens were issued to: they are sent again only along it (see TokenBinding). Undefined
+   * for a record kept before bindings covered tokens: its origin is then taken from the message's token URL.
+   */
+  readonly issuedTo?: TokenBinding;
 }

@@ -9,7 +9,8 @@ function sameRecord(a: MessageRecord | undefined, b: MessageRecord | undefined):
     JSON.stringify(a?.message) === JSON.stringify(b?.message) &&
     a?.refreshToken === b?.refreshToken &&
     JSON.stringify(a?.failure) === JSON.stringify(b?.failure) &&
-    a?.revoked === b?.revoked
+    a?.revoked === b?.revoked &&
+    JSON.stringify(a?.issuedTo) === JSON.stringify(b?.issuedTo)
   );
 }
 
@@ -68,11 +69,28 @@ export class MessageStore implements vscode.Disposable {
     await this.restoring?.catch(() => undefined);
   }
 
+  /**
+   * Reads the invoker's stored record again and takes it when another window wrote a newer one: a renewal does this
+   * under the cross-window lock before it spends a refresh token, which another window may have spent already.
+   */
+  /** The invoker's key in the shared storage: the same in every window that sees the invoker. */
+  storageKey(ref: InvokerRef): string {
+    return this.vault.keyOf(ref);
+  }
+
+  async reread(ref: InvokerRef): Promise<void> {
+    await this.take(this.vault.keyOf(ref));
+  }
+
   /** Another window (or this one) changed a stored record: take the stored version when it differs. */
   private async reload(storageKey: string): Promise<void> {
     if ((this.writing.get(storageKey) ?? 0) > 0) {
       return;
     }
+    await this.take(storageKey);
+  }
+
+  private async take(storageKey: string): Promise<void> {
     const stored = await this.vault.read(storageKey);
     const local = [...this.records.values()].find((record) => this.vault.keyOf(record.invoker) === storageKey);
     if (stored === undefined) {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { DJMessage, type DJMessageData } from '../core/djMessage';
+import { parseTokenBinding, type TokenBinding } from '../core/routeBinding';
 import type { InvokerRef } from './invokerStore';
 import type { FailureSummary, MessageRecord } from './messageRecord';
 import type { OwnedSecrets } from './ownedSecrets';
@@ -13,6 +14,7 @@ interface StoredRecord {
   readonly failure?: FailureSummary;
   readonly refreshToken?: string;
   readonly revoked?: boolean;
+  readonly issuedTo?: TokenBinding;
 }
 
 function parse(text: string | undefined): MessageRecord | undefined {
@@ -21,12 +23,14 @@ function parse(text: string | undefined): MessageRecord | undefined {
   }
   try {
     const stored = JSON.parse(text) as StoredRecord;
+    const issuedTo = parseTokenBinding(stored.issuedTo);
     return {
       invoker: stored.invoker,
       message: DJMessage.fromJSON(stored.message),
       failure: stored.failure,
       refreshToken: stored.refreshToken,
       ...(stored.revoked === true ? { revoked: true } : {}),
+      ...(issuedTo !== undefined ? { issuedTo } : {}),
     };
   } catch {
     return undefined;
@@ -86,6 +90,7 @@ export class MessageVault implements vscode.Disposable {
       failure: record.failure,
       refreshToken: record.refreshToken,
       ...(record.revoked === true ? { revoked: true } : {}),
+      ...(record.issuedTo !== undefined ? { issuedTo: record.issuedTo } : {}),
     };
     return this.storage.store(this.keyOf(record.invoker), JSON.stringify(stored));
   }

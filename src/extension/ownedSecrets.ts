@@ -13,15 +13,22 @@ function parseIndex(text: string | undefined): string[] {
   }
 }
 
+/** Runs a task exclusively across the windows that share the SecretStorage (a lock every window honours). */
+export type Exclusive = <T>(task: () => Promise<T>) => Promise<T>;
+
 /**
  * The extension's SecretStorage with an index of every key it writes, since SecretStorage cannot list its keys:
  * what the extension stores can be found again (restored messages) and shown to be gone (a deleted invoker).
- * Index updates of this window run one after another, so none is lost to a concurrent write.
+ * Index updates run one after another, in this window and, with `exclusive`, across the windows that share the
+ * storage: each reads the index, changes it and writes it under the lock, so no window's key is lost to another's write.
  */
 export class OwnedSecrets {
   private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly storage: vscode.SecretStorage) {}
+  constructor(
+    private readonly storage: vscode.SecretStorage,
+    private readonly exclusive: Exclusive = (task) => task(),
+  ) {}
 
   get onDidChange(): vscode.Event<vscode.SecretStorageChangeEvent> {
     return this.storage.onDidChange;
@@ -32,7 +39,8 @@ export class OwnedSecrets {
   }
 
   private queue(task: () => Promise<void>): Promise<void> {
-    const next = this.writes.then(task, task);
+    const locked = (): Promise<void> => this.exclusive(task);
+    const next = this.writes.then(locked, locked);
     this.writes = next.catch(() => undefined);
     return next;
   }

@@ -1,11 +1,21 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { bindingFor, legacyBinding, sameBinding, type RouteBinding } from '../core/routeBinding';
+import { bindingFor, legacyBinding, parseTokenBinding, sameBinding, type RouteBinding } from '../core/routeBinding';
 import { SECRET_FIELDS, type SecretField, type StoredSecrets } from '../shared/invoker';
 import type { InvokerRef } from './invokerStore';
 import type { OwnedSecrets } from './ownedSecrets';
 
 const KEY_PREFIX = 'oauth2Invoker.secret/';
+/** Beside an invoker's secrets: the person's consent to its Token Exchange taking another invoker's token. */
+const SUBJECT_CONSENT = 'subjectTokenConsent';
+/** Every key kept per invoker: moved, snapshot and deleted with it. */
+const INVOKER_KEYS: readonly string[] = [...SECRET_FIELDS, SUBJECT_CONSENT];
+
+/** The person allowed this invoker to send the access token of invoker `source` (an invoker key) along `route`. */
+export interface SubjectConsent {
+  readonly source: string;
+  readonly route: RouteBinding;
+}
 
 /** A secret as stored: its value and the route it may be sent along (what it was entered or confirmed with). */
 interface BoundSecret {
@@ -78,7 +88,7 @@ export class SecretStore implements vscode.Disposable {
     return ref.scope === 'user' ? 'user' : `workspace-${this.workspaceId}`;
   }
 
-  private key(ref: InvokerRef, field: SecretField): string {
+  private key(ref: InvokerRef, field: SecretField | typeof SUBJECT_CONSENT): string {
     return `${KEY_PREFIX}${this.scopeKey(ref)}/${ref.name}/${field}`;
   }
 
@@ -96,7 +106,25 @@ export class SecretStore implements vscode.Disposable {
   }
 
   async deleteAll(ref: InvokerRef): Promise<void> {
-    await this.storage.delete(SECRET_FIELDS.map((field) => this.key(ref, field)));
+    await this.storage.delete(INVOKER_KEYS.map((field) => this.key(ref, field as SecretField)));
+  }
+
+  /**
+   * The consent the person gave this invoker to take another invoker's access token (Token Exchange), kept in
+   * SecretStorage where no setting, file or other extension can write it.
+   */
+  async subjectConsent(ref: InvokerRef): Promise<SubjectConsent | undefined> {
+    try {
+      const parsed = JSON.parse((await this.storage.get(this.key(ref, SUBJECT_CONSENT))) ?? 'null') as { source?: unknown; route?: unknown } | null;
+      const binding = parseTokenBinding({ route: parsed?.route });
+      return typeof parsed?.source === 'string' && binding !== undefined ? { source: parsed.source, route: binding.route } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async setSubjectConsent(ref: InvokerRef, consent: SubjectConsent): Promise<void> {
+    await this.storage.store(this.key(ref, SUBJECT_CONSENT), JSON.stringify(consent));
   }
 
   /** Which secrets are stored: what the form and the tree may know. */
@@ -110,7 +138,7 @@ export class SecretStore implements vscode.Disposable {
     if (this.key(from, 'clientSecret') === this.key(to, 'clientSecret')) {
       return;
     }
-    for (const field of SECRET_FIELDS) {
+    for (const field of INVOKER_KEYS as readonly SecretField[]) {
       const text = await this.storage.get(this.key(from, field));
       if (text !== undefined) {
         await this.storage.store(this.key(to, field), text);
@@ -125,7 +153,7 @@ export class SecretStore implements vscode.Disposable {
    */
   async snapshot(ref: InvokerRef): Promise<ReadonlyMap<SecretField, string>> {
     const stored = new Map<SecretField, string>();
-    for (const field of SECRET_FIELDS) {
+    for (const field of INVOKER_KEYS as readonly SecretField[]) {
       const text = await this.storage.get(this.key(ref, field));
       if (text !== undefined) {
         stored.set(field, text);

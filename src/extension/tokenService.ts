@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DJMessage } from '../core/djMessage';
 import type { TokenTypeHint } from '../core/endpointCall';
-import { TokenBroker, type TokenSource } from '../core/tokenBroker';
+import { withFileLock } from '../core/fileLock';
+import { SpentTokenLedger } from '../core/spentTokens';
+import { TokenBroker, type RenewalContext, type TokenSource } from '../core/tokenBroker';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { InvokerRunner } from './invokerRunner';
 import type { MessageStore } from './messageStore';
@@ -30,10 +34,24 @@ export class TokenService {
     private readonly log: vscode.LogOutputChannel,
     marginMs: () => number,
     clock: () => number = Date.now,
+    /**
+     * A folder every window of this profile shares (the extension's global storage): refreshes take a lock file there,
+     * and note the refresh tokens they send, so two windows never send one refresh token twice. None: this window only.
+     */
+    private readonly sharedFolder?: string,
   ) {
     this.broker = new TokenBroker(clock, marginMs, (error) =>
       this.log.warn(`refresh token rejected (${errorText(error)}); executing the invoker's own grant instead`),
     );
+  }
+
+  /** The invoker's lock and spent-token files in the shared folder, named by a hash of its storage key. */
+  private sharedFiles(ref: InvokerRef): { lock: string; spent: string } | undefined {
+    if (this.sharedFolder === undefined) {
+      return undefined;
+    }
+    const name = createHash('sha256').update(this.messages.storageKey(ref)).digest('hex').slice(0, 32);
+    return { lock: path.join(this.sharedFolder, `${name}.lock`), spent: path.join(this.sharedFolder, `${name}.spent`) };
   }
 
   /**
@@ -60,9 +78,16 @@ export class TokenService {
     });
   }
 
-  private source(ref: InvokerRef, options: TokenOptions): TokenSource {
-    const run = { interactive: options.interactive, signal: options.signal };
+  private source(ref: InvokerRef): TokenSource {
+    const run = (context: RenewalContext): { interactive: boolean; signal: AbortSignal; personNeeded: () => void; renewal: true } => ({
+      interactive: context.interactive,
+      signal: context.signal,
+      personNeeded: context.personNeeded,
+      renewal: true,
+    });
     let refreshRefused = false;
+    const files = this.sharedFiles(ref);
+    const ledger = files !== undefined ? new SpentTokenLedger(files.spent) : undefined;
     return {
       current: () => {
         const record = this.messages.get(ref);
@@ -74,25 +99,37 @@ export class TokenService {
       // (Looked up only on renewal: a cached token costs no settings read.)
       heldRefreshToken: async () =>
         this.invokers.find(ref.name, ref.scope)?.config.grantType === 'refresh_token' ? undefined : this.messages.get(ref)?.refreshToken,
-      refresh: async (refreshToken) => {
+      refresh: async (refreshToken, context) => {
         try {
-          return await this.runner.run(ref, { ...run, refreshToken });
+          return await this.runner.run(ref, { ...run(context), refreshToken });
         } catch (error) {
           const e = error as { kind?: unknown; error?: unknown };
           refreshRefused = e.kind === 'server-rejected' && e.error === 'invalid_grant';
           throw error;
         }
       },
-      reacquire: async () => {
+      reacquire: async (context) => {
         try {
-          return await this.runner.run(ref, run);
+          return await this.runner.run(ref, run(context));
         } catch (error) {
-          if ((error as { kind?: unknown }).kind === 'sign-in-required') {
+          if ((error as { kind?: unknown }).kind === 'sign-in-required' && !context.interactive) {
             this.askToSignIn(ref, refreshRefused);
           }
           throw error;
         }
       },
+      ...(files !== undefined && ledger !== undefined
+        ? {
+            exclusive: <T>(task: () => Promise<T>, signal: AbortSignal): Promise<T> =>
+              withFileLock(files.lock, task, {
+                signal,
+                onWait: (pid) => this.log.info(`[${invokerLabel(ref)}] waiting for another window (pid ${pid}) renewing this token`),
+              }),
+            reload: () => this.messages.reread(ref),
+            wasSpent: (refreshToken: string) => ledger.has(refreshToken),
+            markSpent: (refreshToken: string) => ledger.add(refreshToken),
+          }
+        : {}),
     };
   }
 
@@ -100,7 +137,11 @@ export class TokenService {
   async getAccessToken(ref: InvokerRef, options: TokenOptions): Promise<DJMessage> {
     // Right after activation the tokens of earlier sessions may still be loading: wait, rather than fetch anew.
     await this.messages.whenRestored();
-    return this.broker.get(invokerKey(ref), this.source(ref, options), { forceRefresh: options.forceRefresh });
+    return this.broker.get(invokerKey(ref), this.source(ref), {
+      forceRefresh: options.forceRefresh,
+      interactive: options.interactive,
+      signal: options.signal,
+    });
   }
 
   /** Runs the invoker's own grant now (the Execute command), after any exchange of the invoker in flight. */

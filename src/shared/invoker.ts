@@ -353,6 +353,27 @@ export function networkProperties(config: InvokerConfig, secrets: Partial<Record
   };
 }
 
+/** The properties that decide where an invoker's tokens come from and who holds them: its token URL, client and route. */
+const TOKEN_ROUTE_PROPERTIES = [
+  'authorizationServerUrl',
+  'clientId',
+  'proxy',
+  'tlsCaFile',
+  'tlsRejectUnauthorized',
+  'tlsCertFile',
+  'tlsKeyFile',
+  'tlsPfxFile',
+] as const satisfies ReadonlyArray<keyof InvokerConfig>;
+
+/**
+ * True when a save changes the token URL, the client or the route of an invoker: the tokens it holds were issued for
+ * what it was, and are not kept for what it is now.
+ */
+export function tokenRouteChanged(before: InvokerConfig, after: InvokerConfig): boolean {
+  const norm = (value: unknown): unknown => (typeof value === 'string' ? value.trim() : value);
+  return TOKEN_ROUTE_PROPERTIES.some((property) => norm(before[property]) !== norm(after[property]));
+}
+
 function filled(value: string): boolean {
   return value.trim() !== '';
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DJMessage } from '../../src/core/djMessage';
 import { InvokerError } from '../../src/core/errors';
-import { TokenBroker, type TokenSource } from '../../src/core/tokenBroker';
+import { TokenBroker, type RenewalContext, type TokenSource } from '../../src/core/tokenBroker';
 
 function message(token: string, expiresAt: number | undefined, refreshToken?: string): DJMessage {
   const properties: Array<[string, string]> = [['AccessToken', token]];
@@ -203,5 +203,102 @@ suite('token broker', () => {
     release();
     await Promise.all([exchange, rename, back]);
     assert.deepEqual(order, ['exchange b', 'rename a->b', 'rename b->a']);
+  });
+
+  /** A source whose own grant waits for `release()`, and records the context each renewal ran with. */
+  class GatedSource extends FakeSource {
+    contexts: RenewalContext[] = [];
+    private open!: () => void;
+    private gate = new Promise<void>((resolve) => (this.open = resolve));
+    /** When set, the renewal turns to a person (as a sign-in or a route confirmation does) before waiting. */
+    asksPerson = false;
+    release(): void {
+      this.open();
+    }
+    override async reacquire(context?: RenewalContext): Promise<DJMessage> {
+      assert.ok(context !== undefined);
+      this.contexts.push(context);
+      if (this.asksPerson) {
+        context.personNeeded();
+        if (!context.interactive) {
+          throw new InvokerError('sign in required', { kind: 'sign-in-required' });
+        }
+      }
+      await Promise.race([this.gate, new Promise((resolve) => context.signal.addEventListener('abort', resolve))]);
+      if (context.signal.aborted) {
+        throw new InvokerError('cancelled', { kind: 'aborted' });
+      }
+      return super.reacquire();
+    }
+  }
+
+  test("issue 17: one caller's cancel ends only its own wait; the renewal goes on for the others", async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new GatedSource(clock);
+    const copy = new AbortController();
+    const copied = broker.get('a', source, { interactive: true, signal: copy.signal });
+    const extension = broker.get('a', source, { interactive: false });
+    copy.abort();
+    await assert.rejects(copied, (error: InvokerError) => error.kind === 'aborted');
+    assert.equal(source.contexts[0].signal.aborted, false, 'the shared renewal is not aborted by one caller');
+    source.release();
+    assert.equal((await extension).accessToken, 'acquired-1');
+  });
+
+  test('issue 17: the renewal is cancelled only when every caller waiting for it cancelled', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new GatedSource(clock);
+    const one = new AbortController();
+    const two = new AbortController();
+    const first = broker.get('a', source, { signal: one.signal });
+    const second = broker.get('a', source, { signal: two.signal });
+    one.abort();
+    await assert.rejects(first, (error: InvokerError) => error.kind === 'aborted');
+    assert.equal(source.contexts[0].signal.aborted, false);
+    two.abort();
+    await assert.rejects(second, (error: InvokerError) => error.kind === 'aborted');
+    assert.equal(source.contexts[0].signal.aborted, true);
+    // A later caller starts a renewal of its own.
+    source.release();
+    assert.equal((await broker.get('a', source)).accessToken, 'acquired-1');
+  });
+
+  test('issue 17: a background caller that joins an interactive renewal stops waiting once it turns to a person', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new GatedSource(clock);
+    source.asksPerson = true;
+    const person = broker.get('a', source, { interactive: true });
+    const background = broker.get('a', source, { interactive: false });
+    await assert.rejects(background, (error: InvokerError) => error.kind === 'sign-in-required');
+    assert.equal(source.contexts.length, 1);
+    assert.equal(source.contexts[0].interactive, true, 'the renewal keeps the interactivity of the caller who started it');
+    source.release();
+    assert.equal((await person).accessToken, 'acquired-1');
+  });
+
+  test('issue 17: a background caller joining an interactive renewal that needs no person gets its token', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new GatedSource(clock);
+    const person = broker.get('a', source, { interactive: true });
+    const background = broker.get('a', source, { interactive: false });
+    source.release();
+    assert.equal((await background).accessToken, 'acquired-1');
+    assert.equal((await person).accessToken, 'acquired-1');
+    assert.equal(source.reacquires, 1);
+  });
+
+  test('issue 17: an interactive caller joining a background renewal that needed a person renews itself, interactively', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new GatedSource(clock);
+    source.asksPerson = true;
+    const background = broker.get('a', source, { interactive: false });
+    const person = broker.get('a', source, { interactive: true });
+    await assert.rejects(background, (error: InvokerError) => error.kind === 'sign-in-required');
+    source.release();
+    assert.equal((await person).accessToken, 'acquired-1');
+    assert.deepEqual(
+      source.contexts.map((context) => context.interactive),
+      [false, true],
+    );
   });
 });
