@@ -7,7 +7,7 @@ import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, InvokerAuthenticationProvider } 
 import { Commands, type NewInvokerArgs } from './commands';
 import { isCoreLoaded, loadCore } from './coreLoader';
 import { DraftStore } from './draftStore';
-import { InvokerFormPanel, type FormPanelTestHooks } from './formPanel';
+import { InvokerFormPanel } from './formPanel';
 import { registerHttpSupport } from './http/httpSupport';
 import { ImportExportCommands, type ImportArgs } from './importExport';
 import { RecentInvokers } from './invokerPicker';
@@ -20,7 +20,8 @@ import { MESSAGE_SCHEME, MessageDocumentProvider } from './messageDocuments';
 import { MessageStore } from './messageStore';
 import { ResultTreeProvider } from './resultTree';
 import { SecretStore, workspaceIdOf } from './secretStore';
-import { SignInService, type SignInTestHooks } from './signIn/signInService';
+import { SignInService } from './signIn/signInService';
+import { createTestingApi, type OAuth2InvokerTesting } from './testingApi';
 import { TokenService } from './tokenService';
 import { TokenStatusBar } from './tokenStatusBar';
 import { errorText, registerGuardedCommand } from './tokenUi';
@@ -28,15 +29,10 @@ import { watchWebStorage } from './webStorageNotice';
 
 const TREE_REFRESH_MS = 30_000;
 
-/** The tests reach the authentication provider itself where VS Code's consent dialog stands between them and getSession. */
-export interface AuthProviderTestHooks {
-  authProviderForTests(): InvokerAuthenticationProvider;
-}
+/** The API for other extensions; in a test run (`ExtensionMode.Test`) also the extension's own tests' way in. */
+export type Exports = OAuth2InvokerApi & { readonly testing?: OAuth2InvokerTesting };
 
-/** What the extension's own in-host tests get besides the API (only in a test run). */
-type TestHooks = FormPanelTestHooks & SignInTestHooks & AuthProviderTestHooks;
-
-export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (OAuth2InvokerApi & TestHooks) {
+export function activate(context: vscode.ExtensionContext): Exports {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('OAuth2 Invoker', { log: true });
   const invokers = new InvokerStore();
@@ -147,24 +143,30 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
   );
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (core and undici load on first Execute)`);
-  const api = createApi({
-    invokers,
-    service,
-    messages,
-    tokens,
-    runner,
-    resultTree: tree,
-    isCoreLoaded,
-    logFolder: context.logUri.fsPath,
-    restored,
-    storedKeys: () => owned.keys(),
-  });
+  const api = createApi({ invokers, messages, tokens, runner });
   // The test seams exist only where VS Code runs the extension's tests, never for other extensions.
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return api;
   }
-  const testHooks: TestHooks = { formPanelForTests: (ref) => InvokerFormPanel.find(ref), signInForTests: signIn, authProviderForTests: () => authProvider };
-  return Object.assign(api, testHooks);
+  const testing = createTestingApi(
+    {
+      invokers,
+      messages,
+      tokens,
+      runner,
+      service,
+      resultTree: tree,
+      isCoreLoaded,
+      logFolder: context.logUri.fsPath,
+      restored,
+      storedKeys: () => owned.keys(),
+      formPanelForTests: (ref) => InvokerFormPanel.find(ref),
+      signInForTests: signIn,
+      authProvider,
+    },
+    api,
+  );
+  return Object.freeze({ ...api, testing });
 }
 
 /** The New Invoker command's argument when it is one (a menu passes none, a keybinding or an extension may pass `{ preset, values }`). */
