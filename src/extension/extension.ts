@@ -49,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): Exports {
   const recent = new RecentInvokers(context.globalState);
   const tree = new ResultTreeProvider(messages);
   const treeView = vscode.window.createTreeView('oauth2Invoker.messages', { treeDataProvider: tree, showCollapseAll: true });
+  const documents = new MessageDocumentProvider(messages);
   const drafts = new DraftStore(context.globalState, context.workspaceState);
   const service = new InvokerService({
     invokers,
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): Exports {
     treeView,
     log,
     runner,
+    documents,
     form: { extensionUri: context.extensionUri, invokers, secrets, service, drafts, log },
   });
   const importExport = new ImportExportCommands({
@@ -109,7 +111,8 @@ export function activate(context: vscode.ExtensionContext): Exports {
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false }),
     { dispose: () => clearInterval(timer) },
     watchWebStorage(secrets, context.globalState),
-    vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, new MessageDocumentProvider(messages)),
+    documents,
+    vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, documents),
     vscode.window.registerWebviewPanelSerializer(InvokerFormPanel.viewType, {
       deserializeWebviewPanel: async (panel, state: WebviewState | undefined) => {
         InvokerFormPanel.revive(commands.formDependencies(), panel, state);

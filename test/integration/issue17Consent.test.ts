@@ -40,6 +40,7 @@ suite('Issue 17: another extension gets no token without the consent of VS Code 
   });
 
   suiteTeardown(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await api.deleteInvoker(INVOKER);
     await server.close();
   });
@@ -49,6 +50,11 @@ suite('Issue 17: another extension gets no token without the consent of VS Code 
     const value = api.messages().find((m) => m.invoker === INVOKER)?.message.accessToken;
     assert.ok(value !== undefined && value.length > 20, `invoker "${INVOKER}" holds an access token`);
     return value;
+  }
+
+  /** A document of the scheme opened as any extension may open it: a URI it put together itself. */
+  async function opened(uri: string): Promise<string> {
+    return (await vscode.workspace.openTextDocument(vscode.Uri.parse(uri))).getText();
   }
 
   test('the exports hold the four functions of the API and, in a test run only, `testing`: no token function, no tree, no way to change invokers', async () => {
@@ -85,5 +91,52 @@ suite('Issue 17: another extension gets no token without the consent of VS Code 
     assert.deepEqual(seen.functions, STRANGERS_API);
     assert.ok(seen.executed.includes(MASK) && seen.listed.includes(MASK), 'the consumer sees the masked message');
     assertAbsent(`${seen.executed}\n${seen.listed}`, [token()], "the consumer's view");
+  });
+
+  test("Open Body shows the server's answer, under a key of its own; the same document again, not a second one", async () => {
+    await vscode.commands.executeCommand('oauth2Invoker.openBody', INVOKER);
+    const document = vscode.window.activeTextEditor?.document;
+    assert.ok(document !== undefined);
+    assert.equal(document.uri.scheme, 'oauth2-invoker');
+    assert.equal((JSON.parse(document.getText()) as { access_token?: string }).access_token, token());
+    const key = new URLSearchParams(document.uri.query).get('key') ?? '';
+    assert.ok(key.length >= 40, 'an unguessable key');
+    await vscode.commands.executeCommand('oauth2Invoker.openBody', INVOKER);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), document.uri.toString());
+  });
+
+  test('Open Body keeps following the message after VS Code switched it to JSON (a close and reopen in the extension host)', async () => {
+    await vscode.commands.executeCommand('oauth2Invoker.openBody', INVOKER);
+    const document = vscode.window.activeTextEditor?.document;
+    assert.ok(document !== undefined);
+    assert.equal(document.languageId, 'json');
+    const before = token();
+    await vscode.commands.executeCommand('oauth2Invoker.refreshToken', INVOKER);
+    const after = token();
+    assert.notEqual(after, before);
+    for (let waited = 0; !document.getText().includes(after) && waited < 5000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal((JSON.parse(document.getText()) as { access_token?: string }).access_token, after);
+  });
+
+  test('an oauth2-invoker: URI another extension puts together shows no body and no token, even while the real one is open', async () => {
+    await vscode.commands.executeCommand('oauth2Invoker.openBody', INVOKER);
+    await vscode.commands.executeCommand('oauth2Invoker.revealAccessToken', INVOKER);
+    const revealed = vscode.window.activeTextEditor?.document;
+    assert.ok(revealed?.getText().includes(token()), 'Reveal Access Token shows the token');
+    const guesses = [
+      // What the extension opened before issue 17: the invoker's name and scope in the query.
+      `oauth2-invoker:/CONSENTOUT.body?scope=user&name=${INVOKER}&part=body`,
+      `oauth2-invoker:/CONSENTOUT.AccessToken?scope=user&name=${INVOKER}&part=token`,
+      'oauth2-invoker:/CONSENTOUT.body?key=guess',
+      'oauth2-invoker:/CONSENTOUT.AccessToken',
+    ];
+    for (const guess of guesses) {
+      const text = await opened(guess);
+      assert.match(text, /only when the OAuth2 Invoker's Open Body or Reveal Access Token command opens it/, guess);
+      assertAbsent(text, [token()], `the document ${guess}`);
+      assert.ok(!text.includes('Bearer'), `no part of the body in ${guess}`);
+    }
   });
 });
