@@ -7,7 +7,7 @@ import { invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore
 import type { InvokerRunner } from './invokerRunner';
 import type { InvokerService } from './invokerService';
 import { BLANK_PRESET_ID, pickPreset } from './presetPicker';
-import { messageDocumentUri } from './messageDocuments';
+import type { MessageDocumentProvider } from './messageDocuments';
 import type { MessageRecord } from './messageRecord';
 import type { MessageStore } from './messageStore';
 import type { ResultNode, ResultTreeProvider } from './resultTree';
@@ -26,6 +26,8 @@ export interface CommandContext {
   readonly treeView: vscode.TreeView<ResultNode>;
   readonly log: vscode.LogOutputChannel;
   readonly runner: InvokerRunner;
+  /** Opens the `oauth2-invoker:` documents (body, token) under keys only these commands hand out. */
+  readonly documents: MessageDocumentProvider;
   readonly form: Omit<FormDependencies, 'execute' | 'copyAccessToken' | 'discover'>;
 }
 
@@ -366,14 +368,14 @@ export class Commands {
   async revealAccessToken(target?: Target): Promise<void> {
     const record = await this.pickMessage(target, 'Reveal the access token of which message?');
     if (record?.message.accessToken !== undefined) {
-      await vscode.window.showTextDocument(messageDocumentUri(record, 'token'), { preview: true });
+      await vscode.window.showTextDocument(this.c.documents.uriFor(record, 'token'), { preview: true });
     }
   }
 
   async openBody(target?: Target): Promise<void> {
     const record = isNode(target) ? target.record : await this.pickMessage(target, 'Open the body of which message?');
     if (record !== undefined) {
-      const document = await vscode.workspace.openTextDocument(messageDocumentUri(record, 'body'));
+      const document = await vscode.workspace.openTextDocument(this.c.documents.uriFor(record, 'body'));
       await vscode.languages.setTextDocumentLanguage(document, record.message.body.trim().startsWith('{') ? 'json' : 'plaintext');
       await vscode.window.showTextDocument(document, { preview: true });
     }

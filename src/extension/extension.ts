@@ -7,10 +7,10 @@ import { withFileLock } from '../core/fileLock';
 import { createApi, type OAuth2InvokerApi } from './api';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, InvokerAuthenticationProvider } from './authProvider';
 import { Commands, type NewInvokerArgs } from './commands';
-import { Confirmations, type ConfirmationsTestHooks } from './confirmations';
+import { Confirmations } from './confirmations';
 import { isCoreLoaded, loadCore } from './coreLoader';
 import { DraftStore } from './draftStore';
-import { InvokerFormPanel, type FormPanelTestHooks } from './formPanel';
+import { InvokerFormPanel } from './formPanel';
 import { registerHttpSupport } from './http/httpSupport';
 import { ImportExportCommands, type ImportArgs } from './importExport';
 import { RecentInvokers } from './invokerPicker';
@@ -23,7 +23,8 @@ import { MESSAGE_SCHEME, MessageDocumentProvider } from './messageDocuments';
 import { MessageStore } from './messageStore';
 import { ResultTreeProvider } from './resultTree';
 import { SecretStore, workspaceIdOf } from './secretStore';
-import { SignInService, type SignInTestHooks } from './signIn/signInService';
+import { SignInService } from './signIn/signInService';
+import { createTestingApi, type OAuth2InvokerTesting } from './testingApi';
 import { TokenService } from './tokenService';
 import { TokenStatusBar } from './tokenStatusBar';
 import { errorText, registerGuardedCommand } from './tokenUi';
@@ -31,15 +32,10 @@ import { watchWebStorage } from './webStorageNotice';
 
 const TREE_REFRESH_MS = 30_000;
 
-/** The tests reach the authentication provider itself where VS Code's consent dialog stands between them and getSession. */
-export interface AuthProviderTestHooks {
-  authProviderForTests(): InvokerAuthenticationProvider;
-}
+/** The API for other extensions; in a test run (`ExtensionMode.Test`) also the extension's own tests' way in. */
+export type Exports = OAuth2InvokerApi & { readonly testing?: OAuth2InvokerTesting };
 
-/** What the extension's own in-host tests get besides the API (only in a test run). */
-type TestHooks = FormPanelTestHooks & SignInTestHooks & AuthProviderTestHooks & ConfirmationsTestHooks;
-
-export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (OAuth2InvokerApi & TestHooks) {
+export function activate(context: vscode.ExtensionContext): Exports {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('OAuth2 Invoker', { log: true });
   const invokers = new InvokerStore();
@@ -71,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
   const recent = new RecentInvokers(context.globalState);
   const tree = new ResultTreeProvider(messages);
   const treeView = vscode.window.createTreeView('oauth2Invoker.messages', { treeDataProvider: tree, showCollapseAll: true });
+  const documents = new MessageDocumentProvider(messages);
   const drafts = new DraftStore(context.globalState, context.workspaceState);
   const service = new InvokerService({
     invokers,
@@ -91,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
     treeView,
     log,
     runner,
+    documents,
     form: { extensionUri: context.extensionUri, invokers, secrets, service, drafts, log },
   });
   const importExport = new ImportExportCommands({
@@ -131,7 +129,8 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
     vscode.authentication.registerAuthenticationProvider(AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, authProvider, { supportsMultipleAccounts: false }),
     { dispose: () => clearInterval(timer) },
     watchWebStorage(secrets, context.globalState),
-    vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, new MessageDocumentProvider(messages)),
+    documents,
+    vscode.workspace.registerTextDocumentContentProvider(MESSAGE_SCHEME, documents),
     vscode.window.registerWebviewPanelSerializer(InvokerFormPanel.viewType, {
       deserializeWebviewPanel: async (panel, state: WebviewState | undefined) => {
         InvokerFormPanel.revive(commands.formDependencies(), panel, state);
@@ -165,29 +164,31 @@ export function activate(context: vscode.ExtensionContext): OAuth2InvokerApi | (
   );
   const activationMs = performance.now() - started;
   log.info(`activated in ${activationMs.toFixed(1)} ms (core and undici load on first Execute)`);
-  const api = createApi({
-    invokers,
-    service,
-    messages,
-    tokens,
-    runner,
-    resultTree: tree,
-    isCoreLoaded,
-    logFolder: context.logUri.fsPath,
-    restored,
-    storedKeys: () => owned.keys(),
-  });
+  const api = createApi({ invokers, messages, tokens, runner });
   // The test seams exist only where VS Code runs the extension's tests, never for other extensions.
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return api;
   }
-  const testHooks: TestHooks = {
-    formPanelForTests: (ref) => InvokerFormPanel.find(ref),
-    signInForTests: signIn,
-    authProviderForTests: () => authProvider,
-    confirmationsForTests: confirmations,
-  };
-  return Object.assign(api, testHooks);
+  const testing = createTestingApi(
+    {
+      invokers,
+      messages,
+      tokens,
+      runner,
+      service,
+      resultTree: tree,
+      isCoreLoaded,
+      logFolder: context.logUri.fsPath,
+      restored,
+      storedKeys: () => owned.keys(),
+      formPanelForTests: (ref) => InvokerFormPanel.find(ref),
+      signInForTests: signIn,
+      confirmationsForTests: confirmations,
+      authProvider,
+    },
+    api,
+  );
+  return Object.freeze({ ...api, testing });
 }
 
 /** The New Invoker command's argument when it is one (a menu passes none, a keybinding or an extension may pass `{ preset, values }`). */

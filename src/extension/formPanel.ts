@@ -40,8 +40,8 @@ export interface FormOptions {
 }
 
 /**
- * What activate() adds to the API object it returns, for the in-host tests only (not part of OAuth2InvokerApi, not
- * for other extensions): the tests need the bundle's own panels, not those of a copy of this class compiled beside them.
+ * Part of the in-host tests' `testing` surface (see testingApi.ts; not part of OAuth2InvokerApi, not for other
+ * extensions): the tests need the bundle's own panels, not those of a copy of this class compiled beside them.
  */
 export interface FormPanelTestHooks {
   formPanelForTests(ref?: InvokerRef): InvokerFormPanel | undefined;

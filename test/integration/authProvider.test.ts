@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { AUTH_PROVIDER_ID } from '../../src/extension/authProvider';
-import type { AuthProviderTestHooks } from '../../src/extension/extension';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startResourceServer, type ResourceServer } from '../fixtures/resourceServer';
 import { activateApi, assertAbsent, filesBelow } from './helpers';
@@ -39,7 +38,7 @@ async function eventually(condition: () => boolean | Promise<boolean>, what: str
  * events through VS Code; the sessions themselves come from the provider, as VS Code asks for them after consent.
  */
 suite('VS Code Accounts: the authentication provider and another extension', function () {
-  let api: OAuth2InvokerApi & AuthProviderTestHooks;
+  let api: OAuth2InvokerTesting;
   let consumer: ConsumerApi;
   let server: OidcServer;
   let resource: ResourceServer;
@@ -49,7 +48,7 @@ suite('VS Code Accounts: the authentication provider and another extension', fun
   }
 
   suiteSetup(async () => {
-    api = (await activateApi()) as OAuth2InvokerApi & AuthProviderTestHooks;
+    api = await activateApi();
     const extension = vscode.extensions.getExtension<ConsumerApi>(CONSUMER_ID);
     assert.ok(extension !== undefined, `the harness loads the consumer extension ${CONSUMER_ID}`);
     consumer = await extension.activate();

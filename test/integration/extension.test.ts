@@ -2,13 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { activateApi, assertAbsent, copyPropertyFromTree, EXTENSION_ID, filesBelow } from './helpers';
 import type { ResultNode } from '../../src/extension/resultTree';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 
 /** Labels, descriptions and tooltips of the whole tree, as VS Code would render them. */
-function treeText(api: OAuth2InvokerApi): string {
+function treeText(api: OAuth2InvokerTesting): string {
   const lines: string[] = [];
   const walk = (node?: ResultNode): void => {
     for (const child of api.resultTree.getChildren(node)) {
@@ -23,7 +23,7 @@ function treeText(api: OAuth2InvokerApi): string {
 }
 
 suite('OAuth2 Invoker in a real VS Code', function () {
-  let api: OAuth2InvokerApi;
+  let api: OAuth2InvokerTesting;
   let server: OidcServer;
   const tokens: string[] = [];
 

@@ -1,12 +1,12 @@
 /** The extension's own form panels, driven through their test seam (see formPanel.test.ts), for the in-host suites. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
-import type { FormPanelTestHooks, InvokerFormPanel } from '../../src/extension/formPanel';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
+import type { InvokerFormPanel } from '../../src/extension/formPanel';
 import type { InvokerRef } from '../../src/extension/invokerStore';
 import type { FromWebview, ToWebview } from '../../src/shared/protocol';
 
-export type Api = OAuth2InvokerApi & FormPanelTestHooks;
+export type Api = OAuth2InvokerTesting;
 
 export const NEW_FORM_TITLE = 'New OAuth2 Invoker';
 

@@ -3,14 +3,32 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { Exports } from '../../src/extension/extension';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 
 export const EXTENSION_ID = 'oauth2-invoker.oauth2-invoker';
 
-/** The extension's API, activating it if needed. */
-export async function activateApi(): Promise<OAuth2InvokerApi> {
-  const extension = vscode.extensions.getExtension<OAuth2InvokerApi>(EXTENSION_ID);
+/**
+ * The extension's test surface, activating it if needed: `activate()` adds `testing` to its exports only in
+ * `ExtensionMode.Test`, the mode VS Code gives an extension whose tests it runs (`extensionTestsPath`).
+ */
+export async function activateApi(): Promise<OAuth2InvokerTesting> {
+  const { testing } = await activateExports();
+  assert.ok(testing !== undefined, 'the extension runs in ExtensionMode.Test, so its exports hold the test surface');
+  return testing;
+}
+
+/** What `activate()` returned: the API other extensions get (and, in a test run, `testing`). */
+export async function activateExports(): Promise<Exports> {
+  const extension = vscode.extensions.getExtension<Exports>(EXTENSION_ID);
   assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
   return extension.activate();
+}
+
+/** The exports as another extension gets them in production, where `activate()` adds no `testing`. */
+export async function productionExports(): Promise<OAuth2InvokerApi> {
+  const entries = Object.entries(await activateExports()).filter(([key]) => key !== 'testing');
+  return Object.fromEntries(entries) as unknown as OAuth2InvokerApi;
 }
 
 /** Every file below a folder, recursively (logs, settings). */
@@ -37,10 +55,10 @@ export function assertAbsent(text: string, secrets: Iterable<string>, where: str
 }
 
 /**
- * A property of an invoker's message as a person gets it: "Copy Value" on its node in the Messages view (the API
- * masks secret fields such as `refresh_token`).
+ * A property of an invoker's message as a person gets it: "Copy Value" on its node in the Messages view (other
+ * extensions get every secret field masked).
  */
-export async function copyPropertyFromTree(api: OAuth2InvokerApi, invoker: string, property: string): Promise<string> {
+export async function copyPropertyFromTree(api: OAuth2InvokerTesting, invoker: string, property: string): Promise<string> {
   const root = api.resultTree.getChildren().find((node) => node.record.invoker.name === invoker);
   assert.ok(root !== undefined, `the message of "${invoker}" is in the tree`);
   const node = api.resultTree.getChildren(root).find((child) => child.kind === 'property' && child.name === property);

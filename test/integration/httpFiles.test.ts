@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { activateApi, assertAbsent, filesBelow } from './helpers';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startResourceServer, type ResourceServer } from '../fixtures/resourceServer';
@@ -77,7 +77,7 @@ function markdownText(content: vscode.MarkdownString | vscode.MarkedString): str
 
 suite('Tokens in .http files, sent by httpyac', function () {
   this.timeout(60_000);
-  let api: OAuth2InvokerApi;
+  let api: OAuth2InvokerTesting;
   let server: OidcServer;
   let shortServer: OidcServer;
   let jwtServer: OidcServer;

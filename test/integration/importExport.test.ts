@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import type { ImportResult } from '../../src/extension/importExport';
 import { previewImport } from '../../src/shared/import/index';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
@@ -15,7 +15,7 @@ function userSetting(): unknown {
 }
 
 suite('Import Invokers… and Export Invoker… in a real VS Code', function () {
-  let api: OAuth2InvokerApi;
+  let api: OAuth2InvokerTesting;
   let server: OidcServer;
   let folder: string;
 

@@ -1,16 +1,16 @@
 /**
  * Issue 9 in a real VS Code: stored secrets go only along the route they were entered for (URL, proxy, certificate
- * verification, CA file); other extensions get no secret field; rename and delete wait for an Execute in flight and
- * leave nothing behind; drafts stay in their workspace.
+ * verification, CA file); other extensions get no secret field (since issue 17 no token either); rename and delete
+ * wait for an Execute in flight and leave nothing behind; drafts stay in their workspace.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { DraftStore } from '../../src/extension/draftStore';
-import { activateApi, copyPropertyFromTree } from './helpers';
+import { activateApi, copyPropertyFromTree, productionExports } from './helpers';
 import { startServer, type TestServer } from '../fixtures/httpServer';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startProxy, type TestProxy } from '../fixtures/proxyServer';
@@ -90,7 +90,7 @@ async function editSettings(name: string, change: Record<string, unknown>): Prom
 }
 
 suite('Issue 9: secrets go only where the user sent them', function () {
-  let api: OAuth2InvokerApi;
+  let api: OAuth2InvokerTesting;
   let oidc: OidcServer;
   let rotating: RotatingServer;
   const PROXY_USER = 'bind-user';
@@ -186,25 +186,27 @@ suite('Issue 9: secrets go only where the user sent them', function () {
     await assert.rejects(api.execute('bind-url'), (error: Error) => /"Authorization Server URL"/.test(error.message) && !/is not sent/.test(error.message));
   });
 
-  test('other extensions get the access token and plain fields; refresh_token and id_token are masked', async () => {
+  test('other extensions get the plain fields only: the access token, refresh_token and id_token are masked (issue 17)', async () => {
     await save(
       'masked',
       { authorizationServerUrl: rotating.server.url, grantType: 'refresh_token', clientId: 'c' },
       { clientSecret: 's', refreshToken: `rt-${rotating.accepted.length + 1}` },
     );
-    const message = await api.execute('masked');
-    const listed = api.messages().find((entry) => entry.invoker === 'masked')?.message;
+    const stranger = await productionExports();
+    const message = await stranger.execute('masked');
+    const listed = stranger.messages().find((entry) => entry.invoker === 'masked')?.message;
     assert.ok(listed !== undefined);
     for (const seen of [message, listed]) {
-      assert.match(seen.accessToken ?? '', /^at-\d+$/);
+      assert.equal(seen.accessToken, '••••••••');
       assert.equal(seen.getProperty('token_type'), 'Bearer');
       assert.equal(seen.getProperty('refresh_token'), '••••••••');
       assert.equal(seen.getProperty('id_token'), '••••••••');
       const text = JSON.stringify(seen.toJSON());
-      assert.ok(!/rt-\d+/.test(text) && !text.includes(ID_TOKEN), 'no refresh token or ID token anywhere in the message, body included');
+      assert.ok(!/[ar]t-\d+/.test(text) && !text.includes(ID_TOKEN), 'no token anywhere in the message, body included');
     }
     // The user still has them, in the tree.
     assert.match(await copyPropertyFromTree(api, 'masked', 'refresh_token'), /^rt-\d+$/);
+    assert.match(await copyPropertyFromTree(api, 'masked', 'AccessToken'), /^at-\d+$/);
   });
 
   test('a rename while an Execute is in flight: the rotated refresh token moves with the invoker', async () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { activateApi, copyPropertyFromTree } from './helpers';
 import { startServer, type TestServer } from '../fixtures/httpServer';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
@@ -10,7 +10,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 suite('Token lifecycle in a real VS Code', function () {
-  let api: OAuth2InvokerApi;
+  let api: OAuth2InvokerTesting;
   let server: OidcServer;
 
   suiteSetup(async () => {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import type { InvokerConfig } from '../../src/shared/invoker';
 import { BLANK_PRESET_ID, placeholderProblem, presetItems, presetStart } from '../../src/extension/presetPicker';
 import type { ResultNode } from '../../src/extension/resultTree';
@@ -31,7 +31,7 @@ interface InvokerFailure {
 }
 
 /** The message node of an invoker in the tree, and the failure it records. */
-function messageNode(api: OAuth2InvokerApi, invoker: string): ResultNode {
+function messageNode(api: OAuth2InvokerTesting, invoker: string): ResultNode {
   const node = api.resultTree.getChildren().find((n) => n.record.invoker.name === invoker);
   assert.ok(node !== undefined, `the tree has a message of "${invoker}"`);
   return node;
@@ -46,7 +46,7 @@ function proxySecretForms(): string[] {
   return [PROXY_PASSWORD, Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`, 'utf8').toString('base64')];
 }
 
-async function logText(api: OAuth2InvokerApi, until: RegExp): Promise<string> {
+async function logText(api: OAuth2InvokerTesting, until: RegExp): Promise<string> {
   let text = '';
   // The log writes asynchronously: wait until the line looked for is in it.
   for (let attempt = 0; attempt < 50 && !until.test(text); attempt += 1) {
@@ -61,12 +61,12 @@ async function logText(api: OAuth2InvokerApi, until: RegExp): Promise<string> {
 }
 
 suite('Networks and providers in a real VS Code (issue 6)', function () {
-  let api: OAuth2InvokerApi;
+  let api: OAuth2InvokerTesting;
   let server: OidcServer;
   let proxy: TestProxy;
   const created: string[] = [];
 
-  async function save(config: Partial<InvokerConfig> & { name: string }, secrets: Parameters<OAuth2InvokerApi['saveInvoker']>[1] = {}): Promise<void> {
+  async function save(config: Partial<InvokerConfig> & { name: string }, secrets: Parameters<OAuth2InvokerTesting['saveInvoker']>[1] = {}): Promise<void> {
     created.push(config.name);
     await api.saveInvoker(
       { authorizationServerUrl: server.tokenEndpoint, grantType: 'client_credentials', clientId: server.basicClient.clientId, scope: 'api:read', ...config },

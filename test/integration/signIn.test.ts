@@ -8,13 +8,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
-import type { SignInStarted, SignInTestHooks } from '../../src/extension/signIn/signInService';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
+import type { SignInStarted } from '../../src/extension/signIn/signInService';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { SignInBrowser } from '../fixtures/signInBrowser';
 import { activateApi, assertAbsent, copyPropertyFromTree, filesBelow } from './helpers';
 
-type Api = OAuth2InvokerApi & SignInTestHooks;
+type Api = OAuth2InvokerTesting;
 
 async function freePort(): Promise<number> {
   const probe = createServer();

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { activateApi, assertAbsent, filesBelow } from './helpers';
 
@@ -8,7 +8,7 @@ const EXCHANGER = { clientId: 'te-exchanger', clientSecret: 'te:s3cr+t/%41&x=1 ?
 
 /** Issue 12's Token Exchange with its subject token from another invoker, through the extension's token broker. */
 suite('Token Exchange from another invoker in a real VS Code', function () {
-  let api: OAuth2InvokerApi;
+  let api: OAuth2InvokerTesting;
   let server: OidcServer;
   const created: string[] = [];
 

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import type { ResultNode } from '../../src/extension/resultTree';
 import { decodePart, publicJwk } from '../fixtures/clientAssertions';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
@@ -11,7 +11,7 @@ import { activateApi } from './helpers';
 
 /** Issue 12's token toolbox, run as the Messages view runs it: Introspect and Revoke on the tree's token nodes. */
 suite('Introspect and Revoke from the Messages view in a real VS Code', function () {
-  let api: OAuth2InvokerApi;
+  let api: OAuth2InvokerTesting;
   let server: OidcServer;
   let folder: string;
   // private_key_jwt (issue 12): an encrypted key whose passphrase is a stored secret, as a person would keep it.

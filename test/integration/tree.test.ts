@@ -1,13 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import type { ResultNode } from '../../src/extension/resultTree';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { activateApi } from './helpers';
 
 /** The tree commands a person reaches from the Messages view, run as the view runs them (with its node). */
 suite('Messages view commands in a real VS Code', function () {
-  let api: OAuth2InvokerApi;
+  let api: OAuth2InvokerTesting;
   let server: OidcServer;
 
   suiteSetup(async () => {

@@ -2,13 +2,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { OAuth2InvokerApi } from '../../src/extension/api';
+import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { activateApi, EXTENSION_ID } from './helpers';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 
 /** Runs in a folder VS Code does not trust (Restricted Mode): runInHost.mjs --untrusted. */
 suite('OAuth2 Invoker in an untrusted workspace', function () {
-  let api: OAuth2InvokerApi;
+  let api: OAuth2InvokerTesting;
   let server: OidcServer;
 
   suiteSetup(async () => {

@@ -80,13 +80,14 @@ suite('issue 9: route binding of stored secrets', () => {
 });
 
 suite('issue 9: messages for other extensions', () => {
-  test('the access token and plain fields stay; refresh_token and id_token are masked in properties and body', () => {
+  test('plain fields stay; the access token, refresh_token and id_token are masked in properties and body (issue 17)', () => {
     const body = JSON.stringify({
       access_token: 'at-1',
       token_type: 'Bearer',
       refresh_token: 'rt/+ 1"x',
       id_token: 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.',
       expires_in: 300,
+      echo: 'at-1',
     });
     const message = new DJMessage({
       name: 'DJMOUT',
@@ -98,6 +99,7 @@ suite('issue 9: messages for other extensions', () => {
         ['refresh_token', 'rt/+ 1"x'],
         ['id_token', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.'],
         ['expires_in', '300'],
+        ['echo', 'at-1'],
       ],
       metadata: {
         status: 200,
@@ -110,14 +112,17 @@ suite('issue 9: messages for other extensions', () => {
       },
     });
     const masked = maskSecrets(message);
-    assert.equal(masked.accessToken, 'at-1');
-    assert.equal(masked.getProperty('access_token'), 'at-1');
+    assert.equal(masked.accessToken, SECRET_MASK);
+    assert.equal(masked.getProperty('access_token'), SECRET_MASK);
+    assert.equal(masked.getProperty('token_type'), 'Bearer');
     assert.equal(masked.getProperty('refresh_token'), SECRET_MASK);
     assert.equal(masked.getProperty('id_token'), SECRET_MASK);
     assert.equal(masked.getProperty('expires_in'), '300');
+    assert.equal(masked.getProperty('echo'), SECRET_MASK, 'a token echoed under a plain name');
     assert.deepEqual(masked.propertyNames(), message.propertyNames());
     assert.ok(!masked.body.includes('rt/+ 1') && !masked.body.includes('rt/+ 1\\"x') && !masked.body.includes('eyJzdWIiOiIxIn0'));
-    assert.ok(masked.body.includes('"access_token":"at-1"'));
+    assert.ok(!JSON.stringify(masked.toJSON()).includes('at-1'), 'the access token appears nowhere, body included');
+    assert.ok(masked.body.includes('"token_type":"Bearer"'));
     assert.equal(message.getProperty('refresh_token'), 'rt/+ 1"x', 'the original is not changed');
   });
 });

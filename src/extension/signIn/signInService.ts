@@ -19,7 +19,7 @@ export interface SignInStarted {
   readonly userCode?: string;
 }
 
-/** What activate() adds to its API object for the in-host tests only (as FormPanelTestHooks): the bundle's own service. */
+/** Part of the in-host tests' `testing` surface (as FormPanelTestHooks): the bundle's own service. */
 export interface SignInTestHooks {
   readonly signInForTests: SignInService;
 }
