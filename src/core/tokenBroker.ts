@@ -10,6 +10,8 @@ export interface RenewalContext {
   readonly interactive: boolean;
   readonly signal: AbortSignal;
   personNeeded(): void;
+  /** Called (and awaited) right before the refresh token is sent, after every check that may refuse to send it. */
+  readonly beforeSend?: () => Promise<void>;
 }
 
 /** Where one invoker's tokens come from: its last message, and the two grants that can renew it. */
@@ -31,7 +33,7 @@ export interface TokenSource {
   reload?(): Promise<void>;
   /** Whether a refresh token was sent already, by any window (a rotating server accepts it once); inside `exclusive`. */
   wasSpent?(refreshToken: string): Promise<boolean>;
-  /** Notes that a refresh token is being sent, before it is; inside `exclusive`. */
+  /** Notes that a refresh token is being sent, right before it is (through the context's `beforeSend`); inside `exclusive`. */
   markSpent?(refreshToken: string): Promise<void>;
 }
 
@@ -286,8 +288,12 @@ export class TokenBroker {
         return undefined;
       }
       try {
-        await source.markSpent?.(refreshToken);
-        const message = await source.refresh(refreshToken, context);
+        const spending = refreshToken;
+        const message = await source.refresh(refreshToken, {
+          ...context,
+          // Noted as spent only once it is really sent: a refresh refused before sending (a changed route) spends nothing.
+          beforeSend: async () => source.markSpent?.(spending),
+        });
         this.outcomes.refreshed += 1;
         return message;
       } catch (error) {

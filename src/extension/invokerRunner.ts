@@ -67,6 +67,8 @@ export interface RunOptions {
    * token is still valid (the failure is thrown and logged; the tree keeps the good token).
    */
   readonly renewal?: boolean;
+  /** Awaited right before the request is sent, after every check that may refuse to send it (the broker notes a spent refresh token). */
+  readonly beforeSend?: () => Promise<void>;
 }
 
 function originOf(url: string): string {
@@ -395,6 +397,7 @@ export class InvokerRunner {
         result = await core.execute(properties, { ...executeOptions, grant });
       } else {
         const grant = refreshing ? undefined : await this.subjectTokenGrant(entry, found, binding, options);
+        await options.beforeSend?.();
         result = await core.execute(properties, grant !== undefined ? { ...executeOptions, grant } : executeOptions);
       }
       const message = DJMessage.fromJSON(result.toJSON());

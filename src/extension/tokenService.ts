@@ -7,7 +7,7 @@ import { withFileLock } from '../core/fileLock';
 import { SpentTokenLedger } from '../core/spentTokens';
 import { TokenBroker, type RenewalContext, type TokenSource } from '../core/tokenBroker';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
-import type { InvokerRunner } from './invokerRunner';
+import type { InvokerRunner, RunOptions } from './invokerRunner';
 import type { MessageStore } from './messageStore';
 import { errorText } from './tokenUi';
 import { InvokerUnavailable } from './invokerRunner';
@@ -79,10 +79,11 @@ export class TokenService {
   }
 
   private source(ref: InvokerRef): TokenSource {
-    const run = (context: RenewalContext): { interactive: boolean; signal: AbortSignal; personNeeded: () => void; renewal: true } => ({
+    const run = (context: RenewalContext): RunOptions => ({
       interactive: context.interactive,
       signal: context.signal,
       personNeeded: context.personNeeded,
+      ...(context.beforeSend !== undefined ? { beforeSend: context.beforeSend } : {}),
       renewal: true,
     });
     let refreshRefused = false;
