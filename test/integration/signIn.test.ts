@@ -114,7 +114,8 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
     if (vscode.env.uiKind === vscode.UIKind.Web) {
       // An authorization server on this machine: code-server would open its URL through the port proxy, where its pages
       // cannot work; the loopback listener's start page is opened instead, and sends the browser on to the URL as it is.
-      assert.equal(opened[0], `http://127.0.0.1:${port}/`);
+      // Through code-server's proxy (its opener would drop a localhost URL's path), with the page's random segment.
+      assert.match(opened[0], new RegExp(`^http://[^/]+/proxy/${port}/start/[\\w-]{22}$`));
       assert.equal(browser.visited[0], opened[0]);
       assert.ok(browser.visited[1]?.startsWith(`${server.authorizationEndpoint}?`), `the start page redirected to ${browser.visited[1]}`);
       authorizationUrl = new URL(browser.visited[1]);
