@@ -52,7 +52,7 @@ export {
   requestDeviceAuthorization,
 } from './deviceAuthorization';
 export type { DeviceAuthorization, DeviceAuthorizationOptions } from './deviceAuthorization';
-export { pollDeviceToken, SLOW_DOWN_STEP_MS } from './devicePolling';
+export { MAX_BACKOFF_MS, pollDeviceToken, SLOW_DOWN_STEP_MS } from './devicePolling';
 export { DEFAULT_SIGN_IN_TIMEOUT_MS, LoopbackAuthServer } from './loopbackServer';
 export type { LoopbackOptions } from './loopbackServer';
 export type { DevicePollingOptions, Wait } from './devicePolling';
