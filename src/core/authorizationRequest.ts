@@ -9,12 +9,14 @@ export interface AuthorizationAttempt {
   readonly redirectUri: string;
   readonly state: string;
   readonly codeChallenge: string;
+  /** OpenID Connect's `nonce`, sent when the scope asks for `openid` (see `nonceFor`); the id_token must carry it back. */
+  readonly nonce?: string;
 }
 
 /** What the redirect must match: the attempt's `state`, and the issuer when the server names itself (RFC 9207). */
 export interface AuthorizationExpectation {
   readonly state: string;
-  /** The issuer the invoker discovered; `iss` in the redirect must equal it when present. */
+  /** The invoker's issuer; `iss` in the redirect must equal it exactly whenever present. */
   readonly issuer?: string;
   /** The server's metadata said `authorization_response_iss_parameter_supported`: `iss` must then be present. */
   readonly issParameterSupported?: boolean;
@@ -22,10 +24,11 @@ export interface AuthorizationExpectation {
 
 /**
  * The URL to open in the browser: the authorization endpoint (its own query kept) with `response_type=code`,
- * `client_id`, `redirect_uri`, `scope` when given, `state`, the S256 `code_challenge`, then the invoker's
- * authorization parameters (prompt, login_hint, audience, resource…), empty ones omitted.
+ * `client_id`, `redirect_uri`, `scope` when given, `state`, the S256 `code_challenge`, the attempt's `nonce` when it
+ * has one, then the invoker's authorization parameters (prompt, login_hint, audience, resource…), empty ones omitted.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
  * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.3
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#AuthRequest
  */
 export function buildAuthorizationUrl(properties: InvokerProperties, attempt: AuthorizationAttempt): string {
   const url = new URL((properties.authorizationEndpointUrl ?? '').trim());
@@ -43,6 +46,9 @@ export function buildAuthorizationUrl(properties: InvokerProperties, attempt: Au
   query.set('state', attempt.state);
   query.set('code_challenge', attempt.codeChallenge);
   query.set('code_challenge_method', 'S256');
+  if (attempt.nonce !== undefined) {
+    query.set('nonce', attempt.nonce);
+  }
   for (const { name, value } of properties.authorizationParameters ?? []) {
     const key = name.trim();
     if (key !== '' && value !== '' && !RESERVED_AUTHORIZATION_PARAMETERS.has(key)) {
@@ -52,13 +58,25 @@ export function buildAuthorizationUrl(properties: InvokerProperties, attempt: Au
   return url.href;
 }
 
-/** The response parameters of a redirect: the query's, or the fragment's when a server answered with response_mode=fragment. */
+/** Parameters of an authorization response (RFC 6749 §4.1.2, RFC 9207, OpenID Connect's implicit and hybrid ones). */
+const RESPONSE_PARAMETERS = ['code', 'state', 'error', 'iss', 'access_token', 'id_token'];
+
+/**
+ * The response parameters of a redirect: its query. `response_type=code` answers in the query only, so a redirect
+ * that carries response parameters in its #fragment (an implicit or fragment-mode answer, or one pasted from
+ * elsewhere) is refused; a fragment without any (Facebook's `#_=_`) is ignored.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
+ * @see https://openid.net/specs/oauth-v2-multiple-response-types-1_0.html#ResponseModes
+ */
 function responseParameters(url: URL): URLSearchParams {
-  const query = url.searchParams;
-  if (query.has('code') || query.has('error') || query.has('state') || url.hash.length <= 1) {
-    return query;
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  if (RESPONSE_PARAMETERS.some((name) => fragment.has(name))) {
+    throw new InvokerError(
+      'The redirect carries its answer in the #fragment, where the Authorization Code grant (response_type=code) never puts it: it was refused.',
+      { kind: 'invalid-response' },
+    );
   }
-  return new URLSearchParams(url.hash.slice(1));
+  return url.searchParams;
 }
 
 function single(parameters: URLSearchParams, name: string): string | undefined {
@@ -71,8 +89,9 @@ function single(parameters: URLSearchParams, name: string): string | undefined {
 
 /**
  * Reads the URL the browser was redirected to and returns its authorization `code`, after checking, in this
- * order: `iss` (RFC 9207: required when the server advertises it, and equal to the expected issuer whenever
- * present), `state` (exactly this attempt's), then an OAuth `error` (`access_denied` has its own kind). Every
+ * order: the answer is in the query (never a #fragment), `iss` (RFC 9207: required when the server advertises it,
+ * and exactly the expected issuer whenever present), `state` (exactly this attempt's), then an OAuth `error`
+ * (`access_denied` has its own kind). Every
  * failure is an InvokerError (code 4) whose text holds neither the code nor the state.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
  * @see https://www.rfc-editor.org/rfc/rfc9207#section-2.4
@@ -87,8 +106,8 @@ export function parseAuthorizationResponse(redirectedTo: string, expected: Autho
   const parameters = responseParameters(url);
   const iss = single(parameters, 'iss');
   if (iss !== undefined) {
-    // Compared as strings (RFC 9207 §2.4), a trailing slash aside: an Issuer URL typed with or without one names the same issuer.
-    if (expected.issuer !== undefined && expected.issuer !== '' && iss.replace(/\/+$/, '') !== expected.issuer.trim().replace(/\/+$/, '')) {
+    // Compared as strings, exactly (RFC 9207 §2.4): discovery made sure the Issuer URL is the server's own issuer.
+    if (expected.issuer !== undefined && expected.issuer !== '' && iss !== expected.issuer.trim()) {
       throw new InvokerError(
         `The authorization response comes from the issuer "${redact(iss).slice(0, 200)}", not "${expected.issuer}" (RFC 9207): it was refused, since another server may have sent it.`,
         { kind: 'issuer-mismatch' },

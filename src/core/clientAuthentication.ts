@@ -235,7 +235,7 @@ function fromPem(text: string, passphrase: string | undefined): { key: KeyObject
   }
 }
 
-/** Key and certificate from a PKCS#12 file (node:crypto reads no PKCS#12; node-forge does). */
+/** Key and certificate (the one of the key) from a PKCS#12 file (node:crypto reads no PKCS#12; node-forge does). */
 async function fromPkcs12(content: Buffer, passphrase: string | undefined): Promise<{ key: KeyObject; certificate?: X509Certificate }> {
   const forge = (await import('node-forge')).default;
   let p12: import('node-forge').pkcs12.Pkcs12Pfx;
@@ -273,12 +273,20 @@ async function fromPkcs12(content: Buffer, passphrase: string | undefined): Prom
   } catch {
     refuseKey(keyIssue(KEY_FILE, 'holds a private key that cannot be read.'));
   }
-  const certBag = bagsOf(forge.pki.oids.certBag)[0];
-  if (certBag?.cert === undefined) {
-    return { key };
-  }
-  const certDer = forge.asn1.toDer(forge.pki.certificateToAsn1(certBag.cert)).getBytes();
-  return { key, certificate: new X509Certificate(Buffer.from(certDer, 'binary')) };
+  const certificates = bagsOf(forge.pki.oids.certBag).flatMap((bag) => {
+    if (bag.cert === undefined) {
+      return [];
+    }
+    try {
+      return [new X509Certificate(Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(bag.cert)).getBytes(), 'binary'))];
+    } catch {
+      return [];
+    }
+  });
+  // The file's own certificate is the one whose public key is the key's, wherever it stands: exporters put the CA
+  // chain before it as often as after. None matching: the first, which the caller then refuses as not the key's.
+  const certificate = certificates.find((candidate) => candidate.checkPrivateKey(key)) ?? certificates[0];
+  return certificate !== undefined ? { key, certificate } : { key };
 }
 
 /** The algorithm a key signs with by default, or undefined when it is none of ours. */

@@ -5,7 +5,7 @@ import { InvokerError } from './errors';
 import { selectNetwork, type NetworkRoute } from './network';
 import type { SystemProxySettings } from './proxyRoute';
 export { endpointsFor, tokenEndpointFor } from '../shared/properties';
-import { GRANT_TYPES, WIRE_GRANT_TYPES, type GrantType, type NetworkProperties, type PropertyIssue } from '../shared/properties';
+import { GRANT_TYPES, PROPERTY_LABELS, WIRE_GRANT_TYPES, type GrantType, type NetworkProperties, type PropertyIssue } from '../shared/properties';
 import { validateNetworkProperties } from '../shared/networkValidation';
 import { isLoopbackHost } from '../shared/urlValidation';
 import { jsonTooDeep, MAX_JSON_DEPTH } from './jsonDepth';
@@ -30,6 +30,11 @@ export interface DiscoveryOptions {
   readonly log?: (level: 'info' | 'warn', line: string) => void;
   /** As for execute(): resolves host names instead of the system resolver (tests). */
   readonly lookup?: LookupFunction;
+  /**
+   * Use metadata whose `issuer` is not the Issuer URL given (kept with a warning) instead of refusing it: only for
+   * providers whose metadata names a template, such as Entra ID's multi-tenant `…/{tenantid}/v2.0`. Default false.
+   */
+  readonly acceptDifferentIssuer?: boolean;
 }
 
 /** What the form needs from an authorization server's metadata, and the metadata itself. */
@@ -66,7 +71,7 @@ export interface DiscoveryResult {
   readonly mtlsIntrospectionEndpoint?: string;
   /** `mtls_endpoint_aliases.revocation_endpoint` (RFC 8705 §5), when listed. */
   readonly mtlsRevocationEndpoint?: string;
-  /** Oddities worth showing: an issuer that differs from the URL given, a field of the wrong type. */
+  /** Oddities worth showing: an issuer that differs from the URL given (when accepted), a field of the wrong type. */
   readonly warnings: readonly string[];
   /** The whole metadata document. */
   readonly metadata: Readonly<Record<string, unknown>>;
@@ -157,18 +162,18 @@ function stringList(metadata: Record<string, unknown>, name: string, warnings: s
   return value as string[];
 }
 
-function withoutTrailingSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}
-
 /**
- * Reads one metadata answer: a JSON object with a usable `token_endpoint`; the issuer compared with the one expected
- * (a difference is a warning: Entra's multi-tenant metadata names `{tenantid}`), the lists checked, the suggestion made.
+ * Reads one metadata answer: a JSON object with a usable `token_endpoint`; its `issuer` identical to the one expected
+ * (else refused, kind `issuer-mismatch` naming both: metadata of another issuer must not be used; with
+ * `acceptDifferentIssuer`, for templated issuers such as Entra's `{tenantid}`, kept with a warning), the lists
+ * checked, the suggestion made.
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-3.2
+ * @see https://www.rfc-editor.org/rfc/rfc8414#section-3.3
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation
  */
 export function parseAuthorizationServerMetadata(
   raw: RawResponse,
-  context: { readonly metadataUrl: string; readonly expectedIssuer?: string; readonly allowInsecureHttp?: boolean },
+  context: { readonly metadataUrl: string; readonly expectedIssuer?: string; readonly allowInsecureHttp?: boolean; readonly acceptDifferentIssuer?: boolean },
 ): DiscoveryResult {
   const where = `The metadata at ${context.metadataUrl}`;
   const text = raw.body.replace(/^\uFEFF/, '');
@@ -197,12 +202,17 @@ export function parseAuthorizationServerMetadata(
     });
   }
   const issuer = typeof m.issuer === 'string' ? m.issuer : '';
-  if (issuer === '') {
+  const expected = context.expectedIssuer?.trim();
+  if (expected !== undefined && issuer !== expected) {
+    // Compared exactly, as the redirect's `iss` is (RFC 9207 §2.4): a trailing slash names another issuer.
+    const stated = issuer === '' ? 'no "issuer"' : `the issuer "${issuer.slice(0, 200)}"`;
+    if (context.acceptDifferentIssuer !== true) {
+      const message = `"${PROPERTY_LABELS.issuer}" is "${expected}", but ${where} names ${stated} (RFC 8414 §3.3 requires the same): it was not used. Enter the server's own issuer, or turn on "${PROPERTY_LABELS.acceptDifferentIssuer}" for a provider whose metadata names a template (Entra ID's {tenantid}).`;
+      throw new InvokerError(message, { kind: 'issuer-mismatch', status: raw.status, issues: [{ field: 'issuer', code: 'invalid', message }] });
+    }
+    warnings.push(`The metadata names ${stated}, not the Issuer URL given (${expected}); it was used since "${PROPERTY_LABELS.acceptDifferentIssuer}" is on.`);
+  } else if (issuer === '') {
     warnings.push('The metadata has no "issuer".');
-  } else if (context.expectedIssuer !== undefined && withoutTrailingSlash(issuer) !== withoutTrailingSlash(context.expectedIssuer.trim())) {
-    warnings.push(
-      `The metadata's "issuer" is ${issuer}, not the Issuer URL given (${context.expectedIssuer.trim()}); RFC 8414 §3.3 requires them to be the same.`,
-    );
   }
   const grantTypesSupported = stringList(m, 'grant_types_supported', warnings);
   const tokenEndpointAuthMethodsSupported = stringList(m, 'token_endpoint_auth_methods_supported', warnings);
@@ -291,9 +301,9 @@ function missed(url: string, raw: RawResponse): InvokerError {
   return new InvokerError(`${url} answered ${raw.status}.`, { kind: 'server-rejected', status: raw.status });
 }
 
-/** The most telling of the misses: metadata that was found but is unusable, then a redirect, then the last status. */
+/** The most telling of the misses: metadata of another issuer, metadata that was found but is unusable, then a redirect, then the last status. */
 function bestMiss(issuer: string, misses: readonly Miss[]): InvokerError {
-  const found = misses.find((miss) => miss.error.kind === 'invalid-response');
+  const found = misses.find((miss) => miss.error.kind === 'issuer-mismatch') ?? misses.find((miss) => miss.error.kind === 'invalid-response');
   if (found !== undefined) {
     return found.error;
   }
@@ -316,8 +326,10 @@ function bestMiss(issuer: string, misses: readonly Miss[]): InvokerError {
  * Discovers an authorization server from its issuer URL: reads OpenID Connect Discovery's and RFC 8414's metadata
  * (GET, `Accept: application/json`, over the invoker's proxy and TLS settings, at most `maxResponseBytes`, within
  * `timeoutMs`) and returns the token endpoint, the grant types and client authentication methods, and the suggested
- * "Credentials in Request Body". Redirects are not followed: the issuer identifier must be exact (RFC 8414 §3.3), so a
- * redirect is reported with its target for the user to check. Plain http:// only to loopback (or when allowed).
+ * "Credentials in Request Body". Redirects are not followed and metadata naming another issuer is not used: the
+ * issuer identifier must be exact (RFC 8414 §3.3), so a redirect is reported with its target, and a different
+ * `issuer` with both names, for the user to check (`acceptDifferentIssuer` opts out, for templated issuers). Plain
+ * http:// only to loopback (or when allowed).
  * Every failure rejects with an InvokerError (code 4).
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfig
@@ -366,7 +378,12 @@ export async function discover(issuerUrl: string, options: DiscoveryOptions = {}
       }
       try {
         const expectedIssuer = issuer.pathname.includes('/.well-known/') ? undefined : issuerUrl;
-        const result = parseAuthorizationServerMetadata(raw, { metadataUrl: url, expectedIssuer, allowInsecureHttp });
+        const result = parseAuthorizationServerMetadata(raw, {
+          metadataUrl: url,
+          expectedIssuer,
+          allowInsecureHttp,
+          acceptDifferentIssuer: options.acceptDifferentIssuer,
+        });
         const warnings = route?.warning !== undefined ? [...result.warnings, route.warning] : result.warnings;
         warnings.forEach((warning) => options.log?.('warn', warning));
         return { ...result, warnings };

@@ -22,7 +22,9 @@ export const INVOKER_INVALID_ERROR = 4;
  *   or in a device-code poll.
  * - `authorization-rejected`: the authorization redirect carried another OAuth `error` (`error`, `errorDescription`).
  * - `state-mismatch`: the redirect's `state` is not the one this attempt sent (a forged or stale redirect).
- * - `issuer-mismatch`: the redirect's `iss` is missing (RFC 9207 advertised) or names another server (mix-up).
+ * - `issuer-mismatch`: the redirect's `iss` is missing (RFC 9207 advertised) or names another server (mix-up), or
+ *   the metadata found names another issuer than the one asked for (RFC 8414 §3.3).
+ * - `nonce-mismatch`: the id_token of a sign-in does not carry the `nonce` its authorization request sent (OpenID Connect).
  * - `expired-token`: the device code expired before the user signed in (RFC 8628 `expired_token`).
  * - `sign-in-required`: the grant needs a person at a browser and the caller may not open one (API, CodeLens, status bar).
  */
@@ -42,6 +44,7 @@ export type InvokerErrorKind =
   | 'authorization-rejected'
   | 'state-mismatch'
   | 'issuer-mismatch'
+  | 'nonce-mismatch'
   | 'expired-token'
   | 'sign-in-required';
 

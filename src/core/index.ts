@@ -8,6 +8,7 @@ import type { ExchangeLog } from './exchangeLog';
 import { basicVariantsDiffer, clientAuthenticationOf, prepareTokenRequest, type GrantInput } from './tokenRequest';
 import { clientAuthFor } from './clientAuthentication';
 import { parseTokenResponse } from './tokenResponse';
+import { checkIdTokenNonce } from './nonce';
 import { grantAssertionSigner, signsGrantAssertion, type GrantAssertionSigner } from './grantAssertion';
 import type { EndpointCallOptions, TokenTypeHint } from './endpointCall';
 import { introspect as introspectToken, introspectionMessageName } from './introspection';
@@ -40,6 +41,7 @@ export type { Hint } from './hints';
 export { codeChallengeS256, createPkce, randomUrlSafe } from './pkce';
 export type { Pkce } from './pkce';
 export { buildAuthorizationUrl, parseAuthorizationResponse } from './authorizationRequest';
+export { asksForOpenId, checkIdTokenNonce, nonceFor } from './nonce';
 export type { AuthorizationAttempt, AuthorizationExpectation } from './authorizationRequest';
 export { DEVICE_CODE_GRANT_TYPE } from './tokenRequest';
 export type { GrantInput } from './tokenRequest';
@@ -50,7 +52,7 @@ export {
   requestDeviceAuthorization,
 } from './deviceAuthorization';
 export type { DeviceAuthorization, DeviceAuthorizationOptions } from './deviceAuthorization';
-export { pollDeviceToken, SLOW_DOWN_STEP_MS } from './devicePolling';
+export { MAX_BACKOFF_MS, pollDeviceToken, SLOW_DOWN_STEP_MS } from './devicePolling';
 export { DEFAULT_SIGN_IN_TIMEOUT_MS, LoopbackAuthServer } from './loopbackServer';
 export type { LoopbackOptions } from './loopbackServer';
 export type { DevicePollingOptions, Wait } from './devicePolling';
@@ -112,7 +114,7 @@ export function grantSecrets(grant: GrantInput | undefined): string[] {
     case undefined:
       return [];
     case 'authorization_code':
-      return [grant.code, grant.codeVerifier];
+      return [grant.code, grant.codeVerifier, ...(grant.nonce !== undefined ? [grant.nonce] : [])];
     case 'device_code':
       return [grant.deviceCode];
     case 'token_exchange':
@@ -231,6 +233,10 @@ export async function execute(properties: InvokerProperties, options: ExecuteOpt
     };
     try {
       const message = await withBasicFallback(properties, attempt, options.log);
+      if (options.grant?.grantType === 'authorization_code' && options.grant.nonce !== undefined) {
+        // OpenID Connect: the id_token must answer this sign-in's request; a refused answer is not kept (it holds tokens).
+        checkIdTokenNonce(message, options.grant.nonce, redact);
+      }
       for (const warning of message.metadata.warnings) {
         options.log?.('warn', warning);
       }

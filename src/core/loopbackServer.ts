@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { InvokerError } from './errors';
+import { randomUrlSafe } from './pkce';
 
 /** How long a sign-in may wait for the browser's redirect by default: five minutes. */
 export const DEFAULT_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
 export interface LoopbackOptions {
+  /** The `state` this sign-in sent: only a redirect carrying exactly it ends the wait; any other is answered and ignored. */
+  readonly state: string;
   /** A fixed port the user registered at the server; default 0 = a free port (RFC 8252 §7.3). */
   readonly port?: number;
   /** The callback path; default `/callback`. */
@@ -36,11 +39,19 @@ function isCallback(url: URL): boolean {
   return p.has('code') || p.has('error') || p.has('state');
 }
 
+/** A path the listener serves, bare or behind a proxy that keeps its prefix (code-server's `/absproxy/PORT`): the path must end with ours. */
+function isPath(pathname: string, path: string): boolean {
+  return pathname === path || pathname.endsWith(path);
+}
+
 /**
  * Receives one authorization redirect on 127.0.0.1 (never another interface): it answers the browser with a short
- * page telling the user to return to VS Code and closes after that one callback, on cancel, or after the timeout;
- * whoever started it may close it earlier. The redirect's secrets (code, state) are handed only to the waiter.
+ * page telling the user to return to VS Code and closes after the callback that carries this sign-in's `state`, on
+ * cancel, or after the timeout; whoever started it may close it earlier. A request with another state (stray,
+ * stale or forged) gets a "not this sign-in" page and the listener keeps waiting, so it cannot end the sign-in. The
+ * redirect's secrets (code, state) are handed only to the waiter.
  * @see https://www.rfc-editor.org/rfc/rfc8252#section-7.3
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.12
  */
 export class LoopbackAuthServer {
   private readonly sockets = new Set<Socket>();
@@ -48,8 +59,10 @@ export class LoopbackAuthServer {
   private readonly result: Promise<string>;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  /** Where the listener's root sends the browser until the callback arrives (see `startAt`). */
+  /** Where the start page sends the browser until the callback arrives (see `startAt`). */
   private start: string | undefined;
+  /** The start page's path: a fresh random segment, so that a guessed address does nothing. */
+  readonly startPath = `/start/${randomUrlSafe(16)}`;
   private readonly onAbort = (): void => this.fail(new InvokerError('The sign-in was cancelled.', { kind: 'aborted' }));
 
   private constructor(
@@ -71,7 +84,7 @@ export class LoopbackAuthServer {
   }
 
   /** Starts listening on 127.0.0.1 (a free port unless `port` is given); rejects when the port is taken. */
-  static async start(options: LoopbackOptions = {}): Promise<LoopbackAuthServer> {
+  static async start(options: LoopbackOptions): Promise<LoopbackAuthServer> {
     const path = options.path ?? '/callback';
     if (!path.startsWith('/')) {
       throw new InvokerError(`"Redirect URI" has the path "${path}", which does not start with /.`, { kind: 'invalid-properties' });
@@ -118,14 +131,14 @@ export class LoopbackAuthServer {
   }
 
   /**
-   * Makes the listener's root (`/`, or `/proxy/PORT/` kept by a proxy) redirect the browser to `authorizationUrl`
-   * until the callback arrives, and returns that root's loopback URL. For code-server, whose opener sends any
-   * localhost URL through its port proxy and so cannot open an authorization server on this machine: opened through
-   * the proxy, the listener's root hands the browser the authorization URL as it is.
+   * Makes the listener's start page (`startPath`, a random path; behind a proxy that keeps its prefix too) redirect
+   * the browser to `authorizationUrl` until the callback arrives, and returns that page's loopback URL. For
+   * code-server, whose opener sends any localhost URL through its port proxy and so cannot open an authorization
+   * server on this machine: opened through the proxy, the start page hands the browser the authorization URL as it is.
    */
   startAt(authorizationUrl: string): string {
     this.start = authorizationUrl;
-    return `http://127.0.0.1:${this.port}/`;
+    return `http://127.0.0.1:${this.port}${this.startPath}`;
   }
 
   /** The full URL of the one callback (`http://127.0.0.1:<port><path>?code=…&state=…`); rejects on timeout or cancel. */
@@ -135,14 +148,19 @@ export class LoopbackAuthServer {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${this.port}`);
-    if (req.method === 'GET' && this.start !== undefined && this.settle !== undefined && !isCallback(url) && /^(\/(abs)?proxy\/\d+)?\/?$/.test(url.pathname)) {
+    if (req.method === 'GET' && this.start !== undefined && this.settle !== undefined && isPath(url.pathname, this.startPath)) {
       res.writeHead(302, { location: this.start, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', connection: 'close' });
       res.end();
       return;
     }
-    // A proxy (code-server's /absproxy/PORT) may keep a prefix: the path must end with ours.
-    if (req.method !== 'GET' || !(url.pathname === this.path || url.pathname.endsWith(this.path)) || !isCallback(url) || this.settle === undefined) {
+    if (req.method !== 'GET' || !isPath(url.pathname, this.path) || !isCallback(url) || this.settle === undefined) {
       answerPage(res, 404, 'Not found', 'This address only receives a sign-in redirect.');
+      return;
+    }
+    const states = url.searchParams.getAll('state');
+    if (states.length !== 1 || states[0] !== this.options.state) {
+      // Not this sign-in's redirect (another attempt's, or forged): the real one may still come, so keep listening.
+      answerPage(res, 400, 'Not this sign-in', 'This redirect does not belong to the sign-in VS Code is waiting for, so VS Code ignored it.');
       return;
     }
     const failed = url.searchParams.has('error');

@@ -30,7 +30,14 @@ export function clientAuthenticationOf(properties: InvokerProperties): ClientAut
  * extension), or the JWT Bearer assertion signed for this request.
  */
 export type GrantInput =
-  | { readonly grantType: 'authorization_code'; readonly code: string; readonly codeVerifier: string; readonly redirectUri: string }
+  | {
+      readonly grantType: 'authorization_code';
+      readonly code: string;
+      readonly codeVerifier: string;
+      readonly redirectUri: string;
+      /** The `nonce` the authorization request sent (scope `openid`): the answer's id_token must carry it. */
+      readonly nonce?: string;
+    }
   | { readonly grantType: 'device_code'; readonly deviceCode: string }
   | { readonly grantType: 'token_exchange'; readonly subjectToken: string }
   | { readonly grantType: 'jwt_bearer'; readonly assertion: string };

@@ -521,6 +521,7 @@ export class InvokerRunner {
       network: networkProperties(config, secrets),
       systemProxy: readSystemProxy(),
       allowInsecureHttp: config.allowInsecureHttp,
+      acceptDifferentIssuer: config.acceptDifferentIssuer,
       timeoutMs: this.timeoutMs(),
       signal: options.signal,
       log: (level, line) => this.log[level](`[${label}] discovery: ${line}`),

@@ -78,6 +78,8 @@ export interface InvokerConfig {
   readonly targetMessage: string;
   /** The issuer "Discover" reads metadata from; only the form uses it (the token request goes to `authorizationServerUrl`). */
   readonly issuer: string;
+  /** "Discover" uses metadata naming another issuer (a template such as Entra's `{tenantid}`) instead of refusing it. */
+  readonly acceptDifferentIssuer: boolean;
   /** `system` (VS Code's `http.proxy`, then the proxy environment variables), `none`, or a proxy URL without credentials. */
   readonly proxy: string;
   readonly proxyUsername: string;
@@ -136,6 +138,7 @@ export const DEFAULT_INVOKER: InvokerConfig = {
   allowInsecureHttp: false,
   targetMessage: 'DJMOUT',
   issuer: '',
+  acceptDifferentIssuer: false,
   proxy: 'system',
   proxyUsername: '',
   tlsCaFile: '',
@@ -222,6 +225,7 @@ export function normalizeInvoker(raw: unknown): InvokerConfig | undefined {
     allowInsecureHttp: r.allowInsecureHttp === true,
     targetMessage: text(r.targetMessage, '').trim() || DEFAULT_INVOKER.targetMessage,
     issuer: text(r.issuer, '').trim(),
+    acceptDifferentIssuer: r.acceptDifferentIssuer === true,
     proxy: text(r.proxy, '').trim() || DEFAULT_INVOKER.proxy,
     proxyUsername: text(r.proxyUsername, ''),
     tlsCaFile: text(r.tlsCaFile, '').trim(),

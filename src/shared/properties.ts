@@ -134,6 +134,11 @@ export interface InvokerProperties extends NetworkProperties {
   readonly clientAssertionAudience?: AssertionAudience;
   /** The authorization server's issuer identifier (the assertion's `aud` when `clientAssertionAudience` is `issuer`). */
   readonly issuer?: string;
+  /**
+   * Discovery uses metadata whose `issuer` is not `issuer` (with a warning) instead of refusing it (RFC 8414 §3.3):
+   * only for providers whose metadata names a template, such as Entra ID's multi-tenant `{tenantid}`. Off by default.
+   */
+  readonly acceptDifferentIssuer?: boolean;
   /** Token introspection (RFC 7662): the server's `introspection_endpoint`, from discovery or entered. */
   readonly introspectionEndpoint?: string;
   /** Token revocation (RFC 7009): the server's `revocation_endpoint`, from discovery or entered. */
@@ -306,6 +311,7 @@ export const PROPERTY_LABELS: Readonly<Record<keyof InvokerProperties | 'targetM
   clientAssertionKeyId: 'Key ID',
   clientAssertionAudience: 'Assertion Audience',
   issuer: 'Issuer URL',
+  acceptDifferentIssuer: 'Accept a Different Issuer',
   introspectionEndpoint: 'Introspection Endpoint',
   revocationEndpoint: 'Revocation Endpoint',
   subjectToken: 'Subject Token',

@@ -1,5 +1,6 @@
 import { PROPERTY_LABELS, type PropertyIssue, type ToolboxEndpoint } from './properties';
 import { isBlank, issue } from './propertyIssue';
+import { isListenerHost } from './redirectUri';
 
 // The URL properties: the token endpoint, the sign-in endpoints, the redirect URI and the toolbox endpoints.
 
@@ -93,6 +94,15 @@ export function validateRedirectUri(value: string): PropertyIssue[] {
   }
   if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     return [issue('redirectUri', 'not-allowed', `uses plain http:// to ${url.host}: only loopback redirects (http://127.0.0.1:PORT/path) may be plain http.`)];
+  }
+  if (url.protocol === 'http:' && !isListenerHost(url.hostname)) {
+    return [
+      issue(
+        'redirectUri',
+        'not-allowed',
+        `uses ${url.hostname}, where the sign-in does not listen: it listens on 127.0.0.1 only. Use http://127.0.0.1:PORT/path (or http://localhost:PORT/path), and register that.`,
+      ),
+    ];
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:' && !/^(vscode|vscode-insiders|vscodium|code-oss|cursor|windsurf)[a-z-]*:$/.test(url.protocol)) {
     return [issue('redirectUri', 'invalid', `must be a loopback http:// URL, an https:// URL or a vscode:// URI (it starts with ${url.protocol}//).`)];

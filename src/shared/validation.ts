@@ -57,6 +57,7 @@ export const RESERVED_AUTHORIZATION_PARAMETERS: ReadonlySet<string> = new Set([
   'state',
   'code_challenge',
   'code_challenge_method',
+  'nonce',
 ]);
 
 const TARGET_MESSAGE_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;

@@ -386,6 +386,13 @@ export const FIELDS: readonly FieldSpec[] = [
     help: "The server names itself (iss) in its redirect (RFC 9207): a redirect without it, or from another issuer, is refused. Discover sets it from the server's metadata.",
   },
   {
+    key: 'acceptDifferentIssuer',
+    kind: 'checkbox',
+    section: 'advanced',
+    warning: true,
+    help: "Discover uses metadata whose issuer is not the Issuer URL (RFC 8414 §3.3 says it must be the same). Only for a provider whose metadata names a template, such as Entra ID's multi-tenant {tenantid}.",
+  },
+  {
     key: 'allowInsecureHttp',
     kind: 'checkbox',
     section: 'advanced',

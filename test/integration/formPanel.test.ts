@@ -165,6 +165,22 @@ suite('The invoker form panel through its protocol', function () {
     await form.close(api, { name: 'fp-existing', scope: 'user' });
   });
 
+  test('issue 17: Discover refuses metadata naming another issuer, beside "Issuer URL"; "Accept a Different Issuer" uses it, with a warning', async () => {
+    const form = await openEditForm('fp-existing');
+    await form.send({ type: 'ready' });
+    // A trailing slash names another issuer than the server's own (RFC 8414 §3.3).
+    const config: InvokerConfig = { ...clientCredentials('fp-existing'), authorizationServerUrl: '', issuer: `${server.issuer}/` };
+    const refused = last(await form.send({ type: 'discover', config, secrets: {} }), 'discovered');
+    assert.equal(refused.result, undefined);
+    assert.equal(refused.error?.field, 'issuer');
+    assert.ok(refused.error?.text.includes(`names the issuer "${server.issuer}"`), refused.error?.text);
+    const accepted = last(await form.send({ type: 'discover', config: { ...config, acceptDifferentIssuer: true }, secrets: {} }), 'discovered');
+    assert.equal(accepted.error, undefined, accepted.error?.text);
+    assert.equal(accepted.result?.tokenEndpoint, server.tokenEndpoint);
+    assert.ok(accepted.result?.warnings.some((warning) => warning.includes('"Accept a Different Issuer" is on')));
+    await form.close(api, { name: 'fp-existing', scope: 'user' });
+  });
+
   test('Discover goes through the proxy typed in the form, with the proxy password typed and not saved (and no OAuth secret)', async () => {
     const proxy = await startProxy({ credentials: { username: PROXY_USER, password: PROXY_PASSWORD } });
     try {

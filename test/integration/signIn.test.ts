@@ -54,7 +54,10 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
     api = (await activateApi()) as Api;
     port = await freePort();
     // The redirect registered for a fixed port, as it is reached directly (desktop) and through code-server's proxy.
-    server = await startOidcServer({ signIn: { redirectUris: [`http://127.0.0.1:${port}/callback`, `http://127.0.0.1/proxy/${port}/callback`] } });
+    // Issue 17: it also refuses an OpenID request (scope openid) without a nonce, as some real servers do.
+    server = await startOidcServer({
+      signIn: { redirectUris: [`http://127.0.0.1:${port}/callback`, `http://127.0.0.1/proxy/${port}/callback`], requireNonce: true },
+    });
     originalOpener = api.signInForTests.opener;
     originalTimeout = api.signInForTests.redirectTimeoutMs;
     // A sign-in that goes wrong fails within the test's time instead of waiting five minutes.
@@ -114,7 +117,8 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
     if (vscode.env.uiKind === vscode.UIKind.Web) {
       // An authorization server on this machine: code-server would open its URL through the port proxy, where its pages
       // cannot work; the loopback listener's start page is opened instead, and sends the browser on to the URL as it is.
-      assert.equal(opened[0], `http://127.0.0.1:${port}/`);
+      // Through code-server's proxy (its opener would drop a localhost URL's path), with the page's random segment.
+      assert.match(opened[0], new RegExp(`^http://[^/]+/proxy/${port}/start/[\\w-]{22}$`));
       assert.equal(browser.visited[0], opened[0]);
       assert.ok(browser.visited[1]?.startsWith(`${server.authorizationEndpoint}?`), `the start page redirected to ${browser.visited[1]}`);
       authorizationUrl = new URL(browser.visited[1]);
@@ -130,6 +134,7 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
       assert.equal(external, (await vscode.env.asExternalUri(vscode.Uri.parse(redirect))).toString(true));
     }
     assert.equal(authorizationUrl.searchParams.get('code_challenge_method'), 'S256');
+    assert.equal(authorizationUrl.searchParams.get('nonce')?.length, 43, 'a fresh nonce, since the scope has openid (issue 17)');
     // The browser really went through the external URI (code-server's proxy in a web workbench).
     const arrival = browser.visited.find((url) => url.startsWith(external));
     assert.ok(arrival !== undefined, `the browser followed the redirect to ${external}`);
@@ -168,6 +173,42 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
     await new Promise((resolve) => setTimeout(resolve, 500)); // the log channel flushes to its file
     for (const file of filesBelow(api.logFolder)) {
       assertAbsent(fs.readFileSync(file, 'utf8'), secrets, file);
+    }
+  });
+
+  test("issue 17: the redirect's iss is compared with the Issuer URL even when Require Issuer in Redirect is off: another issuer is refused", async () => {
+    const redirect = `http://127.0.0.1:${port}/callback`;
+    await api.saveInvoker({
+      name: 'signin-iss',
+      // Not this server's issuer: a trailing slash makes another one (RFC 9207 §2.4 compares exactly).
+      issuer: `${server.issuer}/`,
+      authorizationServerUrl: server.tokenEndpoint,
+      authorizationEndpointUrl: server.authorizationEndpoint,
+      issParameterSupported: false,
+      grantType: 'authorization_code',
+      clientId: server.appClient.clientId,
+      redirectUri: redirect,
+      scope: 'openid api:read',
+    });
+    const browser = new SignInBrowser();
+    let page: Promise<{ title: string; status: number; body: string }> | undefined;
+    api.signInForTests.opener = async (url) => {
+      opened.push(url);
+      page = browser.browse(url, { user: server.user });
+      return true;
+    };
+    const before = server.tokenRequests();
+    try {
+      // The command reports the failure to the person (a notification), whether or not it also rejects.
+      await Promise.resolve(vscode.commands.executeCommand('oauth2Invoker.execute', 'signin-iss')).catch(() => undefined);
+      const shown = await page;
+      assert.equal(shown?.title, 'Signed in', 'the server did redirect back, with its iss');
+      assert.ok(browser.visited.some((url) => new URL(url).searchParams.get('iss') === server.issuer));
+      assert.equal(server.tokenRequests(), before, 'the code of a redirect from another issuer is not exchanged');
+      const record = api.messages().find((m) => m.invoker === 'signin-iss');
+      assert.ok(record === undefined || record.failed, 'no token was kept');
+    } finally {
+      await api.deleteInvoker('signin-iss');
     }
   });
 

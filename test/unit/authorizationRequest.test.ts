@@ -76,8 +76,16 @@ suite('authorization response (RFC 6749 §4.1.2, RFC 9207)', () => {
     assert.deepEqual(parseAuthorizationResponse(`${REDIRECT}?code=the-code&state=${STATE}`, { state: STATE }, redact), { code: 'the-code' });
   });
 
-  test('a redirect with the parameters in the fragment (response_mode=fragment) is read too', () => {
-    assert.deepEqual(parseAuthorizationResponse(`${REDIRECT}#code=the-code&state=${STATE}`, { state: STATE }, redact), { code: 'the-code' });
+  test('issue 17: an answer in the #fragment is refused (response_type=code answers in the query); a fragment without one is ignored', () => {
+    for (const url of [
+      `${REDIRECT}#code=the-code&state=${STATE}`,
+      `${REDIRECT}?code=the-code&state=${STATE}#code=the-code&state=${STATE}`,
+      `${REDIRECT}#error=access_denied&state=${STATE}`,
+      `${REDIRECT}#access_token=the-code&state=${STATE}`,
+    ]) {
+      assert.match(refused(url, 'invalid-response').message, /#fragment/);
+    }
+    assert.deepEqual(parseAuthorizationResponse(`${REDIRECT}?code=the-code&state=${STATE}#_=_`, { state: STATE }, redact), { code: 'the-code' });
   });
 
   test('a state mismatch, a missing state and a repeated state are refused', () => {
@@ -125,6 +133,12 @@ suite('authorization response (RFC 6749 §4.1.2, RFC 9207)', () => {
     refused(`${REDIRECT}?code=the-code&state=${STATE}&iss=https%3A%2F%2Fevil.example`, 'issuer-mismatch', { issuer: ISSUER });
     // A server that does not advertise RFC 9207 may leave iss out.
     assert.deepEqual(parseAuthorizationResponse(`${REDIRECT}?code=the-code&state=${STATE}`, { state: STATE, issuer: ISSUER }, redact), { code: 'the-code' });
+  });
+
+  test('issue 17: iss is compared exactly (RFC 9207 §2.4), even when the server does not advertise it: a trailing slash is another issuer', () => {
+    refused(`${REDIRECT}?code=the-code&state=${STATE}&iss=${encodeURIComponent(`${ISSUER}/`)}`, 'issuer-mismatch', { issuer: ISSUER });
+    refused(`${REDIRECT}?code=the-code&state=${STATE}&iss=${encodeURIComponent(ISSUER)}`, 'issuer-mismatch', { issuer: `${ISSUER}/` });
+    refused(`${REDIRECT}?code=the-code&state=${STATE}&iss=${encodeURIComponent(ISSUER.toUpperCase())}`, 'issuer-mismatch', { issuer: ISSUER });
   });
 
   test("an iss mismatch is checked before the error: a mixed-up server's error is not believed", () => {

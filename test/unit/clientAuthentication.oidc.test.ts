@@ -188,6 +188,20 @@ suite('issue 12: client authentication methods against oidc-provider', function 
     assert.deepEqual(header, { alg: 'RS256', 'x5t#S256': expected, typ: 'JWT' });
   });
 
+  test('issue 17: a PKCS#12 file with the CA certificate before its own: the certificate of the key is the one chosen', async () => {
+    const message = await execute(
+      props({
+        clientAuthentication: 'private_key_jwt',
+        clientId: 'pfx-client',
+        clientAssertionKeyFile: pki.client.caFirstPfxFile,
+        assertionKeyPassphrase: pki.client.passphrase,
+      }),
+    );
+    assert.ok(message.accessToken !== undefined);
+    const expected = Buffer.from(thumbprint(readFileSync(pki.client.certFile, 'utf8')), 'hex').toString('base64url');
+    assert.equal(decodePart(lastAssertion(), 0)['x5t#S256'], expected, "the client's certificate, not the CA's");
+  });
+
   test('private_key_jwt from the client certificate\'s own PKCS#12 file: its "Client Key Passphrase" decrypts it too', async () => {
     const message = await execute(
       props({

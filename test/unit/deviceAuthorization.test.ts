@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import {
   createRedactor,
   pollDeviceToken,
@@ -163,6 +165,44 @@ suite('device token polling (RFC 8628 §3.4, §3.5)', () => {
     server = await tokenEndpoint([{ status: 401, body: { error: 'invalid_client' } }]);
     const error = await rejectsWith(pollDeviceToken(properties(server.url), authorization, fakeTime()), 'server-rejected');
     assert.equal(error.error, 'invalid_client');
+  });
+
+  test('issue 17: a timeout, a reset connection and 5xx answers do not end the sign-in: polling backs off exponentially (RFC 8628 §3.5) and goes on', async () => {
+    const ways: Array<(res: ServerResponse, socket: Socket) => void> = [
+      (res) => answer(503, 'text/html', '<html>maintenance</html>')(undefined as never, res, undefined as never),
+      (_res, socket) => socket.destroy(),
+      () => undefined, // never answers: the request times out
+      (res) => answer(500, 'application/json', JSON.stringify({ error: 'server_error' }))(undefined as never, res, undefined as never),
+      (res) => answer(502, 'text/plain', 'bad gateway')(undefined as never, res, undefined as never),
+      (res) => answer(504, 'text/plain', 'gateway timeout')(undefined as never, res, undefined as never),
+      (res) => answer(pending.status, 'application/json', JSON.stringify(pending.body))(undefined as never, res, undefined as never),
+      (res) => answer(token.status, 'application/json', JSON.stringify(token.body))(undefined as never, res, undefined as never),
+    ];
+    let polls = 0;
+    server = await startServer((_request, res, socket) => ways[Math.min(polls++, ways.length - 1)](res, socket));
+    const time = fakeTime();
+    const pauses: number[] = [];
+    const logs: string[] = [];
+    const message = await pollDeviceToken(
+      properties(server.url),
+      { ...authorization, expiresInSeconds: 3600 },
+      { ...time, timeoutMs: 300, onPending: (ms) => pauses.push(ms), log: (_level, line) => logs.push(line) },
+    );
+    assert.equal(message.accessToken, 'at-from-device');
+    assert.equal(server.requests.length, ways.length);
+    // Twice the pause after each failure in a row (at most a minute), then the server's own interval again.
+    assert.deepEqual(time.waits, [2000, 4000, 8000, 16000, 32000, 60000, 60000, 2000]);
+    assert.deepEqual(pauses, [4000, 8000, 16000, 32000, 60000, 60000, 2000]);
+    assert.equal(logs.filter((line) => /Polling again in \d+ s\./.test(line)).length, 6);
+    assertNoSecret(logs, ['dev-c0de-secret']);
+  });
+
+  test("issue 17: backing off never waits past the code's expiry, which still ends the sign-in", async () => {
+    server = await startServer((_request, res) => answer(503, 'text/plain', 'down')(undefined as never, res, undefined as never));
+    const time = fakeTime();
+    await rejectsWith(pollDeviceToken(properties(server.url), { ...authorization, expiresInSeconds: 20 }, time), 'expired-token');
+    assert.deepEqual(time.waits, [2000, 4000, 8000, 6000]);
+    assert.equal(server.requests.length, 3);
   });
 
   test('cancel during the wait ends it at once as aborted, with the real timer', async () => {

@@ -72,6 +72,17 @@ suite('discovery', () => {
       assert.equal(result.metadata.jwks_uri, server.jwksUri);
     });
 
+    test('issue 17: the Issuer URL with a trailing slash is not this issuer: its metadata is refused, naming both (RFC 8414 §3.3)', async () => {
+      const error = await rejectsWith(discover(`${server.issuer}/`), 'issuer-mismatch');
+      assert.ok(error.message.includes(`"Issuer URL" is "${server.issuer}/"`), error.message);
+      assert.ok(error.message.includes(`names the issuer "${server.issuer}"`), error.message);
+      assert.match(error.message, /"Accept a Different Issuer"/);
+      assert.deepEqual(
+        error.issues.map((i) => i.field),
+        ['issuer'],
+      );
+    });
+
     test('issue 12: finds the introspection and revocation endpoints', async () => {
       const result = await discover(server.issuer);
       assert.equal(result.introspectionEndpoint, server.introspectionEndpoint);
@@ -178,13 +189,27 @@ suite('discovery', () => {
       assert.equal(result.issParameterSupported, true);
     });
 
-    test('an issuer that differs from the URL given is kept, with a warning', async () => {
+    test('issue 17: metadata naming another issuer is not used: issuer-mismatch naming both, after every candidate URL', async () => {
       const server = await serve((_request, res) =>
         json(res, { issuer: 'https://elsewhere.example.com', token_endpoint: 'https://elsewhere.example.com/token' }),
       );
-      const result = await discover(server.origin);
-      assert.equal(result.tokenEndpoint, 'https://elsewhere.example.com/token');
-      assert.ok(result.warnings.some((w) => /RFC 8414 §3\.3/.test(w)));
+      const error = await rejectsWith(discover(server.origin), 'issuer-mismatch');
+      assert.ok(error.message.includes(`"Issuer URL" is "${server.origin}"`), error.message);
+      assert.ok(error.message.includes('names the issuer "https://elsewhere.example.com"'), error.message);
+      assert.equal(server.requests.length, 2, 'the other candidate URL was tried too');
+      await server.close();
+      const none = await serve((_request, res) => json(res, { token_endpoint: 'https://elsewhere.example.com/token' }));
+      assert.match((await rejectsWith(discover(none.origin), 'issuer-mismatch')).message, /names no "issuer"/);
+    });
+
+    test("issue 17: with acceptDifferentIssuer (a templated issuer such as Entra's {tenantid}) it is used, with a warning", async () => {
+      const server = await serve((_request, res) =>
+        json(res, { issuer: 'https://login.example.com/{tenantid}/v2.0', token_endpoint: 'https://login.example.com/common/oauth2/v2.0/token' }),
+      );
+      const result = await discover(`${server.origin}/common/v2.0`, { acceptDifferentIssuer: true });
+      assert.equal(result.tokenEndpoint, 'https://login.example.com/common/oauth2/v2.0/token');
+      assert.equal(result.issuer, 'https://login.example.com/{tenantid}/v2.0');
+      assert.ok(result.warnings.some((w) => w.includes('"Accept a Different Issuer" is on')));
       assert.equal(result.credentialsInRequestBody, false, 'no methods listed: RFC 8414 default client_secret_basic');
     });
 
@@ -223,7 +248,7 @@ suite('discovery', () => {
 
     test('issue 12: an introspection endpoint that is plain http:// elsewhere is ignored with a warning; none named, none given', async () => {
       const server = await serve((_request, res) =>
-        json(res, { issuer: 'x', token_endpoint: 'https://a/token', introspection_endpoint: 'http://as.example.com/i' }),
+        json(res, { issuer: server.origin, token_endpoint: 'https://a/token', introspection_endpoint: 'http://as.example.com/i' }),
       );
       const result = await discover(server.origin);
       assert.equal(result.introspectionEndpoint, undefined);

@@ -27,6 +27,7 @@ const COMMON: readonly FieldKey[] = [
   'introspectionEndpoint',
   'revocationEndpoint',
   'basicEncoding',
+  'acceptDifferentIssuer',
   'allowInsecureHttp',
   'storage',
 ];

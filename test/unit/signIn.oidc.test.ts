@@ -3,9 +3,11 @@ import {
   buildAuthorizationUrl,
   createPkce,
   createRedactor,
+  decodeJwt,
   discover,
   execute,
   LoopbackAuthServer,
+  nonceFor,
   parseAuthorizationResponse,
   pollDeviceToken,
   randomUrlSafe,
@@ -23,24 +25,26 @@ async function signInWithCode(
   metadata: DiscoveryResult,
   properties: InvokerProperties,
   browse: (authorizationUrl: string, redirectUri: string) => Promise<string | undefined>,
-): Promise<{ redirectedTo: string; state: string; verifier: string; loopback: LoopbackAuthServer }> {
-  const loopback = await LoopbackAuthServer.start({ timeoutMs: 20_000 });
+): Promise<{ redirectedTo: string; state: string; verifier: string; nonce: string | undefined; loopback: LoopbackAuthServer }> {
   const state = randomUrlSafe();
+  const loopback = await LoopbackAuthServer.start({ state, timeoutMs: 20_000 });
   const pkce = createPkce();
-  const url = buildAuthorizationUrl(properties, { redirectUri: loopback.redirectUri, state, codeChallenge: pkce.codeChallenge });
+  const nonce = nonceFor(properties.scope);
+  const url = buildAuthorizationUrl(properties, { redirectUri: loopback.redirectUri, state, codeChallenge: pkce.codeChallenge, nonce });
   assert.ok(url.startsWith(metadata.authorizationEndpoint as string));
   const stopped = await browse(url, loopback.redirectUri);
   const redirectedTo = stopped ?? (await loopback.waitForCallback());
   await loopback.close();
   void server;
-  return { redirectedTo, state, verifier: pkce.codeVerifier, loopback };
+  return { redirectedTo, state, verifier: pkce.codeVerifier, nonce, loopback };
 }
 
 suite('Sign-in grants against oidc-provider', function () {
   let server: OidcServer;
   let metadata: DiscoveryResult;
   suiteSetup(async () => {
-    server = await startOidcServer({ signIn: {} });
+    // Issue 17: like some real servers, this one refuses an OpenID request (scope openid) without a nonce.
+    server = await startOidcServer({ signIn: { requireNonce: true } });
     metadata = await discover(server.issuer);
   });
   suiteTeardown(async () => {
@@ -73,7 +77,8 @@ suite('Sign-in grants against oidc-provider', function () {
     test(`authorization code with PKCE (${confidential ? 'confidential client, Basic' : 'public client'}): the browser signs in, the loopback receives the redirect, the code becomes tokens`, async () => {
       const browser = new SignInBrowser();
       const properties = codeProps(confidential);
-      const { redirectedTo, state, verifier } = await signInWithCode(server, metadata, properties, async (url) => {
+      const { redirectedTo, state, verifier, nonce } = await signInWithCode(server, metadata, properties, async (url) => {
+        assert.equal(new URL(url).searchParams.get('nonce')?.length, 43, 'a fresh nonce, since the scope has openid');
         const page = await browser.browse(url, { user: server.user });
         assert.equal(page.status, 200);
         assert.equal(page.title, 'Signed in');
@@ -88,9 +93,10 @@ suite('Sign-in grants against oidc-provider', function () {
       );
       const logs: string[] = [];
       const message = await execute(properties, {
-        grant: { grantType: 'authorization_code', code, codeVerifier: verifier, redirectUri: `${redirect.origin}${redirect.pathname}` },
+        grant: { grantType: 'authorization_code', code, codeVerifier: verifier, redirectUri: `${redirect.origin}${redirect.pathname}`, nonce },
         log: (_level, line) => logs.push(line),
       });
+      assert.equal(decodeJwt(message.getProperty('id_token') ?? '')?.payload.nonce, nonce, "the id_token carries the request's nonce");
       assert.ok(message.accessToken !== undefined && message.accessToken !== '');
       assert.deepEqual(message.propertyNames().slice(0, 1), ['AccessToken']);
       assert.ok(message.getProperty('refresh_token'));
@@ -99,7 +105,7 @@ suite('Sign-in grants against oidc-provider', function () {
       const sent = server.lastTokenRequest();
       assert.equal(sent?.body?.code_verifier, verifier);
       assert.equal(sent?.headers.authorization !== undefined, confidential);
-      assertNoSecret(logs, [code, verifier, state, ...(confidential ? [server.confidentialAppClient.clientSecret] : [])]);
+      assertNoSecret(logs, [code, verifier, state, nonce as string, ...(confidential ? [server.confidentialAppClient.clientSecret] : [])]);
 
       // The refresh token renews with the same client.
       const renewed = await execute({ ...properties, grantType: 'refresh_token', refreshToken: message.getProperty('refresh_token') });
@@ -108,19 +114,27 @@ suite('Sign-in grants against oidc-provider', function () {
   }
 
   test("the listener's start page (code-server's way to an authorization server on this machine) sends the browser on to the authorization URL until the callback", async () => {
-    const loopback = await LoopbackAuthServer.start({ timeoutMs: 20_000 });
     const properties = codeProps(false);
     const state = randomUrlSafe();
-    const url = buildAuthorizationUrl(properties, { redirectUri: loopback.redirectUri, state, codeChallenge: createPkce().codeChallenge });
+    const loopback = await LoopbackAuthServer.start({ state, timeoutMs: 20_000 });
+    const url = buildAuthorizationUrl(properties, {
+      redirectUri: loopback.redirectUri,
+      state,
+      codeChallenge: createPkce().codeChallenge,
+      nonce: nonceFor(properties.scope),
+    });
     const root = `http://127.0.0.1:${loopback.port}`;
-    assert.equal((await fetch(`${root}/`, { redirect: 'manual' })).status, 404, 'no start page before one is set');
+    assert.equal((await fetch(`${root}${loopback.startPath}`, { redirect: 'manual' })).status, 404, 'no start page before one is set');
     const start = loopback.startAt(url);
-    assert.equal(start, `${root}/`);
-    for (const path of ['/', '', '/proxy/4711/', '/absproxy/4711']) {
+    assert.match(start, new RegExp(`^${root}/start/[\\w-]{22}$`));
+    for (const path of [loopback.startPath, `/proxy/4711${loopback.startPath}`, `/absproxy/4711${loopback.startPath}`]) {
       const answer = await fetch(`${root}${path}`, { redirect: 'manual' });
       assert.deepEqual([answer.status, answer.headers.get('location')], [302, url], path);
     }
-    assert.equal((await fetch(`${root}/elsewhere`, { redirect: 'manual' })).status, 404);
+    // Issue 17: a guessed start address does nothing: only the page's random path sends the browser on.
+    for (const path of ['/', '', '/proxy/4711/', '/absproxy/4711', '/start/', '/start/guess', '/elsewhere']) {
+      assert.equal((await fetch(`${root}${path}`, { redirect: 'manual' })).status, 404, path);
+    }
     const browser = new SignInBrowser();
     const page = await browser.browse(start, { user: server.user });
     assert.deepEqual([page.status, page.title], [200, 'Signed in']);
@@ -165,9 +179,15 @@ suite('Sign-in grants against oidc-provider', function () {
 
   test('a wrong password is refused at the login page and nothing reaches the loopback', async () => {
     const browser = new SignInBrowser();
-    const loopback = await LoopbackAuthServer.start({ timeoutMs: 20_000 });
+    const state = randomUrlSafe();
+    const loopback = await LoopbackAuthServer.start({ state, timeoutMs: 20_000 });
     try {
-      const url = buildAuthorizationUrl(codeProps(), { redirectUri: loopback.redirectUri, state: randomUrlSafe(), codeChallenge: createPkce().codeChallenge });
+      const url = buildAuthorizationUrl(codeProps(), {
+        redirectUri: loopback.redirectUri,
+        state,
+        codeChallenge: createPkce().codeChallenge,
+        nonce: randomUrlSafe(),
+      });
       const page = await browser.browse(url, { user: { username: server.user.username, password: 'wrong' } });
       assert.equal(page.status, 401);
       assert.equal(loopback.isClosed, false);
@@ -188,6 +208,49 @@ suite('Sign-in grants against oidc-provider', function () {
       'state-mismatch',
     );
     assert.equal(server.tokenRequests(), before);
+  });
+
+  test('issue 17: without a nonce this server refuses an OpenID request (invalid_request, nonce required); a plain OAuth request needs none', async () => {
+    assert.equal(nonceFor('api:read offline_access'), undefined);
+    assert.notEqual(nonceFor('openid'), nonceFor('openid'));
+    const browser = new SignInBrowser();
+    const state = randomUrlSafe();
+    const loopback = await LoopbackAuthServer.start({ state, timeoutMs: 20_000 });
+    const url = buildAuthorizationUrl(codeProps(), { redirectUri: loopback.redirectUri, state, codeChallenge: createPkce().codeChallenge });
+    const page = await browser.browse(url, { user: server.user });
+    assert.equal(page.title, 'Sign-in did not complete');
+    const error = await rejectsWith(
+      Promise.resolve().then(async () =>
+        parseAuthorizationResponse(await loopback.waitForCallback(), { state, issuer: server.issuer, issParameterSupported: true }, createRedactor([state])),
+      ),
+      'authorization-rejected',
+    );
+    assert.deepEqual([error.error, error.errorDescription], ['invalid_request', 'nonce required']);
+  });
+
+  test("issue 17: an id_token whose nonce is not the one this sign-in sent is refused, naming the id_token's nonce and never a token", async () => {
+    const browser = new SignInBrowser();
+    const properties = codeProps();
+    const before = server.tokenRequests();
+    const { redirectedTo, state, verifier, nonce } = await signInWithCode(server, metadata, properties, async (url) => {
+      await browser.browse(url, { user: server.user });
+      return undefined;
+    });
+    const { code } = parseAuthorizationResponse(redirectedTo, { state, issuer: server.issuer }, createRedactor([state]));
+    const expected = randomUrlSafe();
+    const logs: string[] = [];
+    const error = await rejectsWith(
+      execute(properties, {
+        grant: { grantType: 'authorization_code', code, codeVerifier: verifier, redirectUri: new URL(redirectedTo).origin + '/callback', nonce: expected },
+        log: (_level, line) => logs.push(line),
+      }),
+      'nonce-mismatch',
+    );
+    assert.equal(server.tokenRequests(), before + 1, 'the server answered with tokens');
+    assert.ok(error.message.includes(`"${nonce}"`), error.message);
+    assert.doesNotMatch(error.message, /eyJ/);
+    assert.equal(error.djMessage, undefined, 'the refused answer (its tokens) is not kept');
+    assertNoSecret([error.message, ...logs], [code, verifier, expected]);
   });
 
   test('the redirect of this server is refused when another issuer was expected (mix-up, RFC 9207)', async () => {
@@ -276,7 +339,7 @@ suite('Sign-in grants against oidc-provider', function () {
 
 suite('LoopbackAuthServer', () => {
   test('listens on 127.0.0.1 only, answers one callback with a page telling the user to return to VS Code, then closes', async () => {
-    const loopback = await LoopbackAuthServer.start();
+    const loopback = await LoopbackAuthServer.start({ state: 's' });
     assert.match(loopback.redirectUri, /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
     const miss = await fetch(`http://127.0.0.1:${loopback.port}/favicon.ico`);
     assert.equal(miss.status, 404);
@@ -289,32 +352,52 @@ suite('LoopbackAuthServer', () => {
   });
 
   test('a proxy that keeps its prefix (/absproxy/PORT/callback) still reaches it', async () => {
-    const loopback = await LoopbackAuthServer.start({ path: '/cb' });
+    const loopback = await LoopbackAuthServer.start({ state: 's', path: '/cb' });
     await fetch(`http://127.0.0.1:${loopback.port}/absproxy/${loopback.port}/cb?error=access_denied&state=s`);
     assert.match(await loopback.waitForCallback(), /error=access_denied/);
   });
 
+  test('issue 17: a redirect with another state (stray or forged) does not end the sign-in; the real one still arrives', async () => {
+    const loopback = await LoopbackAuthServer.start({ state: 'the-state' });
+    try {
+      for (const query of ['code=forged&state=other', 'code=forged', 'error=access_denied&state=other', 'code=forged&state=other&state=the-state']) {
+        const forged = await fetch(`${loopback.redirectUri}?${query}`);
+        const page = await forged.text();
+        assert.equal(forged.status, 400, query);
+        assert.match(page, /<title>Not this sign-in<\/title>/, query);
+        assert.doesNotMatch(page, /Signed in|received the sign-in/, query);
+        assert.equal(loopback.isClosed, false, query);
+      }
+      const real = await fetch(`${loopback.redirectUri}?code=real&state=the-state`);
+      assert.equal(real.status, 200);
+      assert.equal(await loopback.waitForCallback(), `${loopback.redirectUri}?code=real&state=the-state`);
+      assert.equal(loopback.isClosed, true);
+    } finally {
+      await loopback.close();
+    }
+  });
+
   test('a timeout ends the wait with kind timeout and closes the port', async () => {
-    const loopback = await LoopbackAuthServer.start({ timeoutMs: 30 });
+    const loopback = await LoopbackAuthServer.start({ state: 's', timeoutMs: 30 });
     await rejectsWith(loopback.waitForCallback(), 'timeout');
     assert.equal(loopback.isClosed, true);
   });
 
   test('cancel ends the wait with kind aborted and closes the port; so does close() by whoever started it', async () => {
     const controller = new AbortController();
-    const first = await LoopbackAuthServer.start({ signal: controller.signal });
+    const first = await LoopbackAuthServer.start({ state: 's', signal: controller.signal });
     controller.abort();
     await rejectsWith(first.waitForCallback(), 'aborted');
     assert.equal(first.isClosed, true);
-    const second = await LoopbackAuthServer.start();
+    const second = await LoopbackAuthServer.start({ state: 's' });
     await second.close();
     await rejectsWith(second.waitForCallback(), 'aborted');
   });
 
   test('a fixed port that is taken is a clear network error naming "Redirect URI"', async () => {
-    const first = await LoopbackAuthServer.start();
+    const first = await LoopbackAuthServer.start({ state: 's' });
     try {
-      const error = await rejectsWith(LoopbackAuthServer.start({ port: first.port }), 'network');
+      const error = await rejectsWith(LoopbackAuthServer.start({ state: 's', port: first.port }), 'network');
       assert.equal(error.field, 'redirectUri');
     } finally {
       await first.close();

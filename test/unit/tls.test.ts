@@ -255,6 +255,11 @@ suite('TLS per invoker: CA file, client certificates, verification switch', func
       assert.match(wrong.message, /"Client Key Passphrase" does not decrypt "Client PFX File"/);
     });
 
+    test('issue 17: a PFX file with the CA certificate before the client certificate works', async () => {
+      const message = await execute(props(mtls, { tlsCaFile: pki.caFile, tlsPfxFile: pki.client.caFirstPfxFile, tlsPassphrase: pki.client.passphrase }));
+      assert.ok(message.accessToken !== undefined);
+    });
+
     test('a key that does not belong to the certificate is named', async () => {
       const otherKey = pki.write('wrong-key.pem', pki.ca.key);
       const error = await rejectsWith(

@@ -93,17 +93,29 @@ export const loopbackFlow: RedirectFlow = {
     if (target === undefined) {
       throw new Error('no loopback target');
     }
-    const server = await context.core.LoopbackAuthServer.start({ port: target.port, path: target.path, timeoutMs: context.timeoutMs, signal: context.signal });
+    const server = await context.core.LoopbackAuthServer.start({
+      state: context.state,
+      port: target.port,
+      path: target.path,
+      timeoutMs: context.timeoutMs,
+      signal: context.signal,
+    });
     try {
       let redirectUri = context.configuredRedirect.trim();
       if (!target.sendAsIs) {
         redirectUri = await externalLoopbackUri(server.port, new URL(server.redirectUri).pathname, context.configuredRedirect);
       }
+      // The start page as the browser reaches it: code-server's opener would send its localhost URL through the port
+      // proxy without the path (4.100), and the path holds the page's random segment.
+      const start = currentEnvironment().web ? await externalLoopbackUri(server.port, server.startPath, context.configuredRedirect) : undefined;
       return {
         redirectUri,
         via: redirectUri === server.redirectUri ? `loopback ${server.redirectUri}` : `loopback ${server.redirectUri}, reached as ${redirectUri}`,
         redirected: server.waitForCallback(),
-        startAt: (authorizationUrl) => server.startAt(authorizationUrl),
+        startAt: (authorizationUrl) => {
+          const local = server.startAt(authorizationUrl);
+          return start ?? local;
+        },
         dispose: () => server.close(),
       };
     } catch (error) {

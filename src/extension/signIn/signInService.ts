@@ -95,7 +95,8 @@ export class SignInService implements vscode.Disposable {
     const core = loadCore();
     const state = core.randomUrlSafe();
     const pkce = core.createPkce();
-    const redact = core.createRedactor([state, pkce.codeVerifier]);
+    const nonce = core.nonceFor(properties.scope);
+    const redact = core.createRedactor([state, pkce.codeVerifier, nonce]);
     return withTokenProgress(`Signing in to "${label}": continue in your browser…`, async (own) => {
       const attempt = signal !== undefined ? AbortSignal.any([own, signal]) : own;
       const flow = chooseFlow(config.redirectUri, currentEnvironment());
@@ -110,7 +111,7 @@ export class SignInService implements vscode.Disposable {
       // Ends the Copy/Paste offer with the attempt, so a late click cannot act on a finished sign-in.
       const finished = new AbortController();
       try {
-        const url = core.buildAuthorizationUrl(properties, { redirectUri: receiving.redirectUri, state, codeChallenge: pkce.codeChallenge });
+        const url = core.buildAuthorizationUrl(properties, { redirectUri: receiving.redirectUri, state, codeChallenge: pkce.codeChallenge, nonce });
         this.log.info(`[${label}] sign-in: ${flow.label}; authorization endpoint ${withoutQuery(url)}; redirect via ${receiving.via}`);
         const opened = browserStart(url, receiving);
         this.started.fire({ invoker: label, kind: 'authorization-code', url: opened });
@@ -124,13 +125,14 @@ export class SignInService implements vscode.Disposable {
           redirectedTo,
           {
             state,
-            ...(config.issParameterSupported && config.issuer.trim() !== '' ? { issuer: config.issuer.trim() } : {}),
+            // RFC 9207 §2.4: an `iss` in the redirect is compared whenever present, advertised or not.
+            ...(config.issuer.trim() !== '' ? { issuer: config.issuer.trim() } : {}),
             issParameterSupported: config.issParameterSupported,
           },
           redact,
         );
         this.log.info(`[${label}] sign-in: the authorization response arrived; exchanging its code`);
-        return { grantType: 'authorization_code' as const, code, codeVerifier: pkce.codeVerifier, redirectUri: receiving.redirectUri };
+        return { grantType: 'authorization_code' as const, code, codeVerifier: pkce.codeVerifier, redirectUri: receiving.redirectUri, nonce };
       } finally {
         finished.abort();
         await receiving.dispose();
