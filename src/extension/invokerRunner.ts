@@ -24,6 +24,7 @@ import type { MessageStore } from './messageStore';
 import type { SecretStore } from './secretStore';
 import type { SignInService } from './signIn/signInService';
 import { readSystemProxy } from './systemProxy';
+import { showWarning } from './notifications';
 
 /** Why an invoker could not run before anything was sent, said to the user as is. `edit` when the form fixes it. */
 export class InvokerUnavailable extends Error {
@@ -155,7 +156,7 @@ export class InvokerRunner {
 
   private async confirmRebind(ref: InvokerRef, names: string, changes: readonly string[], count: number): Promise<boolean> {
     const send = 'Send';
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await showWarning(
       `Invoker "${invokerLabel(ref)}": since its ${names} ${count > 1 ? 'were' : 'was'} entered, ${changes.join('; ')}.`,
       {
         modal: true,

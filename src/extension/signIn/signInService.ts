@@ -9,6 +9,7 @@ import { withTokenProgress } from '../tokenUi';
 import { isLoopbackHost } from '../../shared/urlValidation';
 import { chooseFlow, currentEnvironment, type ReceivingRedirect } from './flows';
 import { SignInUriHandler } from './uriHandler';
+import { showInformation } from '../notifications';
 
 /** A sign-in that started: what the person is asked to open (tests follow it with their own HTTP client). */
 export interface SignInStarted {
@@ -145,7 +146,7 @@ export class SignInService implements vscode.Disposable {
     return new Promise<string>((resolve) => {
       const ask = async (): Promise<void> => {
         while (!signal.aborted) {
-          const choice = await vscode.window.showInformationMessage(
+          const choice = await showInformation(
             `Sign in to "${label}" in your browser. If it did not open, copy the sign-in link; if the browser does not come back to VS Code, paste the address it ends on.`,
             copy,
             paste,
@@ -196,14 +197,12 @@ export class SignInService implements vscode.Disposable {
     );
     this.started.fire({ invoker: label, kind: 'device-code', url: authorization.verificationUri, userCode: authorization.userCode });
     const open = 'Copy Code and Open';
-    void vscode.window
-      .showInformationMessage(`Sign in to "${label}": enter the code ${authorization.userCode} at ${authorization.verificationUri}`, open)
-      .then(async (choice) => {
-        if (choice === open) {
-          await vscode.env.clipboard.writeText(authorization.userCode);
-          await this.opener(target);
-        }
-      });
+    void showInformation(`Sign in to "${label}": enter the code ${authorization.userCode} at ${authorization.verificationUri}`, open).then(async (choice) => {
+      if (choice === open) {
+        await vscode.env.clipboard.writeText(authorization.userCode);
+        await this.opener(target);
+      }
+    });
     return withTokenProgress(`Signing in to "${label}": waiting for the code ${authorization.userCode} to be entered…`, (own) =>
       core.pollDeviceToken(properties, authorization, { ...options, signal: options.signal !== undefined ? AbortSignal.any([own, options.signal]) : own }),
     );
