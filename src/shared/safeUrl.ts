@@ -15,8 +15,8 @@ export interface OpenableUrlOptions {
  * Decides whether an address from settings, an imported file or a server may be opened: only `https:`, or `http:`
  * to a loopback host (`localhost`, 127.0.0.0/8, `::1`). Any other scheme (`vscode:`, `command:`, `file:`,
  * `javascript:`, `data:`…) would hand the address to another program or extension, and plain http:// to another
- * host would let the network read or change the sign-in page. The reason is a phrase to follow a field's name and
- * never repeats the address, so a message built from it cannot carry the address's own text.
+ * host would let the network read or change the sign-in page. The reason is a phrase to follow "it" (`"Authorization
+ * Endpoint" was not opened: it …`) and never repeats the address, so a message built from it cannot carry its text.
  */
 export function openableUrl(value: string, options: OpenableUrlOptions = {}): OpenableUrl {
   let url: URL;
@@ -33,10 +33,10 @@ export function openableUrl(value: string, options: OpenableUrlOptions = {}): Op
       ? { ok: true, href: url.href }
       : {
           ok: false,
-          reason: `uses plain http:// to ${url.host}, which is not this machine: only https:// (or http:// to this machine) is opened, unless "Allow Insecure HTTP" is on`,
+          reason: `uses plain http:// to ${url.host}, which is not this machine, and only https:// (or http:// to this machine) is opened unless "Allow Insecure HTTP" is on`,
         };
   }
   // The scheme only: what follows it may be anything (a command's arguments, a script).
   const scheme = url.protocol.replace(/[^a-z0-9+.:-]/gi, '').slice(0, 40);
-  return { ok: false, reason: `is a ${scheme} address: only https:// (or http:// to this machine) is opened` };
+  return { ok: false, reason: `is a ${scheme} address, and only https:// (or http:// to this machine) is opened` };
 }

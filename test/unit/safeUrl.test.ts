@@ -53,7 +53,7 @@ suite('safe URL: what the extension opens (issue 17)', () => {
   });
 
   test('every other scheme is refused: vscode:, command:, file:, javascript:, data:, and others', () => {
-    refuses('vscode://another.extension/do?x=1', /is a vscode: address: only https:\/\/ \(?/);
+    refuses('vscode://another.extension/do?x=1', /is a vscode: address, and only https:\/\/ \(or http:\/\/ to this machine\) is opened$/);
     refuses('vscode-insiders://another.extension/do', /is a vscode-insiders: address/);
     refuses('command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22x%22%7D', /is a command: address/);
     refuses('file:///C:/Windows/System32/calc.exe', /is a file: address/);

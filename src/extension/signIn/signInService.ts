@@ -8,6 +8,7 @@ import { loadCore } from '../coreLoader';
 import { withTokenProgress } from '../tokenUi';
 import { isLoopbackHost } from '../../shared/urlValidation';
 import { chooseFlow, currentEnvironment, type ReceivingRedirect } from './flows';
+import { browserAddress } from './browserAddress';
 import { SignInUriHandler } from './uriHandler';
 import { showInformation } from '../notifications';
 
@@ -111,7 +112,12 @@ export class SignInService implements vscode.Disposable {
       // Ends the Copy/Paste offer with the attempt, so a late click cannot act on a finished sign-in.
       const finished = new AbortController();
       try {
-        const url = core.buildAuthorizationUrl(properties, { redirectUri: receiving.redirectUri, state, codeChallenge: pkce.codeChallenge });
+        // Opened and offered to copy only under the rule for every opened address (https://, or http:// to this machine).
+        const url = browserAddress(
+          core.buildAuthorizationUrl(properties, { redirectUri: receiving.redirectUri, state, codeChallenge: pkce.codeChallenge }),
+          { property: 'authorizationEndpointUrl' },
+          properties.allowInsecureHttp === true,
+        );
         this.log.info(`[${label}] sign-in: ${flow.label}; authorization endpoint ${withoutQuery(url)}; redirect via ${receiving.via}`);
         const opened = browserStart(url, receiving);
         this.started.fire({ invoker: label, kind: 'authorization-code', url: opened });
@@ -191,7 +197,13 @@ export class SignInService implements vscode.Disposable {
       systemProxy: options.systemProxy,
       log: options.log,
     });
-    const target = authorization.verificationUriComplete ?? authorization.verificationUri;
+    // The server's addresses, opened only under the rule for every opened address (the core refused worse ones already).
+    const allowInsecureHttp = properties.allowInsecureHttp === true;
+    const page = browserAddress(authorization.verificationUri, { serverField: 'verification_uri' }, allowInsecureHttp);
+    const target =
+      authorization.verificationUriComplete !== undefined
+        ? browserAddress(authorization.verificationUriComplete, { serverField: 'verification_uri_complete' }, allowInsecureHttp)
+        : page;
     this.log.info(
       `[${label}] sign-in: device code issued, valid ${authorization.expiresInSeconds} s; verification page ${withoutQuery(authorization.verificationUri)}`,
     );
