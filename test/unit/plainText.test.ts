@@ -1,15 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { escapeMarkdown, plainText } from '../../src/shared/plainText';
-
-/**
- * The links VS Code's notifications render: `parseLinkedText` (vs/base/common/linkedText.ts) matches
- * `[label](href "title")` with an href of http(s)://, command: or file:, after the message's line breaks became
- * spaces (NotificationViewItem.parseNotificationMessage). Written out here as the shape the helper must defeat.
- */
-function notificationLinks(message: string): string[] {
-  const shown = message.replace(/(\r\n|\n|\r)/gm, ' ').trim();
-  return [...shown.matchAll(/\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)\3)?\)/gi)].map((match) => match[2]);
-}
+import { notificationLinks } from '../fixtures/notificationLinks';
 
 const RENEW = '[Renew](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22x%22%7D)';
 
