@@ -95,6 +95,9 @@ export class SignInService implements vscode.Disposable {
    */
   authorizationCode(label: string, config: InvokerConfig, properties: InvokerProperties, signal?: AbortSignal): Promise<GrantInput> {
     const core = loadCore();
+    // The whole invoker is checked before the browser opens (its Authorization Endpoint URL among the rest), as Execute
+    // would check it after the sign-in: a refusal names the field, and nobody signs in for nothing.
+    core.refuseInvalid(properties, config.targetMessage);
     const state = core.randomUrlSafe();
     const pkce = core.createPkce();
     const redact = core.createRedactor([state, pkce.codeVerifier]);
