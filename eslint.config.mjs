@@ -52,6 +52,10 @@ export default tseslint.config(
           selector: "BinaryExpression[operator='instanceof'][right.name=/^(InvokerError|DJMessage)$/]",
           message: 'The core is a separate bundle: test `code`/`kind` instead of instanceof (see coreLoader.ts).',
         },
+        {
+          selector: 'MemberExpression[property.name=/^show(Information|Warning|Error)Message$/]',
+          message: 'Notifications go through ./notifications (showInformation/showWarning/showError): outside text must not become a link.',
+        },
       ],
     },
   },

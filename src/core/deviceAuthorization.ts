@@ -2,6 +2,7 @@ import { callEndpoint } from './endpointCall';
 import { InvokerError } from './errors';
 import type { ExchangeOptions } from './exchange';
 import { PROPERTY_LABELS, type InvokerProperties } from '../shared/properties';
+import { openableUrl } from '../shared/safeUrl';
 import { validateProperties } from '../shared/validation';
 import type { Redactor } from './redact';
 import type { RawResponse } from './transport';
@@ -60,15 +61,6 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function httpsOrLoopback(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/i.test(url.hostname));
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Reads the device authorization endpoint's answer: `device_code`, `user_code`, `verification_uri` (Google's
  * `verification_url` too), `verification_uri_complete`, `expires_in`, `interval` (5 s when absent). An OAuth error
@@ -111,15 +103,17 @@ export function parseDeviceAuthorizationResponse(raw: RawResponse, redact: Redac
       throw invalid(`"${name}" is missing or not ${name === 'expires_in' ? 'a positive number' : 'a non-empty string'}.`);
     }
   }
-  if (!httpsOrLoopback(verificationUri as string)) {
-    throw invalid(`"verification_uri" is not an https:// URL: ${redact(verificationUri as string).slice(0, 200)}.`);
+  // The person is sent there: the rule for every address the extension opens (https://, or http:// to this machine).
+  const page = openableUrl(verificationUri as string);
+  if (!page.ok) {
+    throw invalid(`"verification_uri" ${page.reason}.`);
   }
   const complete = text(fields.verification_uri_complete);
   return {
     deviceCode: deviceCode as string,
     userCode: userCode as string,
     verificationUri: verificationUri as string,
-    ...(complete !== undefined && httpsOrLoopback(complete) ? { verificationUriComplete: complete } : {}),
+    ...(complete !== undefined && openableUrl(complete).ok ? { verificationUriComplete: complete } : {}),
     expiresInSeconds: expiresInSeconds as number,
     intervalSeconds: seconds(fields.interval) ?? DEFAULT_DEVICE_INTERVAL_SECONDS,
   };

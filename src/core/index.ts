@@ -90,7 +90,11 @@ function memoryKey(properties: InvokerProperties): string {
   return `${properties.authorizationServerUrl.trim()}\n${(properties.clientId ?? '').trim()}`;
 }
 
-function refuseInvalid(properties: InvokerProperties, targetMessage: string): void {
+/**
+ * Refuses properties Execute would refuse, before anything is sent: the issues naming each field, or plain http://
+ * to a token endpoint that is not loopback. A sign-in calls it before it opens the browser.
+ */
+export function refuseInvalid(properties: InvokerProperties, targetMessage: string): void {
   const issues = validateProperties(properties, targetMessage);
   if (issues.length > 0) {
     const list = issues.map((issue) => issue.message).join(' ');

@@ -4,6 +4,7 @@ import { pickInvoker, type RecentInvokers } from './invokerPicker';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { MessageStore } from './messageStore';
 import type { TokenService } from './tokenService';
+import { showWarning } from './notifications';
 
 /** The provider id other extensions pass to `vscode.authentication.getSession`. */
 export const AUTH_PROVIDER_ID = 'oauth2-invoker';
@@ -152,7 +153,7 @@ export class InvokerAuthenticationProvider implements vscode.AuthenticationProvi
     this.p.log.info(`[${invokerLabel(ref)}] signed out from VS Code Accounts`);
     this.update();
     if (problems.length > 0) {
-      void vscode.window.showWarningMessage(`Signed out of "${invokerLabel(ref)}", but ${problems.join('; ')}. It stays valid until it expires.`);
+      void showWarning(`Signed out of "${invokerLabel(ref)}", but ${problems.join('; ')}. It stays valid until it expires.`);
     }
   }
 }

@@ -14,6 +14,7 @@ import type { ResultNode, ResultTreeProvider } from './resultTree';
 import type { TokenService } from './tokenService';
 import type { TokenTypeHint } from '../core/endpointCall';
 import { errorText, reportTokenFailure, withTokenProgress } from './tokenUi';
+import { showInformation, showWarning } from './notifications';
 
 /** What the commands work with; built once in activate(). */
 export interface CommandContext {
@@ -115,7 +116,7 @@ export class Commands {
       const message = await withTokenProgress(`Executing OAuth2 invoker "${label}"…`, (signal) => this.c.tokens.execute(ref, { interactive: true, signal }));
       await this.reveal(ref);
       const text = `${message.name}.AccessToken received from "${label}" — ${describeExpiry(message.metadata.expiresAt, Date.now())}.`;
-      void vscode.window.showInformationMessage(text, 'Copy Access Token').then(async (choice) => {
+      void showInformation(text, 'Copy Access Token').then(async (choice) => {
         if (choice !== undefined) {
           await this.copyAccessToken(ref);
         }
@@ -225,7 +226,7 @@ export class Commands {
     await vscode.env.clipboard.writeText(token);
     const expiry = describeExpiry(record.message.metadata.expiresAt, Date.now());
     this.c.log.info(`[${invokerLabel(record.invoker)}] access token of ${record.message.name} copied to the clipboard (${expiry})`);
-    void vscode.window.showInformationMessage(`Copied the access token of ${record.message.name} (${invokerLabel(record.invoker)}) — ${expiry}.`);
+    void showInformation(`Copied the access token of ${record.message.name} (${invokerLabel(record.invoker)}) — ${expiry}.`);
   }
 
   /**
@@ -282,7 +283,7 @@ export class Commands {
         await this.c.treeView.reveal(this.c.tree.nodeFor(record), { select: true, focus: false, expand: true });
       }
       const state = message.getProperty('active') === 'true' ? 'active' : 'not active';
-      void vscode.window.showInformationMessage(`The ${which} of "${invokerLabel(ref)}" is ${state} (${message.name}).`);
+      void showInformation(`The ${which} of "${invokerLabel(ref)}" is ${state} (${message.name}).`);
     } catch (error) {
       this.reportToolboxFailure(ref, error, `introspection of the ${which}`);
     }
@@ -299,7 +300,7 @@ export class Commands {
     const which = hint === 'access_token' ? 'access token' : 'refresh token';
     if (args.confirmed !== true) {
       const revoke = 'Revoke';
-      const choice = await vscode.window.showWarningMessage(
+      const choice = await showWarning(
         `Revoke the ${which} of "${invokerLabel(ref)}"?`,
         {
           modal: true,
@@ -313,7 +314,7 @@ export class Commands {
     }
     try {
       await withTokenProgress(`Revoking the ${which} of "${invokerLabel(ref)}"…`, (signal) => this.c.tokens.revoke(ref, hint, { interactive: true, signal }));
-      void vscode.window.showInformationMessage(`The ${which} of "${invokerLabel(ref)}" is revoked.`);
+      void showInformation(`The ${which} of "${invokerLabel(ref)}" is revoked.`);
     } catch (error) {
       this.reportToolboxFailure(ref, error, `revocation of the ${which}`);
     }
@@ -324,7 +325,7 @@ export class Commands {
     const record = ref !== undefined ? await this.validToken(ref, true) : undefined;
     if (record !== undefined) {
       await this.reveal(record.invoker);
-      void vscode.window.showInformationMessage(
+      void showInformation(
         `New access token for ${record.message.name} (${invokerLabel(record.invoker)}) — ${describeExpiry(record.message.metadata.expiresAt, Date.now())}.`,
       );
     }
@@ -384,7 +385,7 @@ export class Commands {
   async copyValue(node?: ResultNode): Promise<void> {
     if (node?.kind === 'property') {
       await vscode.env.clipboard.writeText(node.record.message.getProperty(node.name) ?? '');
-      void vscode.window.showInformationMessage(`Copied ${node.record.message.name}.${node.name}.`);
+      void showInformation(`Copied ${node.record.message.name}.${node.name}.`);
     } else if (node?.kind === 'detail') {
       await vscode.env.clipboard.writeText(node.value);
     }
@@ -449,11 +450,7 @@ export class Commands {
       return;
     }
     const remove = 'Delete';
-    const choice = await vscode.window.showWarningMessage(
-      `Delete invoker "${invokerLabel(ref)}", its stored secrets and its message?`,
-      { modal: true },
-      remove,
-    );
+    const choice = await showWarning(`Delete invoker "${invokerLabel(ref)}", its stored secrets and its message?`, { modal: true }, remove);
     if (choice === remove) {
       await this.c.service.delete(ref);
     }

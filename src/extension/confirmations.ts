@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import { showWarning } from './notifications';
 
 /** A question to the person in a modal dialog: what happens, why it matters, and the one button that goes ahead. */
 export interface Confirmation {
@@ -28,7 +28,7 @@ export class Confirmations {
       this.asked.push(question);
       return this.answer(question);
     }
-    const choice = await vscode.window.showWarningMessage(question.text, { modal: true, detail: question.detail }, question.button);
+    const choice = await showWarning(question.text, { modal: true, detail: question.detail }, question.button);
     return choice === question.button;
   }
 

@@ -18,6 +18,7 @@ import type { InvokerRunner } from './invokerRunner';
 import type { ImportItem, InvokerService } from './invokerService';
 import { invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { SecretStore } from './secretStore';
+import { showError, showInformation, showWarning } from './notifications';
 
 /** A file picked for import is read whole: a cap keeps a wrong pick (a video, a dump) from filling memory. */
 const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
@@ -176,9 +177,7 @@ export class ImportExportCommands {
       `Imported ${imported.length} invoker(s) from ${IMPORT_FORMAT_LABELS[preview.format]}` +
       `${updated > 0 ? ` (${updated} updated)` : ''}${notImported > 0 ? `; ${notImported} listed but not imported` : ''}` +
       `${warned > 0 ? `; ${warned} need attention (see the log)` : ''}.`;
-    void vscode.window
-      .showInformationMessage(text, ...(warned > 0 ? ['Show Log'] : []))
-      .then((choice) => (choice !== undefined ? this.p.log.show(true) : undefined));
+    void showInformation(text, ...(warned > 0 ? ['Show Log'] : [])).then((choice) => (choice !== undefined ? this.p.log.show(true) : undefined));
     return { imported, updated, notImported };
   }
 
@@ -259,7 +258,7 @@ export class ImportExportCommands {
       if (answer === undefined) {
         const update = `Update "${name}"`;
         const suffix = `Import as "${suffixed}"`;
-        const choice = await vscode.window.showWarningMessage(
+        const choice = await showWarning(
           `An invoker "${invokerLabel({ name, scope })}" exists already.`,
           { modal: true, detail: 'Update replaces its properties and the secrets the import brings; its other stored secrets stay.' },
           update,
@@ -294,7 +293,7 @@ export class ImportExportCommands {
     }
     const problem = jetBrainsExportProblem(entry.config);
     if (problem !== undefined) {
-      void vscode.window.showErrorMessage(`"${invokerLabel(ref)}" cannot be exported: ${problem}.`);
+      void showError(`"${invokerLabel(ref)}" cannot be exported: ${problem}.`);
       return undefined;
     }
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -339,7 +338,7 @@ export class ImportExportCommands {
       const { values, withheld } = await this.p.secrets.forRoute(ref, fields, await this.p.runner.bindingOf(entry.config));
       secrets = { clientSecret: values.clientSecret, password: values.password };
       if (withheld.length > 0) {
-        void vscode.window.showWarningMessage(
+        void showWarning(
           `Not written to ${PRIVATE_ENV}: the stored ${withheld.map((w) => w.field).join(' and ')} of "${invokerLabel(ref)}", entered for another route; execute the invoker once to confirm the route.`,
         );
       }
@@ -364,7 +363,7 @@ export class ImportExportCommands {
     }
     if (args.file === undefined) {
       await vscode.window.showTextDocument(file, { preview: true });
-      void vscode.window.showInformationMessage(
+      void showInformation(
         `Exported "${invokerLabel(ref)}" as {{$auth.token("${entry.config.name}")}} of environment "${environment}".${result.warnings.length > 0 ? ` ${result.warnings.join(' ')}` : ''}`,
       );
     }
@@ -392,7 +391,7 @@ export class ImportExportCommands {
       }
     }
     const write = 'Write Secrets';
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await showWarning(
       `Write the secrets in plain text to ${PRIVATE_ENV}?`,
       { modal: true, detail: 'Anyone who can read that file can use them. Keep it out of version control and out of shared folders.' },
       write,
@@ -414,7 +413,7 @@ export class ImportExportCommands {
       return;
     }
     const add = 'Add to .gitignore';
-    const yes = answer ?? (await vscode.window.showWarningMessage(`${relative} holds secrets and is not in .gitignore.`, add)) === add;
+    const yes = answer ?? (await showWarning(`${relative} holds secrets and is not in .gitignore.`, add)) === add;
     if (yes) {
       await vscode.workspace.fs.writeFile(gitignore, new TextEncoder().encode(gitignoreWith(text, relative)));
       this.p.log.info(`${relative} added to .gitignore`);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { GRANT_TYPE_LABELS } from '../shared/properties';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
+import { showInformation } from './notifications';
 
 const LAST_USED = 'oauth2Invoker.lastUsed';
 
@@ -28,7 +29,7 @@ export async function pickInvoker(invokers: InvokerStore, recent: RecentInvokers
   const entries = invokers.list().sort((a, b) => rank({ name: a.config.name, scope: a.scope }) - rank({ name: b.config.name, scope: b.scope }));
   if (entries.length === 0) {
     const create = 'New Invoker';
-    if ((await vscode.window.showInformationMessage('There is no OAuth2 invoker yet.', create)) === create) {
+    if ((await showInformation('There is no OAuth2 invoker yet.', create)) === create) {
       await vscode.commands.executeCommand('oauth2Invoker.newInvoker');
     }
     return undefined;

@@ -5,6 +5,7 @@ import { decodeJwt, numericDateMs } from '../core/jwt';
 import { isSensitiveName } from '../core/redact';
 import { GRANT_TYPE_LABELS } from '../shared/properties';
 import { describeExpiry } from '../shared/expiry';
+import { escapeMarkdown as escape } from '../shared/plainText';
 import { PRESETS } from '../shared/presets';
 import { invokerKey, invokerLabel } from './invokerStore';
 import type { MessageRecord } from './messageRecord';
@@ -17,12 +18,6 @@ export type ResultNode =
   | { readonly kind: 'property'; readonly record: MessageRecord; readonly name: string }
   | { readonly kind: 'details'; readonly record: MessageRecord }
   | { readonly kind: 'detail'; readonly record: MessageRecord; readonly label: string; readonly value: string; readonly warning?: boolean };
-
-/** Markdown's special characters escaped, for text of the server or the user in a tooltip (no theme icons: `$(` stays text). */
-function escape(text: string): string {
-  // Only what can start markup mid-line; a line's own start (a "1." or "- ") cannot occur where these are used.
-  return text.replace(/[\\`*_[\]<>&|~]/g, '\\$&');
-}
 
 /**
  * Answer fields shown on the message itself, not only among its properties: those a preset marks prominent
@@ -222,7 +217,8 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
                 ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
                 : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
         item.contextValue = introspection ? 'introspection' : failed ? 'message.failed' : 'message';
-        // Escaped by hand, not with appendText, which turns spaces into &nbsp; and so keeps long lines from wrapping.
+        // Outside text escaped whole (shared/plainText.ts: no link, autolink, HTML or icon), not with appendText, which
+        // leaves https:// to be linkified and turns spaces into &nbsp;, so that long lines do not wrap.
         const lines = [`**${escape(message.name)}** from invoker *${escape(invokerLabel(record.invoker))}*${failed ? ' failed — error code 4' : ''}`];
         lines.push(
           escape(

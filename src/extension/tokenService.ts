@@ -11,6 +11,7 @@ import type { InvokerRunner, RunOptions } from './invokerRunner';
 import type { MessageStore } from './messageStore';
 import { errorText } from './tokenUi';
 import { InvokerUnavailable } from './invokerRunner';
+import { showWarning } from './notifications';
 
 export interface TokenOptions {
   readonly interactive: boolean;
@@ -70,7 +71,7 @@ export class TokenService {
       : `Invoker "${label}" needs you to sign in before its token can be used.`;
     this.log.warn(`[${label}] sign-in required${refreshRefused ? ' (refresh token refused)' : ''}`);
     const action = 'Sign In Again';
-    void vscode.window.showWarningMessage(text, action).then((choice) => {
+    void showWarning(text, action).then((choice) => {
       this.askingToSignIn.delete(key);
       if (choice === action) {
         void vscode.commands.executeCommand('oauth2Invoker.execute', ref);

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { invokerLabel, type InvokerRef } from './invokerStore';
 import { InvokerUnavailable } from './invokerRunner';
+import { plainText } from '../shared/plainText';
+import { showError } from './notifications';
 
 /**
  * The text of anything thrown, for the log and the user. Core errors and InvokerUnavailable never carry a secret
@@ -10,10 +12,10 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Runs token work under a cancellable progress notification; Cancel aborts its signal. */
+/** Runs token work under a cancellable progress notification (its title made link-free: a notification too); Cancel aborts its signal. */
 export function withTokenProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   return Promise.resolve(
-    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_progress, cancellation) => {
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: plainText(title), cancellable: true }, (_progress, cancellation) => {
       const controller = new AbortController();
       const listener = cancellation.onCancellationRequested(() => controller.abort());
       return work(controller.signal).finally(() => listener.dispose());
@@ -46,7 +48,7 @@ export function reportTokenFailure(ref: InvokerRef, error: unknown, report: Fail
   report.log.error(`[${label}] ${report.doing !== undefined ? `${report.doing}: ` : ''}${text}`);
   const canEdit = !(error instanceof InvokerUnavailable) || error.edit;
   const actions = canEdit ? ['Edit Invoker', 'Show Log'] : ['Show Log'];
-  void vscode.window.showErrorMessage(text, ...actions).then((choice) => {
+  void showError(text, ...actions).then((choice) => {
     if (choice === 'Show Log') {
       report.log.show(true);
     } else if (choice === 'Edit Invoker') {
@@ -66,7 +68,7 @@ export function registerGuardedCommand(id: string, title: string, log: vscode.Lo
     } catch (error) {
       const text = errorText(error);
       log.error(`${title} failed: ${text}`);
-      void vscode.window.showErrorMessage(`${title} failed: ${text}`, 'Show Log').then((choice) => (choice !== undefined ? log.show(true) : undefined));
+      void showError(`${title} failed: ${text}`, 'Show Log').then((choice) => (choice !== undefined ? log.show(true) : undefined));
       return undefined;
     }
   });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { SecretStore } from './secretStore';
+import { showInformation } from './notifications';
 
 const SHOWN_KEY = 'oauth2Invoker.webStorageNoticeShown';
 
@@ -19,7 +20,7 @@ export function watchWebStorage(secrets: SecretStore, memento: vscode.Memento): 
   const listener = secrets.onDidChange(() => {
     listener.dispose();
     void memento.update(SHOWN_KEY, true);
-    void vscode.window.showInformationMessage(WEB_STORAGE_NOTICE);
+    void showInformation(WEB_STORAGE_NOTICE);
   });
   return listener;
 }

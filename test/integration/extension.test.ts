@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
-import { activateApi, assertAbsent, copyPropertyFromTree, EXTENSION_ID, filesBelow } from './helpers';
+import { activateApi, assertAbsent, copyPropertyFromTree, EXTENSION_ID, filesBelow, tooltipText } from './helpers';
 import type { ResultNode } from '../../src/extension/resultTree';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 
@@ -13,8 +13,7 @@ function treeText(api: OAuth2InvokerTesting): string {
   const walk = (node?: ResultNode): void => {
     for (const child of api.resultTree.getChildren(node)) {
       const item = api.resultTree.getTreeItem(child);
-      const tooltip = item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : (item.tooltip ?? '');
-      lines.push(`${String(item.label)} | ${String(item.description ?? '')} | ${tooltip}`);
+      lines.push(`${String(item.label)} | ${String(item.description ?? '')} | ${tooltipText(item.tooltip)}`);
       walk(child);
     }
   };

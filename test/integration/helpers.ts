@@ -55,6 +55,14 @@ export function assertAbsent(text: string, secrets: Iterable<string>, where: str
 }
 
 /**
+ * A tooltip's text as a person reads it: a MarkdownString's backslash escapes (CommonMark §2.4) taken out, so that a
+ * secret or a server's text is found in it whatever punctuation it holds; a plain string as it is.
+ */
+export function tooltipText(tooltip: string | vscode.MarkdownString | undefined): string {
+  return tooltip instanceof vscode.MarkdownString ? tooltip.value.replace(/\\([!-/:-@[-`{-~])/g, '$1') : (tooltip ?? '');
+}
+
+/**
  * A property of an invoker's message as a person gets it: "Copy Value" on its node in the Messages view (other
  * extensions get every secret field masked).
  */

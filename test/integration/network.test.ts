@@ -18,7 +18,7 @@ import { answer, startServer } from '../fixtures/httpServer';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startProxy, type TestProxy } from '../fixtures/proxyServer';
 import { createTestPki, type TestPki } from '../fixtures/testPki';
-import { activateApi, assertAbsent, filesBelow } from './helpers';
+import { activateApi, assertAbsent, filesBelow, tooltipText } from './helpers';
 
 const PROXY_USER = 'proxy-user';
 const PROXY_PASSWORD = 'proxy-pw:+/% 6';
@@ -38,7 +38,7 @@ function messageNode(api: OAuth2InvokerTesting, invoker: string): ResultNode {
 }
 
 function tooltipOf(item: vscode.TreeItem): string {
-  return item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : String(item.tooltip ?? '');
+  return tooltipText(item.tooltip);
 }
 
 /** Every way the proxy password could be written down: as is, encoded, and inside a Proxy-Authorization header. */

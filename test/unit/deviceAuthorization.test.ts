@@ -68,6 +68,22 @@ suite('device authorization response (RFC 8628 §3.2)', () => {
       );
     }
     assert.throws(() => parseDeviceAuthorizationResponse(raw(200, { ...GOOD, verification_uri: 'javascript:alert(1)' }), redact), /"verification_uri"/);
+    // Issue 17: the server's verification page is opened only under the rule for every opened address.
+    for (const [uri, reason] of [
+      ['vscode://another.extension/run?x=1', /"verification_uri" is a vscode: address/],
+      ['command:workbench.action.terminal.sendSequence', /"verification_uri" is a command: address/],
+      ['http://127.0.0.1.evil.example/device', /"verification_uri" uses plain http:\/\/ to 127\.0\.0\.1\.evil\.example, which is not this machine/],
+    ] as const) {
+      assert.throws(() => parseDeviceAuthorizationResponse(raw(200, { ...GOOD, verification_uri: uri }), redact), reason);
+    }
+    for (const complete of ['vscode://another.extension/run', 'file:///etc/passwd', 'http://as.example.com/device?user_code=X']) {
+      const parsed = parseDeviceAuthorizationResponse(raw(200, { ...GOOD, verification_uri_complete: complete }), redact);
+      assert.equal(parsed.verificationUriComplete, undefined, complete);
+    }
+    assert.equal(
+      parseDeviceAuthorizationResponse(raw(200, { ...GOOD, verification_uri: 'http://[::1]:8080/device' }), redact).verificationUri,
+      'http://[::1]:8080/device',
+    );
     assert.throws(() => parseDeviceAuthorizationResponse(raw(200, '<html>'), redact), /not a JSON object/);
     assert.throws(
       () => parseDeviceAuthorizationResponse(raw(400, { error: 'unauthorized_client', error_description: 'no device flow' }), redact),

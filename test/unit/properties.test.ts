@@ -71,6 +71,19 @@ suite('invoker properties', () => {
     test('endpoints: https, or http only to loopback; a redirect URI with a fragment, plain http elsewhere or another scheme is refused', () => {
       assert.deepEqual(fields({ ...code, authorizationEndpointUrl: 'http://as.example.com/authorize' }), ['authorizationEndpointUrl']);
       assert.deepEqual(fields({ ...code, authorizationEndpointUrl: 'http://as.example.com/authorize', allowInsecureHttp: true }), []);
+      // Issue 17: what the browser would hand to another program or extension is refused at the field.
+      for (const endpoint of [
+        'vscode://another.extension/run?x=1',
+        'command:workbench.action.terminal.sendSequence',
+        'file:///etc/passwd',
+        'javascript:alert(1)',
+        'data:text/html,<b>x</b>',
+        'http://127.0.0.1.evil.example/authorize',
+      ]) {
+        assert.deepEqual(fields({ ...code, authorizationEndpointUrl: endpoint }), ['authorizationEndpointUrl'], endpoint);
+        assert.deepEqual(fields({ ...device, deviceAuthorizationEndpointUrl: endpoint }), ['deviceAuthorizationEndpointUrl'], endpoint);
+      }
+      assert.deepEqual(fields({ ...code, authorizationEndpointUrl: 'http://[::1]:8080/authorize' }), []);
       assert.deepEqual(fields({ ...device, deviceAuthorizationEndpointUrl: 'ftp://x/device' }), ['deviceAuthorizationEndpointUrl']);
       assert.deepEqual(fields({ ...code, redirectUri: 'http://127.0.0.1/cb#x' }), ['redirectUri']);
       assert.deepEqual(fields({ ...code, redirectUri: 'http://192.168.1.2/cb' }), ['redirectUri']);

@@ -7,6 +7,7 @@ import { invokerKey, invokerLabel, type InvokerEntry, type InvokerRef, type Invo
 import type { MessageStore } from '../messageStore';
 import type { TokenService } from '../tokenService';
 import { reportTokenFailure, withTokenProgress } from '../tokenUi';
+import { showError } from '../notifications';
 
 /** What the .http support works with; built once in activate(). */
 export interface HttpSupportDependencies {
@@ -54,7 +55,7 @@ export class HttpTokens {
     if (typeof argument === 'string') {
       const ref = this.refOf(argument);
       if (ref === undefined) {
-        void vscode.window.showErrorMessage(`There is no OAuth2 invoker named "${argument}".`);
+        void showError(`There is no OAuth2 invoker named "${argument}".`);
       }
       return ref;
     }

@@ -5,6 +5,7 @@ import { invokerLabel } from '../invokerStore';
 import { documentName, isHttpDocument } from './httpDocuments';
 import type { HttpTokens, InvokerArgument } from './httpTokens';
 import type { ParsedDocuments } from './parsedDocuments';
+import { showInformation } from '../notifications';
 
 /** Where the token goes: at the cursor (or over the selection), or into a new Authorization header of the request. */
 export type TokenPlacement = 'cursor' | 'header';
@@ -57,7 +58,7 @@ export class InsertAccessTokenCommand {
     const args = argsOf(argument);
     const editor = vscode.window.activeTextEditor;
     if (editor === undefined) {
-      void vscode.window.showInformationMessage('Open an editor to insert an access token into.');
+      void showInformation('Open an editor to insert an access token into.');
       return;
     }
     const ref = await this.tokens.resolve(args.invoker, 'Insert the access token of which invoker?');

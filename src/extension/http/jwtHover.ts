@@ -2,11 +2,7 @@ import * as vscode from 'vscode';
 import { decodeJwt, numericDateMs, type DecodedJwt } from '../../core/jwt';
 import { formatDuration } from '../../shared/expiry';
 import { jwtAt } from '../../shared/httpFile';
-
-/** Text for a Markdown table cell: Markdown's punctuation escaped, one line. */
-function cell(value: string): string {
-  return value.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
-}
+import { escapeMarkdown } from '../../shared/plainText';
 
 function claimText(value: unknown): string | undefined {
   if (value === undefined || value === null) {
@@ -71,7 +67,7 @@ export function jwtMarkdown(jwt: DecodedJwt, now: number): vscode.MarkdownString
   ];
   const table = rows
     .filter((row): row is [string, string] => row[1] !== undefined)
-    .map(([name, value]) => `| ${name} | ${cell(value)} |`)
+    .map(([name, value]) => `| ${name} | ${escapeMarkdown(value)} |`)
     .join('\n');
   const markdown = new vscode.MarkdownString();
   markdown.isTrusted = false;

@@ -16,6 +16,7 @@ import { documentName, isHttpDocument } from './httpDocuments';
 import type { HttpTokens, InvokerArgument } from './httpTokens';
 import { requestTitle } from './insertAccessToken';
 import type { ParsedDocuments } from './parsedDocuments';
+import { showError, showInformation, showWarning } from '../notifications';
 
 /** The insert command's argument, for keybindings, other extensions and tests; without it the command asks. */
 export interface InsertTokenVariableArgs {
@@ -72,7 +73,7 @@ export class TokenVariableCommands {
     const args = insertArgsOf(argument);
     const editor = vscode.window.activeTextEditor;
     if (editor === undefined || !isHttpDocument(editor.document)) {
-      void vscode.window.showInformationMessage('Open a .http or .rest file to add an access token variable to.');
+      void showInformation('Open a .http or .rest file to add an access token variable to.');
       return;
     }
     const ref = await this.tokens.resolve(args.invoker, 'A token variable for which invoker?');
@@ -85,7 +86,7 @@ export class TokenVariableCommands {
     // The invoker's own variable when the file has one (it is updated, not doubled), else a free name.
     const name = args.variable ?? tokenVariablesOf(before, ref.name)[0]?.variable.name ?? freeVariableName(before);
     if (!isVariableName(name)) {
-      void vscode.window.showErrorMessage(`"${name}" is not a variable name both REST Client and httpyac read: use letters, digits and _.`);
+      void showError(`"${name}" is not a variable name both REST Client and httpyac read: use letters, digits and _.`);
       return;
     }
     const request = requestAt(before, cursorLine);
@@ -118,9 +119,7 @@ export class TokenVariableCommands {
     this.tokens.log.info(
       `[${invokerLabel(ref)}] token variable @${name} ${existing !== undefined ? 'updated' : 'written'} in ${documentName(document)} (${expiry})`,
     );
-    void vscode.window.showInformationMessage(
-      `@${name} holds the access token of "${invokerLabel(ref)}" (${expiry}): use {{${name}}} in requests; its CodeLens refreshes it.`,
-    );
+    void showInformation(`@${name} holds the access token of "${invokerLabel(ref)}" (${expiry}): use {{${name}}} in requests; its CodeLens refreshes it.`);
   }
 
   private async askAddHeader(variable: string, request: string): Promise<boolean | undefined> {
@@ -150,7 +149,7 @@ export class TokenVariableCommands {
     }
     if (ref === undefined) {
       const create = 'New Invoker';
-      const choice = await vscode.window.showWarningMessage(`There is no OAuth2 invoker named "${argument.invoker}" for @${argument.variable}.`, create);
+      const choice = await showWarning(`There is no OAuth2 invoker named "${argument.invoker}" for @${argument.variable}.`, create);
       if (choice === create) {
         await vscode.commands.executeCommand('oauth2Invoker.newInvoker');
       }

@@ -8,7 +8,9 @@ import { loadCore } from '../coreLoader';
 import { withTokenProgress } from '../tokenUi';
 import { isLoopbackHost } from '../../shared/urlValidation';
 import { chooseFlow, currentEnvironment, type ReceivingRedirect } from './flows';
+import { browserAddress } from './browserAddress';
 import { SignInUriHandler } from './uriHandler';
+import { showInformation } from '../notifications';
 
 /** A sign-in that started: what the person is asked to open (tests follow it with their own HTTP client). */
 export interface SignInStarted {
@@ -93,6 +95,9 @@ export class SignInService implements vscode.Disposable {
    */
   authorizationCode(label: string, config: InvokerConfig, properties: InvokerProperties, signal?: AbortSignal): Promise<GrantInput> {
     const core = loadCore();
+    // The whole invoker is checked before the browser opens (its Authorization Endpoint URL among the rest), as Execute
+    // would check it after the sign-in: a refusal names the field, and nobody signs in for nothing.
+    core.refuseInvalid(properties, config.targetMessage);
     const state = core.randomUrlSafe();
     const pkce = core.createPkce();
     const nonce = core.nonceFor(properties.scope);
@@ -111,7 +116,12 @@ export class SignInService implements vscode.Disposable {
       // Ends the Copy/Paste offer with the attempt, so a late click cannot act on a finished sign-in.
       const finished = new AbortController();
       try {
-        const url = core.buildAuthorizationUrl(properties, { redirectUri: receiving.redirectUri, state, codeChallenge: pkce.codeChallenge, nonce });
+        // Opened and offered to copy only under the rule for every opened address (https://, or http:// to this machine).
+        const url = browserAddress(
+          core.buildAuthorizationUrl(properties, { redirectUri: receiving.redirectUri, state, codeChallenge: pkce.codeChallenge, nonce }),
+          { property: 'authorizationEndpointUrl' },
+          properties.allowInsecureHttp === true,
+        );
         this.log.info(`[${label}] sign-in: ${flow.label}; authorization endpoint ${withoutQuery(url)}; redirect via ${receiving.via}`);
         const opened = browserStart(url, receiving);
         this.started.fire({ invoker: label, kind: 'authorization-code', url: opened });
@@ -147,7 +157,7 @@ export class SignInService implements vscode.Disposable {
     return new Promise<string>((resolve) => {
       const ask = async (): Promise<void> => {
         while (!signal.aborted) {
-          const choice = await vscode.window.showInformationMessage(
+          const choice = await showInformation(
             `Sign in to "${label}" in your browser. If it did not open, copy the sign-in link; if the browser does not come back to VS Code, paste the address it ends on.`,
             copy,
             paste,
@@ -192,20 +202,24 @@ export class SignInService implements vscode.Disposable {
       systemProxy: options.systemProxy,
       log: options.log,
     });
-    const target = authorization.verificationUriComplete ?? authorization.verificationUri;
+    // The server's addresses, opened only under the rule for every opened address (the core refused worse ones already).
+    const allowInsecureHttp = properties.allowInsecureHttp === true;
+    const page = browserAddress(authorization.verificationUri, { serverField: 'verification_uri' }, allowInsecureHttp);
+    const target =
+      authorization.verificationUriComplete !== undefined
+        ? browserAddress(authorization.verificationUriComplete, { serverField: 'verification_uri_complete' }, allowInsecureHttp)
+        : page;
     this.log.info(
       `[${label}] sign-in: device code issued, valid ${authorization.expiresInSeconds} s; verification page ${withoutQuery(authorization.verificationUri)}`,
     );
     this.started.fire({ invoker: label, kind: 'device-code', url: authorization.verificationUri, userCode: authorization.userCode });
     const open = 'Copy Code and Open';
-    void vscode.window
-      .showInformationMessage(`Sign in to "${label}": enter the code ${authorization.userCode} at ${authorization.verificationUri}`, open)
-      .then(async (choice) => {
-        if (choice === open) {
-          await vscode.env.clipboard.writeText(authorization.userCode);
-          await this.opener(target);
-        }
-      });
+    void showInformation(`Sign in to "${label}": enter the code ${authorization.userCode} at ${authorization.verificationUri}`, open).then(async (choice) => {
+      if (choice === open) {
+        await vscode.env.clipboard.writeText(authorization.userCode);
+        await this.opener(target);
+      }
+    });
     return withTokenProgress(`Signing in to "${label}": waiting for the code ${authorization.userCode} to be entered…`, (own) =>
       core.pollDeviceToken(properties, authorization, { ...options, signal: options.signal !== undefined ? AbortSignal.any([own, options.signal]) : own }),
     );

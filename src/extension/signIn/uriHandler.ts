@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { decodedQueryParameters } from '../../shared/decodedQuery';
 
 /**
  * Receives sign-in redirects sent to VS Code itself (`vscode://oauth2-invoker.oauth2-invoker/callback?…`), through
@@ -9,11 +10,14 @@ export class SignInUriHandler implements vscode.UriHandler {
   private readonly waiting = new Map<string, (uri: string) => void>();
 
   handleUri(uri: vscode.Uri): void {
-    const state = new URLSearchParams(uri.query).get('state');
-    const waiter = state !== null ? this.waiting.get(state) : undefined;
-    if (waiter !== undefined && state !== null) {
+    // VS Code hands the query decoded once: read as it is, and written out encoded again, so that the sign-in's
+    // parser (which decodes once) gets every value exactly, a code holding `+`, `%`, `&` or `=` included.
+    const parameters = decodedQueryParameters(uri.query);
+    const state = parameters.find(([name]) => name === 'state')?.[1];
+    const waiter = state !== undefined ? this.waiting.get(state) : undefined;
+    if (waiter !== undefined && state !== undefined) {
       this.waiting.delete(state);
-      waiter(uri.toString(true));
+      waiter(`${uri.scheme}://${uri.authority}${uri.path}?${new URLSearchParams(parameters).toString()}`);
     }
   }
 
