@@ -6,10 +6,10 @@ import type { InvokerError } from '../core/errors';
 import { bindingChanges, bindingFor, type RouteBinding } from '../core/routeBinding';
 import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS } from '../shared/properties';
 import {
-  CLIENT_AUTH_SECRETS,
   DEFAULT_INVOKER,
   NETWORK_SECRETS,
   networkProperties,
+  secretsSentTo,
   secretsUsedBy,
   toProperties,
   type InvokerConfig,
@@ -234,7 +234,7 @@ export class InvokerRunner {
         { kind: 'sign-in-required' },
       );
     }
-    const secrets = await this.secretsFor(config, found, secretsUsedBy(config), options.interactive, options.signal);
+    const secrets = await this.secretsFor(config, found, secretsSentTo(config, 'token'), options.interactive, options.signal);
     const core = loadCore();
     const label = invokerLabel(found);
     this.log.info(`[${label}] ${refreshing ? 'Refresh' : 'Execute'} (${config.grantType}) → ${config.targetMessage}`);
@@ -296,10 +296,11 @@ export class InvokerRunner {
 
   /**
    * Introspects (RFC 7662) or revokes (RFC 7009) `token` at the invoker's endpoint, the client authenticated as for
-   * its token request (any method: a secret, an assertion signed for this endpoint, the client certificate). Its
-   * client authentication secrets (client secret, assertion key passphrase) and network secrets go along only when
-   * the endpoint's route is the one they were entered for (else the user confirms, as for Execute); no grant secret
-   * (password, refresh token) is sent.
+   * its token request (any method: a secret, an assertion signed for this endpoint, the client certificate), or, to
+   * introspect, as its introspection client when it has one. That client's secrets (the client secret and assertion key
+   * passphrase, or the Introspection Client Secret) and the network secrets go along only when the endpoint's route is
+   * the one they were entered for (else the user confirms, as for Execute); no grant secret (password, refresh token)
+   * is sent.
    * Resolves with the introspection's DJMessage (`<target>_INTROSPECTION`), or undefined once revoked.
    */
   async toolbox(
@@ -314,7 +315,7 @@ export class InvokerRunner {
     // The binding is checked for the endpoint's own route: a secret entered for the token endpoint's server does not
     // go to another one unasked.
     const routed: InvokerConfig = { ...entry.config, authorizationServerUrl: entry.config[endpointField] };
-    const wanted = secretsUsedBy(entry.config).filter((field) => CLIENT_AUTH_SECRETS.includes(field) || NETWORK_SECRETS.includes(field));
+    const wanted = secretsSentTo(entry.config, operation === 'introspect' ? 'introspection' : 'revocation');
     const secrets = await this.secretsFor(routed, found, wanted, options.interactive, options.signal);
     const core = loadCore();
     const label = invokerLabel(found);
