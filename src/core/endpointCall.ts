@@ -132,10 +132,10 @@ export async function callToolbox<T>(
     return await callEndpoint(client, toolboxTarget(operation, url, token), tokenParameters(token, hint), options, process);
   } catch (error) {
     const found = operation.usesIntrospectionClient && error instanceof InvokerError ? introspectionHintFor(error, properties) : undefined;
-    if (found === undefined) {
+    if (found === undefined || !(error instanceof InvokerError)) {
       throw error;
     }
-    throw new InvokerError(`${(error as InvokerError).message} ${found.text}`, { ...(error as InvokerError), field: found.field });
+    throw new InvokerError(`${error.message} ${found.text}`, { ...error, field: found.field });
   }
 }
 
