@@ -2,12 +2,14 @@ import { clientAuthFor } from './clientAuthentication';
 import type { BasicVariant } from './djMessage';
 import { InvokerError } from './errors';
 import { exchange, type ExchangeOptions, type ExchangeTarget } from './exchange';
+import { introspectionHintFor } from './hints';
 import { PROPERTY_LABELS, type InvokerProperties, type PropertyIssue, type ToolboxEndpoint } from '../shared/properties';
-import { validateClientAuthentication } from '../shared/clientAuthValidation';
+import { validateClientAuthentication, validateIntrospectionClient } from '../shared/clientAuthValidation';
 import { validateNetworkProperties } from '../shared/networkValidation';
 import { isLoopbackHost, validateToolboxEndpoint } from '../shared/urlValidation';
 import { prepareFormRequest } from './tokenRequest';
 import type { ResponseContext } from './tokenResponse';
+import { hasIntrospectionClient, introspectionClientProperties } from './introspectionClient';
 import type { RawResponse } from './transport';
 
 /** Which token a toolbox request is about: sent as `token_type_hint` (RFC 7662 §2.1, RFC 7009 §2.1). */
@@ -26,6 +28,16 @@ export interface EndpointOperation {
   readonly what: string;
   /** `introspection_endpoint` */
   readonly metadataField: string;
+  /**
+   * True when the request authenticates as the introspection client, if one is set (see introspectionClientProperties);
+   * false: always as the invoker's own client.
+   */
+  readonly usesIntrospectionClient: boolean;
+}
+
+/** True when a request of the operation authenticates as the properties' introspection client. */
+function asIntrospectionClient(properties: InvokerProperties, operation: EndpointOperation): boolean {
+  return operation.usesIntrospectionClient && hasIntrospectionClient(properties);
 }
 
 function refuse(issues: PropertyIssue[]): never {
@@ -34,7 +46,8 @@ function refuse(issues: PropertyIssue[]): never {
 
 /**
  * The endpoint URL of the operation, or an InvokerError (code 4) naming the property to fix: an endpoint the
- * server does not have (not discovered, not entered), a URL that does not parse, or plain http:// off loopback.
+ * server does not have (not discovered, not entered), a URL that does not parse, plain http:// off loopback, or the
+ * client it authenticates as (the introspection client, else the invoker's own) missing what it needs.
  */
 export function endpointOf(properties: InvokerProperties, operation: EndpointOperation): string {
   const field = operation.endpoint;
@@ -49,7 +62,8 @@ export function endpointOf(properties: InvokerProperties, operation: EndpointOpe
       },
     ]);
   }
-  const issues = [...validateToolboxEndpoint(field, value), ...validateClientAuthentication(properties), ...validateNetworkProperties(properties)];
+  const client = asIntrospectionClient(properties, operation) ? validateIntrospectionClient(properties) : validateClientAuthentication(properties);
+  const issues = [...validateToolboxEndpoint(field, value), ...client, ...validateNetworkProperties(properties)];
   if (issues.length > 0) {
     refuse(issues);
   }
@@ -94,6 +108,35 @@ export function callEndpoint<T>(
       redact,
     });
   });
+}
+
+/**
+ * Sends one toolbox request (introspection, revocation) about `token` to the operation's endpoint: as the
+ * introspection client when the operation uses it and one is set (see introspectionClientProperties), else as the
+ * invoker's own client. An introspection that refuses the client carries its hint in the message, and the field that
+ * fixes it (see introspectionHintFor).
+ * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.1
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
+ */
+export async function callToolbox<T>(
+  properties: InvokerProperties,
+  operation: EndpointOperation,
+  token: string,
+  hint: TokenTypeHint,
+  options: EndpointCallOptions,
+  process: (raw: RawResponse, context: ResponseContext) => T,
+): Promise<T> {
+  const url = endpointOf(properties, operation);
+  const client = asIntrospectionClient(properties, operation) ? introspectionClientProperties(properties) : properties;
+  try {
+    return await callEndpoint(client, toolboxTarget(operation, url, token), tokenParameters(token, hint), options, process);
+  } catch (error) {
+    const found = operation.usesIntrospectionClient && error instanceof InvokerError ? introspectionHintFor(error, properties) : undefined;
+    if (found === undefined || !(error instanceof InvokerError)) {
+      throw error;
+    }
+    throw new InvokerError(`${error.message} ${found.text}`, { ...error, field: found.field });
+  }
 }
 
 /** The exchange of a toolbox operation at `url` about `token`: the token is a secret of it, a redirect names the endpoint. */

@@ -1,6 +1,7 @@
 import type { ClientAuthentication } from './djMessage';
 import type { InvokerError } from './errors';
-import { GRANT_TYPE_LABELS, PROPERTY_LABELS, type GrantType, type InvokerProperties } from '../shared/properties';
+import { clientAuthMethodOf, GRANT_TYPE_LABELS, PROPERTY_LABELS, type GrantType, type InvokerProperties } from '../shared/properties';
+import { hasIntrospectionClient } from './introspectionClient';
 
 /** One line that tells what most likely fixes a failure the server explained (or did not). */
 export interface Hint {
@@ -369,4 +370,35 @@ export function hintFor(error: InvokerError, properties?: Partial<InvokerPropert
   }
   const f = factsOf(error, properties);
   return entraHint(f, error) ?? oktaHint(f) ?? keycloakHint(f) ?? auth0Hint(f) ?? salesforceHint(f) ?? genericHint(f, error);
+}
+
+/**
+ * A one-line hint for a refused introspection request (401, 403, `invalid_client` or `unauthorized_client`): with an
+ * introspection client, that client's credentials; without one, for a public client, that servers such as Keycloak
+ * answer introspection requests only from confidential clients ("Client not allowed."), and which fields to fill in.
+ * Undefined for any other failure, and for a confidential client's refusal (the error names the server's reason).
+ * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.1
+ */
+export function introspectionHintFor(error: InvokerError, properties: InvokerProperties): Hint | undefined {
+  const refused =
+    error.kind === 'server-rejected' &&
+    (error.status === 401 || error.status === 403 || error.error === 'invalid_client' || error.error === 'unauthorized_client');
+  if (!refused) {
+    return undefined;
+  }
+  if (hasIntrospectionClient(properties)) {
+    return {
+      id: 'introspection-client-refused',
+      text: `The server did not accept the introspection client: check "${L.introspectionClientId}" and "${L.introspectionClientSecret}" (a confidential client the server lets introspect tokens, such as the API's), and "${L.credentialsInRequestBody}".`,
+      field: 'introspectionClientSecret',
+    };
+  }
+  if (clientAuthMethodOf(properties) !== 'none') {
+    return undefined;
+  }
+  return {
+    id: 'introspection-public-client',
+    text: `This invoker is a public client (it sends only its Client ID), and servers such as Keycloak answer introspection requests only from confidential clients: fill in "${L.introspectionClientId}" and "${L.introspectionClientSecret}" with the credentials of a confidential client, typically the API's (a resource server's).`,
+    field: 'introspectionClientId',
+  };
 }

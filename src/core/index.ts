@@ -13,6 +13,7 @@ import { grantAssertionSigner, signsGrantAssertion, type GrantAssertionSigner } 
 import type { EndpointCallOptions, TokenTypeHint } from './endpointCall';
 import { introspect as introspectToken, introspectionMessageName } from './introspection';
 import { revoke as revokeToken } from './revocation';
+import { introspectionClientProperties } from './introspectionClient';
 
 export { ACCESS_TOKEN_PROPERTY, DJMessage } from './djMessage';
 export type { BasicVariant, ClientAuthentication, DJMessageData, DJMessageMetadata, ExpirySource } from './djMessage';
@@ -34,7 +35,7 @@ export type { ProxyEnvironment, ProxyRoute, SystemProxySettings } from './proxyR
 export type { NetworkDescription, ProxySource } from './networkErrors';
 export { discover, metadataUrls, parseAuthorizationServerMetadata, suggestCredentialsInRequestBody } from './discovery';
 export type { DiscoveryOptions, DiscoveryResult } from './discovery';
-export { hintFor } from './hints';
+export { hintFor, introspectionHintFor } from './hints';
 export { routeBindingOf } from './currentRoute';
 export { readRegularFile, MAX_TLS_FILE_BYTES } from './boundedFile';
 export type { Hint } from './hints';
@@ -296,7 +297,8 @@ function toolboxBasicVariant(properties: InvokerProperties): BasicVariant {
 }
 
 /**
- * Introspects a token (RFC 7662) at the invoker's Introspection Endpoint, authenticated like its token request;
+ * Introspects a token (RFC 7662) at the invoker's Introspection Endpoint, authenticated like its token request (or
+ * as its introspection client);
  * the answer is the DJMessage `<targetMessage>_INTROSPECTION`. Every failure rejects with an InvokerError (code 4).
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
  */
@@ -307,7 +309,8 @@ export function introspect(
   options: EndpointCallOptions & { readonly targetMessage?: string } = {},
 ): Promise<DJMessage> {
   return introspectToken(properties, token, hint, {
-    basicVariant: toolboxBasicVariant(properties),
+    // An introspection client never sends a token request: nothing is remembered for it.
+    basicVariant: toolboxBasicVariant(introspectionClientProperties(properties)),
     ...options,
     messageName: introspectionMessageName(options.targetMessage ?? DEFAULT_TARGET_MESSAGE),
   });

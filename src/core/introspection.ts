@@ -1,5 +1,5 @@
 import { DJMessage, propertyValue } from './djMessage';
-import { callEndpoint, endpointOf, tokenParameters, toolboxTarget, type EndpointCallOptions, type EndpointOperation, type TokenTypeHint } from './endpointCall';
+import { callToolbox, type EndpointCallOptions, type EndpointOperation, type TokenTypeHint } from './endpointCall';
 import type { InvokerProperties } from '../shared/properties';
 import { describeStatus, invalidAnswer, parseAnswerBody, rejectedAnswer, type ResponseContext } from './tokenResponse';
 import type { RawResponse } from './transport';
@@ -11,6 +11,7 @@ export const INTROSPECTION: EndpointOperation = {
   endpoint: 'introspectionEndpoint',
   what: 'the introspection request',
   metadataField: 'introspection_endpoint',
+  usesIntrospectionClient: true,
 };
 
 /** The DJMessage name an introspection of the target message's token is written to. */
@@ -75,7 +76,8 @@ export function introspectionState(message: DJMessage): 'active' | 'inactive' {
 
 /**
  * Introspects a token at the invoker's Introspection Endpoint: a POST of `token` and `token_type_hint`, the client
- * authenticated by any method as for the token request (an assertion's audience is this endpoint). Returns the answer
+ * authenticated as the introspection client when one is set, else by any method as for the token request (an assertion's
+ * audience is this endpoint). Returns the answer
  * as a DJMessage (named `<target>_INTROSPECTION` unless `messageName` says otherwise). Every failure is an
  * InvokerError (code 4).
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2.1
@@ -86,9 +88,8 @@ export async function introspect(
   hint: TokenTypeHint,
   options: EndpointCallOptions & { readonly messageName?: string } = {},
 ): Promise<DJMessage> {
-  const url = endpointOf(properties, INTROSPECTION);
   const messageName = options.messageName ?? introspectionMessageName('DJMOUT');
-  const message = await callEndpoint(properties, toolboxTarget(INTROSPECTION, url, token), tokenParameters(token, hint), options, (raw, context) =>
+  const message = await callToolbox(properties, INTROSPECTION, token, hint, options, (raw, context) =>
     processIntrospectionResponse(raw, { ...context, messageName }),
   );
   options.log?.(

@@ -58,8 +58,9 @@ export function basicCredentialValues(clientId: string, clientSecret: string | u
 
 /**
  * Every secret the properties hold, for a redactor: the client secret (and, when it goes in a Basic header, that
- * header's values), the password, the refresh token, the proxy password, both key passphrases, and the Token
- * Exchange's subject and actor tokens and the JWT Bearer grant's entered assertion.
+ * header's values), the password, the refresh token, the proxy password, both key passphrases, the Token
+ * Exchange's subject and actor tokens, the JWT Bearer grant's entered assertion, and the Introspection Client Secret (and
+ * its Basic header's values).
  */
 export function propertySecrets(properties: InvokerProperties): Array<string | undefined> {
   return [
@@ -72,8 +73,10 @@ export function propertySecrets(properties: InvokerProperties): Array<string | u
     properties.subjectToken,
     properties.actorToken,
     properties.assertion,
+    properties.introspectionClientSecret,
     // A server that echoes the Authorization header gives the client secret away in base64.
     ...(clientAuthMethodOf(properties) === 'client_secret_basic' ? basicCredentialValues((properties.clientId ?? '').trim(), properties.clientSecret) : []),
+    ...basicCredentialValues((properties.introspectionClientId ?? '').trim(), properties.introspectionClientSecret),
   ];
 }
 

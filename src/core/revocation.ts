@@ -1,10 +1,16 @@
-import { callEndpoint, endpointOf, tokenParameters, toolboxTarget, type EndpointCallOptions, type EndpointOperation, type TokenTypeHint } from './endpointCall';
+import { callToolbox, type EndpointCallOptions, type EndpointOperation, type TokenTypeHint } from './endpointCall';
 import { InvokerError } from './errors';
 import type { InvokerProperties } from '../shared/properties';
 import { rejectedAnswer, type ResponseContext } from './tokenResponse';
 import type { RawResponse } from './transport';
 
-export const REVOCATION: EndpointOperation = { endpoint: 'revocationEndpoint', what: 'the revocation request', metadataField: 'revocation_endpoint' };
+/** Revocation authenticates as the invoker's own client, always: RFC 7009 §2.1 lets only the client a token was issued to revoke it. */
+export const REVOCATION: EndpointOperation = {
+  endpoint: 'revocationEndpoint',
+  what: 'the revocation request',
+  metadataField: 'revocation_endpoint',
+  usesIntrospectionClient: false,
+};
 
 /**
  * Reads a revocation answer: 200 means the token is revoked, or was already invalid (the body, if any, is ignored);
@@ -35,12 +41,12 @@ export function processRevocationResponse(raw: RawResponse, context: ResponseCon
 
 /**
  * Revokes a token at the invoker's Revocation Endpoint: a POST of `token` and `token_type_hint`, the client
- * authenticated by any method as for the token request (an assertion's audience is this endpoint). Resolves when the
+ * authenticated by any method as for the token request (an assertion's audience is this endpoint), never as the
+ * introspection client: RFC 7009 §2.1 lets only the client a token was issued to revoke it. Resolves when the
  * server answered 200 (revoked, or already invalid); every failure is an InvokerError (code 4).
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.1
  */
 export async function revoke(properties: InvokerProperties, token: string, hint: TokenTypeHint, options: EndpointCallOptions = {}): Promise<void> {
-  const url = endpointOf(properties, REVOCATION);
-  await callEndpoint(properties, toolboxTarget(REVOCATION, url, token), tokenParameters(token, hint), options, processRevocationResponse);
+  await callToolbox(properties, REVOCATION, token, hint, options, processRevocationResponse);
   options.log?.('info', `revocation: the ${hint === 'access_token' ? 'access' : 'refresh'} token is revoked`);
 }

@@ -15,10 +15,10 @@ import {
 } from '../core/routeBinding';
 import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS } from '../shared/properties';
 import {
-  CLIENT_AUTH_SECRETS,
   DEFAULT_INVOKER,
   NETWORK_SECRETS,
   networkProperties,
+  secretsSentTo,
   secretsUsedBy,
   toProperties,
   type InvokerConfig,
@@ -374,7 +374,7 @@ export class InvokerRunner {
       }
       await this.tokensMayGo(found, 'refresh token', issuedToOf(previous), issuedTo, options);
     }
-    const secrets = await this.secretsFor(binding, found, secretsUsedBy(config), options);
+    const secrets = await this.secretsFor(binding, found, secretsSentTo(config, 'token'), options);
     const core = loadCore();
     const label = invokerLabel(found);
     this.log.info(`[${label}] ${refreshing ? 'Refresh' : 'Execute'} (${config.grantType}) → ${config.targetMessage}`);
@@ -446,10 +446,11 @@ export class InvokerRunner {
 
   /**
    * Introspects (RFC 7662) or revokes (RFC 7009) `token` at the invoker's endpoint, the client authenticated as for
-   * its token request (any method: a secret, an assertion signed for this endpoint, the client certificate). Its
-   * client authentication secrets (client secret, assertion key passphrase) and network secrets go along only when
-   * the endpoint's route is the one they were entered for (else the user confirms, as for Execute); no grant secret
-   * (password, refresh token) is sent.
+   * its token request (any method: a secret, an assertion signed for this endpoint, the client certificate), or, to
+   * introspect, as its introspection client when it has one. That client's secrets (the client secret and assertion key
+   * passphrase, or the Introspection Client Secret) and the network secrets go along only when the endpoint's route is
+   * the one they were entered for (else the user confirms, as for Execute); no grant secret (password, refresh token)
+   * is sent.
    * Resolves with the introspection's DJMessage (`<target>_INTROSPECTION`), or undefined once revoked.
    */
   async toolbox(
@@ -464,7 +465,7 @@ export class InvokerRunner {
     // The binding is checked for the endpoint's own route: a secret entered for the token endpoint's server does not
     // go to another one unasked.
     const routed: InvokerConfig = { ...entry.config, authorizationServerUrl: entry.config[endpointField] };
-    const wanted = secretsUsedBy(entry.config).filter((field) => CLIENT_AUTH_SECRETS.includes(field) || NETWORK_SECRETS.includes(field));
+    const wanted = secretsSentTo(entry.config, operation === 'introspect' ? 'introspection' : 'revocation');
     const binding = await this.bindingOf(routed, options.signal);
     // The token itself goes only along the route it was issued through (the endpoint's route must be that one).
     const record = this.messages.get(found);

@@ -79,3 +79,24 @@ export function validateClientAuthentication(p: InvokerProperties): PropertyIssu
   }
   return problems;
 }
+
+/**
+ * The introspection client's problems: an Introspection Client ID and its secret go together (Introspect
+ * authenticates as that confidential client; without a secret it would be one more public client).
+ */
+export function validateIntrospectionClient(p: InvokerProperties): PropertyIssue[] {
+  const secret = p.introspectionClientSecret !== undefined && p.introspectionClientSecret !== '';
+  if (!isBlank(p.introspectionClientId) && !secret) {
+    return [
+      issue(
+        'introspectionClientSecret',
+        'required',
+        `is required with an "${PROPERTY_LABELS.introspectionClientId}": Introspect authenticates as that client.`,
+      ),
+    ];
+  }
+  if (isBlank(p.introspectionClientId) && secret) {
+    return [issue('introspectionClientId', 'required', `is required with an "${PROPERTY_LABELS.introspectionClientSecret}".`)];
+  }
+  return [];
+}

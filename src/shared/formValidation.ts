@@ -4,6 +4,7 @@
  */
 import { ISSUER_LABEL, invokerNameIssue, secretsUsedBy, toProperties, type InvokerConfig, type SecretField, type StoredSecrets } from './invoker';
 import { PROPERTY_LABELS } from './properties';
+import { validateIntrospectionClient } from './clientAuthValidation';
 import { validateProperties } from './validation';
 import type { FormIssue, SecretEdits } from './protocol';
 
@@ -50,9 +51,11 @@ export function formIssues(config: InvokerConfig, edits: SecretEdits, stored: St
     secrets[field] = edit?.action === 'replace' ? edit.value : edit?.action === 'clear' ? undefined : stored[field] ? STORED_SECRET : undefined;
   }
   const nameIssue = invokerNameIssue(config.name, takenNames);
+  const properties = toProperties(config, secrets);
+  // The introspection client is checked here and by Introspect, not by Execute, which never sends its secret.
   return [
     ...(nameIssue !== undefined ? [{ field: 'name', message: nameIssue }] : []),
     ...formOnlyIssues(config),
-    ...validateProperties(toProperties(config, secrets), config.targetMessage).map(({ field, message }) => ({ field, message })),
+    ...[...validateProperties(properties, config.targetMessage), ...validateIntrospectionClient(properties)].map(({ field, message }) => ({ field, message })),
   ];
 }

@@ -22,7 +22,16 @@ export type InvokerScope = 'user' | 'workspace';
 
 /** The properties that are secrets: they live only in SecretStorage, never in settings, the webview's state or a log. */
 export type SecretField =
-  'clientSecret' | 'password' | 'refreshToken' | 'proxyPassword' | 'tlsPassphrase' | 'assertionKeyPassphrase' | 'subjectToken' | 'actorToken' | 'assertion';
+  | 'clientSecret'
+  | 'password'
+  | 'refreshToken'
+  | 'proxyPassword'
+  | 'tlsPassphrase'
+  | 'assertionKeyPassphrase'
+  | 'subjectToken'
+  | 'actorToken'
+  | 'assertion'
+  | 'introspectionClientSecret';
 export const SECRET_FIELDS: readonly SecretField[] = [
   'clientSecret',
   'password',
@@ -33,11 +42,14 @@ export const SECRET_FIELDS: readonly SecretField[] = [
   'subjectToken',
   'actorToken',
   'assertion',
+  'introspectionClientSecret',
 ];
 /** The secrets that only the network uses (proxy, client key): Discover sends these and no OAuth secret. */
 export const NETWORK_SECRETS: readonly SecretField[] = ['proxyPassword', 'tlsPassphrase'];
 /** The secrets that authenticate the client (a secret, or the assertion key's passphrase): every request to the server sends these. */
 export const CLIENT_AUTH_SECRETS: readonly SecretField[] = ['clientSecret', 'assertionKeyPassphrase'];
+/** The secrets of the introspection client: only the introspection endpoint receives them, never the token or revocation endpoint. */
+export const INTROSPECTION_CLIENT_SECRETS: readonly SecretField[] = ['introspectionClientSecret'];
 
 /** Which secrets are stored for an invoker: what the form may know (never the values). */
 export type StoredSecrets = Readonly<Record<SecretField, boolean>>;
@@ -51,6 +63,7 @@ export const NO_STORED_SECRETS: StoredSecrets = {
   subjectToken: false,
   actorToken: false,
   assertion: false,
+  introspectionClientSecret: false,
 };
 
 /** An invoker as kept in the `oauth2Invoker.invokers` setting: every property but the secrets. */
@@ -102,6 +115,8 @@ export interface InvokerConfig {
   readonly introspectionEndpoint: string;
   /** Token revocation endpoint (RFC 7009), filled by Discover from `revocation_endpoint` or entered. */
   readonly revocationEndpoint: string;
+  /** The client Introspect authenticates as (with the Introspection Client Secret); empty: the invoker's own. */
+  readonly introspectionClientId: string;
   // Token Exchange (RFC 8693).
   /** The invoker whose current access token is the subject token, as `user:NAME` / `workspace:NAME`; empty: the entered Subject Token. */
   readonly subjectTokenInvoker: string;
@@ -153,6 +168,7 @@ export const DEFAULT_INVOKER: InvokerConfig = {
   clientAssertionAudience: 'token_endpoint',
   introspectionEndpoint: '',
   revocationEndpoint: '',
+  introspectionClientId: '',
   subjectTokenInvoker: '',
   subjectTokenType: DEFAULT_SUBJECT_TOKEN_TYPE,
   actorTokenType: '',
@@ -241,6 +257,7 @@ export function normalizeInvoker(raw: unknown): InvokerConfig | undefined {
     clientAssertionAudience: r.clientAssertionAudience === 'issuer' ? 'issuer' : 'token_endpoint',
     introspectionEndpoint: text(r.introspectionEndpoint, '').trim(),
     revocationEndpoint: text(r.revocationEndpoint, '').trim(),
+    introspectionClientId: text(r.introspectionClientId, '').trim(),
     subjectTokenInvoker: text(r.subjectTokenInvoker, '').trim(),
     subjectTokenType: text(r.subjectTokenType, '').trim() || DEFAULT_INVOKER.subjectTokenType,
     actorTokenType: text(r.actorTokenType, '').trim(),
@@ -293,6 +310,9 @@ export function toProperties(config: InvokerConfig, secrets: Partial<Record<Secr
     ...grantProperties(config, secrets),
     introspectionEndpoint: config.introspectionEndpoint,
     revocationEndpoint: config.revocationEndpoint,
+    ...(filled(config.introspectionClientId)
+      ? { introspectionClientId: config.introspectionClientId, introspectionClientSecret: secrets.introspectionClientSecret }
+      : {}),
   };
 }
 
@@ -387,14 +407,16 @@ export function hasClientCertificate(config: Pick<InvokerConfig, 'tlsCertFile' |
   return filled(config.tlsCertFile) || filled(config.tlsKeyFile) || filled(config.tlsPfxFile);
 }
 
+/** What decides which secrets an invoker uses. */
+type SecretsConfig = Pick<InvokerConfig, 'grantType' | 'proxy' | 'proxyUsername' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsPfxFile'> &
+  Partial<Pick<InvokerConfig, 'clientAuthentication' | 'subjectTokenInvoker' | 'assertionSource' | 'introspectionClientId'>>;
+
 /**
  * Which secrets an invoker uses; the others are neither asked for nor sent. The grant decides the OAuth secrets;
- * the Proxy Password goes with a Proxy Username (and a proxy that may be used), the passphrase with a client key.
+ * the Proxy Password goes with a Proxy Username (and a proxy that may be used), the passphrase with a client key,
+ * the Introspection Client Secret with an Introspection Client ID.
  */
-export function secretsUsedBy(
-  config: Pick<InvokerConfig, 'grantType' | 'proxy' | 'proxyUsername' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsPfxFile'> &
-    Partial<Pick<InvokerConfig, 'clientAuthentication' | 'subjectTokenInvoker' | 'assertionSource'>>,
-): readonly SecretField[] {
+export function secretsUsedBy(config: SecretsConfig): readonly SecretField[] {
   const method = config.clientAuthentication ?? '';
   const fields: SecretField[] = method === '' || usesClientSecret(method) ? ['clientSecret'] : [];
   if (signsWithAssertionKey(config)) {
@@ -416,7 +438,25 @@ export function secretsUsedBy(
   if (hasClientCertificate(config)) {
     fields.push('tlsPassphrase');
   }
+  if (filled(config.introspectionClientId ?? '')) {
+    fields.push('introspectionClientSecret');
+  }
   return fields;
+}
+
+/**
+ * The secrets each kind of request of the invoker carries. The token request: every secret it uses but the
+ * introspection client's. Introspect: the Introspection Client Secret when an Introspection Client ID is set, else the
+ * invoker's own client authentication secrets; Revoke: those of the invoker's own client (RFC 7009 §2.1); both with
+ * the network secrets, and no grant secret (password, refresh token…).
+ */
+export function secretsSentTo(config: SecretsConfig, request: 'token' | 'introspection' | 'revocation'): readonly SecretField[] {
+  const used = secretsUsedBy(config);
+  if (request === 'token') {
+    return used.filter((field) => !INTROSPECTION_CLIENT_SECRETS.includes(field));
+  }
+  const client = request === 'introspection' && filled(config.introspectionClientId ?? '') ? INTROSPECTION_CLIENT_SECRETS : CLIENT_AUTH_SECRETS;
+  return used.filter((field) => client.includes(field) || NETWORK_SECRETS.includes(field));
 }
 
 /**

@@ -143,6 +143,14 @@ export interface InvokerProperties extends NetworkProperties {
   readonly introspectionEndpoint?: string;
   /** Token revocation (RFC 7009): the server's `revocation_endpoint`, from discovery or entered. */
   readonly revocationEndpoint?: string;
+  /**
+   * Another client that Introspect authenticates as (typically the API's: a resource server's confidential client),
+   * with `introspectionClientSecret`; unset: the invoker's own client authentication. Revoke always authenticates as
+   * the invoker's own client (RFC 7009 §2.1).
+   */
+  readonly introspectionClientId?: string;
+  /** The introspection client's secret: sent only to the introspection endpoint, never to the token or revocation endpoint. A secret. */
+  readonly introspectionClientSecret?: string;
   // Token Exchange (RFC 8693 §2.1).
   /** The token to exchange, entered. A secret. (From another invoker, the extension passes it as the grant input.) */
   readonly subjectToken?: string;
@@ -314,6 +322,8 @@ export const PROPERTY_LABELS: Readonly<Record<keyof InvokerProperties | 'targetM
   acceptDifferentIssuer: 'Accept a Different Issuer',
   introspectionEndpoint: 'Introspection Endpoint',
   revocationEndpoint: 'Revocation Endpoint',
+  introspectionClientId: 'Introspection Client ID',
+  introspectionClientSecret: 'Introspection Client Secret',
   subjectToken: 'Subject Token',
   subjectTokenInvoker: 'Subject Token From Invoker',
   subjectTokenType: 'Subject Token Type',

@@ -358,14 +358,26 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'url',
     section: 'toolbox',
     placeholder: 'https://login.example.com/oauth2/introspect',
-    help: "For Introspect Token (RFC 7662): the server's introspection_endpoint. Discover fills it. The client authenticates as for the token request.",
+    help: "For Introspect Token (RFC 7662): the server's introspection_endpoint. Discover fills it. The client authenticates as for the token request, or as the Introspection Client below.",
+  },
+  {
+    key: 'introspectionClientId',
+    kind: 'text',
+    section: 'toolbox',
+    help: "Optional: another client that Introspect authenticates as, typically the API's (a resource server's) confidential client. Servers such as Keycloak answer introspection only from confidential clients, so a public client's tokens need one. Empty: the invoker's own client.",
+  },
+  {
+    key: 'introspectionClientSecret',
+    kind: 'secret',
+    section: 'toolbox',
+    help: "The Introspection Client ID's secret, in a Basic header (or the body, with Credentials in Request Body). Sent only to the Introspection Endpoint, never to the token or revocation endpoint.",
   },
   {
     key: 'revocationEndpoint',
     kind: 'url',
     section: 'toolbox',
     placeholder: 'https://login.example.com/oauth2/revoke',
-    help: "For Revoke Token (RFC 7009): the server's revocation_endpoint. Discover fills it. The client authenticates as for the token request.",
+    help: "For Revoke Token (RFC 7009): the server's revocation_endpoint. Discover fills it. The client authenticates as for the token request: only the client a token was issued to may revoke it.",
   },
   {
     key: 'basicEncoding',

@@ -22,9 +22,11 @@ function sectionState(section: Section, config: InvokerConfig): { text: string; 
       return { text: parts.length > 0 ? parts.join(', ') : 'System CAs', warning: false };
     }
     case 'toolbox': {
-      const set = [config.introspectionEndpoint.trim() !== '' ? 'introspection' : '', config.revocationEndpoint.trim() !== '' ? 'revocation' : ''].filter(
-        (part) => part !== '',
-      );
+      const set = [
+        config.introspectionEndpoint.trim() !== '' ? 'introspection' : '',
+        config.revocationEndpoint.trim() !== '' ? 'revocation' : '',
+        config.introspectionClientId.trim() !== '' ? 'introspection client' : '',
+      ].filter((part) => part !== '');
       return { text: set.length > 0 ? set.join(', ') : 'Not set', warning: false };
     }
     case 'advanced':

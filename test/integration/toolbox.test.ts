@@ -7,7 +7,26 @@ import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import type { ResultNode } from '../../src/extension/resultTree';
 import { decodePart, publicJwk } from '../fixtures/clientAssertions';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
-import { activateApi } from './helpers';
+import { settingsText, savedSetting } from './forms';
+import { activateApi, assertAbsent, filesBelow } from './helpers';
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The extension's log so far, once it holds `line` (the log is written to its file asynchronously); fails after a long wait. */
+async function logOnceItHolds(api: OAuth2InvokerTesting, line: string): Promise<string> {
+  for (let i = 0; i < 200; i += 1) {
+    const log = filesBelow(api.logFolder)
+      .map((file) => fs.readFileSync(file, 'utf8'))
+      .join('\n');
+    if (log.includes(line)) {
+      return log;
+    }
+    await sleep(50);
+  }
+  assert.fail(`the log never held: ${line}`);
+}
 
 /** Issue 12's token toolbox, run as the Messages view runs it: Introspect and Revoke on the tree's token nodes. */
 suite('Introspect and Revoke from the Messages view in a real VS Code', function () {
@@ -21,6 +40,8 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
   suiteSetup(async () => {
     api = await activateApi();
     server = await startOidcServer({
+      // Issue 17: the public client is answered at the introspection endpoint as Keycloak answers it (403).
+      introspectionConfidentialOnly: true,
       clients: {
         extra: [
           {
@@ -79,9 +100,26 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
       },
       { secrets: { clientSecret: server.basicClient.clientSecret } },
     );
+    // Issue 17: a public client (Password grant, no secret) whose tokens are introspected as the API's client.
+    const publicApp = {
+      authorizationServerUrl: server.tokenEndpoint,
+      grantType: 'password' as const,
+      clientId: server.publicClient.clientId,
+      username: server.user.username,
+      scope: 'openid api:read',
+      introspectionEndpoint: server.introspectionEndpoint,
+      revocationEndpoint: server.revocationEndpoint,
+    };
+    await api.saveInvoker(
+      { ...publicApp, name: 'toolbox-public', targetMessage: 'TBPUB', introspectionClientId: server.resourceServer.clientId },
+      { secrets: { password: server.user.password, introspectionClientSecret: server.resourceServer.clientSecret } },
+    );
+    await api.saveInvoker({ ...publicApp, name: 'toolbox-public-alone', targetMessage: 'TBALONE' }, { secrets: { password: server.user.password } });
     await api.execute('toolbox');
     await api.execute('toolbox-none');
     await api.execute('toolbox-jwt');
+    await api.execute('toolbox-public');
+    await api.execute('toolbox-public-alone');
   });
 
   suiteTeardown(async () => {
@@ -89,6 +127,8 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
     await api.deleteInvoker('toolbox');
     await api.deleteInvoker('toolbox-none');
     await api.deleteInvoker('toolbox-jwt');
+    await api.deleteInvoker('toolbox-public');
+    await api.deleteInvoker('toolbox-public-alone');
     fs.rmSync(folder, { recursive: true, force: true });
     await server.close();
   });
@@ -201,6 +241,34 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
     await vscode.commands.executeCommand('oauth2Invoker.revokeToken', property(root('toolbox-jwt', 'message'), 'AccessToken'), { confirmed: true });
     assert.match(String(api.resultTree.getTreeItem(root('toolbox-jwt', 'message')).description), /· revoked/);
     assert.equal(claimsAt(server.revocationEndpoint).aud, server.revocationEndpoint);
+  });
+
+  test("issue 17: a public client's token introspected as the API's client: active; its Introspection Client Secret in SecretStorage only, never in settings or the log", async () => {
+    const secret = server.resourceServer.clientSecret;
+    assert.ok((await api.storedKeys()).includes('oauth2Invoker.secret/user/toolbox-public/introspectionClientSecret'), 'the secret is in SecretStorage');
+    assert.equal(savedSetting('toolbox-public')?.introspectionClientId, server.resourceServer.clientId);
+    assertAbsent(settingsText(), [secret], 'settings');
+    const tokenRequest = server.lastTokenRequest();
+    assertAbsent(JSON.stringify(tokenRequest), [secret, server.resourceServer.clientId], 'the token request');
+
+    await vscode.commands.executeCommand('oauth2Invoker.introspectToken', property(root('toolbox-public', 'message'), 'AccessToken'));
+    const introspection = root('toolbox-public', 'introspection');
+    assert.equal(introspection.record.message.name, 'TBPUB_INTROSPECTION');
+    assert.equal(api.resultTree.getTreeItem(property(introspection, 'active')).description, 'true');
+    assert.equal(api.resultTree.getTreeItem(property(introspection, 'client_id')).description, server.publicClient.clientId);
+    assert.match(String(server.lastRequestTo(server.introspectionEndpoint)?.headers.authorization), /^Basic /);
+
+    const log = await logOnceItHolds(api, '[toolbox-public] introspection: the access token is active');
+    assertAbsent(log, [secret, Buffer.from(`${server.resourceServer.clientId}:`).toString('base64').slice(0, 16)], 'the OAuth2 Invoker log');
+  });
+
+  test('issue 17: the same public client without an introspection client is refused, and the log says what to fill in', async () => {
+    await vscode.commands.executeCommand('oauth2Invoker.introspectToken', property(root('toolbox-public-alone', 'message'), 'AccessToken'));
+    assert.equal(server.lastRequestTo(server.introspectionEndpoint)?.status, 403);
+    await logOnceItHolds(
+      api,
+      'servers such as Keycloak answer introspection requests only from confidential clients: fill in "Introspection Client ID" and "Introspection Client Secret"',
+    );
   });
 
   test('an invoker without an Introspection Endpoint: the command fails (code 4, in the core tests) and no introspection message appears', async () => {

@@ -14,6 +14,7 @@ import {
   DEFAULT_INVOKER,
   NO_STORED_SECRETS,
   normalizeInvoker,
+  secretsSentTo,
   secretsUsedBy,
   serializeInvoker,
   toProperties,
@@ -335,6 +336,42 @@ suite('issue 12: client authentication in the stored invoker and the form', () =
     assert.deepEqual(secretsUsedBy(config({ clientAuthentication: 'private_key_jwt' })), ['assertionKeyPassphrase']);
     assert.deepEqual(secretsUsedBy(config({ clientAuthentication: 'tls_client_auth', tlsCertFile: '/c.pem' })), ['tlsPassphrase']);
     assert.deepEqual(secretsUsedBy(config({ clientAuthentication: 'none' })), []);
+  });
+
+  test('issue 17: the Introspection Client Secret is asked for with an Introspection Client ID, and sent only with Introspect', () => {
+    const publicApp = config({ grantType: 'password', clientAuthentication: 'none', introspectionClientId: 'orders-api', proxyUsername: 'p' });
+    assert.deepEqual(secretsUsedBy(publicApp), ['password', 'proxyPassword', 'introspectionClientSecret']);
+    assert.deepEqual(secretsSentTo(publicApp, 'token'), ['password', 'proxyPassword']);
+    assert.deepEqual(secretsSentTo(publicApp, 'introspection'), ['proxyPassword', 'introspectionClientSecret']);
+    assert.deepEqual(secretsSentTo(publicApp, 'revocation'), ['proxyPassword']);
+    const confidential = config({ grantType: 'refresh_token', introspectionClientId: 'orders-api' });
+    assert.deepEqual(secretsSentTo(confidential, 'introspection'), ['introspectionClientSecret']);
+    assert.deepEqual(secretsSentTo(confidential, 'revocation'), ['clientSecret']);
+    assert.deepEqual(secretsSentTo(config({ grantType: 'refresh_token' }), 'introspection'), ['clientSecret']);
+    // In settings the id only; a secret written there is not read.
+    const read = normalizeInvoker({ name: 'n', introspectionClientId: ' orders-api ', introspectionClientSecret: 'written' });
+    assert.equal(read?.introspectionClientId, 'orders-api');
+    assert.equal(serializeInvoker(config({ introspectionClientId: 'orders-api' })).introspectionClientId, 'orders-api');
+    assert.deepEqual(
+      Object.keys(serializeInvoker(config({ introspectionClientId: 'orders-api' }))).filter((key) => /secret/i.test(key)),
+      [],
+    );
+    // The form asks for the secret with the id (Execute does not: it never sends it).
+    const issues = formIssues(config({ introspectionClientId: 'orders-api' }), { clientSecret: { action: 'replace', value: 's' } }, NO_STORED_SECRETS, []);
+    assert.deepEqual(
+      issues.map((i) => [i.field, i.message]),
+      [['introspectionClientSecret', '"Introspection Client Secret" is required with an "Introspection Client ID": Introspect authenticates as that client.']],
+    );
+    assert.deepEqual(
+      formIssues(
+        config({ introspectionClientId: 'orders-api' }),
+        { clientSecret: { action: 'replace', value: 's' } },
+        { ...NO_STORED_SECRETS, introspectionClientSecret: true },
+        [],
+      ),
+      [],
+    );
+    assert.deepEqual(validateProperties(toProperties(config({ introspectionClientId: 'orders-api' }), { clientSecret: 's' })), []);
   });
 
   test('toProperties hands the method, key, passphrase and issuer to the core; the default pair hands none of them', () => {

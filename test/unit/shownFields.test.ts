@@ -25,6 +25,7 @@ const COMMON: readonly FieldKey[] = [
   'tlsPfxFile',
   'tlsRejectUnauthorized',
   'introspectionEndpoint',
+  'introspectionClientId',
   'revocationEndpoint',
   'basicEncoding',
   'acceptDifferentIssuer',
@@ -61,6 +62,17 @@ const OWN_FIELDS: ReadonlyArray<readonly [string, Partial<InvokerConfig> & { gra
   ['JWT Bearer, assertion signed', { grantType: 'jwt_bearer' }, [...KEY, 'assertionSource', 'assertionIssuer', 'assertionSubject']],
   ['JWT Bearer, assertion entered (no key, issuer or subject)', { grantType: 'jwt_bearer', assertionSource: 'entered' }, ['assertionSource', 'assertion']],
   ['Client Credentials with private_key_jwt (no Client Secret)', { grantType: 'client_credentials', clientAuthentication: 'private_key_jwt' }, KEY],
+  // Issue 17: the Introspection Client Secret is asked for once an Introspection Client ID is set, whatever the grant.
+  [
+    'Client Credentials with an Introspection Client ID',
+    { grantType: 'client_credentials', introspectionClientId: 'orders-api' },
+    ['introspectionClientSecret'],
+  ],
+  [
+    'Authorization Code with an Introspection Client ID',
+    { grantType: 'authorization_code', introspectionClientId: 'orders-api' },
+    ['authorizationEndpointUrl', 'redirectUri', 'authorizationParameters', 'introspectionClientSecret', 'issParameterSupported'],
+  ],
 ];
 
 suite('the fields the form shows for each grant (src/webview/shownFields.ts)', () => {

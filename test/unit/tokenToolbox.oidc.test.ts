@@ -93,3 +93,67 @@ suite('Introspect and Revoke against oidc-provider', function () {
     assert.equal((await rejectsWith(revoke(bodyInstead, token, 'access_token'), 'server-rejected')).error, 'invalid_client');
   });
 });
+
+suite("issue 17: a public client's tokens introspected as a confidential client (oidc-provider answering introspection as Keycloak does)", function () {
+  let server: OidcServer;
+  suiteSetup(async () => {
+    server = await startOidcServer({ introspectionConfidentialOnly: true });
+  });
+  suiteTeardown(async () => {
+    await server.close();
+  });
+  teardown(() => assert.deepEqual(server.serverErrors(), []));
+
+  /** The public client, signing in with the Password grant, as a native app registered without a secret does. */
+  function publicApp(extra: Partial<InvokerProperties> = {}): InvokerProperties {
+    return {
+      authorizationServerUrl: server.tokenEndpoint,
+      grantType: 'password',
+      clientId: server.publicClient.clientId,
+      username: server.user.username,
+      password: server.user.password,
+      scope: 'openid offline_access api:read',
+      introspectionEndpoint: server.introspectionEndpoint,
+      revocationEndpoint: server.revocationEndpoint,
+      ...extra,
+    };
+  }
+
+  test('without an introspection client: the server\'s 403 "Client not allowed.", with the hint naming the fields to fill in', async () => {
+    const token = (await execute(publicApp())).accessToken ?? '';
+    const error = await rejectsWith(introspect(publicApp(), token, 'access_token'), 'server-rejected');
+    assert.equal(error.status, 403);
+    assert.equal(error.error, 'invalid_request');
+    assert.equal(error.field, 'introspectionClientId');
+    assert.match(
+      error.message,
+      /rejected the introspection request \(403 Forbidden, invalid_request\): Client not allowed\. This invoker is a public client .* servers such as Keycloak answer introspection requests only from confidential clients: fill in "Introspection Client ID" and "Introspection Client Secret"/,
+    );
+    assertNoSecret(error, [token]);
+  });
+
+  test("with the API's client as introspection client: the public client's token is active; Revoke stays the public client's own, and revokes it", async () => {
+    const api = server.resourceServer;
+    const p = publicApp({ introspectionClientId: api.clientId, introspectionClientSecret: api.clientSecret });
+    const token = (await execute(p)).accessToken ?? '';
+    const tokenRequest = server.lastTokenRequest();
+    assert.equal(tokenRequest?.headers.authorization, undefined, 'the token request does not authenticate as the introspection client');
+    assert.deepEqual(tokenRequest?.body?.client_id, server.publicClient.clientId);
+    assertNoSecret(tokenRequest, [api.clientSecret, encodeURIComponent(api.clientSecret)]);
+
+    const before = await introspect(p, token, 'access_token');
+    assert.equal(before.getProperty('active'), 'true');
+    assert.equal(before.getProperty('client_id'), server.publicClient.clientId);
+    assert.equal(before.metadata.clientAuthentication, 'client_secret_basic');
+    const introspection = server.lastRequestTo(server.introspectionEndpoint);
+    assert.match(String(introspection?.headers.authorization), /^Basic /);
+    assert.equal(introspection?.body?.client_id, undefined);
+
+    await revoke(p, token, 'access_token');
+    const revocation = server.lastRequestTo(server.revocationEndpoint);
+    assert.equal(revocation?.status, 200);
+    assert.equal(revocation?.headers.authorization, undefined);
+    assert.equal(revocation?.body?.client_id, server.publicClient.clientId);
+    assert.equal((await introspect(p, token, 'access_token')).getProperty('active'), 'false');
+  });
+});

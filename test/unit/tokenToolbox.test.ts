@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { MockAgent } from 'undici';
-import { execute, forgetBasicVariants, introspect, revoke, type InvokerProperties } from '../../src/core/index';
+import { execute, forgetBasicVariants, introspect, revoke, introspectionHintFor, type InvokerError, type InvokerProperties } from '../../src/core/index';
 import { basicCredentials } from '../../src/core/tokenRequest';
 import { USER_AGENT } from '../../src/core/version';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
@@ -139,6 +139,131 @@ suite('token toolbox: request shape', () => {
     );
     const insecure = await rejectsWith(introspect(props({ introspectionEndpoint: 'http://as.example.com/introspect' }), 't', 'access_token'), 'insecure-url');
     assert.equal(insecure.issues[0]?.field, 'introspectionEndpoint');
+  });
+});
+
+suite('issue 17: Introspect as the introspection client (request shape)', () => {
+  setup(() => forgetBasicVariants());
+
+  const API_SECRET = 'rs+s3cr/%t';
+  /** A public client with an introspection client (the API's): what a Keycloak user of a public app fills in. */
+  const publicWithApi = (extra: Partial<InvokerProperties> = {}): InvokerProperties =>
+    props({ clientId: 'public-app', clientSecret: undefined, introspectionClientId: 'api:rs', introspectionClientSecret: API_SECRET, ...extra });
+  const headersOf = (seen: Seen): Record<string, string> =>
+    Object.fromEntries(Object.entries(seen.headers).filter(([name]) => name !== 'content-length' && name !== 'host'));
+  const apiBasic = `Basic ${basicCredentials('api:rs', API_SECRET, 'rfc6749')}`;
+
+  test("a public client's introspection: the introspection client's Basic header, no client_id of the invoker in the body", async () => {
+    const seen = await sentTo('/introspect', { status: 200, body: ACTIVE }, (agent) =>
+      introspect(publicWithApi(), 'the token', 'access_token', { dispatcher: agent }),
+    );
+    assert.equal(seen.body, 'token=the+token&token_type_hint=access_token');
+    assert.deepEqual(headersOf(seen), { ...FORM_HEADERS, authorization: apiBasic });
+  });
+
+  test('with "Credentials in Request Body": the introspection client\'s id and secret in the body, never the invoker\'s own secret', async () => {
+    const seen = await sentTo('/introspect', { status: 200, body: ACTIVE }, (agent) =>
+      introspect(props({ credentialsInRequestBody: true, introspectionClientId: 'api:rs', introspectionClientSecret: API_SECRET }), 'rt/1', 'refresh_token', {
+        dispatcher: agent,
+      }),
+    );
+    assert.equal(seen.body, 'token=rt%2F1&token_type_hint=refresh_token&client_id=api%3Ars&client_secret=rs%2Bs3cr%2F%25t');
+    assert.equal(seen.headers.authorization, undefined);
+  });
+
+  test("a private_key_jwt invoker with an introspection client sends no assertion (its key is not even read): the introspection client's Basic header only", async () => {
+    const seen = await sentTo('/introspect', { status: 200, body: ACTIVE }, (agent) =>
+      introspect(
+        props({
+          clientSecret: undefined,
+          clientAuthentication: 'private_key_jwt',
+          clientAssertionKeyFile: '/no/such/key.pem',
+          introspectionClientId: 'api:rs',
+          introspectionClientSecret: API_SECRET,
+        }),
+        't',
+        'access_token',
+        { dispatcher: agent },
+      ),
+    );
+    assert.equal(seen.body, 'token=t&token_type_hint=access_token');
+    assert.deepEqual(headersOf(seen), { ...FORM_HEADERS, authorization: apiBasic });
+  });
+
+  test("Revoke and Execute never send the introspection client: RFC 7009 §2.1 revokes as the token's own client", async () => {
+    const withApi = props({ introspectionClientId: 'api:rs', introspectionClientSecret: API_SECRET });
+    const own = `Basic ${basicCredentials('my:client', 's3cr+t/%', 'rfc6749')}`;
+    const revoked = await sentTo('/revoke', { status: 200, body: '' }, (agent) => revoke(withApi, 'rt/1', 'refresh_token', { dispatcher: agent }));
+    assert.equal(revoked.body, 'token=rt%2F1&token_type_hint=refresh_token');
+    assert.equal(revoked.headers.authorization, own);
+    const publicRevoked = await sentTo('/revoke', { status: 200, body: '' }, (agent) => revoke(publicWithApi(), 't', 'access_token', { dispatcher: agent }));
+    assert.equal(publicRevoked.body, 'token=t&token_type_hint=access_token&client_id=public-app');
+    assert.equal(publicRevoked.headers.authorization, undefined);
+    const executed = await sentTo('/token', { status: 200, body: JSON.stringify({ access_token: 'at', token_type: 'Bearer' }) }, (agent) =>
+      execute(withApi, { dispatcher: agent }),
+    );
+    assert.equal(executed.body, 'grant_type=client_credentials');
+    assert.equal(executed.headers.authorization, own);
+  });
+
+  test('an Introspection Client ID without its secret: code 4 naming "Introspection Client Secret", nothing sent', async () => {
+    const error = await rejectsWith(
+      introspect(publicWithApi({ introspectionClientSecret: undefined }), 't', 'access_token', { dispatcher: new MockAgent() }),
+      'invalid-properties',
+    );
+    assert.deepEqual(
+      error.issues.map((issue) => [issue.field, issue.message]),
+      [['introspectionClientSecret', '"Introspection Client Secret" is required with an "Introspection Client ID": Introspect authenticates as that client.']],
+    );
+  });
+
+  /** The error of an operation the mock endpoint answers with `status` and `body`, and the request it got. */
+  async function refused(
+    path: string,
+    answer: { status: number; body: string },
+    call: (agent: MockAgent) => Promise<unknown>,
+  ): Promise<{ error: InvokerError; seen: Seen }> {
+    const { agent, received } = mockTokenEndpoint(ORIGIN, path, answer);
+    try {
+      const error = await rejectsWith(call(agent), 'server-rejected');
+      agent.assertNoPendingInterceptors();
+      return { error, seen: received() };
+    } finally {
+      await agent.close();
+    }
+  }
+  const BARE_401 = { status: 401, body: '' };
+  /** Keycloak's answer to a public client at its introspection endpoint. */
+  const KEYCLOAK_403 = { status: 403, body: JSON.stringify({ error: 'invalid_request', error_description: 'Client not allowed.' }) };
+
+  test("a public client refused at introspection (a bare 401, Keycloak's 403): the message says servers such as Keycloak want a confidential client, naming the fields", async () => {
+    for (const answer of [BARE_401, KEYCLOAK_403]) {
+      const { error, seen } = await refused('/introspect', answer, (agent) =>
+        introspect(props({ clientSecret: undefined }), 'tok-1', 'access_token', { dispatcher: agent }),
+      );
+      assert.equal(seen.body, 'token=tok-1&token_type_hint=access_token&client_id=my%3Aclient');
+      assert.equal(error.status, answer.status);
+      assert.equal(error.field, 'introspectionClientId');
+      assert.match(
+        error.message,
+        /^The authorization server rejected the introspection request \((401 Unauthorized|403 Forbidden, invalid_request)\).* This invoker is a public client \(it sends only its Client ID\), and servers such as Keycloak answer introspection requests only from confidential clients: fill in "Introspection Client ID" and "Introspection Client Secret"/,
+      );
+    }
+  });
+
+  test("no introspection hint for a confidential client's 401 or at revocation; an introspection client's 401 names its fields", async () => {
+    const { error: confidential } = await refused('/introspect', BARE_401, (agent) => introspect(props(), 'tok-1', 'access_token', { dispatcher: agent }));
+    assert.doesNotMatch(confidential.message, /Introspection Client|Keycloak/);
+    assert.equal(confidential.field, undefined);
+    const { error: revocation } = await refused('/revoke', BARE_401, (agent) =>
+      revoke(props({ clientSecret: undefined }), 'tok-1', 'access_token', { dispatcher: agent }),
+    );
+    assert.doesNotMatch(revocation.message, /Introspection Client|Keycloak/);
+    const { error: api } = await refused('/introspect', BARE_401, (agent) => introspect(publicWithApi(), 'tok-1', 'access_token', { dispatcher: agent }));
+    assert.equal(introspectionHintFor(api, publicWithApi())?.id, 'introspection-client-refused');
+    assert.equal(api.field, 'introspectionClientSecret');
+    assert.match(api.message, /The server did not accept the introspection client: check "Introspection Client ID" and "Introspection Client Secret"/);
+    assertNoSecret(api, [API_SECRET, 'tok-1']);
   });
 });
 

@@ -128,6 +128,9 @@ function notCarried(config: InvokerConfig): string[] {
   if (config.issuer.trim() !== '') {
     changed.push('"Issuer URL"');
   }
+  if (config.introspectionClientId.trim() !== '') {
+    changed.push(`"${PROPERTY_LABELS.introspectionClientId}" and "${PROPERTY_LABELS.introspectionClientSecret}"`);
+  }
   if (config.clientAuthentication !== '' && JETBRAINS_CLIENT_CREDENTIALS[config.clientAuthentication] === undefined) {
     changed.push(`"${PROPERTY_LABELS.clientAuthentication}" (${CLIENT_AUTH_METHOD_LABELS[config.clientAuthentication]}; the file says basic, in body or none)`);
   }

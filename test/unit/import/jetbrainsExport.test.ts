@@ -103,6 +103,15 @@ suite('export: an invoker to http-client.env.json', () => {
       { environment: 'dev', hasClientSecret: true },
     );
     assert.deepEqual(withProxy.warnings, ['Not exported (the file has no place for them): "Proxy", "CA Certificates File".']);
+    // Issue 17: the toolbox client (id in settings, secret in secret storage) has no place in the file either.
+    const withToolboxClient = exportJetBrains(
+      { ...ORDERS, introspectionEndpoint: 'https://login.example.com/introspect', introspectionClientId: 'orders-api-rs' },
+      { environment: 'dev', hasClientSecret: true },
+    );
+    assert.deepEqual(withToolboxClient.warnings, [
+      'Not exported (the file has no place for them): "Introspection Endpoint", "Introspection Client ID" and "Introspection Client Secret".',
+    ]);
+    assert.ok(!withToolboxClient.publicText.includes('orders-api-rs'));
     assert.throws(() => exportJetBrains(ORDERS, { environment: 'dev', hasClientSecret: true, existingPublic: '[1]' }), {
       message: /^"http-client\.env\.json" cannot be exported into: it is not a JSON object; expected a JetBrains/,
     });
