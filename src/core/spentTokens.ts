@@ -31,8 +31,10 @@ export class SpentTokenLedger {
     return (await this.read()).includes(fingerprint(token));
   }
 
-  async add(token: string): Promise<void> {
-    const kept = [...(await this.read()).filter((entry) => entry !== fingerprint(token)), fingerprint(token)].slice(-KEPT);
+  /** Notes the token as sent (`spent`), or as still the one to use (a refresh answer that kept it, or none came). */
+  async mark(token: string, spent: boolean): Promise<void> {
+    const others = (await this.read()).filter((entry) => entry !== fingerprint(token));
+    const kept = (spent ? [...others, fingerprint(token)] : others).slice(-KEPT);
     await mkdir(path.dirname(this.file), { recursive: true, mode: 0o700 });
     const draft = `${this.file}.${process.pid}.tmp`;
     await writeFile(draft, JSON.stringify(kept), { mode: 0o600 });

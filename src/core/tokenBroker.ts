@@ -33,8 +33,11 @@ export interface TokenSource {
   reload?(): Promise<void>;
   /** Whether a refresh token was sent already, by any window (a rotating server accepts it once); inside `exclusive`. */
   wasSpent?(refreshToken: string): Promise<boolean>;
-  /** Notes that a refresh token is being sent, right before it is (through the context's `beforeSend`); inside `exclusive`. */
-  markSpent?(refreshToken: string): Promise<void>;
+  /**
+   * Notes that a refresh token is being sent, right before it is (through the context's `beforeSend`), or, `spent`
+   * false, that it is still the one to use after all; inside `exclusive`.
+   */
+  markSpent?(refreshToken: string, spent: boolean): Promise<void>;
 }
 
 export interface TokenRequestOptions {
@@ -289,11 +292,20 @@ export class TokenBroker {
       }
       try {
         const spending = refreshToken;
-        const message = await source.refresh(refreshToken, {
-          ...context,
-          // Noted as spent only once it is really sent: a refresh refused before sending (a changed route) spends nothing.
-          beforeSend: async () => source.markSpent?.(spending),
-        });
+        let message: DJMessage;
+        try {
+          message = await source.refresh(refreshToken, {
+            ...context,
+            // Noted as spent only once it is really sent: a refresh refused before sending (a changed route) spends nothing.
+            beforeSend: async () => source.markSpent?.(spending, true),
+          });
+        } finally {
+          // Still the one held (an answer without a new refresh token, RFC 6749 §6; or no answer at all): no other
+          // token replaces it, so it is not spent for the other windows either.
+          if ((await source.heldRefreshToken()) === spending) {
+            await source.markSpent?.(spending, false);
+          }
+        }
         this.outcomes.refreshed += 1;
         return message;
       } catch (error) {

@@ -7,6 +7,7 @@ import { withFileLock } from '../core/fileLock';
 import { createApi, type OAuth2InvokerApi } from './api';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, InvokerAuthenticationProvider } from './authProvider';
 import { Commands, type NewInvokerArgs } from './commands';
+import { CommandTargets } from './commandTargets';
 import { Confirmations } from './confirmations';
 import { isCoreLoaded, loadCore } from './coreLoader';
 import { DraftStore } from './draftStore';
@@ -65,7 +66,8 @@ export function activate(context: vscode.ExtensionContext): Exports {
   );
   const tokens = new TokenService(invokers, messages, runner, log, () => Math.max(0, setting('tokenSafetyMarginSeconds', 60)) * 1000, Date.now, sharedFolder);
   const recent = new RecentInvokers(context.globalState);
-  const tree = new ResultTreeProvider(messages);
+  const targets = new CommandTargets(confirmations);
+  const tree = new ResultTreeProvider(messages, Date.now, (node) => targets.own(node));
   const treeView = vscode.window.createTreeView('oauth2Invoker.messages', { treeDataProvider: tree, showCollapseAll: true });
   const documents = new MessageDocumentProvider(messages);
   const drafts = new DraftStore(context.globalState, context.workspaceState);
@@ -137,10 +139,23 @@ export function activate(context: vscode.ExtensionContext): Exports {
       },
     }),
     command('oauth2Invoker.execute', (target) => commands.execute(target)),
-    command('oauth2Invoker.copyAccessToken', (target) => commands.copyAccessToken(target)),
-    command('oauth2Invoker.revealAccessToken', (target) => commands.revealAccessToken(target)),
-    command('oauth2Invoker.openBody', (target) => commands.openBody(target)),
-    command('oauth2Invoker.copyValue', (node) => commands.copyValue(node)),
+    // These put a token or a body where another extension could read it: see CommandTargets.
+    command(
+      'oauth2Invoker.copyAccessToken',
+      targets.handingOut('copy the access token', (target) => commands.copyAccessToken(target as Parameters<Commands['copyAccessToken']>[0])),
+    ),
+    command(
+      'oauth2Invoker.revealAccessToken',
+      targets.handingOut('open the access token', (target) => commands.revealAccessToken(target as Parameters<Commands['revealAccessToken']>[0])),
+    ),
+    command(
+      'oauth2Invoker.openBody',
+      targets.handingOut('open the body', (target) => commands.openBody(target as Parameters<Commands['openBody']>[0])),
+    ),
+    command(
+      'oauth2Invoker.copyValue',
+      targets.handingOut('copy a value', (node) => commands.copyValue(node as Parameters<Commands['copyValue']>[0])),
+    ),
     command('oauth2Invoker.newInvoker', (args?: unknown) => commands.newInvoker(newInvokerArgs(args))),
     command('oauth2Invoker.editInvoker', (target) => commands.editInvoker(target)),
     command('oauth2Invoker.duplicateInvoker', (target) => commands.duplicateInvoker(target)),
@@ -154,7 +169,7 @@ export function activate(context: vscode.ExtensionContext): Exports {
     command('oauth2Invoker.showLog', () => commands.showLog()),
     command('oauth2Invoker.importInvokers', (args?: ImportArgs) => importExport.importInvokers(args !== null && typeof args === 'object' ? args : {})),
     command('oauth2Invoker.exportInvoker', (target?: unknown) => importExport.exportInvoker(target)),
-    ...registerHttpSupport({ invokers, messages, tokens, recent, log }),
+    ...registerHttpSupport({ invokers, messages, tokens, recent, log, targets }),
   );
 
   // Messages (and their tokens) of earlier sessions come back from SecretStorage after activation, not during it.

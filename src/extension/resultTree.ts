@@ -126,6 +126,8 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
   constructor(
     private readonly messages: MessageStore,
     private readonly now: () => number = Date.now,
+    /** Marks each node handed to VS Code as the extension's own (commands on it serve the person without asking). */
+    private readonly own: <T extends ResultNode>(node: T) => T = (node) => node,
   ) {
     this.listener = messages.onDidChange(() => this.changed.fire(undefined));
   }
@@ -141,10 +143,14 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
   }
 
   nodeFor(record: MessageRecord): ResultNode {
-    return { kind: 'message', record };
+    return this.own({ kind: 'message', record });
   }
 
   getChildren(node?: ResultNode): ResultNode[] {
+    return this.children(node).map((child) => this.own(child));
+  }
+
+  private children(node?: ResultNode): ResultNode[] {
     if (node === undefined) {
       const records = [...this.messages.list(), ...this.messages.listIntrospections()];
       return records.sort((a, b) => b.message.metadata.receivedAt - a.message.metadata.receivedAt).map((record) => this.nodeFor(record));
@@ -169,9 +175,9 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
       return undefined;
     }
     if (node.kind === 'detail') {
-      return { kind: 'details', record: node.record };
+      return this.own({ kind: 'details', record: node.record });
     }
-    return { kind: 'message', record: node.record };
+    return this.own({ kind: 'message', record: node.record });
   }
 
   getTreeItem(node: ResultNode): vscode.TreeItem {

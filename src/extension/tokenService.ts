@@ -129,7 +129,7 @@ export class TokenService {
               }),
             reload: () => this.messages.reread(ref),
             wasSpent: (refreshToken: string) => ledger.has(refreshToken),
-            markSpent: (refreshToken: string) => ledger.add(refreshToken),
+            markSpent: (refreshToken: string, spent: boolean) => ledger.mark(refreshToken, spent),
           }
         : {}),
     };

@@ -74,6 +74,8 @@ suite('Token Exchange and JWT Bearer in the invoker form (issue 12)', function (
     await save('xf-ws', { grantType: 'client_credentials', clientId: 'xf-ws-client' }, {}, 'workspace');
   });
 
+  teardown(() => api.confirmationsForTests.answerForTests(undefined));
+
   suiteTeardown(async () => {
     for (const { name, scope } of created) {
       await api.deleteInvoker(name, scope);
@@ -267,6 +269,8 @@ suite('Token Exchange and JWT Bearer in the invoker form (issue 12)', function (
   });
 
   test('Save and Execute of a Token Exchange from another invoker: the message has issued_token_type; the subject token never reaches the form or its draft', async () => {
+    // Execute from the form is the person's: asked once whether B may take A's token (issue 17), they allow it.
+    api.confirmationsForTests.answerForTests(() => true);
     const form = await openNewForm(api);
     await form.send({ type: 'ready' });
     created.push({ name: 'xf-exec', scope: 'user' });

@@ -117,9 +117,14 @@ suite('OAuth2 Invoker in a real VS Code', function () {
     });
   }
 
-  test('Copy Access Token puts the token on the clipboard', async () => {
+  test('Copy Access Token puts the token on the clipboard (called with a name, once the person allowed it)', async () => {
     await vscode.env.clipboard.writeText('before');
-    await vscode.commands.executeCommand('oauth2Invoker.copyAccessToken', 'cc');
+    api.confirmationsForTests.answerForTests(() => true);
+    try {
+      await vscode.commands.executeCommand('oauth2Invoker.copyAccessToken', 'cc');
+    } finally {
+      api.confirmationsForTests.answerForTests(undefined);
+    }
     const record = api.messages().find((m) => m.invoker === 'cc');
     assert.equal(await vscode.env.clipboard.readText(), record?.message.accessToken);
   });

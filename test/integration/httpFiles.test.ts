@@ -93,6 +93,10 @@ suite('Tokens in .http files, sent by httpyac', function () {
     return value;
   };
 
+  // The tests run the .http commands with arguments, as a keybinding would: the person allows each (see CommandTargets).
+  setup(() => api.confirmationsForTests.answerForTests((question) => question.button === 'Allow'));
+  teardown(() => api.confirmationsForTests.answerForTests(undefined));
+
   suiteSetup(async () => {
     api = await activateApi();
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

@@ -23,6 +23,10 @@ suite('Issue 17: another extension gets no token without the consent of VS Code 
   let api: OAuth2InvokerTesting;
   let server: OidcServer;
 
+  // Open Body and Reveal are run here by name, as another extension or a keybinding would: the person allows them.
+  setup(() => api.confirmationsForTests.answerForTests(() => true));
+  teardown(() => api.confirmationsForTests.answerForTests(undefined));
+
   suiteSetup(async () => {
     api = await activateApi();
     server = await startOidcServer();
@@ -138,5 +142,35 @@ suite('Issue 17: another extension gets no token without the consent of VS Code 
       assertAbsent(text, [token()], `the document ${guess}`);
       assert.ok(!text.includes('Bearer'), `no part of the body in ${guess}`);
     }
+  });
+
+  test("a command run with an invoker's name by another extension hands out nothing until the person allows it", async () => {
+    const asked = api.confirmationsForTests;
+    asked.answerForTests(() => false);
+    await vscode.env.clipboard.writeText('before');
+    await vscode.commands.executeCommand('oauth2Invoker.copyAccessToken', INVOKER);
+    await vscode.commands.executeCommand('oauth2Invoker.copyAccessToken', { name: INVOKER, scope: 'user' });
+    // A forged tree node: the shape of one, not a node the Messages view made.
+    await vscode.commands.executeCommand('oauth2Invoker.copyValue', {
+      kind: 'property',
+      name: 'AccessToken',
+      record: { invoker: { name: INVOKER, scope: 'user' } },
+    });
+    assert.equal(await vscode.env.clipboard.readText(), 'before', 'nothing reached the clipboard');
+    const opened = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'oauth2-invoker').length;
+    await vscode.commands.executeCommand('oauth2Invoker.revealAccessToken', INVOKER);
+    await vscode.commands.executeCommand('oauth2Invoker.openBody', INVOKER);
+    assert.equal(vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'oauth2-invoker').length, opened, 'no document was opened');
+    assert.equal(asked.asked.length, 5);
+    assert.match(asked.asked[0].text, new RegExp(`A command was run to copy the access token of invoker "${INVOKER}"`));
+
+    // The Messages view's own node: the person's gesture, no question.
+    asked.answerForTests(() => false);
+    const root = api.resultTree.getChildren().find((node) => node.record.invoker.name === INVOKER);
+    assert.ok(root !== undefined);
+    const scope = api.resultTree.getChildren(root).find((node) => node.kind === 'property' && node.name === 'AccessToken');
+    await vscode.commands.executeCommand('oauth2Invoker.copyValue', scope);
+    assert.equal(await vscode.env.clipboard.readText(), token());
+    assert.equal(asked.asked.length, 0);
   });
 });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as vscode from 'vscode';
 import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { activateApi, assertAbsent, filesBelow } from './helpers';
@@ -65,6 +66,13 @@ suite('Token Exchange from another invoker in a real VS Code', function () {
     const subject = source.accessToken ?? '';
     assert.ok(subject.length > 10);
 
+    // The first exchange of A's token by B: the person allows it (issue 17); later runs need no question.
+    api.confirmationsForTests.answerForTests(() => true);
+    try {
+      await vscode.commands.executeCommand('oauth2Invoker.execute', { name: 'te-exchange', scope: 'user' });
+    } finally {
+      api.confirmationsForTests.answerForTests(undefined);
+    }
     const exchanged = await api.execute('te-exchange');
     assert.equal(exchanged.getProperty('issued_token_type'), 'urn:ietf:params:oauth:token-type:access_token');
     assert.notEqual(exchanged.accessToken, subject);

@@ -301,4 +301,47 @@ suite('token broker', () => {
       [false, true],
     );
   });
+
+  /** A source that shares a spent-token ledger, as windows do; its refresh answers keep the refresh token (no rotation). */
+  class LedgerSource extends FakeSource {
+    readonly spent = new Set<string>();
+    failNext: unknown;
+    exclusive<T>(task: () => Promise<T>): Promise<T> {
+      return task();
+    }
+    async reload(): Promise<void> {}
+    async wasSpent(token: string): Promise<boolean> {
+      return this.spent.has(token);
+    }
+    async markSpent(token: string, spent: boolean): Promise<void> {
+      if (spent) {
+        this.spent.add(token);
+      } else {
+        this.spent.delete(token);
+      }
+    }
+    override async refresh(refreshToken: string, context?: RenewalContext): Promise<DJMessage> {
+      await context?.beforeSend?.();
+      this.refreshes.push(refreshToken);
+      if (this.failNext !== undefined) {
+        const error = this.failNext;
+        this.failNext = undefined;
+        throw error;
+      }
+      this.last = message(`refreshed-${this.refreshes.length}`, 0, refreshToken);
+      return this.last;
+    }
+  }
+
+  test('issue 17: a refresh token kept by the answer (RFC 6749 §6), or not answered at all, is not spent for the next refresh', async () => {
+    const broker = new TokenBroker(clock, margin);
+    const source = new LedgerSource(clock);
+    source.held = 'rt';
+    assert.equal((await broker.get('a', source)).accessToken, 'refreshed-1');
+    assert.equal((await broker.get('a', source)).accessToken, 'refreshed-2', 'the same refresh token goes again');
+    source.failNext = new InvokerError('reset', { kind: 'network' });
+    await assert.rejects(broker.get('a', source), /reset/);
+    assert.equal((await broker.get('a', source)).accessToken, 'refreshed-4', 'after a network failure it goes again');
+    assert.deepEqual(source.refreshes, ['rt', 'rt', 'rt', 'rt']);
+  });
 });

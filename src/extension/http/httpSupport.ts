@@ -26,10 +26,31 @@ export function registerHttpSupport(deps: HttpSupportDependencies): vscode.Dispo
   return [
     documents,
     lenses,
-    registerGuardedCommand(InsertAccessTokenCommand.id, 'Insert Access Token', deps.log, (argument?: unknown) => insert.run(argument)),
-    registerGuardedCommand(TokenVariableCommands.insertId, 'Insert Access Token Variable', deps.log, (argument?: unknown) => variables.insert(argument)),
-    registerGuardedCommand(TokenVariableCommands.refreshId, 'Refresh Token Variable', deps.log, (argument?: unknown) => variables.refresh(argument)),
-    registerGuardedCommand(TokenCompletionProvider.acceptId, 'Insert Access Token', deps.log, (argument?: unknown) => completion.accept(argument)),
+    // Each writes a token into a document another extension could read: see CommandTargets.
+    registerGuardedCommand(
+      InsertAccessTokenCommand.id,
+      'Insert Access Token',
+      deps.log,
+      deps.targets.handingOut('insert the access token into the editor', (argument) => insert.run(argument)),
+    ),
+    registerGuardedCommand(
+      TokenVariableCommands.insertId,
+      'Insert Access Token Variable',
+      deps.log,
+      deps.targets.handingOut('write the access token into a .http file', (argument) => variables.insert(argument)),
+    ),
+    registerGuardedCommand(
+      TokenVariableCommands.refreshId,
+      'Refresh Token Variable',
+      deps.log,
+      deps.targets.handingOut('write a new access token into a .http file', (argument) => variables.refresh(argument)),
+    ),
+    registerGuardedCommand(
+      TokenCompletionProvider.acceptId,
+      'Insert Access Token',
+      deps.log,
+      deps.targets.handingOut('insert the access token into a document', (argument) => completion.accept(argument)),
+    ),
     vscode.languages.registerCodeLensProvider(HTTP_SELECTOR, lenses),
     vscode.languages.registerCompletionItemProvider(HTTP_SELECTOR, completion, ...TokenCompletionProvider.triggerCharacters),
     vscode.languages.registerHoverProvider(HTTP_SELECTOR, new JwtHoverProvider()),

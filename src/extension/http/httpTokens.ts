@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { CommandTargets } from '../commandTargets';
 import type { DJMessage } from '../../core/djMessage';
 import { decodeJwt, numericDateMs } from '../../core/jwt';
 import { describeExpiry } from '../../shared/expiry';
@@ -16,6 +17,8 @@ export interface HttpSupportDependencies {
   readonly tokens: TokenService;
   readonly recent: RecentInvokers;
   readonly log: vscode.LogOutputChannel;
+  /** Which command arguments the extension made itself (CodeLens and completion arguments are marked there). */
+  readonly targets: CommandTargets;
 }
 
 /** A command's invoker argument: a reference, or a name (the workspace's invoker of that name first). */
@@ -39,6 +42,11 @@ export class HttpTokens {
 
   get log(): vscode.LogOutputChannel {
     return this.deps.log;
+  }
+
+  /** Marks a CodeLens's or a completion's arguments as the extension's own. */
+  own<T>(args: T): T {
+    return this.deps.targets.own(args);
   }
 
   /** The invoker of that name, as a marker comment names it: the workspace's first. */

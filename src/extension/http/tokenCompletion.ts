@@ -67,7 +67,7 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
           character: context.valueStart + context.prefix.length,
           invoker: ref,
         };
-        item.command = { title: 'Insert Access Token', command: TokenCompletionProvider.acceptId, arguments: [args] };
+        item.command = { title: 'Insert Access Token', command: TokenCompletionProvider.acceptId, arguments: [this.tokens.own(args)] };
       }
       return item;
     });

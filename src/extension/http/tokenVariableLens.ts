@@ -66,7 +66,7 @@ export class TokenVariableCodeLensProvider implements vscode.CodeLensProvider, v
         new vscode.CodeLens(range, {
           title: '$(refresh) Refresh',
           command: TokenVariableCommands.refreshId,
-          arguments: [refresh],
+          arguments: [this.tokens.own(refresh)],
           tooltip: `Replace @${entry.variable.name} with a valid access token of "${invokerLabel(ref)}"`,
         }),
       ];
