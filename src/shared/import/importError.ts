@@ -27,6 +27,7 @@ export class ImportFileError extends Error {
 /** The limit of an import that a file went over (see `IMPORT_LIMITS`). */
 export type ImportLimit =
   | 'json-depth'
+  | 'yaml-depth'
   | 'folder-depth'
   | 'folder-cycle'
   | 'items'

@@ -7,6 +7,8 @@ import { ImportLimitError } from './importError';
 export const IMPORT_LIMITS = {
   /** Arrays and objects nest this deep at most in a JSON file (a Postman folder is two levels). */
   jsonDepth: 512,
+  /** Lists and mappings nest this deep at most in a YAML file (an Insomnia folder is two levels). */
+  yamlDepth: 256,
   /** Folders nest this deep at most: Postman items, Insomnia folders by `parentId` or by `children`. */
   folderDepth: 100,
   /** Requests, folders, environments and auth entries one preview walks. */

@@ -42,7 +42,7 @@ function syntaxErrorPlace(error: unknown): string {
   return position !== null ? ` (at character ${position[1]})` : '';
 }
 
-function parse(file: ImportFile): ParsedFile {
+function parse(file: ImportFile, budget: ImportBudget): ParsedFile {
   const text = file.text.replace(/^\uFEFF/, '');
   const yaml = /\.ya?ml$/i.test(file.name);
   if (!yaml) {
@@ -56,14 +56,14 @@ function parse(file: ImportFile): ParsedFile {
     } catch (error) {
       // A file named otherwise may still be YAML (an Insomnia export saved as .txt): only a YAML mapping counts, since
       // any text at all is a YAML scalar.
-      const asYaml = /\.json$/i.test(file.name) ? undefined : parseYaml(text);
+      const asYaml = /\.json$/i.test(file.name) ? undefined : parseYaml(text, file.name, budget);
       if (asYaml?.json !== undefined && objectOf(asYaml.json) !== undefined) {
         return { name: file.name, json: asYaml.json };
       }
       throw new ImportFileError(file.name, ANY_EXPECTED, `it is not valid JSON${syntaxErrorPlace(error)}`);
     }
   }
-  const parsed = parseYaml(text);
+  const parsed = parseYaml(text, file.name, budget);
   if (parsed.json === undefined) {
     throw new ImportFileError(file.name, ANY_EXPECTED, `it is not valid YAML${parsed.problem}`);
   }
@@ -126,7 +126,7 @@ export function previewImport(files: readonly ImportFile[], options: ImportOptio
     throw new ImportFileError('(no file)', ANY_EXPECTED, 'no file was chosen');
   }
   const budget = new ImportBudget(options.clock);
-  const parsed = files.map(parse);
+  const parsed = files.map((file) => parse(file, budget));
   const groups = new Map<Kind, ParsedFile[]>();
   for (const file of parsed) {
     const kind = kindOf(file);
