@@ -239,7 +239,7 @@ suite('issue 17: hostile import files are refused, not expanded or walked for ev
     assert.deepEqual(previewImport([nested(98)], STILL).rows.map(rowName), ['Token']);
   });
 
-  test('Insomnia v5 YAML: folders nested 150 deep are refused; 98 are read', () => {
+  test('Insomnia v5 YAML: folders nested 120 deep are refused; 98 are read', () => {
     const nested = (depth: number): ImportFile => {
       let node: Record<string, unknown> = { name: 'Token', authentication: OAUTH2 };
       for (let i = 0; i < depth; i += 1) {
@@ -247,7 +247,7 @@ suite('issue 17: hostile import files are refused, not expanded or walked for ev
       }
       return { name: 'c.yaml', text: stringifyYaml({ type: 'collection.insomnia.rest/5.0', name: 'C', collection: [node] }) };
     };
-    assertRefused([nested(150)], 'folder-depth', 'c.yaml', /its folders nest deeper than 100 levels/);
+    assertRefused([nested(120)], 'folder-depth', 'c.yaml', /its folders nest deeper than 100 levels/);
     assert.deepEqual(previewImport([nested(98)], STILL).rows.map(rowName), ['Token']);
   });
 
@@ -256,6 +256,31 @@ suite('issue 17: hostile import files are refused, not expanded or walked for ev
     assertRefused([{ name: 'deep.json', text: deep }], 'json-depth', 'deep.json', /it nests arrays and objects deeper than 512 levels/);
     assertRefused([{ name: 'deep.txt', text: '['.repeat(100_000) }], 'json-depth', 'deep.txt', /deeper than 512 levels/);
     assertRefused([{ name: 'http-client.env.json', text: `{"dev": {"unused": ${deep}}}` }], 'json-depth', 'http-client.env.json', /deeper than 512 levels/);
+  });
+
+  test('YAML nested 100,000 levels deep (and twice 5,000, which crashed the process) is refused before the package composes it', () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    assertRefused([{ name: 'deep.yaml', text: deep }], 'yaml-depth', 'deep.yaml', /it nests lists and mappings deeper than 256 levels/);
+    for (const name of ['a.yaml', 'b.yaml']) {
+      assertRefused(
+        [{ name, text: `type: collection.insomnia.rest/5.0\ncollection: ${'['.repeat(5000)}${']'.repeat(5000)}\n` }],
+        'yaml-depth',
+        name,
+        /deeper than 256/,
+      );
+    }
+    const block = Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}a:`).join('\n');
+    assertRefused([{ name: 'block.yml', text: `${block} 1\n` }], 'yaml-depth', 'block.yml', /deeper than 256/);
+  });
+
+  test('YAML: a mapping of 50,000 keys is read in linear time, and a key it repeats is still refused by its place', () => {
+    const keys = Array.from({ length: 50_000 }, (_, i) => `  k${i}: v`).join('\n');
+    const text = `type: collection.insomnia.rest/5.0\ncollection: []\nenvironments:\n data:\n${keys.replace(/^ {2}/gm, '   ')}\n`;
+    assert.deepEqual(previewImport([{ name: 'big.yaml', text }], STILL).rows, []);
+    const repeated = `${text}   k17: again\n`;
+    assert.throws(() => previewImport([{ name: 'big.yaml', text: repeated }], STILL), {
+      message: /^"big\.yaml" cannot be imported: it is not valid YAML \(line 50005, column 4\);/,
+    });
   });
 
   test('the deadline: a preview whose clock runs past a second gives up with an error naming the file; a still clock reads it whole', () => {
@@ -278,5 +303,7 @@ suite('issue 17: hostile import files are refused, not expanded or walked for ev
       },
     );
     assert.equal(previewImport([file], STILL).rows.length, 100);
+    const yaml = { name: 'c.yaml', text: `type: collection.insomnia.rest/5.0\ncollection: []\nfiller: [${Array(100_000).fill('1').join(', ')}]\n` };
+    assert.throws(() => previewImport([yaml], { clock: () => (now += 50) }), { message: /^"c\.yaml" cannot be imported: reading it takes longer than 1 s; / });
   });
 });
