@@ -258,16 +258,10 @@ suite('issue 17: hostile import files are refused, not expanded or walked for ev
     assertRefused([{ name: 'http-client.env.json', text: `{"dev": {"unused": ${deep}}}` }], 'json-depth', 'http-client.env.json', /deeper than 512 levels/);
   });
 
-  test('YAML nested 100,000 levels deep (and twice 5,000, which crashed the process) is refused before the package composes it', () => {
-    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-    assertRefused([{ name: 'deep.yaml', text: deep }], 'yaml-depth', 'deep.yaml', /it nests lists and mappings deeper than 256 levels/);
-    for (const name of ['a.yaml', 'b.yaml']) {
-      assertRefused(
-        [{ name, text: `type: collection.insomnia.rest/5.0\ncollection: ${'['.repeat(5000)}${']'.repeat(5000)}\n` }],
-        'yaml-depth',
-        name,
-        /deeper than 256/,
-      );
+  test('YAML nested 1,000, 5,000 and 100,000 levels deep is refused before the package composes it (1,000 then 5,000 killed the process)', () => {
+    for (const depth of [1000, 5000, 100_000]) {
+      const text = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      assertRefused([{ name: 'deep.yaml', text }], 'yaml-depth', 'deep.yaml', /it nests lists and mappings deeper than 256 levels/);
     }
     const block = Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}a:`).join('\n');
     assertRefused([{ name: 'block.yml', text: `${block} 1\n` }], 'yaml-depth', 'block.yml', /deeper than 256/);
