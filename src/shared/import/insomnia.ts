@@ -123,7 +123,7 @@ export function previewInsomnia(file: ParsedFile, environment: string | undefine
     const layers = [variables, ...line.filter((r) => type(r) === 'request_group').map(variablesOfFolder)];
     const name = textOf(own(resource, 'name')) || id(resource) || 'Insomnia';
     const path = line.map((r) => sourcePart(textOf(own(r, 'name')) || id(r) || '(unnamed)')).join(' › ');
-    rows.push(toImportRow(insomniaExternalAuth(path, name, auth), insomniaScope(layers, budget)));
+    rows.push(toImportRow(insomniaExternalAuth(path, name, auth), insomniaScope(layers, budget, file.name)));
   }
   return { format: 'insomnia', environment: chosen !== undefined ? environment : undefined, environments, rows: withUniqueNames(rows) };
 }

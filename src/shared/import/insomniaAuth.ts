@@ -39,9 +39,10 @@ export function flattenEnvironment(
  * folder's), looked up innermost first, so that no environment is copied for each request. Insomnia's Nunjucks
  * names `{{ _.name }}` and `{{ name }}` are the same variable.
  */
-export function insomniaScope(layers: readonly ReadonlyMap<string, Variable>[], budget: ImportBudget): VariableScope {
+export function insomniaScope(layers: readonly ReadonlyMap<string, Variable>[], budget: ImportBudget, file: string): VariableScope {
   return {
     budget,
+    file,
     lookup: (name) => {
       const key = name.replace(/^_\./, '');
       for (let i = layers.length - 1; i >= 0; i -= 1) {

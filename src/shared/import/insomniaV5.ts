@@ -106,7 +106,7 @@ export function previewInsomniaV5(
       const auth = objectOf(own(node, 'authentication'));
       if (isOAuth2Authentication(auth)) {
         budget.configuration(collection.name);
-        rows.push(toImportRow(insomniaExternalAuth([...path, sourcePart(name)].join(' › '), name, auth), insomniaScope(scoped, budget)));
+        rows.push(toImportRow(insomniaExternalAuth([...path, sourcePart(name)].join(' › '), name, auth), insomniaScope(scoped, budget, collection.name)));
       }
       if (Array.isArray(children)) {
         visit(children, [...path, sourcePart(name)], scoped);

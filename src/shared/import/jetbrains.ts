@@ -197,10 +197,10 @@ export function previewJetBrains(
       }
     }
   }
-  const scope = { lookup: (name: string) => variables.get(name), budget };
   const rows: ImportRow[] = [];
   for (const [id, entry] of auths) {
-    budget.configuration(authFiles.get(id)!);
+    const file = authFiles.get(id)!;
+    budget.configuration(file);
     const type = textOf(own(entry, 'Type'));
     if (type.toLowerCase() !== 'oauth2') {
       rows.push({
@@ -211,7 +211,7 @@ export function previewJetBrains(
       });
       continue;
     }
-    rows.push(toImportRow(externalAuthOf(id, chosen, entry), scope));
+    rows.push(toImportRow(externalAuthOf(id, chosen, entry), { lookup: (name) => variables.get(name), budget, file }));
   }
   return { format: 'jetbrains', environment: chosen === SHARED ? undefined : chosen, environments, rows: withUniqueNames(rows) };
 }

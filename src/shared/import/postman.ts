@@ -147,7 +147,7 @@ export function previewPostman(collection: ParsedFile, environment: ParsedFile |
     variablesOf(own(objectOf(environment.json), 'values'), environment.name, variables, budget);
     environmentName = textOf(own(objectOf(environment.json), 'name')) || environment.name;
   }
-  const scope = { lookup: (key: string) => variables.get(key), budget };
+  const scope = { lookup: (key: string) => variables.get(key), budget, file: collection.name };
   const rows: ImportRow[] = [];
   const collectionName = textOf(own(objectOf(own(root, 'info')), 'name')) || collection.name;
   // Recursive, but never deeper than folderDepth frames: the depth is checked before going in.

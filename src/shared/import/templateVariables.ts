@@ -13,6 +13,8 @@ export interface Variable {
 export interface VariableScope {
   readonly lookup: (name: string) => Variable | undefined;
   readonly budget: ImportBudget;
+  /** The file of the configuration: the one an error names when no variable is to blame. */
+  readonly file: string;
 }
 
 /** A value with its `{{variables}}` replaced, and the names of those that could not be. */
@@ -34,13 +36,15 @@ export function resolveVariables(value: string, scope: VariableScope, label: str
     return { value, unresolved: [] };
   }
   const unresolved = new Set<string>();
+  let references = 0;
   let substitutions = 0;
   /** The variable the field itself uses, on the way to the one being expanded: the one an error names. */
-  let outer: { name: string; file: string } = { name: '', file: '' };
-  const refuse = (limit: ImportLimitError['limit'], found: (variable: string) => string): never => {
-    throw new ImportLimitError(outer.file, limit, found(quotedName(outer.name)));
+  let outer: Variable & { name: string } = { name: '', value: '', file: scope.file };
+  const refuse = (limit: ImportLimitError['limit'], found: string): never => {
+    throw new ImportLimitError(outer.file, limit, found);
   };
-  const tooLong = (variable: string): string => `"${label}" grows past ${IMPORT_LIMITS.fieldCharacters} characters once the variable ${variable} is replaced`;
+  const tooLong = (): never =>
+    refuse('field-characters', `"${label}" grows past ${IMPORT_LIMITS.fieldCharacters} characters once the variable ${quotedName(outer.name)} is replaced`);
   const expand = (text: string, chain: readonly string[]): string => {
     let result = '';
     let at = 0;
@@ -48,6 +52,11 @@ export function resolveVariables(value: string, scope: VariableScope, label: str
       const name = match[1];
       result += text.slice(at, match.index);
       at = match.index + match[0].length;
+      references += 1;
+      if (references > IMPORT_LIMITS.fieldSubstitutions) {
+        const inside = chain.length > 0 ? `, counting those inside ${quotedName(outer.name)}` : '';
+        refuse('field-substitutions', `"${label}" uses variables more than ${IMPORT_LIMITS.fieldSubstitutions} times${inside}`);
+      }
       const variable = scope.lookup(name);
       if (variable === undefined) {
         unresolved.add(name);
@@ -55,37 +64,31 @@ export function resolveVariables(value: string, scope: VariableScope, label: str
         continue;
       }
       if (chain.length === 0) {
-        outer = { name, file: variable.file };
+        outer = { name, ...variable };
       }
       if (chain.includes(name)) {
-        refuse('variable-cycle', (variable) => `"${label}" uses the variable ${variable}, which uses itself`);
+        refuse('variable-cycle', `"${label}" uses the variable ${quotedName(outer.name)}, which uses itself`);
       }
       if (chain.length >= IMPORT_LIMITS.variableDepth) {
         refuse(
           'variable-depth',
-          (variable) => `"${label}" uses the variable ${variable}, whose variables nest more than ${IMPORT_LIMITS.variableDepth} levels deep`,
+          `"${label}" uses the variable ${quotedName(outer.name)}, whose variables nest more than ${IMPORT_LIMITS.variableDepth} levels deep`,
         );
       }
       substitutions += 1;
-      if (substitutions > IMPORT_LIMITS.fieldSubstitutions) {
-        refuse(
-          'field-substitutions',
-          (variable) => `"${label}" uses more than ${IMPORT_LIMITS.fieldSubstitutions} variables, counting those inside ${variable}`,
-        );
-      }
       scope.budget.check(variable.file);
       result += expand(variable.value, [...chain, name]);
       if (result.length > IMPORT_LIMITS.fieldCharacters) {
-        refuse('field-characters', tooLong);
+        tooLong();
       }
     }
     return result + text.slice(at);
   };
   const resolved = expand(value, []);
-  if (resolved.length > IMPORT_LIMITS.fieldCharacters && substitutions > 0) {
-    refuse('field-characters', tooLong);
-  }
   if (substitutions > 0) {
+    if (resolved.length > IMPORT_LIMITS.fieldCharacters) {
+      tooLong();
+    }
     scope.budget.expand(outer.file, resolved.length);
   }
   return { value: resolved, unresolved: [...unresolved] };

@@ -76,7 +76,15 @@ suite('issue 17: hostile import files are refused, not expanded or walked for ev
     );
     // Ten to the fifth empty strings: nothing grows, the count of replacements stops it.
     const empty = jetBrainsFile(bomb(6, 10, ''), { Scope: '{{a1}}' });
-    assertRefused([empty], 'field-substitutions', 'http-client.env.json', /"Scope" uses more than 1000 variables, counting those inside "a1"/);
+    assertRefused([empty], 'field-substitutions', 'http-client.env.json', /"Scope" uses variables more than 1000 times, counting those inside "a1"/);
+    // References no variable defines count too: the field is the file's own, and so is the error.
+    const undefinedOnes = jetBrainsFile({}, { Scope: '{{nope}}'.repeat(1001) }, 'http-client.env.json');
+    assertRefused(
+      [undefinedOnes],
+      'field-substitutions',
+      'http-client.env.json',
+      /^"http-client\.env\.json" cannot be imported: "Scope" uses variables more than 1000 times;/,
+    );
   });
 
   test('every field of many configurations within the field size: refused once the whole preview has expanded too much', () => {
