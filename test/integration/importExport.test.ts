@@ -167,6 +167,34 @@ suite('Import Invokers… and Export Invoker… in a real VS Code', function () 
     assert.equal(JSON.stringify(userSetting()), before);
   });
 
+  test('issue 17: hostile files (an exponential http-client.env.json, YAML nested 1,000 then 5,000 deep) are refused at the command boundary, nothing imported', async () => {
+    const hostile = path.join(folder, 'hostile');
+    fs.mkdirSync(hostile, { recursive: true });
+    const variables: Record<string, string> = {};
+    for (let i = 1; i <= 9; i += 1) {
+      variables[`a${i}`] = i === 9 ? 'x' : `{{a${i + 1}}}`.repeat(10);
+    }
+    const env = path.join(hostile, 'http-client.env.json');
+    fs.writeFileSync(
+      env,
+      JSON.stringify({
+        dev: { ...variables, Security: { Auth: { bomb: { Type: 'OAuth2', 'Grant Type': 'Client Credentials', 'Token URL': '{{a1}}', 'Client ID': 'c' } } } },
+      }),
+    );
+    // 1,000 then 5,000 levels: the sequence that killed a plain Node process inside the yaml package.
+    const yamls = [1000, 5000].map((depth) => {
+      const file = path.join(hostile, `deep-${depth}.yaml`);
+      fs.writeFileSync(file, `${'['.repeat(depth)}${']'.repeat(depth)}`);
+      return file;
+    });
+    const before = JSON.stringify(userSetting());
+    for (const file of [env, ...yamls]) {
+      const result = await vscode.commands.executeCommand('oauth2Invoker.importInvokers', { files: [file], scope: 'user' });
+      assert.equal(result, undefined, 'the command boundary reported the error');
+    }
+    assert.equal(JSON.stringify(userSetting()), before);
+  });
+
   test('export: Security.Auth without secrets; with them, the private file; importing the export gives the same invoker', async () => {
     const out = path.join(folder, 'exported');
     fs.mkdirSync(out);

@@ -3,7 +3,7 @@ import { isInteractiveGrant, PROPERTY_LABELS, type ExtraParameter } from '../pro
 import { loopbackTarget } from '../redirectUri';
 import { validateProperties } from '../validation';
 import { mapGrant } from './importGrants';
-import { resolveVariables } from './templateVariables';
+import { resolveVariables, type VariableScope } from './templateVariables';
 
 /** A file the user picked, already parsed. */
 export interface ParsedFile {
@@ -117,31 +117,33 @@ export function invokerNameFrom(name: string): string {
 
 /** `name`, or `name 2`, `name 3` … when it is taken; the result stays within 64 characters. */
 export function uniqueName(name: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(name)) {
-    return name;
-  }
-  for (let n = 2; ; n += 1) {
+  return taken.has(name) ? suffixedName(name, taken, 2).name : name;
+}
+
+/** The first `name n` not taken, from `n = from` on. */
+function suffixedName(name: string, taken: ReadonlySet<string>, from: number): { name: string; n: number } {
+  for (let n = from; ; n += 1) {
     const suffix = ` ${n}`;
     const candidate = `${name.slice(0, 64 - suffix.length).trim()}${suffix}`;
     if (!taken.has(candidate)) {
-      return candidate;
+      return { name: candidate, n };
     }
   }
 }
 
 /**
  * Turns one external configuration into a preview row: its grant through the one grant table, its variables
- * resolved with `lookup`, secrets apart from the properties. A secret whose variable is not defined is left out
+ * resolved in `variables`, secrets apart from the properties. A secret whose variable is not defined is left out
  * (the text `{{…}}` is no secret to store); other fields keep the reference and get a warning.
  */
-export function toImportRow(auth: ExternalAuth, lookup: (name: string) => string | undefined): ImportRow {
+export function toImportRow(auth: ExternalAuth, variables: VariableScope): ImportRow {
   const grant = mapGrant(auth.grant);
   if (!('grantType' in grant)) {
     return { kind: 'skipped', source: auth.source, name: invokerNameFrom(auth.name), reason: `Not imported: ${grant.reason}.` };
   }
   const warnings: string[] = [...auth.notes];
   const field = (label: string, raw: string): string => {
-    const resolved = resolveVariables(raw, lookup);
+    const resolved = resolveVariables(raw, variables, label);
     if (resolved.unresolved.length > 0) {
       warnings.push(`"${label}" uses ${resolved.unresolved.map((name) => `{{${name}}}`).join(', ')}, which no variable defines.`);
     }
@@ -187,7 +189,7 @@ export function toImportRow(auth: ExternalAuth, lookup: (name: string) => string
     if (raw === '' || !used) {
       continue;
     }
-    const resolved = resolveVariables(raw, lookup);
+    const resolved = resolveVariables(raw, variables, PROPERTY_LABELS[key]);
     if (resolved.unresolved.length > 0) {
       warnings.push(
         `"${PROPERTY_LABELS[key]}" uses ${resolved.unresolved.map((name) => `{{${name}}}`).join(', ')}, which no variable defines: it is not imported; enter it in the form.`,
@@ -210,12 +212,27 @@ function redirectReachesVsCode(uri: string): boolean {
   return loopbackTarget(uri) !== undefined || (/^[a-z-]+:\/\//i.test(uri) && !/^https?:/i.test(uri));
 }
 
+/** Characters of one name (a folder's, an environment's) in a row's `source`, which repeats its folders' names. */
+const SOURCE_PART_LENGTH = 100;
+
+/** A name as a part of a row's `source`: cut short, since a folder's name is repeated in every row inside it. */
+export function sourcePart(name: string): string {
+  return name.length > SOURCE_PART_LENGTH ? `${name.slice(0, SOURCE_PART_LENGTH - 1)}…` : name;
+}
+
 /** Gives every row of a preview a name of its own (`orders`, `orders 2`, …), in file order. */
 export function withUniqueNames(rows: readonly ImportRow[]): ImportRow[] {
   const taken = new Set<string>();
+  // The suffix each name is at: a file of a thousand rows of one name is then read in linear time, not quadratic.
+  const suffixes = new Map<string, number>();
   return rows.map((row) => {
     const current = row.kind === 'invoker' ? row.config.name : row.name;
-    const name = uniqueName(current, taken);
+    let name = current;
+    if (taken.has(current)) {
+      const suffixed = suffixedName(current, taken, suffixes.get(current) ?? 2);
+      suffixes.set(current, suffixed.n + 1);
+      name = suffixed.name;
+    }
     taken.add(name);
     if (name === current) {
       return row;

@@ -1,4 +1,6 @@
-import { ImportFileError } from './importError';
+import { ImportFileError, ImportLimitError } from './importError';
+import { IMPORT_LIMITS, ImportBudget, type ImportClock } from './importLimits';
+import { jsonNestsDeeper } from './jsonNesting';
 import { objectOf, own, type ImportPreview, type ParsedFile } from './importPreview';
 import { INSOMNIA_EXPECTED, isInsomniaExport, previewInsomnia } from './insomnia';
 import { INSOMNIA_V5_EXPECTED, insomniaV5Kind, previewInsomniaV5 } from './insomniaV5';
@@ -6,7 +8,8 @@ import { parseYaml } from './yamlFile';
 import { JETBRAINS_EXPECTED, previewJetBrains } from './jetbrains';
 import { isPostmanCollection, isPostmanEnvironment, POSTMAN_COLLECTION_EXPECTED, previewPostman } from './postman';
 
-export { ExportRefusedError, ImportFileError } from './importError';
+export { ExportRefusedError, ImportFileError, ImportLimitError, type ImportLimit } from './importError';
+export { IMPORT_LIMITS, type ImportClock } from './importLimits';
 export { IMPORT_GRANTS, mapGrant } from './importGrants';
 export * from './importPreview';
 
@@ -19,6 +22,8 @@ export interface ImportFile {
 export interface ImportOptions {
   /** The environment whose variables resolve `{{…}}` (JetBrains environment, Insomnia sub-environment). */
   readonly environment?: string;
+  /** The clock of the preview's deadline (`IMPORT_LIMITS.milliseconds`): `Date.now` unless a test gives another. */
+  readonly clock?: ImportClock;
 }
 
 const ANY_EXPECTED = `${JETBRAINS_EXPECTED}; ${POSTMAN_COLLECTION_EXPECTED} (with its environment, if any); ${INSOMNIA_V5_EXPECTED}; or ${INSOMNIA_EXPECTED}`;
@@ -37,23 +42,28 @@ function syntaxErrorPlace(error: unknown): string {
   return position !== null ? ` (at character ${position[1]})` : '';
 }
 
-function parse(file: ImportFile): ParsedFile {
+function parse(file: ImportFile, budget: ImportBudget): ParsedFile {
   const text = file.text.replace(/^\uFEFF/, '');
   const yaml = /\.ya?ml$/i.test(file.name);
   if (!yaml) {
+    // JSON.parse itself does not recurse, but a value nested 100,000 levels deep is no export, and whatever walks it
+    // recursively later would overflow the stack.
+    if (jsonNestsDeeper(text, IMPORT_LIMITS.jsonDepth)) {
+      throw new ImportLimitError(file.name, 'json-depth', `it nests arrays and objects deeper than ${IMPORT_LIMITS.jsonDepth} levels`);
+    }
     try {
       return { name: file.name, json: JSON.parse(text) as unknown };
     } catch (error) {
       // A file named otherwise may still be YAML (an Insomnia export saved as .txt): only a YAML mapping counts, since
       // any text at all is a YAML scalar.
-      const asYaml = /\.json$/i.test(file.name) ? undefined : parseYaml(text);
+      const asYaml = /\.json$/i.test(file.name) ? undefined : parseYaml(text, file.name, budget);
       if (asYaml?.json !== undefined && objectOf(asYaml.json) !== undefined) {
         return { name: file.name, json: asYaml.json };
       }
       throw new ImportFileError(file.name, ANY_EXPECTED, `it is not valid JSON${syntaxErrorPlace(error)}`);
     }
   }
-  const parsed = parseYaml(text);
+  const parsed = parseYaml(text, file.name, budget);
   if (parsed.json === undefined) {
     throw new ImportFileError(file.name, ANY_EXPECTED, `it is not valid YAML${parsed.problem}`);
   }
@@ -115,7 +125,8 @@ export function previewImport(files: readonly ImportFile[], options: ImportOptio
   if (files.length === 0) {
     throw new ImportFileError('(no file)', ANY_EXPECTED, 'no file was chosen');
   }
-  const parsed = files.map(parse);
+  const budget = new ImportBudget(options.clock);
+  const parsed = files.map((file) => parse(file, budget));
   const groups = new Map<Kind, ParsedFile[]>();
   for (const file of parsed) {
     const kind = kindOf(file);
@@ -130,7 +141,7 @@ export function previewImport(files: readonly ImportFile[], options: ImportOptio
     if (groups.has('insomnia-collection') || groups.has('insomnia-environment')) {
       throw new ImportFileError(of('insomnia')[0].name, 'one Insomnia export at a time', 'it is an export in format 4, chosen with a YAML one');
     }
-    return previewInsomnia(one(of('insomnia'), 'Insomnia export')!, options.environment);
+    return previewInsomnia(one(of('insomnia'), 'Insomnia export')!, options.environment, budget);
   }
   /** A collection and, optionally, the environment file chosen with it; an environment alone is refused. */
   const collectionWith = (collectionKind: Kind, environmentKind: Kind, tool: string, expected: string): [ParsedFile, ParsedFile | undefined] => {
@@ -146,15 +157,16 @@ export function previewImport(files: readonly ImportFile[], options: ImportOptio
   };
   if (groups.has('insomnia-collection') || groups.has('insomnia-environment')) {
     const [collection, environment] = collectionWith('insomnia-collection', 'insomnia-environment', 'Insomnia', INSOMNIA_V5_EXPECTED);
-    return previewInsomniaV5(collection, environment, options.environment);
+    return previewInsomniaV5(collection, environment, options.environment, budget);
   }
   if (groups.has('postman-collection') || groups.has('postman-environment')) {
-    return previewPostman(...collectionWith('postman-collection', 'postman-environment', 'Postman', POSTMAN_COLLECTION_EXPECTED));
+    return previewPostman(...collectionWith('postman-collection', 'postman-environment', 'Postman', POSTMAN_COLLECTION_EXPECTED), budget);
   }
   return previewJetBrains(
     one(of('jetbrains-public'), 'http-client.env.json'),
     one(of('jetbrains-private'), 'http-client.private.env.json'),
     options.environment,
+    budget,
   );
 }
 export {

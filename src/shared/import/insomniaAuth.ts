@@ -1,31 +1,59 @@
 import type { ExtraParameter } from '../properties';
+import type { ImportBudget } from './importLimits';
 import { EMPTY_EXTERNAL_AUTH, objectOf, own, textOf, type ExternalAuth } from './importPreview';
+import type { Variable, VariableScope } from './templateVariables';
 
 /** Variables nest this deep at most in an environment; deeper ones are not read. */
 const MAX_VARIABLE_DEPTH = 20;
 
 /**
  * Insomnia's environment data nests (`{ "api": { "host": … } }`, used as `{{ _.api.host }}`): flattened to dotted
- * names into `into`, later layers over earlier ones. Both export formats (v4 JSON, v5 YAML) keep environments so.
+ * names into `into`, later environments over earlier ones. Both export formats (v4 JSON, v5 YAML) keep environments so.
  */
-export function flattenEnvironment(data: unknown, into: Map<string, string>, prefix = '', depth = 0): void {
+export function flattenEnvironment(
+  data: unknown,
+  file: string,
+  budget: ImportBudget,
+  into = new Map<string, Variable>(),
+  prefix = '',
+  depth = 0,
+): Map<string, Variable> {
   const object = objectOf(data);
   if (object === undefined || depth > MAX_VARIABLE_DEPTH) {
-    return;
+    return into;
   }
   for (const [key, value] of Object.entries(object)) {
+    budget.check(file);
     const name = prefix === '' ? key : `${prefix}.${key}`;
     if (objectOf(value) !== undefined) {
-      flattenEnvironment(value, into, name, depth + 1);
+      flattenEnvironment(value, file, budget, into, name, depth + 1);
     } else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      into.set(name, String(value));
+      into.set(name, { value: String(value), file });
     }
   }
+  return into;
 }
 
-/** A lookup of Insomnia's Nunjucks names: `{{ _.name }}` and `{{ name }}` are the same variable. */
-export function insomniaLookup(variables: ReadonlyMap<string, string>): (name: string) => string | undefined {
-  return (name) => variables.get(name.replace(/^_\./, ''));
+/**
+ * The variables of a request: its environments from the outermost (the base environment) to the innermost (its
+ * folder's), looked up innermost first, so that no environment is copied for each request. Insomnia's Nunjucks
+ * names `{{ _.name }}` and `{{ name }}` are the same variable.
+ */
+export function insomniaScope(layers: readonly ReadonlyMap<string, Variable>[], budget: ImportBudget, file: string): VariableScope {
+  return {
+    budget,
+    file,
+    lookup: (name) => {
+      const key = name.replace(/^_\./, '');
+      for (let i = layers.length - 1; i >= 0; i -= 1) {
+        const found = layers[i].get(key);
+        if (found !== undefined) {
+          return found;
+        }
+      }
+      return undefined;
+    },
+  };
 }
 
 /** True for an `authentication` object the importers read: `"type": "oauth2"` and not disabled. */

@@ -1,12 +1,11 @@
-import { ImportFileError } from './importError';
-import { objectOf, own, textOf, toImportRow, withUniqueNames, type ImportPreview, type ImportRow, type ParsedFile } from './importPreview';
-import { flattenEnvironment, insomniaExternalAuth, insomniaLookup, isOAuth2Authentication } from './insomniaAuth';
+import { ImportFileError, ImportLimitError } from './importError';
+import { IMPORT_LIMITS, type ImportBudget } from './importLimits';
+import { objectOf, own, sourcePart, textOf, toImportRow, withUniqueNames, type ImportPreview, type ImportRow, type ParsedFile } from './importPreview';
+import { flattenEnvironment, insomniaExternalAuth, insomniaScope, isOAuth2Authentication } from './insomniaAuth';
+import type { Variable } from './templateVariables';
 
 export const INSOMNIA_V5_EXPECTED =
   'an Insomnia collection export (YAML, "type: collection.insomnia.rest/5.0" or "spec.insomnia.rest/5.0") with its "collection" of requests and folders';
-
-/** Folders nest this deep at most: a file that goes deeper is refused rather than walked into a stack overflow. */
-const MAX_DEPTH = 100;
 
 const DOCUMENT_TYPE = /^(collection|spec|environment)\.insomnia\.rest\/5(\.\d+)?$/;
 
@@ -21,24 +20,26 @@ export function insomniaV5Kind(json: unknown): 'collection' | 'environment' | un
 
 type Node = Record<string, unknown>;
 
-/** An `environments` block: the base environment's data and its sub-environments by name. */
+/** An `environments` block of a file: the base environment's data and its sub-environments by name. */
 interface Environments {
+  readonly file: string;
   readonly base: unknown;
   readonly sub: ReadonlyMap<string, unknown>;
 }
 
-function environmentsOf(file: ParsedFile | undefined): Environments {
+function environmentsOf(file: ParsedFile | undefined, budget: ImportBudget): Environments {
   const block = objectOf(own(objectOf(file?.json), 'environments'));
   const sub = new Map<string, unknown>();
   const list = own(block, 'subEnvironments');
   for (const item of Array.isArray(list) ? list : []) {
+    budget.item(file?.name ?? '');
     const environment = objectOf(item);
     const name = textOf(own(environment, 'name')) || textOf(own(objectOf(own(environment, 'meta')), 'id'));
     if (environment !== undefined && name !== '' && !sub.has(name)) {
       sub.set(name, own(environment, 'data'));
     }
   }
-  return { base: own(block, 'data'), sub };
+  return { file: file?.name ?? '', base: own(block, 'data'), sub };
 }
 
 /** The names of the sub-environments a collection (and a global environment file chosen with it) offers. */
@@ -54,13 +55,18 @@ function environmentNames(layers: readonly Environments[]): string[] {
  * folders the request is in.
  * @see https://developer.konghq.com/insomnia/import-export/
  */
-export function previewInsomniaV5(collection: ParsedFile, globalEnvironment: ParsedFile | undefined, environment?: string): ImportPreview {
+export function previewInsomniaV5(
+  collection: ParsedFile,
+  globalEnvironment: ParsedFile | undefined,
+  environment: string | undefined,
+  budget: ImportBudget,
+): ImportPreview {
   const root = objectOf(collection.json);
   const items = own(root, 'collection');
   if (root === undefined || insomniaV5Kind(root) !== 'collection' || (items !== undefined && !Array.isArray(items))) {
     throw new ImportFileError(collection.name, INSOMNIA_V5_EXPECTED, 'its "collection" is not a list of requests and folders');
   }
-  const layers = [environmentsOf(globalEnvironment), environmentsOf(collection)];
+  const layers = [environmentsOf(globalEnvironment, budget), environmentsOf(collection, budget)];
   const environments = environmentNames(layers);
   if (environment !== undefined && !environments.includes(environment)) {
     throw new ImportFileError(
@@ -69,43 +75,44 @@ export function previewInsomniaV5(collection: ParsedFile, globalEnvironment: Par
       `it has no environment "${environment.slice(0, 60)}"`,
     );
   }
-  const variables = new Map<string, string>();
+  const variables = new Map<string, Variable>();
   for (const layer of layers) {
-    flattenEnvironment(layer.base, variables);
+    flattenEnvironment(layer.base, layer.file, budget, variables);
     if (environment !== undefined) {
-      flattenEnvironment(layer.sub.get(environment), variables);
+      flattenEnvironment(layer.sub.get(environment), layer.file, budget, variables);
     }
   }
   const rows: ImportRow[] = [];
   const collectionName = textOf(own(root, 'name')) || collection.name;
-  const visit = (list: readonly unknown[], path: readonly string[], inherited: ReadonlyMap<string, string>): void => {
-    if (path.length > MAX_DEPTH) {
-      throw new ImportFileError(collection.name, INSOMNIA_V5_EXPECTED, `its folders nest deeper than ${MAX_DEPTH} levels`);
+  /**
+   * Recursive, but never deeper than folderDepth frames: the depth is checked before going in. `inherited` holds the
+   * environments from the collection's to the innermost folder's, each flattened once.
+   */
+  const visit = (list: readonly unknown[], path: readonly string[], inherited: readonly ReadonlyMap<string, Variable>[]): void => {
+    if (path.length > IMPORT_LIMITS.folderDepth) {
+      throw new ImportLimitError(collection.name, 'folder-depth', `its folders nest deeper than ${IMPORT_LIMITS.folderDepth} levels`);
     }
     for (const item of list) {
       const node: Node | undefined = objectOf(item);
       if (node === undefined) {
         continue;
       }
+      budget.item(collection.name);
       const name = textOf(own(node, 'name')) || textOf(own(objectOf(own(node, 'meta')), 'id')) || '(unnamed)';
       const children = own(node, 'children');
       // A folder's environment is over the collection's for the folder and everything in it.
       const folderEnvironment = Array.isArray(children) ? objectOf(own(node, 'environment')) : undefined;
-      let scoped = inherited;
-      if (folderEnvironment !== undefined) {
-        const layered = new Map(inherited);
-        flattenEnvironment(folderEnvironment, layered);
-        scoped = layered;
-      }
+      const scoped = folderEnvironment !== undefined ? [...inherited, flattenEnvironment(folderEnvironment, collection.name, budget)] : inherited;
       const auth = objectOf(own(node, 'authentication'));
       if (isOAuth2Authentication(auth)) {
-        rows.push(toImportRow(insomniaExternalAuth([...path, name].join(' › '), name, auth), insomniaLookup(scoped)));
+        budget.configuration(collection.name);
+        rows.push(toImportRow(insomniaExternalAuth([...path, sourcePart(name)].join(' › '), name, auth), insomniaScope(scoped, budget, collection.name)));
       }
       if (Array.isArray(children)) {
-        visit(children, [...path, name], scoped);
+        visit(children, [...path, sourcePart(name)], scoped);
       }
     }
   };
-  visit(Array.isArray(items) ? items : [], [collectionName], variables);
+  visit(Array.isArray(items) ? items : [], [sourcePart(collectionName)], [variables]);
   return { format: 'insomnia', environment, environments, rows: withUniqueNames(rows) };
 }

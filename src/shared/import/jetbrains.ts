@@ -1,11 +1,14 @@
 import { isInteractiveGrant, type ExtraParameter } from '../properties';
 import { mapGrant } from './importGrants';
 import { ImportFileError } from './importError';
+import type { ImportBudget } from './importLimits';
+import type { Variable } from './templateVariables';
 import {
   EMPTY_EXTERNAL_AUTH,
   invokerNameFrom,
   objectOf,
   own,
+  sourcePart,
   textOf,
   toImportRow,
   withUniqueNames,
@@ -125,7 +128,7 @@ function externalAuthOf(id: string, environment: string, entry: Record<string, u
   const parameters = parametersOf(own(entry, 'Custom Request Parameters'), 'grantType' in mapped && isInteractiveGrant(mapped.grantType), notes);
   return {
     ...EMPTY_EXTERNAL_AUTH,
-    source: `${environment} › Security.Auth › ${id}`,
+    source: `${sourcePart(environment)} › Security.Auth › ${sourcePart(id)}`,
     name: id,
     grant,
     tokenUrl: get('Token URL'),
@@ -145,10 +148,11 @@ function externalAuthOf(id: string, environment: string, entry: Record<string, u
   };
 }
 
-function variablesOf(environment: Record<string, unknown> | undefined, into: Map<string, string>): void {
+function variablesOf(environment: Record<string, unknown> | undefined, file: string, into: Map<string, Variable>, budget: ImportBudget): void {
   for (const [key, value] of Object.entries(environment ?? {})) {
+    budget.check(file);
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-      into.set(key, String(value));
+      into.set(key, { value: String(value), file });
     }
   }
 }
@@ -159,7 +163,12 @@ function variablesOf(environment: Record<string, unknown> | undefined, into: Map
  * gives what the environment does not, and `{{variables}}` resolve within that environment.
  * @see https://www.jetbrains.com/help/idea/oauth-2-0-authorization.html
  */
-export function previewJetBrains(publicFile: ParsedFile | undefined, privateFile: ParsedFile | undefined, environment?: string): ImportPreview {
+export function previewJetBrains(
+  publicFile: ParsedFile | undefined,
+  privateFile: ParsedFile | undefined,
+  environment: string | undefined,
+  budget: ImportBudget,
+): ImportPreview {
   const files = [publicFile, privateFile].filter((f): f is ParsedFile => f !== undefined);
   const roots = files.map(environmentsOf);
   const environments = jetBrainsEnvironments(files);
@@ -172,31 +181,37 @@ export function previewJetBrains(publicFile: ParsedFile | undefined, privateFile
   }
   const chosen = environment ?? environments[0] ?? SHARED;
   // Later layers win: $shared, then the environment; in each, the private file over the public one.
-  const layers = [SHARED, chosen].flatMap((name) => roots.map((root) => objectOf(own(root, name))));
-  const variables = new Map<string, string>();
+  const layers = [SHARED, chosen].flatMap((name) => roots.map((root, i) => ({ environment: objectOf(own(root, name)), file: files[i].name })));
+  const variables = new Map<string, Variable>();
   const auths = new Map<string, Record<string, unknown>>();
+  /** The file of each auth entry's latest layer: the one its limit errors name. */
+  const authFiles = new Map<string, string>();
   for (const layer of layers) {
-    variablesOf(layer, variables);
-    for (const [id, value] of Object.entries(authsOf(layer))) {
+    variablesOf(layer.environment, layer.file, variables, budget);
+    for (const [id, value] of Object.entries(authsOf(layer.environment))) {
       const entry = objectOf(value);
       if (entry !== undefined) {
+        budget.item(layer.file);
         auths.set(id, { ...(auths.get(id) ?? {}), ...entry });
+        authFiles.set(id, layer.file);
       }
     }
   }
   const rows: ImportRow[] = [];
   for (const [id, entry] of auths) {
+    const file = authFiles.get(id)!;
+    budget.configuration(file);
     const type = textOf(own(entry, 'Type'));
     if (type.toLowerCase() !== 'oauth2') {
       rows.push({
         kind: 'skipped',
-        source: `${chosen} › Security.Auth › ${id}`,
+        source: `${sourcePart(chosen)} › Security.Auth › ${sourcePart(id)}`,
         name: invokerNameFrom(id),
         reason: `Not imported: its "Type" is ${type === '' ? 'missing' : `"${type.slice(0, 30)}"`}, not "OAuth2".`,
       });
       continue;
     }
-    rows.push(toImportRow(externalAuthOf(id, chosen, entry), (name) => variables.get(name)));
+    rows.push(toImportRow(externalAuthOf(id, chosen, entry), { lookup: (name) => variables.get(name), budget, file }));
   }
   return { format: 'jetbrains', environment: chosen === SHARED ? undefined : chosen, environments, rows: withUniqueNames(rows) };
 }

@@ -1,9 +1,12 @@
 import type { ExtraParameter } from '../properties';
-import { ImportFileError } from './importError';
+import { ImportFileError, ImportLimitError } from './importError';
+import { IMPORT_LIMITS, type ImportBudget } from './importLimits';
+import type { Variable } from './templateVariables';
 import {
   EMPTY_EXTERNAL_AUTH,
   objectOf,
   own,
+  sourcePart,
   textOf,
   toImportRow,
   withUniqueNames,
@@ -15,9 +18,6 @@ import {
 
 export const POSTMAN_COLLECTION_EXPECTED = 'a Postman collection (schema v2.1.0): an object with "info" and an "item" array';
 export const POSTMAN_ENVIRONMENT_EXPECTED = 'a Postman environment: an object with a "values" array of { "key", "value" }';
-
-/** Folders nest this deep at most: a file that goes deeper is refused rather than walked into a stack overflow. */
-const MAX_DEPTH = 100;
 
 /** True when the JSON looks like a Postman collection (its `info.schema` or, without one, `info` beside `item`). */
 export function isPostmanCollection(json: unknown): boolean {
@@ -33,15 +33,16 @@ export function isPostmanEnvironment(json: unknown): boolean {
 }
 
 /** Variables of a `[{ key, value, disabled?, enabled? }]` list: disabled ones left out. */
-function variablesOf(list: unknown, into: Map<string, string>): void {
+function variablesOf(list: unknown, file: string, into: Map<string, Variable>, budget: ImportBudget): void {
   if (!Array.isArray(list)) {
     return;
   }
   for (const item of list) {
+    budget.check(file);
     const variable = objectOf(item);
     const key = textOf(own(variable, 'key'));
     if (variable !== undefined && key !== '' && own(variable, 'disabled') !== true && own(variable, 'enabled') !== false) {
-      into.set(key, textOf(own(variable, 'value')));
+      into.set(key, { value: textOf(own(variable, 'value')), file });
     }
   }
 }
@@ -131,30 +132,34 @@ function externalAuthOf(source: string, name: string, auth: Record<string, unkno
  * request's — with `{{variables}}` resolved from the environment file (when given) over the collection's variables.
  * @see https://schema.postman.com/collection/json/v2.1.0/draft-07/docs/index.html
  */
-export function previewPostman(collection: ParsedFile, environment?: ParsedFile): ImportPreview {
+export function previewPostman(collection: ParsedFile, environment: ParsedFile | undefined, budget: ImportBudget): ImportPreview {
   const root = objectOf(collection.json);
   if (root === undefined || !isPostmanCollection(root)) {
     throw new ImportFileError(collection.name, POSTMAN_COLLECTION_EXPECTED, 'it has no "info" object with an "item" array');
   }
-  const variables = new Map<string, string>();
-  variablesOf(own(root, 'variable'), variables);
+  const variables = new Map<string, Variable>();
+  variablesOf(own(root, 'variable'), collection.name, variables, budget);
   let environmentName: string | undefined;
   if (environment !== undefined) {
     if (!isPostmanEnvironment(environment.json)) {
       throw new ImportFileError(environment.name, POSTMAN_ENVIRONMENT_EXPECTED, 'it has no "values" array');
     }
-    variablesOf(own(objectOf(environment.json), 'values'), variables);
+    variablesOf(own(objectOf(environment.json), 'values'), environment.name, variables, budget);
     environmentName = textOf(own(objectOf(environment.json), 'name')) || environment.name;
   }
+  const scope = { lookup: (key: string) => variables.get(key), budget, file: collection.name };
   const rows: ImportRow[] = [];
   const collectionName = textOf(own(objectOf(own(root, 'info')), 'name')) || collection.name;
+  // Recursive, but never deeper than folderDepth frames: the depth is checked before going in.
   const visit = (node: Record<string, unknown>, path: readonly string[], name: string, auth: unknown): void => {
-    if (path.length > MAX_DEPTH) {
-      throw new ImportFileError(collection.name, POSTMAN_COLLECTION_EXPECTED, `its folders nest deeper than ${MAX_DEPTH} levels`);
+    if (path.length > IMPORT_LIMITS.folderDepth) {
+      throw new ImportLimitError(collection.name, 'folder-depth', `its folders nest deeper than ${IMPORT_LIMITS.folderDepth} levels`);
     }
+    budget.item(collection.name);
     const described = objectOf(auth);
     if (described !== undefined && own(described, 'type') === 'oauth2') {
-      rows.push(toImportRow(externalAuthOf(path.join(' › '), name, described), (key) => variables.get(key)));
+      budget.configuration(collection.name);
+      rows.push(toImportRow(externalAuthOf(path.join(' › '), name, described), scope));
     }
     const items = own(node, 'item');
     for (const item of Array.isArray(items) ? items : []) {
@@ -164,9 +169,9 @@ export function previewPostman(collection: ParsedFile, environment?: ParsedFile)
       }
       const childName = textOf(own(child, 'name')) || '(unnamed)';
       const request = objectOf(own(child, 'request'));
-      visit(child, [...path, childName], childName, request !== undefined ? own(request, 'auth') : own(child, 'auth'));
+      visit(child, [...path, sourcePart(childName)], childName, request !== undefined ? own(request, 'auth') : own(child, 'auth'));
     }
   };
-  visit(root, [collectionName], collectionName, own(root, 'auth'));
+  visit(root, [sourcePart(collectionName)], collectionName, own(root, 'auth'));
   return { format: 'postman', environment: environmentName, environments: environmentName !== undefined ? [environmentName] : [], rows: withUniqueNames(rows) };
 }
