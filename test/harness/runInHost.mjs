@@ -73,7 +73,9 @@ export async function runInHost({
       payload: { extensionDevelopmentPath: resolve(extensionDevelopmentPath), extensionTestsPath: resolve(extensionTestsPath) },
       expose: {
         codeAutomationLog: (_type, args) => {
-          process.stdout.write(formatConsoleArgs(args) + '\n');
+          const line = formatConsoleArgs(args);
+          closing ||= /^in-host VS Code \S+: \d+ passed, \d+ failed$/m.test(line);
+          process.stdout.write(line + '\n');
         },
         codeAutomationExit: (code) => finish(code),
       },
@@ -86,10 +88,16 @@ export async function runInHost({
     timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   let code;
+  let closing = false;
   try {
     await Promise.race([setup, timeout]);
     code = Number(await Promise.race([exited, timeout]));
     say(`extension tests exited with ${code} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (code === 0 && !closing) {
+      // A crashed extension host can end the run with 0 before the suite said how it went: that is no pass.
+      code = 1;
+      say('the suite never printed its closing line (N passed, N failed): the extension host ended early (a crash?)');
+    }
   } catch (e) {
     code = 1;
     say(`run failed: ${e instanceof Error ? (e.stack ?? e.message) : e}`);
