@@ -90,7 +90,7 @@ function leaked(opened: Opened, ownTimer: unknown): boolean {
 }
 
 function describeOpened(opened: Opened): string {
-  return `a ${opened.kind} opened by "${opened.by}"${opened.at !== undefined ? ` at ${opened.at}` : ''}`;
+  return `a ${opened.kind} (opened by: ${opened.by}${opened.at !== undefined ? `; at ${opened.at}` : ''})`;
 }
 
 // Every test and hook, as it starts, is the one that opens what follows (patched here, as a root hook sees tests only).
