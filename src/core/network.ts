@@ -7,7 +7,7 @@ import { forgetProxyEnvironment, proxyEnvironment, proxyRouteFor, type ProxyRout
 import { PROPERTY_LABELS, TLS_FILE_PROPERTIES, type NetworkProperties } from '../shared/properties';
 import { urlPassword } from './redact';
 import { hasTls, loadTls, stampOf } from './tlsMaterial';
-import { CONNECT_TIMEOUT_MS, connector, loopbackDispatcher, POOL_OPTIONS, watchTlsAlerts, type DispatcherLike } from './transport';
+import { closeSharedPools, CONNECT_TIMEOUT_MS, connector, loopbackDispatcher, POOL_OPTIONS, watchTlsAlerts, type DispatcherLike } from './transport';
 
 // Deep imports, like transport's Agent: the proxy agent without the rest of undici.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -366,13 +366,17 @@ export function selectNetwork(
   return cachedRoute(typeof target === 'string' ? new URL(target) : target, p, route, settings, options);
 }
 
-/** Closes every pool this module opened (not the shared direct one) and forgets the environment it read; for tests and deactivation. */
+/**
+ * Closes every pool (the proxy and TLS ones of this module, and transport's shared direct and loopback pools) with
+ * their kept-alive connections, and forgets the environment it read; for tests and deactivation.
+ */
 export async function resetNetwork(): Promise<void> {
   const all = [...pools.values()];
   pools.clear();
   currentKeys.clear();
+  directLoopback = undefined;
   forgetProxyEnvironment();
-  await Promise.all(all.map((pool) => pool.route.then((route) => route.close()).catch(() => undefined)));
+  await Promise.all([closeSharedPools(), ...all.map((pool) => pool.route.then((route) => route.close()).catch(() => undefined))]);
 }
 
 /** How many pools are open: for tests that check reuse. */

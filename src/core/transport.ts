@@ -134,6 +134,17 @@ export function loopbackDispatcher(): UndiciAgent {
   return sharedLoopbackAgent;
 }
 
+/**
+ * Closes the shared pools and their kept-alive connections (deactivation, tests); the next request opens new ones.
+ * Until then an idle connection stays open, unref'd, for up to the keep-alive timeout.
+ */
+export async function closeSharedPools(): Promise<void> {
+  const open = [sharedAgent, sharedLoopbackAgent].filter((agent): agent is UndiciAgent => agent !== undefined);
+  sharedAgent = undefined;
+  sharedLoopbackAgent = undefined;
+  await Promise.all(open.map((agent) => agent.close()));
+}
+
 /** Turns a failure of undici into an InvokerError whose sentence says what happened and what fixes it, keeping only safe data. */
 export function networkError(error: unknown, url: string, context: Omit<SendOptions, 'deadline'> = {}): InvokerError {
   return describeNetworkFailure(explainedByTlsAlert(error), { url, purpose: context.purpose, network: context.network, redact: context.redact });

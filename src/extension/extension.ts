@@ -220,7 +220,7 @@ function newInvokerArgs(args: unknown): NewInvokerArgs | undefined {
 }
 
 export async function deactivate(): Promise<void> {
-  // Everything else is disposed through context.subscriptions. The proxy and TLS pools belong to the core: closed
+  // Everything else is disposed through context.subscriptions. The connection pools belong to the core: closed
   // only when it was loaded (loading it here just to close nothing would cost the time activation saved).
   if (isCoreLoaded()) {
     await loadCore().resetNetwork();

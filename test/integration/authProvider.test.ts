@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { AUTH_PROVIDER_ID } from '../../src/extension/authProvider';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startResourceServer, type ResourceServer } from '../fixtures/resourceServer';
-import { activateApi, assertAbsent, filesBelow } from './helpers';
+import { activateApi, assertAbsent, logWithLine } from './helpers';
 
 /** The test consumer extension (test/fixtures/consumerExtension), loaded beside the extension by the harness. */
 interface ConsumerApi {
@@ -162,9 +161,8 @@ suite('VS Code Accounts: the authentication provider and another extension', fun
       api.messages().find((m) => m.invoker === 'account-cc'),
       undefined,
     );
-    const log = filesBelow(api.logFolder)
-      .map((file) => fs.readFileSync(file, 'utf8'))
-      .join('\n');
+    // The sign-out's last line: once it is in the log, the Execute and the revocation before it are.
+    const log = await logWithLine(api, /\[account-cc\] signed out from VS Code Accounts/);
     assertAbsent(log, [session.accessToken, server.basicClient.clientSecret], 'the OAuth2 Invoker log');
   });
 });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
-import { activateApi, assertAbsent, copyPropertyFromTree, EXTENSION_ID, filesBelow, tooltipText } from './helpers';
+import { activateApi, assertAbsent, copyPropertyFromTree, EXTENSION_ID, filesBelow, logWithLine, tooltipText } from './helpers';
 import type { ResultNode } from '../../src/extension/resultTree';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 
@@ -183,16 +183,8 @@ suite('OAuth2 Invoker in a real VS Code', function () {
         assertAbsent(fs.readFileSync(file, 'utf8'), secrets(), file);
       }
     }
-    // The log writes asynchronously: wait until the last exchange is in it.
-    let logText = '';
-    for (let attempt = 0; attempt < 50 && !/invalid_client/.test(logText); attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      const logsRoot = path.dirname(path.dirname(api.logFolder));
-      logText = filesBelow(logsRoot)
-        .filter((file) => /OAuth2 Invoker/.test(file))
-        .map((file) => fs.readFileSync(file, 'utf8'))
-        .join('\n');
-    }
+    // The last exchange's answer: once it is in the log, all before it is.
+    const logText = await logWithLine(api, /invalid_client/);
     assert.match(logText, /POST http:\/\/127\.0\.0\.1:\d+\/token/);
     assert.match(logText, /client_secret=\[REDACTED\]/);
     assert.match(logText, /activated in/);

@@ -42,6 +42,37 @@ export function filesBelow(folder: string): string[] {
   });
 }
 
+/** How long the log channel may take to write a line to its file (it writes asynchronously, slowly on a loaded machine). */
+const LOG_WRITE_WAIT_MS = 20_000;
+
+/** The text of the extension's log files (the "OAuth2 Invoker" channel) in this window's logs. */
+function logFilesText(api: OAuth2InvokerTesting): string {
+  const logsRoot = path.dirname(path.dirname(api.logFolder));
+  return filesBelow(logsRoot)
+    .filter((file) => file.includes('OAuth2 Invoker'))
+    .map((file) => fs.readFileSync(file, 'utf8'))
+    .join('\n');
+}
+
+/**
+ * The extension's log as written to its files, once `line` is in it: the line the operation under test writes last
+ * (`[name] Execute (client_credentials) → DJMOUT`, `… sign-in required`). A check that a secret is absent reads the
+ * log through this, so a log not written yet cannot pass it; a line that never comes fails, naming it.
+ */
+export async function logWithLine(api: OAuth2InvokerTesting, line: RegExp): Promise<string> {
+  const deadline = Date.now() + LOG_WRITE_WAIT_MS;
+  for (;;) {
+    const text = logFilesText(api);
+    if (line.test(text)) {
+      return text;
+    }
+    if (Date.now() > deadline) {
+      assert.fail(`the log has no line matching ${String(line)} after ${LOG_WRITE_WAIT_MS / 1000} s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Fails when any secret (as is, form- or percent-encoded) appears in the text. */
 export function assertAbsent(text: string, secrets: Iterable<string>, where: string): void {
   for (const secret of secrets) {

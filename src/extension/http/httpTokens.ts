@@ -94,19 +94,28 @@ export class HttpTokens {
 
   /**
    * A valid token's message: from the cache when fresh, else renewed under a cancellable progress notification.
+   * `interactive` is for a command a person runs (Insert…): it may sign in and ask for a withheld secret. The CodeLens
+   * and completion are not: with no token to renew they fail with sign-in-required, and TokenService's "Sign In
+   * Again" notification is the way to a browser.
    * A failure is logged and told in one line; the result is then undefined.
    */
-  async obtain(ref: InvokerRef, options: { forceRefresh?: boolean } = {}): Promise<DJMessage | undefined> {
+  async obtain(ref: InvokerRef, options: { interactive: boolean; forceRefresh?: boolean }): Promise<DJMessage | undefined> {
     await this.deps.recent.touch(ref);
+    const { interactive } = options;
     const forceRefresh = options.forceRefresh === true;
     try {
       if (!forceRefresh && this.freshToken(ref) !== undefined) {
-        return await this.deps.tokens.getAccessToken(ref, { interactive: true });
+        return await this.deps.tokens.getAccessToken(ref, { interactive });
       }
       return await withTokenProgress(`${forceRefresh ? 'Refreshing' : 'Getting'} the access token of "${invokerLabel(ref)}"…`, (signal) =>
-        this.deps.tokens.getAccessToken(ref, { interactive: true, forceRefresh, signal }),
+        this.deps.tokens.getAccessToken(ref, { interactive, forceRefresh, signal }),
       );
     } catch (error) {
+      if (!interactive && (error as { kind?: unknown } | null)?.kind === 'sign-in-required') {
+        // TokenService has already offered "Sign In Again": one notification, not two.
+        this.log.warn(`[${invokerLabel(ref)}] no access token for the .http file: sign-in required (the CodeLens and completion never sign in)`);
+        return undefined;
+      }
       reportTokenFailure(ref, error, {
         log: this.log,
         doing: 'no access token for the .http file',

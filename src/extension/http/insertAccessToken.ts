@@ -71,7 +71,8 @@ export class InsertAccessTokenCommand {
     if (placement === undefined) {
       return;
     }
-    const message = await this.tokens.obtain(ref);
+    // A command a person runs: it may sign in.
+    const message = await this.tokens.obtain(ref, { interactive: true });
     const token = message?.accessToken;
     if (message === undefined || token === undefined || editor.document.isClosed) {
       return;

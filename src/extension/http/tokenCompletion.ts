@@ -78,7 +78,8 @@ export class TokenCompletionProvider implements vscode.CompletionItemProvider {
     if (!isAcceptArgs(argument)) {
       return;
     }
-    const message = await this.tokens.obtain(argument.invoker);
+    // Completion never signs in (README: background work never opens a browser).
+    const message = await this.tokens.obtain(argument.invoker, { interactive: false });
     const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === argument.uri);
     const token = message?.accessToken;
     if (message === undefined || token === undefined || document === undefined || document.isClosed || argument.line >= document.lineCount) {

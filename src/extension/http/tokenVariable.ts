@@ -94,7 +94,8 @@ export class TokenVariableCommands {
     if (request !== undefined && !hasAuthorizationHeader(request)) {
       addHeader = args.addHeader ?? (await this.askAddHeader(name, requestTitle(request))) ?? false;
     }
-    const message = await this.tokens.obtain(ref);
+    // A command a person runs: it may sign in.
+    const message = await this.tokens.obtain(ref, { interactive: true });
     const token = message?.accessToken;
     if (message === undefined || token === undefined || document.isClosed) {
       return;
@@ -157,7 +158,8 @@ export class TokenVariableCommands {
     }
     // When the document already holds the invoker's valid token, Refresh means a new one (the server may have revoked it).
     const current = this.tokens.freshToken(ref);
-    const message = await this.tokens.obtain(ref, { forceRefresh: current !== undefined && found.variable.value === current });
+    // The CodeLens never signs in (README: background work never opens a browser).
+    const message = await this.tokens.obtain(ref, { interactive: false, forceRefresh: current !== undefined && found.variable.value === current });
     const token = message?.accessToken;
     const now =
       message !== undefined && !document.isClosed ? locate(this.documents.get(document), argument.invoker, argument.variable, found.variable.line) : undefined;
