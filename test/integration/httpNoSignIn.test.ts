@@ -127,8 +127,14 @@ suite('.http CodeLens and completion never sign in (13c)', function () {
 
   test('the Insert Token Variable command a person runs still signs in: the browser is asked to open', async () => {
     const document = await openHttpFile('insert.http', ['GET http://127.0.0.1:9/ping']);
-    // Never completed: the sign-in ends with its (shortened) redirect timeout.
-    await vscode.commands.executeCommand('oauth2Invoker.insertTokenVariable', { invoker: LENS_INVOKER, addHeader: false });
+    // Never completed: the sign-in ends with its (shortened) redirect timeout. Run with arguments, as a keybinding
+    // would: the person allows it (see CommandTargets).
+    api.confirmationsForTests.answerForTests(() => true);
+    try {
+      await vscode.commands.executeCommand('oauth2Invoker.insertTokenVariable', { invoker: LENS_INVOKER, addHeader: false });
+    } finally {
+      api.confirmationsForTests.answerForTests(undefined);
+    }
     assert.equal(started, 1, 'a sign-in started');
     assert.equal(opened.length, 1, 'the browser was asked to open');
     assert.equal(document.lineAt(0).text, 'GET http://127.0.0.1:9/ping');
