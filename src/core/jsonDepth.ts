@@ -1,3 +1,5 @@
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, OPEN_BRACE, OPEN_BRACKET, QUOTE } from '../shared/jsonNesting';
+
 /**
  * How deeply a server's JSON may nest arrays and objects and still be read as a whole. A token response nests two or
  * three levels; 100,000 levels (600 KB) would overflow the stack of whatever walks the value recursively
@@ -21,12 +23,6 @@ export interface BoundedJson {
   readonly cut: readonly CutValue[];
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
 
 function memberName(literal: string): string | undefined {
   try {

@@ -46,7 +46,7 @@ function errorField(error: unknown): string | undefined {
 }
 
 /** A command's argument: a tree node, an invoker reference, or an invoker's name (from the API or a keybinding). */
-type Target = ResultNode | InvokerRef | string | undefined;
+export type Target = ResultNode | InvokerRef | string | undefined;
 
 function isNode(value: unknown): value is ResultNode {
   return value !== null && typeof value === 'object' && 'kind' in value && 'record' in value;

@@ -6,7 +6,7 @@ import type { DJMessage } from '../core/djMessage';
 import { withFileLock } from '../core/fileLock';
 import { createApi, type OAuth2InvokerApi } from './api';
 import { AUTH_PROVIDER_ID, AUTH_PROVIDER_LABEL, InvokerAuthenticationProvider } from './authProvider';
-import { Commands, type NewInvokerArgs } from './commands';
+import { Commands, type NewInvokerArgs, type Target } from './commands';
 import { CommandTargets } from './commandTargets';
 import { Confirmations } from './confirmations';
 import { isCoreLoaded, loadCore } from './coreLoader';
@@ -140,22 +140,14 @@ export function activate(context: vscode.ExtensionContext): Exports {
     }),
     command('oauth2Invoker.execute', (target) => commands.execute(target)),
     // These put a token or a body where another extension could read it: see CommandTargets.
-    command(
-      'oauth2Invoker.copyAccessToken',
-      targets.handingOut('copy the access token', (target) => commands.copyAccessToken(target as Parameters<Commands['copyAccessToken']>[0])),
-    ),
-    command(
-      'oauth2Invoker.revealAccessToken',
-      targets.handingOut('open the access token', (target) => commands.revealAccessToken(target as Parameters<Commands['revealAccessToken']>[0])),
-    ),
-    command(
-      'oauth2Invoker.openBody',
-      targets.handingOut('open the body', (target) => commands.openBody(target as Parameters<Commands['openBody']>[0])),
-    ),
-    command(
-      'oauth2Invoker.copyValue',
-      targets.handingOut('copy a value', (node) => commands.copyValue(node as Parameters<Commands['copyValue']>[0])),
-    ),
+    ...(
+      [
+        ['oauth2Invoker.copyAccessToken', 'copy the access token', (target) => commands.copyAccessToken(target as Target)],
+        ['oauth2Invoker.revealAccessToken', 'open the access token', (target) => commands.revealAccessToken(target as Target)],
+        ['oauth2Invoker.openBody', 'open the body', (target) => commands.openBody(target as Target)],
+        ['oauth2Invoker.copyValue', 'copy a value', (node) => commands.copyValue(node as Parameters<Commands['copyValue']>[0])],
+      ] satisfies Array<[string, string, (target: unknown) => unknown]>
+    ).map(([id, what, run]) => command(id, targets.handingOut(what, run))),
     command('oauth2Invoker.newInvoker', (args?: unknown) => commands.newInvoker(newInvokerArgs(args))),
     command('oauth2Invoker.editInvoker', (target) => commands.editInvoker(target)),
     command('oauth2Invoker.duplicateInvoker', (target) => commands.duplicateInvoker(target)),

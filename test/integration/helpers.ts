@@ -108,3 +108,14 @@ export async function copyPropertyFromTree(api: OAuth2InvokerTesting, invoker: s
   assert.notEqual(value, '');
   return value;
 }
+
+/** Changes a user invoker's settings as a pulled commit or Settings Sync would: the settings only, nothing re-entered or confirmed. */
+export async function editSettings(name: string, change: Record<string, unknown>): Promise<void> {
+  const settings = vscode.workspace.getConfiguration('oauth2Invoker');
+  const list = settings.inspect<Array<Record<string, unknown>>>('invokers')?.globalValue ?? [];
+  await settings.update(
+    'invokers',
+    list.map((item) => (item.name === name ? { ...item, ...change } : item)),
+    vscode.ConfigurationTarget.Global,
+  );
+}

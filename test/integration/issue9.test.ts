@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { DraftStore } from '../../src/extension/draftStore';
-import { activateApi, copyPropertyFromTree, productionExports } from './helpers';
+import { activateApi, copyPropertyFromTree, editSettings, productionExports } from './helpers';
 import { startServer, type TestServer } from '../fixtures/httpServer';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startProxy, type TestProxy } from '../fixtures/proxyServer';
@@ -76,17 +76,6 @@ function settingsOf(name: string): Record<string, unknown> {
   const entry = list.find((item) => item.name === name);
   assert.ok(entry !== undefined, `invoker "${name}" is in the user settings`);
   return entry;
-}
-
-/** Changes an invoker's settings as a pulled commit or Settings Sync would: the settings only, no secret re-entered. */
-async function editSettings(name: string, change: Record<string, unknown>): Promise<void> {
-  const settings = vscode.workspace.getConfiguration('oauth2Invoker');
-  const list = settings.inspect<Array<Record<string, unknown>>>('invokers')?.globalValue ?? [];
-  await settings.update(
-    'invokers',
-    list.map((item) => (item.name === name ? { ...item, ...change } : item)),
-    vscode.ConfigurationTarget.Global,
-  );
 }
 
 suite('Issue 9: secrets go only where the user sent them', function () {

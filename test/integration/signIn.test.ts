@@ -42,6 +42,18 @@ function nextStart(api: Api): Promise<SignInStarted> {
 }
 
 suite('Sign-in in a real VS Code (issue 11)', function () {
+  /** The browser the extension opens for a sign-in: the server's pages, filled in as the user; `page()` is where it ends. */
+  function browseWhenOpened(): { browser: SignInBrowser; page: () => Promise<{ title: string; status: number; body: string }> | undefined } {
+    const browser = new SignInBrowser();
+    let page: Promise<{ title: string; status: number; body: string }> | undefined;
+    api.signInForTests.opener = async (url) => {
+      opened.push(url);
+      page = browser.browse(url, { user: server.user });
+      return true;
+    };
+    return { browser, page: () => page };
+  }
+
   let api: Api;
   let server: OidcServer;
   let port: number;
@@ -93,18 +105,13 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
       scope: 'openid offline_access api:read',
       authorizationParameters: [{ name: 'prompt', value: 'consent' }],
     });
-    const browser = new SignInBrowser();
-    let page: Promise<{ title: string; status: number; body: string }> | undefined;
-    api.signInForTests.opener = async (url) => {
-      opened.push(url);
-      page = browser.browse(url, { user: server.user });
-      return true;
-    };
+    const signingIn = browseWhenOpened();
+    const { browser } = signingIn;
     const before = server.tokenRequests();
     const running = vscode.commands.executeCommand('oauth2Invoker.execute', 'signin-code');
     const started = await nextStart(api);
     assert.equal(started.kind, 'authorization-code');
-    const shown = await page;
+    const shown = await signingIn.page();
     assert.deepEqual(
       [shown?.status, shown?.title],
       [200, 'Signed in'],
@@ -187,18 +194,13 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
       redirectUri: redirect,
       scope: 'openid api:read',
     });
-    const browser = new SignInBrowser();
-    let page: Promise<{ title: string; status: number; body: string }> | undefined;
-    api.signInForTests.opener = async (url) => {
-      opened.push(url);
-      page = browser.browse(url, { user: server.user });
-      return true;
-    };
+    const signingIn = browseWhenOpened();
+    const { browser } = signingIn;
     const before = server.tokenRequests();
     try {
       // The command reports the failure to the person (a notification), whether or not it also rejects.
       await Promise.resolve(vscode.commands.executeCommand('oauth2Invoker.execute', 'signin-iss')).catch(() => undefined);
-      const shown = await page;
+      const shown = await signingIn.page();
       assert.equal(shown?.title, 'Signed in', 'the server did redirect back, with its iss');
       assert.ok(browser.visited.some((url) => new URL(url).searchParams.get('iss') === server.issuer));
       assert.equal(server.tokenRequests(), before, 'the code of a redirect from another issuer is not exchanged');

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { startServer, type RecordedRequest, type TestServer } from '../fixtures/httpServer';
-import { activateApi } from './helpers';
+import { activateApi, editSettings } from './helpers';
 
 /**
  * The invokers' real server: password and client credentials for a public client, rotating refresh tokens, and
@@ -43,17 +43,6 @@ async function startTokenServer(): Promise<{ server: TestServer; failRefresh: (f
     failRefresh: (fail) => (failing = fail),
     grants: () => server.requests.map((r: RecordedRequest) => new URLSearchParams(r.body).get('grant_type') ?? ''),
   };
-}
-
-/** Changes an invoker's settings as a pulled commit or Settings Sync would: the settings only, nothing confirmed. */
-async function editSettings(name: string, change: Record<string, unknown>): Promise<void> {
-  const settings = vscode.workspace.getConfiguration('oauth2Invoker');
-  const list = settings.inspect<Array<Record<string, unknown>>>('invokers')?.globalValue ?? [];
-  await settings.update(
-    'invokers',
-    list.map((item) => (item.name === name ? { ...item, ...change } : item)),
-    vscode.ConfigurationTarget.Global,
-  );
 }
 
 function bodies(server: TestServer): string {

@@ -27,30 +27,14 @@ export function registerHttpSupport(deps: HttpSupportDependencies): vscode.Dispo
     documents,
     lenses,
     // Each writes a token into a document another extension could read: see CommandTargets.
-    registerGuardedCommand(
-      InsertAccessTokenCommand.id,
-      'Insert Access Token',
-      deps.log,
-      deps.targets.handingOut('insert the access token into the editor', (argument) => insert.run(argument)),
-    ),
-    registerGuardedCommand(
-      TokenVariableCommands.insertId,
-      'Insert Access Token Variable',
-      deps.log,
-      deps.targets.handingOut('write the access token into a .http file', (argument) => variables.insert(argument)),
-    ),
-    registerGuardedCommand(
-      TokenVariableCommands.refreshId,
-      'Refresh Token Variable',
-      deps.log,
-      deps.targets.handingOut('write a new access token into a .http file', (argument) => variables.refresh(argument)),
-    ),
-    registerGuardedCommand(
-      TokenCompletionProvider.acceptId,
-      'Insert Access Token',
-      deps.log,
-      deps.targets.handingOut('insert the access token into a document', (argument) => completion.accept(argument)),
-    ),
+    ...(
+      [
+        [InsertAccessTokenCommand.id, 'Insert Access Token', 'insert the access token into the editor', (argument) => insert.run(argument)],
+        [TokenVariableCommands.insertId, 'Insert Access Token Variable', 'write the access token into a .http file', (argument) => variables.insert(argument)],
+        [TokenVariableCommands.refreshId, 'Refresh Token Variable', 'write a new access token into a .http file', (argument) => variables.refresh(argument)],
+        [TokenCompletionProvider.acceptId, 'Insert Access Token', 'insert the access token into a document', (argument) => completion.accept(argument)],
+      ] satisfies Array<[string, string, string, (argument: unknown) => Promise<void>]>
+    ).map(([id, title, what, run]) => registerGuardedCommand(id, title, deps.log, deps.targets.handingOut(what, run))),
     vscode.languages.registerCodeLensProvider(HTTP_SELECTOR, lenses),
     vscode.languages.registerCompletionItemProvider(HTTP_SELECTOR, completion, ...TokenCompletionProvider.triggerCharacters),
     vscode.languages.registerHoverProvider(HTTP_SELECTOR, new JwtHoverProvider()),

@@ -1,6 +1,6 @@
 import { ImportFileError, ImportLimitError } from './importError';
 import { IMPORT_LIMITS, ImportBudget, type ImportClock } from './importLimits';
-import { jsonNestsDeeper } from './jsonNesting';
+import { jsonNestsDeeper } from '../jsonNesting';
 import { objectOf, own, type ImportPreview, type ParsedFile } from './importPreview';
 import { INSOMNIA_EXPECTED, isInsomniaExport, previewInsomnia } from './insomnia';
 import { INSOMNIA_V5_EXPECTED, insomniaV5Kind, previewInsomniaV5 } from './insomniaV5';
