@@ -975,6 +975,12 @@ async function main() {
         await shot('19-token-exchange-form');
         const before = oidc.exchanges().length;
         await form.getByRole('button', { name: 'Execute', exact: true }).click();
+        // Issue 17: the first time an invoker takes another's token, the person allows it, seeing both and the route.
+        const consent = page.locator('.monaco-dialog-box', { hasText: /Invoker "exchange" takes the access token of invoker "demo"/ });
+        await consent.waitFor({ timeout: 20_000 });
+        check((await consent.innerText()).includes(`Send that token to ${new URL(oidc.tokenEndpoint).origin}`), 'the dialog names the route the token goes to');
+        await shot('20-token-exchange-consent');
+        await consent.getByRole('button', { name: 'Send' }).click();
         const toast = await waitForNotification(page, /DJMOUT\.AccessToken received from "exchange"/, { timeoutMs: 20_000 });
         exchangedToken = await copiedBy(async () => {
           await toast.getByRole('button', { name: 'Copy Access Token' }).click();
