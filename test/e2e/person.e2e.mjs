@@ -929,17 +929,32 @@ async function main() {
       'accounts: the Accounts menu, "signin-code (OAuth2 Invoker)", Sign Out; the invoker\'s token is gone from the tree and the other extension has no session',
       [16],
       async () => {
-        await page.locator('.activitybar .action-label[aria-label^="Accounts"]').click();
-        const account = page.locator('.context-view .action-item', { hasText: /signin-code/ }).first();
-        await account.waitFor();
-        await shot('22-accounts-menu');
-        await account.hover();
-        const signOut = page.locator('.context-view .action-item', { hasText: /^Sign Out$/ }).first();
-        await signOut.waitFor();
-        await signOut.click();
         // VS Code confirms, naming the extensions that used the account.
         const confirm = page.locator('.monaco-dialog-box', { hasText: /signin-code/ });
-        await confirm.waitFor();
+        // The menu is rebuilt when the accounts' sessions change (a renewal): a click on a menu being rebuilt is lost, so
+        // the menu is opened again, a bounded number of times, until VS Code's dialog shows.
+        for (let attempt = 1; ; attempt += 1) {
+          await page.locator('.activitybar .action-label[aria-label^="Accounts"]').click();
+          const account = page.locator('.context-view .action-item', { hasText: /signin-code/ }).first();
+          await account.waitFor();
+          await shot('22-accounts-menu');
+          await account.hover();
+          const signOut = page.locator('.context-view .action-item', { hasText: /^Sign Out$/ }).first();
+          await signOut.waitFor();
+          await signOut.click();
+          if (
+            await confirm.waitFor({ timeout: 5_000 }).then(
+              () => true,
+              () => false,
+            )
+          ) {
+            break;
+          }
+          if (attempt === 3) {
+            throw new Error('VS Code showed no Sign Out confirmation after three tries of the Accounts menu');
+          }
+          await page.keyboard.press('Escape');
+        }
         await shot('23-accounts-sign-out-confirm');
         await confirm.getByRole('button', { name: 'Sign Out' }).click();
         await page.locator('.part.sidebar .monaco-list-row', { hasText: /DJMOUT.*signin-code/ }).waitFor({ state: 'detached', timeout: 10_000 });
