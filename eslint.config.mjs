@@ -46,6 +46,20 @@ export default tseslint.config(
     // The two-bundle rule (src/extension/coreLoader.ts): core classes are not the same class in dist/core.js.
     files: ['src/extension/**'],
     rules: {
+      // At activation the extension loads only the core's light folders (the data model; the token broker and its
+      // cross-window lock); the rest comes with dist/core.js at the first Execute, through loadCore(). Types from anywhere.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+core(/(?!model/|tokens/).*)?$',
+              allowTypeImports: true,
+              message: 'src/extension imports at run time only from src/core/model and src/core/tokens; the rest through loadCore() (coreLoader.ts).',
+            },
+          ],
+        },
+      ],
       'no-restricted-syntax': [
         'error',
         {

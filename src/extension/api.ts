@@ -1,6 +1,6 @@
-import type { DiscoveryResult } from '../core/discovery';
-import type { DJMessage } from '../core/djMessage';
-import { maskSecrets } from '../core/maskedMessage';
+import type { DiscoveryResult } from '../core/toolbox/discovery';
+import type { DJMessage } from '../core/model/djMessage';
+import { maskSecrets } from '../core/model/maskedMessage';
 import type { InvokerScope } from '../shared/invoker';
 import type { InvokerRunner } from './invokerRunner';
 import type { InvokerRef, InvokerStore } from './invokerStore';

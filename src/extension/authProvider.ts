@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DJMessage } from '../core/djMessage';
+import type { DJMessage } from '../core/model/djMessage';
 import { pickInvoker, type RecentInvokers } from './invokerPicker';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { MessageStore } from './messageStore';

@@ -12,7 +12,7 @@ import type { MessageRecord } from './messageRecord';
 import type { MessageStore } from './messageStore';
 import type { ResultNode, ResultTreeProvider } from './resultTree';
 import type { TokenService } from './tokenService';
-import type { TokenTypeHint } from '../core/endpointCall';
+import type { TokenTypeHint } from '../core/toolbox/endpointCall';
 import { errorText, reportTokenFailure, withTokenProgress } from './tokenUi';
 import { showInformation, showWarning } from './notifications';
 

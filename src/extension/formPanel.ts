@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DiscoveryResult } from '../core/discovery';
+import type { DiscoveryResult } from '../core/toolbox/discovery';
 import { formIssues } from '../shared/formValidation';
 import { DEFAULT_INVOKER, NETWORK_SECRETS, NO_STORED_SECRETS, SECRET_FIELDS, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
 import { matchPreset } from '../shared/presets';

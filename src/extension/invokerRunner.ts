@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { DJMessage } from '../core/djMessage';
-import type { DiscoveryResult } from '../core/discovery';
-import type { TokenTypeHint } from '../core/endpointCall';
-import type { InvokerError } from '../core/errors';
+import { DJMessage } from '../core/model/djMessage';
+import type { DiscoveryResult } from '../core/toolbox/discovery';
+import type { TokenTypeHint } from '../core/toolbox/endpointCall';
+import type { InvokerError } from '../core/model/errors';
 import {
   bindingChanges,
   bindingFor,
@@ -12,7 +12,7 @@ import {
   tokenBindingChanges,
   type RouteBinding,
   type TokenBinding,
-} from '../core/routeBinding';
+} from '../core/model/routeBinding';
 import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS } from '../shared/properties';
 import {
   DEFAULT_INVOKER,
@@ -28,24 +28,14 @@ import type { ToolboxEndpoint } from '../shared/properties';
 import { loadCore } from './coreLoader';
 import { invokerKey, invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { Confirmations } from './confirmations';
+import { InvokerUnavailable } from './invokerUnavailable';
 import type { MessageRecord } from './messageRecord';
-import type { GrantInput } from '../core/tokenRequest';
+import type { GrantInput } from '../core/grants/tokenRequest';
 import { parseSubjectInvoker } from '../shared/subjectInvoker';
 import type { MessageStore } from './messageStore';
 import type { SecretStore } from './secretStore';
 import type { SignInService } from './signIn/signInService';
 import { readSystemProxy } from './systemProxy';
-
-/** Why an invoker could not run before anything was sent, said to the user as is. `edit` when the form fixes it. */
-export class InvokerUnavailable extends Error {
-  override readonly name = 'InvokerUnavailable';
-  constructor(
-    message: string,
-    readonly edit: boolean,
-  ) {
-    super(message);
-  }
-}
 
 export interface RunOptions {
   /**

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { RouteBinding } from '../core/routeBinding';
+import type { RouteBinding } from '../core/model/routeBinding';
 import { allOrNothing, type UndoableStep } from '../shared/allOrNothing';
 import { invokerNameIssue, tokenRouteChanged, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
 import type { DraftStore } from './draftStore';

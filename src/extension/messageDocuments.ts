@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { ACCESS_TOKEN_PROPERTY } from '../core/djMessage';
-import { decodeJwt, numericDateMs } from '../core/jwt';
+import { ACCESS_TOKEN_PROPERTY } from '../core/model/djMessage';
+import { decodeJwt, numericDateMs } from '../core/model/jwt';
 import { describeExpiry } from '../shared/expiry';
 import { invokerLabel, type InvokerRef } from './invokerStore';
 import type { MessageRecord } from './messageRecord';

@@ -1,6 +1,6 @@
-import type { DJMessage } from '../core/djMessage';
-import type { InvokerErrorKind } from '../core/errors';
-import type { TokenBinding } from '../core/routeBinding';
+import type { DJMessage } from '../core/model/djMessage';
+import type { InvokerErrorKind } from '../core/model/errors';
+import type { TokenBinding } from '../core/model/routeBinding';
 import type { InvokerRef } from './invokerStore';
 
 /** What the tree shows of a failed Execute besides the server's answer: never a secret (the core redacts). */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { DJMessage, type DJMessageData } from '../core/djMessage';
-import { parseTokenBinding, type TokenBinding } from '../core/routeBinding';
+import { DJMessage, type DJMessageData } from '../core/model/djMessage';
+import { parseTokenBinding, type TokenBinding } from '../core/model/routeBinding';
 import type { InvokerRef } from './invokerStore';
 import type { FailureSummary, MessageRecord } from './messageRecord';
 import type { OwnedSecrets } from './ownedSecrets';

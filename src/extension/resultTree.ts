@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { ACCESS_TOKEN_PROPERTY } from '../core/djMessage';
-import { SECRET_MASK } from '../core/maskedMessage';
-import { decodeJwt, numericDateMs } from '../core/jwt';
-import { isSensitiveName } from '../core/redact';
+import { ACCESS_TOKEN_PROPERTY } from '../core/model/djMessage';
+import { SECRET_MASK } from '../core/model/maskedMessage';
+import { decodeJwt, numericDateMs } from '../core/model/jwt';
+import { isSensitiveName } from '../core/model/sensitiveNames';
 import { GRANT_TYPE_LABELS } from '../shared/properties';
 import { describeExpiry } from '../shared/expiry';
 import { escapeMarkdown as escape } from '../shared/plainText';

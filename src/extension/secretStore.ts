@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
-import { bindingFor, legacyBinding, parseTokenBinding, sameBinding, type RouteBinding } from '../core/routeBinding';
+import { bindingFor, legacyBinding, parseTokenBinding, sameBinding, type RouteBinding } from '../core/model/routeBinding';
 import { SECRET_FIELDS, type SecretField, type StoredSecrets } from '../shared/invoker';
 import type { InvokerRef } from './invokerStore';
 import type { OwnedSecrets } from './ownedSecrets';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { SystemProxySettings } from '../core/proxyRoute';
+import type { SystemProxySettings } from '../core/net/proxyRoute';
 
 /** The `http.*` settings as VS Code's configuration returns them (any type: settings.json may hold anything). */
 export interface HttpSettings {

@@ -1,4 +1,4 @@
-import type { DJMessage } from '../core/djMessage';
+import type { DJMessage } from '../core/model/djMessage';
 import { DEFAULT_INVOKER, type InvokerConfig, type InvokerScope, type SecretField } from '../shared/invoker';
 import { refByName, type ApiParts, type OAuth2InvokerApi } from './api';
 import type { InvokerAuthenticationProvider } from './authProvider';

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { DJMessage } from '../core/djMessage';
-import type { TokenTypeHint } from '../core/endpointCall';
-import { withFileLock } from '../core/fileLock';
-import { SpentTokenLedger } from '../core/spentTokens';
-import { TokenBroker, type RenewalContext, type TokenSource } from '../core/tokenBroker';
+import type { DJMessage } from '../core/model/djMessage';
+import type { TokenTypeHint } from '../core/toolbox/endpointCall';
+import { withFileLock } from '../core/tokens/fileLock';
+import { SpentTokenLedger } from '../core/tokens/spentTokens';
+import { TokenBroker, type RenewalContext, type TokenSource } from '../core/tokens/tokenBroker';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { InvokerRunner, RunOptions } from './invokerRunner';
 import type { MessageStore } from './messageStore';
 import { errorText } from './tokenUi';
-import { InvokerUnavailable } from './invokerRunner';
+import { InvokerUnavailable } from './invokerUnavailable';
 import { showWarning } from './notifications';
 
 export interface TokenOptions {

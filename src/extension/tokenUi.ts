@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { invokerLabel, type InvokerRef } from './invokerStore';
-import { InvokerUnavailable } from './invokerRunner';
+import { InvokerUnavailable } from './invokerUnavailable';
 import { plainText } from '../shared/plainText';
 import { showError } from './notifications';
 

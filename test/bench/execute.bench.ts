@@ -12,9 +12,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import { createRedactor, execute, type DJMessage, type InvokerProperties } from '../../src/core/index';
-import { basicCredentialValues } from '../../src/core/redact';
-import { TokenBroker, type TokenSource } from '../../src/core/tokenBroker';
-import { buildTokenRequest } from '../../src/core/tokenRequest';
+import { basicCredentialValues } from '../../src/core/secrets/redact';
+import { TokenBroker, type TokenSource } from '../../src/core/tokens/tokenBroker';
+import { buildTokenRequest } from '../../src/core/grants/tokenRequest';
 import { httpParseFigures } from './httpParse.bench';
 
 const ANSWER = JSON.stringify({ access_token: 'bench-access-token-0123456789', token_type: 'Bearer', expires_in: 3600, scope: 'api:read' });

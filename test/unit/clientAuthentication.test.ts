@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { mockTokenEndpoint } from '../fixtures/mockTokenEndpoint';
 import { execute, validateProperties, type ClientAuthMethod, type InvokerProperties } from '../../src/core/index';
-import { ClientSecretJwt, JWT_BEARER_ASSERTION_TYPE, PrivateKeyJwt, secretClientAuth } from '../../src/core/clientAuthentication';
-import { buildTokenRequest } from '../../src/core/tokenRequest';
-import { endpointsFor, parseAuthorizationServerMetadata, tokenEndpointFor } from '../../src/core/discovery';
+import { ClientSecretJwt, JWT_BEARER_ASSERTION_TYPE, PrivateKeyJwt, secretClientAuth } from '../../src/core/clientAuth/clientAuthentication';
+import { buildTokenRequest } from '../../src/core/grants/tokenRequest';
+import { endpointsFor, parseAuthorizationServerMetadata, tokenEndpointFor } from '../../src/core/toolbox/discovery';
 import { formIssues } from '../../src/shared/formValidation';
 import {
   DEFAULT_INVOKER,

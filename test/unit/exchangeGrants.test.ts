@@ -2,12 +2,12 @@ import * as assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { MockAgent } from 'undici';
 import { execute, forgetBasicVariants, validateProperties, type GrantInput, type InvokerProperties, type PropertyIssue } from '../../src/core/index';
-import type { DJMessage } from '../../src/core/djMessage';
-import { parseTokenResponse } from '../../src/core/tokenResponse';
+import type { DJMessage } from '../../src/core/model/djMessage';
+import { parseTokenResponse } from '../../src/core/response/tokenResponse';
 import { assertNoSecret, loggedWith, rejectsWith } from '../fixtures/assertions';
 import { mockTokenEndpoint } from '../fixtures/mockTokenEndpoint';
 import { signingKeys } from '../fixtures/signingKeys';
-import { USER_AGENT } from '../../src/core/version';
+import { USER_AGENT } from '../../src/core/model/version';
 
 // Token Exchange (RFC 8693 §2.1) and JWT Bearer (RFC 7523 §2.1): the exact requests, the validation messages, and
 // the answer of a token exchange that issued no access token (token_type N_A).

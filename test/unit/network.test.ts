@@ -14,12 +14,12 @@ import {
   type InvokerProperties,
   type ProxyEnvironment,
 } from '../../src/core/index';
-import { isLoopbackAddress } from '../../src/core/loopback';
-import { openPoolCount, resetNetwork, selectNetwork } from '../../src/core/network';
+import { isLoopbackAddress } from '../../src/core/signIn/loopback';
+import { openPoolCount, resetNetwork, selectNetwork } from '../../src/core/net/network';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
 import { answer, startServer } from '../fixtures/httpServer';
-import { describeNetworkFailure, type NetworkDescription } from '../../src/core/networkErrors';
-import { createRedactor, isSensitiveName, redactUrlCredentials, urlPassword } from '../../src/core/redact';
+import { describeNetworkFailure, type NetworkDescription } from '../../src/core/net/networkErrors';
+import { createRedactor, isSensitiveName, redactUrlCredentials, urlPassword } from '../../src/core/secrets/redact';
 
 const NO_ENV: ProxyEnvironment = {};
 const u = (url: string): URL => new URL(url);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type * as vscode from 'vscode';
-import { withFileLock } from '../../src/core/fileLock';
+import { withFileLock } from '../../src/core/tokens/fileLock';
 import { OwnedSecrets } from '../../src/extension/ownedSecrets';
 
 /**

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { createRedactor, REDACTED } from '../../src/core/index';
-import { basicCredentialValues, isSensitiveName, redactBody, redactForm, redactHeader } from '../../src/core/redact';
+import { basicCredentialValues, isSensitiveName, redactBody, redactForm, redactHeader } from '../../src/core/secrets/redact';
 import { basicValues, formEncoded as formEncodedSecret, secretSpellings } from '../fixtures/spellings';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';

@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { routeBindingOf } from '../../src/core/currentRoute';
-import { DJMessage } from '../../src/core/djMessage';
-import { maskSecrets, SECRET_MASK } from '../../src/core/maskedMessage';
-import { bindingChanges, bindingFor, legacyBinding, sameBinding } from '../../src/core/routeBinding';
+import { routeBindingOf } from '../../src/core/net/currentRoute';
+import { DJMessage } from '../../src/core/model/djMessage';
+import { maskSecrets, SECRET_MASK } from '../../src/core/model/maskedMessage';
+import { bindingChanges, bindingFor, legacyBinding, sameBinding } from '../../src/core/model/routeBinding';
 
 const URL_A = 'https://as.example.com/oauth2/token';
 

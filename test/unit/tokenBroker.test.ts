@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { DJMessage } from '../../src/core/djMessage';
-import { InvokerError } from '../../src/core/errors';
-import { TokenBroker, type RenewalContext, type TokenSource } from '../../src/core/tokenBroker';
+import { DJMessage } from '../../src/core/model/djMessage';
+import { InvokerError } from '../../src/core/model/errors';
+import { TokenBroker, type RenewalContext, type TokenSource } from '../../src/core/tokens/tokenBroker';
 
 function message(token: string, expiresAt: number | undefined, refreshToken?: string): DJMessage {
   const properties: Array<[string, string]> = [['AccessToken', token]];

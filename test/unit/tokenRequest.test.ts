@@ -3,8 +3,8 @@ import { MockAgent } from 'undici';
 import { execute, forgetBasicVariants, type GrantInput, type GrantType, type InvokerProperties } from '../../src/core/index';
 import { rejectsWith } from '../fixtures/assertions';
 import { mockTokenEndpoint } from '../fixtures/mockTokenEndpoint';
-import { basicCredentials, formUrlEncode } from '../../src/core/tokenRequest';
-import { USER_AGENT } from '../../src/core/version';
+import { basicCredentials, formUrlEncode } from '../../src/core/grants/tokenRequest';
+import { USER_AGENT } from '../../src/core/model/version';
 
 const ORIGIN = 'https://as.example.com';
 const TOKEN_URL = `${ORIGIN}/oauth2/token`;

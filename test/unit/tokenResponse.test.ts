@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { decodeJwt, DJMessage, InvokerError } from '../../src/core/index';
-import { boundJsonDepth, MAX_JSON_DEPTH } from '../../src/core/jsonDepth';
-import { createRedactor } from '../../src/core/redact';
-import { expiryOf, parseTokenResponse, type ResponseContext } from '../../src/core/tokenResponse';
-import type { RawResponse } from '../../src/core/transport';
+import { boundJsonDepth, MAX_JSON_DEPTH } from '../../src/core/model/jsonDepth';
+import { createRedactor } from '../../src/core/secrets/redact';
+import { expiryOf, parseTokenResponse, type ResponseContext } from '../../src/core/response/tokenResponse';
+import type { RawResponse } from '../../src/core/net/transport';
 
 const context: ResponseContext = {
   targetMessage: 'DJMOUT',

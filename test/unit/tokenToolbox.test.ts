@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { MockAgent } from 'undici';
 import { execute, forgetBasicVariants, introspect, revoke, introspectionHintFor, type InvokerError, type InvokerProperties } from '../../src/core/index';
-import { basicCredentials } from '../../src/core/tokenRequest';
-import { USER_AGENT } from '../../src/core/version';
+import { basicCredentials } from '../../src/core/grants/tokenRequest';
+import { USER_AGENT } from '../../src/core/model/version';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
 import { startServer, type TestServer } from '../fixtures/httpServer';
 import { mockTokenEndpoint } from '../fixtures/mockTokenEndpoint';

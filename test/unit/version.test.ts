@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PRODUCT_VERSION, USER_AGENT } from '../../src/core/version';
+import { PRODUCT_VERSION, USER_AGENT } from '../../src/core/model/version';
 
 suite('version', () => {
   test("the User-Agent names the extension with package.json's version", () => {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { CommandTargets } from '../commandTargets';
-import type { DJMessage } from '../../core/djMessage';
-import { decodeJwt, numericDateMs } from '../../core/jwt';
+import type { DJMessage } from '../../core/model/djMessage';
+import { decodeJwt, numericDateMs } from '../../core/model/jwt';
 import { describeExpiry } from '../../shared/expiry';
 import { pickInvoker, type RecentInvokers } from '../invokerPicker';
 import { invokerKey, invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from '../invokerStore';

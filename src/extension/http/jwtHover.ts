@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { decodeJwt, numericDateMs, type DecodedJwt } from '../../core/jwt';
+import { decodeJwt, numericDateMs, type DecodedJwt } from '../../core/model/jwt';
 import { formatDuration } from '../../shared/expiry';
 import { jwtAt } from '../../shared/httpFile';
 import { escapeMarkdown } from '../../shared/plainText';

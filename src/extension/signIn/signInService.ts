@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { DJMessage } from '../../core/djMessage';
-import type { DevicePollingOptions } from '../../core/devicePolling';
-import type { GrantInput } from '../../core/tokenRequest';
+import type { DJMessage } from '../../core/model/djMessage';
+import type { DevicePollingOptions } from '../../core/signIn/devicePolling';
+import type { GrantInput } from '../../core/grants/tokenRequest';
 import type { InvokerConfig } from '../../shared/invoker';
 import type { InvokerProperties } from '../../shared/properties';
 import { loadCore } from '../coreLoader';
