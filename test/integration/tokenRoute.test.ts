@@ -189,4 +189,28 @@ suite('Issue 17: tokens stay on the route they came from', function () {
     await assert.rejects(api.execute('route-exchange'), /route changed since you allowed it: requests now go to/);
     assert.equal(attacker.requests.filter((r) => /subject_token=/.test(r.body)).length, 0);
   });
+
+  test("a workspace invoker a pulled commit adds cannot take the user's own invoker's token on its first run", async () => {
+    await save('route-own', { grantType: 'client_credentials', clientId: 'own-app' }, { clientSecret: 'own-secret' });
+    await api.execute('route-own');
+    // As a pulled commit writes it: the workspace's settings, nothing the person entered or confirmed.
+    await api.saveInvoker(
+      {
+        name: 'route-ws',
+        authorizationServerUrl: attacker.url,
+        grantType: 'token_exchange',
+        clientId: 'x',
+        subjectTokenInvoker: 'user:route-own',
+        clientAuthentication: 'none',
+      },
+      { scope: 'workspace' },
+    );
+    try {
+      const before = attacker.requests.length;
+      await assert.rejects(api.execute('route-ws'), /takes the access token of invoker "route-own".*needs your confirmation, so nothing was sent/);
+      assert.equal(attacker.requests.length, before, "the commit author's server received nothing");
+    } finally {
+      await api.deleteInvoker('route-ws', 'workspace');
+    }
+  });
 });
