@@ -31,6 +31,15 @@ const contexts = await Promise.all([
     format: 'cjs',
     target: 'node20',
   }),
+  // PKCS#12 assertion keys (node-forge, most of its size) in a bundle of their own, loaded when such a key is read.
+  esbuild.context({
+    ...common,
+    entryPoints: ['src/core/clientAuth/pkcs12.ts'],
+    outfile: 'dist/pkcs12.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
   esbuild.context({
     ...common,
     entryPoints: ['src/webview/form.ts'],

@@ -1,4 +1,5 @@
 import { createHash, createPrivateKey, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
+import * as path from 'node:path';
 import type { BasicVariant } from '../model/djMessage';
 import { InvokerError } from '../model/errors';
 import { readRegularFile } from '../net/boundedFile';
@@ -235,58 +236,32 @@ function fromPem(text: string, passphrase: string | undefined): { key: KeyObject
   }
 }
 
-/** Key and certificate (the one of the key) from a PKCS#12 file (node:crypto reads no PKCS#12; node-forge does). */
-async function fromPkcs12(content: Buffer, passphrase: string | undefined): Promise<{ key: KeyObject; certificate?: X509Certificate }> {
-  const forge = (await import('node-forge')).default;
-  let p12: import('node-forge').pkcs12.Pkcs12Pfx;
-  try {
-    const asn1 = forge.asn1.fromDer(forge.util.createBuffer(content.toString('binary')));
-    try {
-      p12 = forge.pkcs12.pkcs12FromAsn1(asn1, passphrase ?? '');
-    } catch (error) {
-      // A wrong password fails the MAC check (or decryption).
-      refuseKey(
-        /mac|password|decrypt|invalid/i.test(String((error as Error).message))
-          ? passphraseIssue(passphrase)
-          : keyIssue(KEY_FILE, 'is not a PKCS#12 file that can be read.'),
-      );
-    }
-  } catch (error) {
-    if (error instanceof InvokerError) {
-      throw error;
-    }
-    refuseKey(keyIssue(KEY_FILE, 'is neither a PEM file with a private key nor a PKCS#12 (.pfx / .p12) file.'));
+/**
+ * The PKCS#12 reader, a bundle of its own (dist/pkcs12.js beside dist/core.js; beside this file when compiled for the
+ * tests): node-forge is most of its size and serves this one feature, so it loads only when a .p12 key is read.
+ */
+function pkcs12Reader(): typeof import('./pkcs12') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(__dirname, 'pkcs12.js')) as typeof import('./pkcs12');
+}
+
+/** Key and certificate (the one of the key) from a PKCS#12 file, or the property issue that says why not. */
+function fromPkcs12(content: Buffer, passphrase: string | undefined): { key: KeyObject; certificate?: X509Certificate } {
+  const read = pkcs12Reader().readPkcs12(content, passphrase);
+  switch (read.problem) {
+    case undefined:
+      return read.certificate !== undefined ? { key: read.key, certificate: read.certificate } : { key: read.key };
+    case 'passphrase':
+      return refuseKey(passphraseIssue(passphrase));
+    case 'not-pkcs12':
+      return refuseKey(keyIssue(KEY_FILE, 'is not a PKCS#12 file that can be read.'));
+    case 'neither':
+      return refuseKey(keyIssue(KEY_FILE, 'is neither a PEM file with a private key nor a PKCS#12 (.pfx / .p12) file.'));
+    case 'no-key':
+      return refuseKey(keyIssue(KEY_FILE, 'is a PKCS#12 file without a private key.'));
+    case 'unreadable-key':
+      return refuseKey(keyIssue(KEY_FILE, 'holds a private key that cannot be read.'));
   }
-  const bagsOf = (type: string): import('node-forge').pkcs12.Bag[] => p12.getBags({ bagType: type })[type] ?? [];
-  const keyBag = [...bagsOf(forge.pki.oids.pkcs8ShroudedKeyBag), ...bagsOf(forge.pki.oids.keyBag)].find(
-    (bag) => bag.key !== undefined || bag.asn1 !== undefined,
-  );
-  if (keyBag === undefined) {
-    refuseKey(keyIssue(KEY_FILE, 'is a PKCS#12 file without a private key.'));
-  }
-  let key: KeyObject;
-  try {
-    // forge's own key objects are RSA only; the PKCS#8 DER works for every key type.
-    const der =
-      keyBag.key !== undefined ? forge.asn1.toDer(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(keyBag.key))) : forge.asn1.toDer(keyBag.asn1);
-    key = createPrivateKey({ key: Buffer.from(der.getBytes(), 'binary'), format: 'der', type: 'pkcs8' });
-  } catch {
-    refuseKey(keyIssue(KEY_FILE, 'holds a private key that cannot be read.'));
-  }
-  const certificates = bagsOf(forge.pki.oids.certBag).flatMap((bag) => {
-    if (bag.cert === undefined) {
-      return [];
-    }
-    try {
-      return [new X509Certificate(Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(bag.cert)).getBytes(), 'binary'))];
-    } catch {
-      return [];
-    }
-  });
-  // The file's own certificate is the one whose public key is the key's, wherever it stands: exporters put the CA
-  // chain before it as often as after. None matching: the first, which the caller then refuses as not the key's.
-  const certificate = certificates.find((candidate) => candidate.checkPrivateKey(key)) ?? certificates[0];
-  return certificate !== undefined ? { key, certificate } : { key };
 }
 
 /** The algorithm a key signs with by default, or undefined when it is none of ours. */
@@ -348,7 +323,7 @@ export async function loadAssertionKey(properties: InvokerProperties, signal?: A
     throw error;
   }
   const text = content.toString('latin1');
-  const { key, certificate } = /-----BEGIN [A-Z ]+-----/.test(text) ? fromPem(text, passphrase) : await fromPkcs12(content, passphrase);
+  const { key, certificate } = /-----BEGIN [A-Z ]+-----/.test(text) ? fromPem(text, passphrase) : fromPkcs12(content, passphrase);
   if (certificate !== undefined && !certificate.checkPrivateKey(key)) {
     refuseKey(keyIssue(KEY_FILE, 'holds a certificate that does not belong to its private key.'));
   }
