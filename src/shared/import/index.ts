@@ -12,6 +12,7 @@ import { isPostmanCollection, isPostmanEnvironment, POSTMAN_COLLECTION_EXPECTED,
 export { ExportRefusedError, ImportFileError, ImportLimitError, type ImportLimit } from './importError';
 export { IMPORT_LIMITS, type ImportClock } from './importLimits';
 export { IMPORT_GRANTS, mapGrant } from './importGrants';
+export { isBrunoCollection } from './bruno';
 export * from './importPreview';
 
 /** A file as the user picked it: its name (no directory) and its text. */
