@@ -29,7 +29,7 @@ const MAX_FOLDER_FILES = 2_000;
 const MAX_FOLDER_ENTRIES = 20_000;
 const MAX_FOLDER_DEPTH = 32;
 /** The files of a collection folder the importers read: requests, folders, environments, the manifest, `.env`. */
-const FOLDER_FILE = /(\.(bru|ya?ml|json)|^\.env)$/i;
+const FOLDER_FILE = /\.(bru|ya?ml|json)$|^\.env$/i;
 const IGNORED_DIRECTORIES = new Set(['node_modules', '.git']);
 const PUBLIC_ENV = 'http-client.env.json';
 

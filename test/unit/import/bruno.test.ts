@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
+import * as fc from 'fast-check';
+import { stringify as stringifyYaml } from 'yaml';
+import { GRANT_TYPES } from '../../../src/shared/properties';
 import { ImportFileError, ImportLimitError, previewImport, type ImportFile, type ImportPreview } from '../../../src/shared/import/index';
 import { BRUNO_CORPUS, brunoCollections, folderFiles } from './brunoCorpus';
 import { candidate, rowName, shownText, skipped } from './helpers';
@@ -571,5 +574,109 @@ suite('import: Bruno collection folders', () => {
       }),
     );
     assert.deepEqual(preview.rows.map(rowName), ['Made']);
+  });
+});
+
+/** Lines of .bru files: the block openers, keys and closers the reader looks for, in any order, and any text. */
+const bruLine = fc.oneof(
+  fc.constantFrom(
+    'meta {',
+    '  name: r',
+    'auth {',
+    '  mode: oauth2',
+    '  mode: inherit',
+    'auth:oauth2 {',
+    '  grant_type: client_credentials',
+    '  grant_type: authorization_code',
+    '  access_token_url: {{host}}/token',
+    '  client_secret: {{secret}}',
+    '  credentials_placement: basic_auth_header',
+    '  pkce: true',
+    'get {',
+    '  auth: oauth2',
+    'vars {',
+    'vars:pre-request {',
+    '  host: {{host}}{{host}}',
+    '  secret: {{process.env.S}}',
+    '~  x: y',
+    'vars:secret [',
+    '  secret,',
+    ']',
+    'docs {',
+    '  { not: a pair }',
+    "  v: '''",
+    "'''",
+    '}',
+    '',
+  ),
+  fc.string(),
+);
+const bruText = fc.array(bruLine, { maxLength: 40 }).map((lines) => lines.join('\n'));
+
+suite('import: any Bruno collection folder gives a preview or a clear error', () => {
+  /** The preview, or the ImportFileError naming a file; anything else (a TypeError, a stack overflow) fails. */
+  const previewOrFileError = (files: readonly ImportFile[], environment?: string): void => {
+    try {
+      const preview = previewImport(files, { environment });
+      for (const row of preview.rows) {
+        assert.ok(row.kind === 'skipped' || GRANT_TYPES.includes(row.config.grantType));
+        if (row.kind === 'invoker') {
+          for (const value of Object.values(row.secrets)) {
+            assert.ok(!value.includes('{{'), 'a {{reference}} stored as a secret');
+          }
+        }
+      }
+    } catch (error) {
+      assert.ok(error instanceof ImportFileError, `not an ImportFileError: ${String(error)}`);
+      assert.ok(error.message.startsWith(`"${error.file}" cannot be imported: `));
+    }
+  };
+
+  test('property: arbitrary .bru files in every place of a collection never crash the importer', () => {
+    fc.assert(
+      fc.property(
+        bruText,
+        bruText,
+        bruText,
+        bruText,
+        fc.option(fc.constantFrom('e', 'x'), { nil: undefined }),
+        (root, folder, request, environment, chosen) => {
+          previewOrFileError(
+            collection({ 'collection.bru': root, 'f/folder.bru': folder, 'f/r.bru': request, 'environments/e.bru': environment, '.env': 'S=s3cret' }),
+            chosen,
+          );
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('property: arbitrary YAML in an OpenCollection never crashes the importer', () => {
+    const anyValue = fc.jsonValue({ maxDepth: 4 });
+    const auth = fc.oneof(
+      anyValue,
+      fc.constant('inherit'),
+      fc.record({
+        type: fc.constant('oauth2'),
+        flow: fc.oneof(fc.constantFrom('client_credentials', 'resource_owner_password', 'authorization_code', 'implicit'), anyValue),
+        accessTokenUrl: anyValue,
+        credentials: fc.oneof(anyValue, fc.record({ clientId: anyValue, clientSecret: anyValue, placement: anyValue })),
+        pkce: anyValue,
+        additionalParameters: anyValue,
+      }),
+    );
+    fc.assert(
+      fc.property(anyValue, auth, auth, anyValue, (root, folderAuth, requestAuth, environment) => {
+        previewOrFileError(
+          [
+            ['opencollection.yml', stringifyYaml({ info: { name: 'OC' }, request: { auth: root } })],
+            ['f/folder.yml', stringifyYaml({ info: { name: 'F' }, request: { auth: folderAuth } })],
+            ['f/r.yml', stringifyYaml({ info: { name: 'R' }, http: { auth: requestAuth } })],
+            ['environments/e.yml', stringifyYaml(environment)],
+          ].map(([path, text]) => ({ name: path, path, text })),
+        );
+      }),
+      { numRuns: 500 },
+    );
   });
 });
