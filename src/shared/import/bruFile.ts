@@ -63,15 +63,19 @@ export function parseBru(text: string, file: string, budget: ImportBudget): BruB
     const startLine = i;
     budget.item(file);
     if (opener === '[') {
-      let inside = rest;
-      while (!inside.includes(']') && i < lines.length) {
+      // Each line is looked at once: a list never closed is not searched again and again as it grows.
+      const parts = [rest];
+      let closed = rest.includes(']');
+      while (!closed && i < lines.length) {
         check();
-        inside += `\n${lines[i]}`;
+        parts.push(lines[i]);
+        closed = lines[i].includes(']');
         i += 1;
       }
-      if (!inside.includes(']')) {
+      if (!closed) {
         throw new ImportFileError(file, BRU_EXPECTED, `its list "${name.slice(0, 60)}" (line ${startLine}) has no closing "]"`);
       }
+      const inside = parts.join('\n');
       const items = inside
         .slice(0, inside.indexOf(']'))
         .split(/[,\n]/)
