@@ -234,6 +234,10 @@ export class ImportExportCommands {
     if (uris === undefined) {
       return undefined;
     }
+    // A collection's bruno.json or opencollection.yml picked as a file: the collection is its folder.
+    if (uris.length === 1 && ['bruno.json', 'opencollection.yml'].includes(fileName(uris[0]))) {
+      return readFolder(vscode.Uri.joinPath(uris[0], '..'));
+    }
     return Promise.all(uris.map(async (uri) => ({ name: fileName(uri), text: await readText(uri) })));
   }
 

@@ -30,7 +30,7 @@ suite('Import Invokers… from a Bruno collection folder in a real VS Code', fun
   });
 
   suiteTeardown(async () => {
-    for (const name of ['Get Token - OAuth2 2', 'Bruno made']) {
+    for (const name of ['Get Token - OAuth2 2', 'Bruno made', 'user_info_request-auth']) {
       await api.deleteInvoker(name);
     }
     await server.close();
@@ -101,6 +101,19 @@ suite('Import Invokers… from a Bruno collection folder in a real VS Code', fun
     assert.ok((await api.getAccessToken('Bruno made')).length > 0);
     assert.equal(server.tokenRequests() - before, 1);
     assert.equal(server.lastTokenRequest()?.status, 200);
+  });
+
+  test("a collection's bruno.json picked as a file imports its folder (the corpus keycloak collection)", async () => {
+    const result = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', {
+      files: [path.join(BRUNO_CORPUS, 'keycloak-password-credentials', 'bruno.json')],
+      environment: 'oauth2',
+      select: ['user_info_request-auth'],
+      scope: 'user',
+    });
+    assert.deepEqual(result.imported, [{ name: 'user_info_request-auth', scope: 'user' }]);
+    const invoker = userSetting().find((i) => i.name === 'user_info_request-auth');
+    assert.equal(invoker?.grantType, 'password');
+    assert.equal(invoker?.authorizationServerUrl, 'http://localhost:8080/realms/bruno/protocol/openid-connect/token');
   });
 
   test('a folder that is no Bruno collection: refused at the command boundary, nothing imported', async () => {
