@@ -519,12 +519,16 @@ suite('import: Bruno collection folders', () => {
   test('OpenCollection YAML: flows, credentials placement, resource owner, pkce, auth: inherit, folder auth', () => {
     const files: ImportFile[] = [
       [
+        'environments/dev.yml',
+        'name: Development\nvariables:\n  - name: as\n    value: https://as.example\n  - name: secret\n    secret: true\n  - name: off\n    value: x\n    enabled: false\n',
+      ],
+      [
         'opencollection.yml',
         'opencollection: 1.0.0\ninfo:\n  name: OC\nrequest:\n  auth:\n    type: oauth2\n    flow: resource_owner_password_credentials\n    accessTokenUrl: https://as.example/token\n    resourceOwner:\n      username: alice\n      password: "{{pw}}"\n    credentials:\n      clientId: app\n      placement: basic_auth_header\n  variables:\n    - name: pw\n      value: wonderland\n',
       ],
       [
         'f/folder.yml',
-        'info:\n  name: Folder\n  type: folder\nrequest:\n  auth:\n    type: oauth2\n    flow: authorization_code\n    authorizationUrl: https://as.example/authorize\n    accessTokenUrl: https://as.example/token\n    callbackUrl: http://127.0.0.1:3000/cb\n    credentials:\n      clientId: web\n    pkce:\n      enabled: true\n',
+        'info:\n  name: Folder\n  type: folder\nrequest:\n  auth:\n    type: oauth2\n    flow: authorization_code\n    authorizationUrl: "{{as}}/authorize"\n    accessTokenUrl: "{{as}}/token"\n    callbackUrl: http://127.0.0.1:3000/cb\n    credentials:\n      clientId: web\n      clientSecret: "{{secret}}"\n    pkce:\n      enabled: true\n',
       ],
       ['f/inherits.yml', 'info:\n  name: inherits\nhttp:\n  method: GET\n  url: https://api.example\n  auth: inherit\n'],
       [
@@ -543,7 +547,12 @@ suite('import: Bruno collection folders', () => {
     assert.equal(folder.source, 'f/folder.yml');
     assert.equal(folder.config.grantType, 'authorization_code');
     assert.equal(folder.config.credentialsInRequestBody, true);
-    assert.deepEqual(folder.warnings, []);
+    assert.equal(folder.config.authorizationServerUrl, 'https://as.example/token');
+    assert.equal(folder.config.authorizationEndpointUrl, 'https://as.example/authorize');
+    assert.deepEqual(preview.environments, ['Development']);
+    // The environment's secret variable has no value in the folder: said, and nothing stored.
+    assert.deepEqual(folder.secrets, {});
+    assert.ok(folder.warnings[0].startsWith(`{{secret}} ${SECRET_NOTE} "Development"`), folder.warnings[0]);
   });
 
   test('bounded: folders nested past the limit are refused, naming the file; a slow read stops at the deadline', () => {
