@@ -122,8 +122,9 @@ function one(files: readonly ParsedFile[], what: string): ParsedFile | undefined
 /**
  * Reads the files the user picked — one tool's at a time: a JetBrains/httpyac `http-client.env.json` with or without
  * its `http-client.private.env.json`, a Postman collection with or without an environment, an Insomnia YAML
- * collection (v5) with or without a global environment, or an Insomnia export in format 4 (JSON or YAML) — or the
- * files of a Bruno collection folder (with their `path`) into a preview. Throws an ImportFileError (code 4) that names the file when one cannot be read as any of them.
+ * collection (v5) with or without a global environment, or an Insomnia export in format 4 (JSON or YAML); or the
+ * files of a Bruno collection folder (each with its `path`) — into a preview. Throws an ImportFileError (code 4) that
+ * names the file when one cannot be read as any of them.
  */
 export function previewImport(files: readonly ImportFile[], options: ImportOptions = {}): ImportPreview {
   if (files.length === 0) {
