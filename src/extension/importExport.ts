@@ -4,6 +4,7 @@ import {
   gitignoreCovers,
   gitignoreWith,
   IMPORT_FORMAT_LABELS,
+  isBrunoCollection,
   jetBrainsExportProblem,
   previewImport,
   uniqueName,
@@ -23,6 +24,13 @@ import { showError, showInformation, showWarning } from './notifications';
 /** A file picked for import is read whole: a cap keeps a wrong pick (a video, a dump) from filling memory. */
 const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 const PRIVATE_ENV = 'http-client.private.env.json';
+/** A Bruno collection folder is read up to these: its files (of the kinds below), their size together, its depth. */
+const MAX_FOLDER_FILES = 2_000;
+const MAX_FOLDER_ENTRIES = 20_000;
+const MAX_FOLDER_DEPTH = 32;
+/** The files of a collection folder the importers read: requests, folders, environments, the manifest, `.env`. */
+const FOLDER_FILE = /\.(bru|ya?ml|json)$|^\.env$/i;
+const IGNORED_DIRECTORIES = new Set(['node_modules', '.git']);
 const PUBLIC_ENV = 'http-client.env.json';
 
 /**
@@ -31,6 +39,8 @@ const PUBLIC_ENV = 'http-client.env.json';
  */
 export interface ImportArgs {
   readonly files?: readonly string[];
+  /** A Bruno collection folder (bruno.json or opencollection.yml at its root), instead of files. */
+  readonly folder?: string;
   readonly environment?: string;
   readonly select?: readonly string[];
   readonly onClash?: 'update' | 'suffix';
@@ -108,6 +118,58 @@ async function readText(uri: vscode.Uri): Promise<string> {
   return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
 }
 
+/**
+ * The files of a picked collection folder that the Bruno importer reads, with their paths relative to it: walked
+ * breadth-first without following symbolic links, node_modules and .git left out, and refused past a count, a depth
+ * or a total size, so that picking a home folder by mistake does not read it all.
+ */
+async function readFolder(root: vscode.Uri): Promise<ImportFile[]> {
+  const files: ImportFile[] = [];
+  const queue: Array<{ uri: vscode.Uri; path: string; depth: number }> = [{ uri: root, path: '', depth: 0 }];
+  let entries = 0;
+  let bytes = 0;
+  const tooLarge = (what: string): Error =>
+    new Error(`"${fileName(root)}" cannot be imported as a Bruno collection: ${what}; pick the collection's own folder.`);
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const [name, type] of await vscode.workspace.fs.readDirectory(next.uri)) {
+      entries += 1;
+      if (entries > MAX_FOLDER_ENTRIES) {
+        throw tooLarge(`it holds more than ${MAX_FOLDER_ENTRIES} files and folders`);
+      }
+      const path = next.path === '' ? name : `${next.path}/${name}`;
+      const uri = vscode.Uri.joinPath(next.uri, name);
+      if ((type & vscode.FileType.SymbolicLink) !== 0) {
+        continue;
+      }
+      if (type === vscode.FileType.Directory) {
+        if (!IGNORED_DIRECTORIES.has(name)) {
+          if (next.depth + 1 > MAX_FOLDER_DEPTH) {
+            throw tooLarge(`its folders nest deeper than ${MAX_FOLDER_DEPTH} levels`);
+          }
+          queue.push({ uri, path, depth: next.depth + 1 });
+        }
+        continue;
+      }
+      if (type !== vscode.FileType.File || !FOLDER_FILE.test(name)) {
+        continue;
+      }
+      if (files.length >= MAX_FOLDER_FILES) {
+        throw tooLarge(`it holds more than ${MAX_FOLDER_FILES} collection files`);
+      }
+      const text = await readText(uri);
+      bytes += text.length;
+      if (bytes > MAX_IMPORT_BYTES) {
+        throw tooLarge('its collection files are larger than 10 MB together');
+      }
+      files.push({ name, path, text });
+    }
+  }
+  if (!isBrunoCollection(files)) {
+    throw new Error(`"${fileName(root)}" cannot be imported: it is not a Bruno collection folder (no bruno.json or opencollection.yml at its root).`);
+  }
+  return files;
+}
+
 /** The import and export commands: file pickers and quick picks around the pure importers and InvokerService. */
 export class ImportExportCommands {
   constructor(private readonly p: ImportExportParts) {}
@@ -137,12 +199,53 @@ export class ImportExportCommands {
     return uris;
   }
 
-  async importInvokers(args: ImportArgs = {}): Promise<ImportResult | undefined> {
+  /** Files, or a Bruno collection folder: what the user picks, or what `files` / `folder` name. */
+  private async pickSource(args: ImportArgs): Promise<ImportFile[] | undefined> {
+    let folder = args.folder !== undefined ? vscode.Uri.file(args.folder) : undefined;
+    if (folder === undefined && args.files === undefined) {
+      const kind = await vscode.window.showQuickPick(
+        [
+          { label: 'Files…', description: 'http-client.env.json, a Postman collection, an Insomnia export', folder: false },
+          { label: 'A Bruno collection folder…', description: 'the folder with bruno.json or opencollection.yml', folder: true },
+        ],
+        { placeHolder: 'Import OAuth2 invokers from' },
+      );
+      if (kind === undefined) {
+        return undefined;
+      }
+      if (kind.folder) {
+        const picked = await vscode.window.showOpenDialog({
+          canSelectFiles: false,
+          canSelectFolders: true,
+          canSelectMany: false,
+          openLabel: 'Preview Import',
+          title: 'Import OAuth2 invokers from a Bruno collection folder',
+        });
+        if (picked === undefined || picked.length === 0) {
+          return undefined;
+        }
+        folder = picked[0];
+      }
+    }
+    if (folder !== undefined) {
+      return readFolder(folder);
+    }
     const uris = await this.pickFiles(args);
     if (uris === undefined) {
       return undefined;
     }
-    const files: ImportFile[] = await Promise.all(uris.map(async (uri) => ({ name: fileName(uri), text: await readText(uri) })));
+    // A collection's bruno.json or opencollection.yml picked as a file: the collection is its folder.
+    if (uris.length === 1 && ['bruno.json', 'opencollection.yml'].includes(fileName(uris[0]))) {
+      return readFolder(vscode.Uri.joinPath(uris[0], '..'));
+    }
+    return Promise.all(uris.map(async (uri) => ({ name: fileName(uri), text: await readText(uri) })));
+  }
+
+  async importInvokers(args: ImportArgs = {}): Promise<ImportResult | undefined> {
+    const files = await this.pickSource(args);
+    if (files === undefined) {
+      return undefined;
+    }
     let preview = previewImport(files, { environment: args.environment });
     // Insomnia's base environment applies alone too, so one sub-environment is already a choice.
     if (args.environment === undefined && preview.environments.length > (preview.format === 'insomnia' ? 0 : 1)) {
@@ -198,7 +301,7 @@ export class ImportExportCommands {
   private async pickRows(preview: ImportPreview, files: readonly ImportFile[], args: ImportArgs): Promise<ImportCandidate[] | undefined> {
     const candidates = preview.rows.filter((row): row is ImportCandidate => row.kind === 'invoker');
     // Called with the files (automation, tests): no preview to tick; every importable row unless `select` names some.
-    if (args.select !== undefined || args.files !== undefined) {
+    if (args.select !== undefined || args.files !== undefined || args.folder !== undefined) {
       return candidates.filter((row) => args.select === undefined || args.select.includes(row.config.name));
     }
     type Item = vscode.QuickPickItem & { row?: ImportCandidate };
@@ -217,7 +320,7 @@ export class ImportExportCommands {
     const picked = await vscode.window.showQuickPick(items, {
       canPickMany: true,
       matchOnDescription: true,
-      title: `Import from ${files.map((f) => f.name).join(' + ')} (${IMPORT_FORMAT_LABELS[preview.format]}${environment})`,
+      title: `Import from ${files.some((f) => f.path !== undefined) ? 'the collection folder' : files.map((f) => f.name).join(' + ')} (${IMPORT_FORMAT_LABELS[preview.format]}${environment})`,
       placeHolder: candidates.length > 0 ? 'Tick the invokers to import' : 'Nothing here can be imported: each row says why',
     });
     return picked?.flatMap((item) => (item.row !== undefined ? [item.row] : []));

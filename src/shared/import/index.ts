@@ -5,18 +5,22 @@ import { objectOf, own, type ImportPreview, type ParsedFile } from './importPrev
 import { INSOMNIA_EXPECTED, isInsomniaExport, previewInsomnia } from './insomnia';
 import { INSOMNIA_V5_EXPECTED, insomniaV5Kind, previewInsomniaV5 } from './insomniaV5';
 import { parseYaml } from './yamlFile';
+import { isBrunoCollection, previewBruno } from './bruno';
 import { JETBRAINS_EXPECTED, previewJetBrains } from './jetbrains';
 import { isPostmanCollection, isPostmanEnvironment, POSTMAN_COLLECTION_EXPECTED, previewPostman } from './postman';
 
 export { ExportRefusedError, ImportFileError, ImportLimitError, type ImportLimit } from './importError';
 export { IMPORT_LIMITS, type ImportClock } from './importLimits';
 export { IMPORT_GRANTS, mapGrant } from './importGrants';
+export { isBrunoCollection } from './bruno';
 export * from './importPreview';
 
 /** A file as the user picked it: its name (no directory) and its text. */
 export interface ImportFile {
   readonly name: string;
   readonly text: string;
+  /** For the files of a picked folder (a Bruno collection): the path relative to that folder, with `/`. */
+  readonly path?: string;
 }
 
 export interface ImportOptions {
@@ -118,14 +122,18 @@ function one(files: readonly ParsedFile[], what: string): ParsedFile | undefined
 /**
  * Reads the files the user picked — one tool's at a time: a JetBrains/httpyac `http-client.env.json` with or without
  * its `http-client.private.env.json`, a Postman collection with or without an environment, an Insomnia YAML
- * collection (v5) with or without a global environment, or an Insomnia export in format 4 (JSON or YAML) —
- * into a preview. Throws an ImportFileError (code 4) that names the file when one cannot be read as any of them.
+ * collection (v5) with or without a global environment, or an Insomnia export in format 4 (JSON or YAML); or the
+ * files of a Bruno collection folder (each with its `path`) — into a preview. Throws an ImportFileError (code 4) that
+ * names the file when one cannot be read as any of them.
  */
 export function previewImport(files: readonly ImportFile[], options: ImportOptions = {}): ImportPreview {
   if (files.length === 0) {
     throw new ImportFileError('(no file)', ANY_EXPECTED, 'no file was chosen');
   }
   const budget = new ImportBudget(options.clock);
+  if (isBrunoCollection(files)) {
+    return previewBruno(files, options.environment, budget);
+  }
   const parsed = files.map((file) => parse(file, budget));
   const groups = new Map<Kind, ParsedFile[]>();
   for (const file of parsed) {
