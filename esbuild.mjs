@@ -31,6 +31,15 @@ const contexts = await Promise.all([
     format: 'cjs',
     target: 'node20',
   }),
+  // The importers and the export (with the YAML parser): a bundle of their own, loaded at the first Import or Export.
+  esbuild.context({
+    ...common,
+    entryPoints: ['src/shared/import/index.ts'],
+    outfile: 'dist/import.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
   // PKCS#12 assertion keys (node-forge, most of its size) in a bundle of their own, loaded when such a key is read.
   esbuild.context({
     ...common,

@@ -1,17 +1,6 @@
 import * as vscode from 'vscode';
-import {
-  exportJetBrains,
-  gitignoreCovers,
-  gitignoreWith,
-  IMPORT_FORMAT_LABELS,
-  isBrunoCollection,
-  jetBrainsExportProblem,
-  previewImport,
-  uniqueName,
-  type ImportCandidate,
-  type ImportFile,
-  type ImportPreview,
-} from '../shared/import/index';
+import type { ImportCandidate, ImportFile, ImportPreview } from '../shared/import/index';
+import { loadImporters } from './importerLoader';
 import type { InvokerScope, SecretField } from '../shared/invoker';
 import { GRANT_TYPE_LABELS } from '../shared/properties';
 import { pickInvoker, type RecentInvokers } from './invokerPicker';
@@ -164,7 +153,7 @@ async function readFolder(root: vscode.Uri): Promise<ImportFile[]> {
       files.push({ name, path, text });
     }
   }
-  if (!isBrunoCollection(files)) {
+  if (!loadImporters().isBrunoCollection(files)) {
     throw new Error(`"${fileName(root)}" cannot be imported: it is not a Bruno collection folder (no bruno.json or opencollection.yml at its root).`);
   }
   return files;
@@ -246,14 +235,14 @@ export class ImportExportCommands {
     if (files === undefined) {
       return undefined;
     }
-    let preview = previewImport(files, { environment: args.environment });
+    let preview = loadImporters().previewImport(files, { environment: args.environment });
     // Insomnia's base environment applies alone too, so one sub-environment is already a choice.
     if (args.environment === undefined && preview.environments.length > (preview.format === 'insomnia' ? 0 : 1)) {
       const environment = await this.pickEnvironment(preview);
       if (environment === null) {
         return undefined;
       }
-      preview = previewImport(files, { environment });
+      preview = loadImporters().previewImport(files, { environment });
     }
     const chosen = await this.pickRows(preview, files, args);
     if (chosen === undefined || chosen.length === 0) {
@@ -277,7 +266,7 @@ export class ImportExportCommands {
     const notImported = preview.rows.length - items.length;
     const warned = chosen.filter((row) => row.warnings.length > 0).length;
     const text =
-      `Imported ${imported.length} invoker(s) from ${IMPORT_FORMAT_LABELS[preview.format]}` +
+      `Imported ${imported.length} invoker(s) from ${loadImporters().IMPORT_FORMAT_LABELS[preview.format]}` +
       `${updated > 0 ? ` (${updated} updated)` : ''}${notImported > 0 ? `; ${notImported} listed but not imported` : ''}` +
       `${warned > 0 ? `; ${warned} need attention (see the log)` : ''}.`;
     void showInformation(text, ...(warned > 0 ? ['Show Log'] : [])).then((choice) => (choice !== undefined ? this.p.log.show(true) : undefined));
@@ -320,7 +309,7 @@ export class ImportExportCommands {
     const picked = await vscode.window.showQuickPick(items, {
       canPickMany: true,
       matchOnDescription: true,
-      title: `Import from ${files.some((f) => f.path !== undefined) ? 'the collection folder' : files.map((f) => f.name).join(' + ')} (${IMPORT_FORMAT_LABELS[preview.format]}${environment})`,
+      title: `Import from ${files.some((f) => f.path !== undefined) ? 'the collection folder' : files.map((f) => f.name).join(' + ')} (${loadImporters().IMPORT_FORMAT_LABELS[preview.format]}${environment})`,
       placeHolder: candidates.length > 0 ? 'Tick the invokers to import' : 'Nothing here can be imported: each row says why',
     });
     return picked?.flatMap((item) => (item.row !== undefined ? [item.row] : []));
@@ -356,7 +345,7 @@ export class ImportExportCommands {
         items.push({ config: row.config, secrets: row.secrets, update: false });
         continue;
       }
-      const suffixed = uniqueName(name, taken);
+      const suffixed = loadImporters().uniqueName(name, taken);
       let answer = args.onClash;
       if (answer === undefined) {
         const update = `Update "${name}"`;
@@ -394,7 +383,7 @@ export class ImportExportCommands {
     if (ref === undefined || entry === undefined) {
       return undefined;
     }
-    const problem = jetBrainsExportProblem(entry.config);
+    const problem = loadImporters().jetBrainsExportProblem(entry.config);
     if (problem !== undefined) {
       void showError(`"${invokerLabel(ref)}" cannot be exported: ${problem}.`);
       return undefined;
@@ -446,7 +435,7 @@ export class ImportExportCommands {
         );
       }
     }
-    const result = exportJetBrains(entry.config, {
+    const result = loadImporters().exportJetBrains(entry.config, {
       environment,
       hasClientSecret: stored.clientSecret,
       secrets,
@@ -512,13 +501,13 @@ export class ImportExportCommands {
     const relative = vscode.workspace.asRelativePath(privateFile, false);
     const gitignore = vscode.Uri.joinPath(folder.uri, '.gitignore');
     const text = (await exists(gitignore)) ? new TextDecoder().decode(await vscode.workspace.fs.readFile(gitignore)) : '';
-    if (gitignoreCovers(text, relative)) {
+    if (loadImporters().gitignoreCovers(text, relative)) {
       return;
     }
     const add = 'Add to .gitignore';
     const yes = answer ?? (await showWarning(`${relative} holds secrets and is not in .gitignore.`, add)) === add;
     if (yes) {
-      await vscode.workspace.fs.writeFile(gitignore, new TextEncoder().encode(gitignoreWith(text, relative)));
+      await vscode.workspace.fs.writeFile(gitignore, new TextEncoder().encode(loadImporters().gitignoreWith(text, relative)));
       this.p.log.info(`${relative} added to .gitignore`);
     }
   }
