@@ -1,6 +1,15 @@
 import * as assert from 'node:assert/strict';
 import { MockAgent } from 'undici';
-import { execute, forgetBasicVariants, introspect, revoke, introspectionHintFor, type InvokerError, type InvokerProperties } from '../../src/core/index';
+import {
+  execute,
+  forgetBasicVariants,
+  introspect,
+  requestDeviceAuthorization,
+  revoke,
+  introspectionHintFor,
+  type InvokerError,
+  type InvokerProperties,
+} from '../../src/core/index';
 import { basicCredentials } from '../../src/core/grants/tokenRequest';
 import { USER_AGENT } from '../../src/core/model/version';
 import { assertNoSecret, rejectsWith } from '../fixtures/assertions';
@@ -88,6 +97,32 @@ suite('token toolbox: request shape', () => {
       await execute(props(), { dispatcher: agent });
       const message = await introspect(props(), 'at', 'access_token', { dispatcher: agent });
       assert.equal(message.getProperty('active'), 'true');
+      agent.assertNoPendingInterceptors();
+    } finally {
+      await agent.close();
+    }
+  });
+
+  test('issue 18: the device authorization request starts with the raw Basic form the token request fell back to', async () => {
+    const raw = `Basic ${basicCredentials('my:client', 's3cr+t/%', 'raw')}`;
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const pool = agent.get(ORIGIN);
+    pool
+      .intercept({ path: '/token', method: 'POST', headers: { authorization: (value: string) => value !== raw } })
+      .reply(401, JSON.stringify({ error: 'invalid_client' }), { headers: { 'content-type': 'application/json' } });
+    pool
+      .intercept({ path: '/token', method: 'POST', headers: { authorization: raw } })
+      .reply(200, JSON.stringify({ access_token: 'at', token_type: 'Bearer' }), { headers: { 'content-type': 'application/json' } });
+    pool
+      .intercept({ path: '/device', method: 'POST', headers: { authorization: raw } })
+      .reply(200, JSON.stringify({ device_code: 'dc', user_code: 'ABCD-EFGH', verification_uri: `${ORIGIN}/activate`, expires_in: 600 }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    try {
+      await execute(props(), { dispatcher: agent });
+      const device = await requestDeviceAuthorization(props({ deviceAuthorizationEndpointUrl: `${ORIGIN}/device` }), { dispatcher: agent });
+      assert.equal(device.userCode, 'ABCD-EFGH');
       agent.assertNoPendingInterceptors();
     } finally {
       await agent.close();

@@ -1,8 +1,9 @@
+import { invalidProperties } from '../model/invalidProperties';
 import { DJMessage, type BasicVariant } from '../model/djMessage';
 import { InvokerError } from '../model/errors';
 import { exchange, type ExchangeOptions } from '../net/exchange';
 import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS, type InvokerProperties } from '../../shared/properties';
-import { isLoopbackHost } from '../../shared/urlValidation';
+import { refuseInsecureUrl } from '../net/insecureUrl';
 import { validateProperties } from '../../shared/validation';
 import { prepareTokenRequest, type GrantInput } from './tokenRequest';
 import { clientAuthFor } from '../clientAuth/clientAuthentication';
@@ -31,19 +32,9 @@ export interface ExecuteOptions extends ExchangeOptions {
 export function refuseInvalid(properties: InvokerProperties, targetMessage: string): void {
   const issues = validateProperties(properties, targetMessage);
   if (issues.length > 0) {
-    const list = issues.map((issue) => issue.message).join(' ');
-    throw new InvokerError(`The invoker's properties are not valid: ${list}`, { kind: 'invalid-properties', issues });
+    throw invalidProperties(issues);
   }
-  const url = new URL(properties.authorizationServerUrl.trim());
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && properties.allowInsecureHttp !== true) {
-    throw new InvokerError(
-      `"${PROPERTY_LABELS.authorizationServerUrl}" uses plain http:// to ${url.host}, which would send credentials and tokens unencrypted. Use https://, or turn on "${PROPERTY_LABELS.allowInsecureHttp}" for this invoker.`,
-      {
-        kind: 'insecure-url',
-        issues: [{ field: 'authorizationServerUrl', code: 'not-allowed', message: 'Plain http:// is only allowed for loopback hosts.' }],
-      },
-    );
-  }
+  refuseInsecureUrl(new URL(properties.authorizationServerUrl.trim()), 'authorizationServerUrl', properties.allowInsecureHttp);
 }
 
 /** The secrets of a grant input: the code and its verifier, the device code, the subject token, or the assertion. */

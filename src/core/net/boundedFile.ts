@@ -1,3 +1,4 @@
+import { invalidProperties } from '../model/invalidProperties';
 import { constants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { InvokerError } from '../model/errors';
@@ -22,7 +23,7 @@ export function fileIssue(field: FileProperty | 'tlsPassphrase', rest: string): 
 
 /** The error for TLS properties that cannot be used: kind `invalid-properties`, each issue on its field. */
 export function tlsSettingsError(issues: PropertyIssue[]): InvokerError {
-  return new InvokerError(`The invoker's TLS settings cannot be used: ${issues.map((i) => i.message).join(' ')}`, { kind: 'invalid-properties', issues });
+  return invalidProperties(issues, "The invoker's TLS settings cannot be used");
 }
 
 /** Why a file could not be opened or read, in words. */

@@ -1,3 +1,5 @@
+import { toolboxBasicVariant } from '../clientAuth/basicMemory';
+import { invalidProperties } from '../model/invalidProperties';
 import { callEndpoint } from '../toolbox/endpointCall';
 import { InvokerError } from '../model/errors';
 import type { ExchangeOptions } from '../net/exchange';
@@ -132,7 +134,7 @@ export type DeviceAuthorizationOptions = ExchangeOptions;
 export async function requestDeviceAuthorization(properties: InvokerProperties, options: DeviceAuthorizationOptions = {}): Promise<DeviceAuthorization> {
   const issues = validateProperties({ ...properties, grantType: 'device_code' });
   if (issues.length > 0) {
-    throw new InvokerError(`The invoker's properties are not valid: ${issues.map((i) => i.message).join(' ')}`, { kind: 'invalid-properties', issues });
+    throw invalidProperties(issues);
   }
   const url = (properties.deviceAuthorizationEndpointUrl ?? '').trim();
   const target = {
@@ -142,8 +144,12 @@ export async function requestDeviceAuthorization(properties: InvokerProperties, 
     logAs: 'device authorization',
     redirectField: 'deviceAuthorizationEndpointUrl',
   } as const;
-  const basicVariant = properties.basicEncoding === 'raw' ? 'raw' : 'rfc6749';
-  return callEndpoint(properties, target, deviceAuthorizationParameters(properties), { ...options, basicVariant }, (raw, { redact }) =>
-    parseDeviceAuthorizationResponse(raw, redact),
+  // The Basic form the token request of this client learnt the server takes (RFC 6749 form-encoded, or raw).
+  return callEndpoint(
+    properties,
+    target,
+    deviceAuthorizationParameters(properties),
+    { ...options, basicVariant: toolboxBasicVariant(properties) },
+    (raw, { redact }) => parseDeviceAuthorizationResponse(raw, redact),
   );
 }

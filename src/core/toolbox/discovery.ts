@@ -1,3 +1,5 @@
+import { invalidProperties } from '../model/invalidProperties';
+import { refuseInsecureUrl } from '../net/insecureUrl';
 import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { Deadline } from '../net/deadline';
@@ -135,9 +137,7 @@ function checkIssuer(issuer: string, allowInsecureHttp: boolean): URL {
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
     throw issuerIssue('must not contain a user name, a password, a ?query or a #fragment (RFC 8414 §2).');
   }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && !allowInsecureHttp) {
-    throw issuerIssue(`uses plain http:// to ${url.host}; use https://, or turn on "Allow Insecure HTTP" for this invoker.`, 'not-allowed');
-  }
+  refuseInsecureUrl(url, 'issuer', allowInsecureHttp);
   return url;
 }
 
@@ -340,7 +340,7 @@ export async function discover(issuerUrl: string, options: DiscoveryOptions = {}
   const network = options.network ?? {};
   const issues = validateNetworkProperties(network);
   if (issues.length > 0) {
-    throw new InvokerError(`The invoker's network properties are not valid: ${issues.map((i) => i.message).join(' ')}`, { kind: 'invalid-properties', issues });
+    throw invalidProperties(issues, "The invoker's network properties are not valid");
   }
   if (options.signal?.aborted === true) {
     throw new InvokerError('The discovery was cancelled before it started.', { kind: 'aborted' });

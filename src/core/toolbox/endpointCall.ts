@@ -1,3 +1,5 @@
+import { invalidProperties } from '../model/invalidProperties';
+import { refuseInsecureUrl } from '../net/insecureUrl';
 import { clientAuthFor } from '../clientAuth/clientAuthentication';
 import type { BasicVariant } from '../model/djMessage';
 import { InvokerError } from '../model/errors';
@@ -6,7 +8,7 @@ import { introspectionHintFor } from '../response/hints';
 import { PROPERTY_LABELS, type InvokerProperties, type PropertyIssue, type ToolboxEndpoint } from '../../shared/properties';
 import { validateClientAuthentication, validateIntrospectionClient } from '../../shared/clientAuthValidation';
 import { validateNetworkProperties } from '../../shared/networkValidation';
-import { isLoopbackHost, validateToolboxEndpoint } from '../../shared/urlValidation';
+import { validateToolboxEndpoint } from '../../shared/urlValidation';
 import { prepareFormRequest } from '../grants/tokenRequest';
 import type { ResponseContext } from '../response/tokenResponse';
 import { hasIntrospectionClient, introspectionClientProperties } from '../clientAuth/introspectionClient';
@@ -41,7 +43,7 @@ function asIntrospectionClient(properties: InvokerProperties, operation: Endpoin
 }
 
 function refuse(issues: PropertyIssue[]): never {
-  throw new InvokerError(`The invoker's properties are not valid: ${issues.map((issue) => issue.message).join(' ')}`, { kind: 'invalid-properties', issues });
+  throw invalidProperties(issues);
 }
 
 /**
@@ -67,13 +69,7 @@ export function endpointOf(properties: InvokerProperties, operation: EndpointOpe
   if (issues.length > 0) {
     refuse(issues);
   }
-  const url = new URL(value);
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname) && properties.allowInsecureHttp !== true) {
-    throw new InvokerError(
-      `"${label}" uses plain http:// to ${url.host}, which would send credentials and tokens unencrypted. Use https://, or turn on "${PROPERTY_LABELS.allowInsecureHttp}" for this invoker.`,
-      { kind: 'insecure-url', issues: [{ field, code: 'not-allowed', message: 'Plain http:// is only allowed for loopback hosts.' }] },
-    );
-  }
+  refuseInsecureUrl(new URL(value), field, properties.allowInsecureHttp);
   return value;
 }
 
