@@ -1,3 +1,4 @@
+import { errorText } from './tokenUi';
 import * as vscode from 'vscode';
 import type { DJMessage } from '../core/model/djMessage';
 import { pickInvoker, type RecentInvokers } from './invokerPicker';
@@ -120,7 +121,7 @@ export class InvokerAuthenticationProvider implements vscode.AuthenticationProvi
         sessions.push(this.session(ref, await this.p.tokens.getAccessToken(ref, { interactive: false })));
       } catch (error) {
         // Renewal needs a person (a withheld secret) or failed: no session; createIfNone then signs in interactively.
-        this.p.log.warn(`[${invokerLabel(ref)}] no session for another extension: ${error instanceof Error ? error.message : String(error)}`);
+        this.p.log.warn(`[${invokerLabel(ref)}] no session for another extension: ${errorText(error)}`);
       }
     }
     this.update();

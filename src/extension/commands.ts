@@ -13,7 +13,7 @@ import type { MessageStore } from './messageStore';
 import type { ResultNode, ResultTreeProvider } from './resultTree';
 import type { TokenService } from './tokenService';
 import type { TokenTypeHint } from '../core/toolbox/endpointCall';
-import { errorText, reportTokenFailure, withTokenProgress } from './tokenUi';
+import { errorText, fieldToFix, reportTokenFailure, withTokenProgress } from './tokenUi';
 import { showInformation, showWarning } from './notifications';
 
 /** What the commands work with; built once in activate(). */
@@ -36,13 +36,6 @@ export interface CommandContext {
 export interface NewInvokerArgs {
   readonly preset?: string;
   readonly values?: Readonly<Record<string, string>>;
-}
-
-/** The property a failed Execute names as the fix: the error's own `field`, else its first issue's. */
-function errorField(error: unknown): string | undefined {
-  const e = error as { field?: unknown; issues?: ReadonlyArray<{ field?: unknown }> } | null;
-  const field = e?.field ?? e?.issues?.[0]?.field;
-  return typeof field === 'string' ? field : undefined;
 }
 
 /** A command's argument: a tree node, an invoker reference, or an invoker's name (from the API or a keybinding). */
@@ -134,7 +127,7 @@ export class Commands {
     const current = failure !== undefined && failure.message === message ? failure : undefined;
     const text = current?.hint !== undefined ? `${message} ${current.hint}` : message;
     // Edit Invoker opens the form at the property that fixes it (a TLS file, the proxy credentials, the secret…).
-    const focusField = errorField(error) ?? current?.field;
+    const focusField = fieldToFix(error) ?? current?.field;
     if ((error as { kind?: unknown }).kind !== 'aborted' && this.c.messages.get(ref) !== undefined) {
       await this.reveal(ref);
     }
@@ -257,7 +250,7 @@ export class Commands {
   }
 
   private reportToolboxFailure(ref: InvokerRef, error: unknown, doing: string): void {
-    const focusField = errorField(error);
+    const focusField = fieldToFix(error);
     reportTokenFailure(ref, error, {
       log: this.c.log,
       doing,

@@ -11,7 +11,7 @@ import type { DiscoverOptions } from './invokerRunner';
 import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
 import type { InvokerService } from './invokerService';
 import type { SecretStore } from './secretStore';
-import { errorText } from './tokenUi';
+import { errorText, fieldToFix } from './tokenUi';
 
 /** What the form needs from the rest of the extension, handed in so the panel never reaches back up. */
 export interface FormDependencies {
@@ -391,10 +391,9 @@ export class InvokerFormPanel implements vscode.Disposable {
       }
       // The core's errors are one redacted sentence (or a few); the form shows the first line only.
       const text = errorText(error).split('\n')[0];
-      const issueField = (error as { issues?: ReadonlyArray<{ field?: unknown }> }).issues?.[0]?.field;
-      const field = typeof issueField === 'string' ? issueField : (error as { field?: unknown }).field;
+      const field = fieldToFix(error);
       this.deps.log.warn(`form: discovery of ${message.config.issuer.trim()} failed: ${text}`);
-      this.post({ type: 'discovered', error: { text, ...(typeof field === 'string' ? { field } : {}) } });
+      this.post({ type: 'discovered', error: { text, ...(field !== undefined ? { field } : {}) } });
     } finally {
       if (this.discovery === controller) {
         this.discovery = undefined;

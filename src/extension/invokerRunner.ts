@@ -27,6 +27,7 @@ import {
 import type { ToolboxEndpoint } from '../shared/properties';
 import { loadCore } from './coreLoader';
 import { invokerKey, invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
+import { fieldToFix } from './tokenUi';
 import type { Confirmations } from './confirmations';
 import { InvokerUnavailable } from './invokerUnavailable';
 import type { MessageRecord } from './messageRecord';
@@ -99,11 +100,6 @@ export interface DiscoverOptions {
   /** Network secrets typed in the form since its last save: used instead of the stored ones. */
   readonly typed?: Partial<Record<SecretField, string>>;
   readonly signal?: AbortSignal;
-}
-
-/** The invoker property that fixes a failure: the one the error names, else its hint's, else its first issue's. */
-export function fieldOf(error: InvokerError, hintField?: string): string | undefined {
-  return error.field ?? hintField ?? error.issues[0]?.field;
 }
 
 /** A message for a failure that has no answer of the server (network, timeout): the tree still shows what happened. */
@@ -406,7 +402,7 @@ export class InvokerRunner {
           error.djMessage !== undefined ? DJMessage.fromJSON(error.djMessage.toJSON()) : emptyFailedMessage(entry, entry.config.authorizationServerUrl.trim());
         const spent = refreshing && error.error === 'invalid_grant';
         const hint = core.hintFor(error, properties);
-        const field = fieldOf(error, hint?.field);
+        const field = fieldToFix(error, hint?.field);
         if (options.renewal === true && !spent && stillValid(previous, Date.now())) {
           // A renewal that failed (the server is down, say) does not take away a token that still works.
           this.log.warn(`[${label}] the renewal failed; the last token is kept while it is valid: ${error.message}`);

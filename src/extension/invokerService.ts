@@ -1,3 +1,4 @@
+import { errorText } from './tokenUi';
 import type * as vscode from 'vscode';
 import type { RouteBinding } from '../core/model/routeBinding';
 import { allOrNothing, type UndoableStep } from '../shared/allOrNothing';
@@ -131,9 +132,7 @@ export class InvokerService {
           },
         };
       });
-      await allOrNothing(steps, (undoError) =>
-        this.p.log.error(`import: could not undo a step: ${undoError instanceof Error ? undoError.message : String(undoError)}`),
-      );
+      await allOrNothing(steps, (undoError) => this.p.log.error(`import: could not undo a step: ${errorText(undoError)}`));
       // A token of an updated invoker was issued for what it was before (another client, another server): gone.
       await this.p.messages.delete(refs.filter((_ref, index) => items[index].update));
       this.p.log.info(`imported ${refs.length} invoker(s) into ${scope} settings: ${refs.map((ref) => invokerLabel(ref)).join(', ')}`);

@@ -12,6 +12,13 @@ export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The invoker property that fixes a failure: the one the error names, else its hint's, else its first issue's. */
+export function fieldToFix(error: unknown, hintField?: string): string | undefined {
+  const e = error as { field?: unknown; issues?: ReadonlyArray<{ field?: unknown }> } | null;
+  const field = e?.field ?? hintField ?? e?.issues?.[0]?.field;
+  return typeof field === 'string' ? field : undefined;
+}
+
 /** Runs token work under a cancellable progress notification (its title made link-free: a notification too); Cancel aborts its signal. */
 export function withTokenProgress<T>(title: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   return Promise.resolve(
