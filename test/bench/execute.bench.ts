@@ -15,6 +15,7 @@ import { createRedactor, execute, type DJMessage, type InvokerProperties } from 
 import { basicCredentialValues } from '../../src/core/secrets/redact';
 import { TokenBroker, type TokenSource } from '../../src/core/tokens/tokenBroker';
 import { buildTokenRequest } from '../../src/core/grants/tokenRequest';
+import { bundleFigures } from './bundles.bench';
 import { httpParseFigures } from './httpParse.bench';
 
 const ANSWER = JSON.stringify({ access_token: 'bench-access-token-0123456789', token_type: 'Bearer', expires_in: 3600, scope: 'api:read' });
@@ -258,7 +259,8 @@ async function main(): Promise<void> {
   console.log(`execute / undici p50: ${ratios.execute_vs_undici_p50} (target ≤ 1.10)`);
   console.log(`execute / oauth4webapi p50: ${ratios.execute_vs_oauth4webapi_p50} (target ≤ 0.50)`);
   const http = httpParseFigures();
-  console.log(JSON.stringify({ ...ratios, ...http }));
+  const bundles = bundleFigures();
+  console.log(JSON.stringify({ ...ratios, ...http, ...bundles }));
 }
 
 if (process.argv.includes('--server')) {

@@ -32,9 +32,10 @@ suite('undici internals the transport relies on', () => {
     const agent = new undici.Agent();
     try {
       const { port } = server.address() as AddressInfo;
-      const error = await undici
-        .request(`http://127.0.0.1:${port}/`, { dispatcher: agent })
-        .then(() => undefined, (e: unknown) => e as { code?: unknown; socket?: { localPort?: unknown; remotePort?: unknown } });
+      const error = await undici.request(`http://127.0.0.1:${port}/`, { dispatcher: agent }).then(
+        () => undefined,
+        (e: unknown) => e as { code?: unknown; socket?: { localPort?: unknown; remotePort?: unknown } },
+      );
       assert.equal(error?.code, 'UND_ERR_SOCKET');
       assert.equal(typeof error?.socket?.localPort, 'number');
       assert.equal(error?.socket?.remotePort, port);
