@@ -13,12 +13,13 @@ export interface ParsedFile {
 }
 
 /** The formats the importers read. */
-export type ImportFormat = 'jetbrains' | 'postman' | 'insomnia';
+export type ImportFormat = 'jetbrains' | 'postman' | 'insomnia' | 'thunder';
 
 export const IMPORT_FORMAT_LABELS: Readonly<Record<ImportFormat, string>> = {
   jetbrains: 'JetBrains HTTP Client / httpyac environment',
   postman: 'Postman collection v2.1',
   insomnia: 'Insomnia export',
+  thunder: 'Thunder Client collection',
 };
 
 /** How the client authenticates, in the three forms every tool offers. */

@@ -5,6 +5,7 @@ import { objectOf, own, type ImportPreview, type ParsedFile } from './importPrev
 import { INSOMNIA_EXPECTED, isInsomniaExport, previewInsomnia } from './insomnia';
 import { INSOMNIA_V5_EXPECTED, insomniaV5Kind, previewInsomniaV5 } from './insomniaV5';
 import { parseYaml } from './yamlFile';
+import { previewThunder, THUNDER_EXPECTED, thunderKind } from './thunder';
 import { JETBRAINS_EXPECTED, previewJetBrains } from './jetbrains';
 import { isPostmanCollection, isPostmanEnvironment, POSTMAN_COLLECTION_EXPECTED, previewPostman } from './postman';
 
@@ -26,7 +27,7 @@ export interface ImportOptions {
   readonly clock?: ImportClock;
 }
 
-const ANY_EXPECTED = `${JETBRAINS_EXPECTED}; ${POSTMAN_COLLECTION_EXPECTED} (with its environment, if any); ${INSOMNIA_V5_EXPECTED}; or ${INSOMNIA_EXPECTED}`;
+const ANY_EXPECTED = `${JETBRAINS_EXPECTED}; ${POSTMAN_COLLECTION_EXPECTED} (with its environment, if any); ${INSOMNIA_V5_EXPECTED}; ${THUNDER_EXPECTED}; or ${INSOMNIA_EXPECTED}`;
 
 /**
  * The position of a JSON syntax error, and nothing else of the engine's message: newer engines quote the text
@@ -71,7 +72,14 @@ function parse(file: ImportFile, budget: ImportBudget): ParsedFile {
 }
 
 type Kind =
-  'jetbrains-public' | 'jetbrains-private' | 'postman-collection' | 'postman-environment' | 'insomnia' | 'insomnia-collection' | 'insomnia-environment';
+  | 'jetbrains-public'
+  | 'jetbrains-private'
+  | 'postman-collection'
+  | 'postman-environment'
+  | 'insomnia'
+  | 'insomnia-collection'
+  | 'insomnia-environment'
+  | `thunder-${NonNullable<ReturnType<typeof thunderKind>>}`;
 
 /** How messages name a companion environment file. */
 const ENVIRONMENT_LABELS: Partial<Record<Kind, string>> = {
@@ -97,6 +105,11 @@ function kindOf(file: ParsedFile): Kind {
   }
   if (isPostmanEnvironment(file.json)) {
     return 'postman-environment';
+  }
+  // Before JetBrains, whose detection takes any name ending in env.json: a Thunder environment is an object of its own shape.
+  const thunder = thunderKind(file.json);
+  if (thunder !== undefined) {
+    return `thunder-${thunder}`;
   }
   if (objectOf(file.json) !== undefined && (/env\.json$/i.test(file.name) || hasSecurityAuth(file.json))) {
     return /private\.env\.json$/i.test(file.name) ? 'jetbrains-private' : 'jetbrains-public';
@@ -161,6 +174,9 @@ export function previewImport(files: readonly ImportFile[], options: ImportOptio
   }
   if (groups.has('postman-collection') || groups.has('postman-environment')) {
     return previewPostman(...collectionWith('postman-collection', 'postman-environment', 'Postman', POSTMAN_COLLECTION_EXPECTED), budget);
+  }
+  if (tools.has('thunder')) {
+    return previewThunder(of('thunder-requests'), of('thunder-collection'), of('thunder-environment'), options.environment, budget);
   }
   return previewJetBrains(
     one(of('jetbrains-public'), 'http-client.env.json'),
