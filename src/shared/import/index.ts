@@ -131,7 +131,8 @@ function one(files: readonly ParsedFile[], what: string): ParsedFile | undefined
 /**
  * Reads the files the user picked — one tool's at a time: a JetBrains/httpyac `http-client.env.json` with or without
  * its `http-client.private.env.json`, a Postman collection with or without an environment, an Insomnia YAML
- * collection (v5) with or without a global environment, or an Insomnia export in format 4 (JSON or YAML) —
+ * collection (v5) with or without a global environment, an Insomnia export in format 3 or 4 (JSON or YAML), or Thunder
+ * Client's requests, collections and environments —
  * into a preview. Throws an ImportFileError (code 4) that names the file when one cannot be read as any of them.
  */
 export function previewImport(files: readonly ImportFile[], options: ImportOptions = {}): ImportPreview {
