@@ -142,4 +142,33 @@ suite('import: Thunder Client (fixtures written from its documented format)', ()
       (error: unknown) => error instanceof ImportLimitError && error.limit === 'folder-depth' && error.message.includes('thunderCollection.json'),
     );
   });
+
+  test('bounded: an environment variable that uses itself, too many configurations, and a deadline run past are refused, naming the file', () => {
+    const request = (n: number, url: string) => ({
+      _id: `r${n}`,
+      colId: 'c',
+      name: 'Token',
+      url: '/',
+      auth: { type: 'oauth2', oauth2: { grantType: 'client_credentials', tokenUrl: url } },
+    });
+    const requestsOf = (list: unknown[]) => ({ name: 'thunderclient.json', text: JSON.stringify(list) });
+    const environment = {
+      name: 'thunderEnvironment.json',
+      text: JSON.stringify([{ _id: 'e', name: 'E', data: [{ name: 'a1', value: '{{a1}}' }] }]),
+    };
+    assert.throws(
+      () => previewImport([requestsOf([request(0, '{{a1}}')]), environment]),
+      (error: unknown) => error instanceof ImportLimitError && error.limit === 'variable-cycle' && error.message.startsWith('"thunderEnvironment.json"'),
+    );
+    const many = requestsOf(Array.from({ length: 2_001 }, (_, n) => request(n, 'https://a.example/token')));
+    assert.throws(
+      () => previewImport([many]),
+      (error: unknown) => error instanceof ImportLimitError && error.limit === 'configurations' && error.message.includes('thunderclient.json'),
+    );
+    let now = 0;
+    assert.throws(
+      () => previewImport([requestsOf([request(0, 'https://a.example/token'), request(1, 'https://a.example/token')])], { clock: () => (now += 600) }),
+      (error: unknown) => error instanceof ImportLimitError && error.limit === 'time' && error.message.includes('thunderclient.json'),
+    );
+  });
 });
