@@ -95,7 +95,7 @@ function externalAuthOf(source: string, name: string, oauth2: Entry): ExternalAu
     tokenUrl: get('tokenUrl'),
     clientId: get('clientId'),
     clientSecret: get('clientSecret'),
-    // "Send Auth": as a Basic header (Thunder's default) or in the request body.
+    // "Send Auth": as a Basic header or in the request body; the header when the file does not say.
     clientAuthentication: /body/i.test(get('clientAuth')) ? 'body' : 'basic',
     username: get('username'),
     password: get('password'),
@@ -103,7 +103,7 @@ function externalAuthOf(source: string, name: string, oauth2: Entry): ExternalAu
     extraParameters: parameters,
     authorizationUrl: get('authUrl'),
     redirectUrl: get('callbackUrl'),
-    // Thunder sends the audience with the authorization request too.
+    // The audience goes with the authorization request too, as Postman and Insomnia send it: Auth0 reads it there.
     authorizationParameters: parameters,
     pkce,
     notes,
