@@ -158,6 +158,60 @@ suite('Import Invokers… and Export Invoker… in a real VS Code', function () 
     assert.equal(server.lastTokenRequest()?.status, 200);
   });
 
+  test("Thunder Client's thunder-tests layout: a collection's oauth2 with the environment's secret; the invoker gets a token", async () => {
+    const thunder = path.join(folder, 'thunder-tests');
+    fs.mkdirSync(thunder, { recursive: true });
+    const collections = path.join(thunder, 'thunderCollection.json');
+    fs.writeFileSync(
+      collections,
+      JSON.stringify([
+        {
+          _id: 'col-1',
+          colName: 'Thunder client',
+          folders: [],
+          settings: {
+            auth: {
+              type: 'oauth2',
+              oauth2: {
+                grantType: 'client_credentials',
+                tokenUrl: '{{tokenUrl}}',
+                clientId: server.basicClient.clientId,
+                clientSecret: '{{secret}}',
+                scope: 'api:read',
+                clientAuth: 'in-header',
+              },
+            },
+          },
+        },
+      ]),
+    );
+    const environments = path.join(thunder, 'thunderEnvironment.json');
+    fs.writeFileSync(
+      environments,
+      JSON.stringify([
+        {
+          _id: 'env-1',
+          name: 'Local',
+          data: [
+            { name: 'tokenUrl', value: server.tokenEndpoint },
+            { name: 'secret', value: server.basicClient.clientSecret },
+          ],
+        },
+      ]),
+    );
+    const result = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', {
+      files: [collections, environments],
+      environment: 'Local',
+      scope: 'user',
+    });
+    assert.deepEqual(result.imported, [{ name: 'Thunder client', scope: 'user' }]);
+    assertAbsent(JSON.stringify(userSetting()), [server.basicClient.clientSecret], 'the invokers setting');
+    const before = server.tokenRequests();
+    assert.ok((await api.getAccessToken('Thunder client')).length > 0);
+    assert.equal(server.tokenRequests() - before, 1);
+    assert.equal(server.lastTokenRequest()?.status, 200);
+  });
+
   test('a file of no known shape: a clear error naming it, and nothing imported', async () => {
     const bad = path.join(folder, 'notes.json');
     fs.writeFileSync(bad, '{"hello": "world"}');

@@ -13,13 +13,14 @@ export interface ParsedFile {
 }
 
 /** The formats the importers read. */
-export type ImportFormat = 'jetbrains' | 'postman' | 'insomnia' | 'bruno';
+export type ImportFormat = 'jetbrains' | 'postman' | 'insomnia' | 'bruno' | 'thunder';
 
 export const IMPORT_FORMAT_LABELS: Readonly<Record<ImportFormat, string>> = {
   jetbrains: 'JetBrains HTTP Client / httpyac environment',
   postman: 'Postman collection v2.1',
   insomnia: 'Insomnia export',
   bruno: 'Bruno collection',
+  thunder: 'Thunder Client collection',
 };
 
 /** How the client authenticates, in the three forms every tool offers. */
@@ -143,8 +144,19 @@ export function toImportRow(auth: ExternalAuth, variables: VariableScope): Impor
     return { kind: 'skipped', source: auth.source, name: invokerNameFrom(auth.name), reason: `Not imported: ${grant.reason}.` };
   }
   const warnings: string[] = [...auth.notes];
+  /** Fields left empty because a secret variable came without its value: their "is required" gives way to why. */
+  const withheldFields = new Set<string>();
+  const noteWithheld = (label: string, names: readonly string[] | undefined): void => {
+    if (names !== undefined && names.length > 0) {
+      withheldFields.add(label);
+      warnings.push(
+        `"${label}" uses ${names.map((name) => `{{${name}}}`).join(', ')}, a secret variable whose value the export did not include: enter it in the form.`,
+      );
+    }
+  };
   const field = (label: string, raw: string): string => {
     const resolved = resolveVariables(raw, variables, label);
+    noteWithheld(label, resolved.withheld);
     if (resolved.unresolved.length > 0) {
       warnings.push(`"${label}" uses ${resolved.unresolved.map((name) => `{{${name}}}`).join(', ')}, which no variable defines.`);
     }
@@ -191,6 +203,7 @@ export function toImportRow(auth: ExternalAuth, variables: VariableScope): Impor
       continue;
     }
     const resolved = resolveVariables(raw, variables, PROPERTY_LABELS[key]);
+    noteWithheld(PROPERTY_LABELS[key], resolved.withheld);
     if (resolved.unresolved.length > 0) {
       warnings.push(
         `"${PROPERTY_LABELS[key]}" uses ${resolved.unresolved.map((name) => `{{${name}}}`).join(', ')}, which no variable defines: it is not imported; enter it in the form.`,
@@ -203,6 +216,10 @@ export function toImportRow(auth: ExternalAuth, variables: VariableScope): Impor
     warnings.push(`"${PROPERTY_LABELS.clientSecret}" is not imported: the client authenticates with its Client ID only.`);
   }
   for (const problem of validateProperties(toProperties(config, secrets), config.targetMessage)) {
+    const label = (PROPERTY_LABELS as Readonly<Record<string, string>>)[problem.field];
+    if (problem.code === 'required' && label !== undefined && withheldFields.has(label)) {
+      continue;
+    }
     warnings.push(problem.message);
   }
   return { kind: 'invoker', source: auth.source, config, secrets, warnings: [...new Set(warnings)] };

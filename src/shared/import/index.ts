@@ -6,6 +6,7 @@ import { INSOMNIA_EXPECTED, isInsomniaExport, previewInsomnia } from './insomnia
 import { INSOMNIA_V5_EXPECTED, insomniaV5Kind, previewInsomniaV5 } from './insomniaV5';
 import { parseYaml } from './yamlFile';
 import { isBrunoCollection, previewBruno } from './bruno';
+import { previewThunder, THUNDER_EXPECTED, thunderKind } from './thunder';
 import { JETBRAINS_EXPECTED, previewJetBrains } from './jetbrains';
 import { isPostmanCollection, isPostmanEnvironment, POSTMAN_COLLECTION_EXPECTED, previewPostman } from './postman';
 
@@ -30,7 +31,7 @@ export interface ImportOptions {
   readonly clock?: ImportClock;
 }
 
-const ANY_EXPECTED = `${JETBRAINS_EXPECTED}; ${POSTMAN_COLLECTION_EXPECTED} (with its environment, if any); ${INSOMNIA_V5_EXPECTED}; or ${INSOMNIA_EXPECTED}`;
+const ANY_EXPECTED = `${JETBRAINS_EXPECTED}; ${POSTMAN_COLLECTION_EXPECTED} (with its environment, if any); ${INSOMNIA_V5_EXPECTED}; ${THUNDER_EXPECTED}; or ${INSOMNIA_EXPECTED}`;
 
 /**
  * The position of a JSON syntax error, and nothing else of the engine's message: newer engines quote the text
@@ -75,7 +76,14 @@ function parse(file: ImportFile, budget: ImportBudget): ParsedFile {
 }
 
 type Kind =
-  'jetbrains-public' | 'jetbrains-private' | 'postman-collection' | 'postman-environment' | 'insomnia' | 'insomnia-collection' | 'insomnia-environment';
+  | 'jetbrains-public'
+  | 'jetbrains-private'
+  | 'postman-collection'
+  | 'postman-environment'
+  | 'insomnia'
+  | 'insomnia-collection'
+  | 'insomnia-environment'
+  | `thunder-${NonNullable<ReturnType<typeof thunderKind>>}`;
 
 /** How messages name a companion environment file. */
 const ENVIRONMENT_LABELS: Partial<Record<Kind, string>> = {
@@ -102,6 +110,11 @@ function kindOf(file: ParsedFile): Kind {
   if (isPostmanEnvironment(file.json)) {
     return 'postman-environment';
   }
+  // Before JetBrains, whose detection takes any name ending in env.json: a Thunder environment is an object of its own shape.
+  const thunder = thunderKind(file.json);
+  if (thunder !== undefined) {
+    return `thunder-${thunder}`;
+  }
   if (objectOf(file.json) !== undefined && (/env\.json$/i.test(file.name) || hasSecurityAuth(file.json))) {
     return /private\.env\.json$/i.test(file.name) ? 'jetbrains-private' : 'jetbrains-public';
   }
@@ -122,9 +135,9 @@ function one(files: readonly ParsedFile[], what: string): ParsedFile | undefined
 /**
  * Reads the files the user picked — one tool's at a time: a JetBrains/httpyac `http-client.env.json` with or without
  * its `http-client.private.env.json`, a Postman collection with or without an environment, an Insomnia YAML
- * collection (v5) with or without a global environment, or an Insomnia export in format 4 (JSON or YAML); or the
- * files of a Bruno collection folder (each with its `path`) — into a preview. Throws an ImportFileError (code 4) that
- * names the file when one cannot be read as any of them.
+ * collection (v5) with or without a global environment, an Insomnia export in format 3 or 4 (JSON or YAML), Thunder
+ * Client's requests, collections and environments, or the files of a Bruno collection folder (each with its `path`) —
+ * into a preview. Throws an ImportFileError (code 4) that names the file when one cannot be read as any of them.
  */
 export function previewImport(files: readonly ImportFile[], options: ImportOptions = {}): ImportPreview {
   if (files.length === 0) {
@@ -169,6 +182,9 @@ export function previewImport(files: readonly ImportFile[], options: ImportOptio
   }
   if (groups.has('postman-collection') || groups.has('postman-environment')) {
     return previewPostman(...collectionWith('postman-collection', 'postman-environment', 'Postman', POSTMAN_COLLECTION_EXPECTED), budget);
+  }
+  if (tools.has('thunder')) {
+    return previewThunder(of('thunder-requests'), of('thunder-collection'), of('thunder-environment'), options.environment, budget);
   }
   return previewJetBrains(
     one(of('jetbrains-public'), 'http-client.env.json'),

@@ -4,7 +4,7 @@ import { objectOf, own, sourcePart, textOf, toImportRow, withUniqueNames, type I
 import { flattenEnvironment, insomniaExternalAuth, insomniaScope, isOAuth2Authentication } from './insomniaAuth';
 import type { Variable } from './templateVariables';
 
-export const INSOMNIA_EXPECTED = 'an Insomnia export (format 4): an object with "_type": "export", "__export_format": 4 and a "resources" array';
+export const INSOMNIA_EXPECTED = 'an Insomnia export (format 3 or 4): an object with "_type": "export", "__export_format": 3 or 4 and a "resources" array';
 
 /** True when the JSON looks like an Insomnia v4 export. */
 export function isInsomniaExport(json: unknown): boolean {
@@ -23,7 +23,8 @@ function resourcesOf(file: ParsedFile, budget: ImportBudget): Resource[] {
     throw new ImportFileError(file.name, INSOMNIA_EXPECTED, 'it is not an Insomnia export');
   }
   const format = own(root, '__export_format');
-  if (format !== 4) {
+  // Format 3 (Insomnia 6) has the resources and authentication of format 4, and Insomnia still reads it.
+  if (format !== 4 && format !== 3) {
     throw new ImportFileError(file.name, INSOMNIA_EXPECTED, `its "__export_format" is ${JSON.stringify(format) ?? 'missing'}`);
   }
   const resources: Resource[] = [];

@@ -179,7 +179,9 @@ export function previewJetBrains(
       `it has no environment "${environment.slice(0, 60)}"`,
     );
   }
-  const chosen = environment ?? environments[0] ?? SHARED;
+  // Without a choice, the first environment that has a Security.Auth of its own: the first one may have none.
+  const withAuth = environments.find((name) => roots.some((root) => Object.keys(authsOf(objectOf(own(root, name)))).length > 0));
+  const chosen = environment ?? withAuth ?? environments[0] ?? SHARED;
   // Later layers win: $shared, then the environment; in each, the private file over the public one.
   const layers = [SHARED, chosen].flatMap((name) => roots.map((root, i) => ({ environment: objectOf(own(root, name)), file: files[i].name })));
   const variables = new Map<string, Variable>();

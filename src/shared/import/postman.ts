@@ -4,6 +4,7 @@ import { IMPORT_LIMITS, type ImportBudget } from './importLimits';
 import type { Variable } from './templateVariables';
 import {
   EMPTY_EXTERNAL_AUTH,
+  invokerNameFrom,
   objectOf,
   own,
   sourcePart,
@@ -42,7 +43,10 @@ function variablesOf(list: unknown, file: string, into: Map<string, Variable>, b
     const variable = objectOf(item);
     const key = textOf(own(variable, 'key'));
     if (variable !== undefined && key !== '' && own(variable, 'disabled') !== true && own(variable, 'enabled') !== false) {
-      into.set(key, { value: textOf(own(variable, 'value')), file });
+      const value = textOf(own(variable, 'value'));
+      // Postman exports a secret variable ("type": "secret", or a collection's "secret": true) without its value.
+      const secret = own(variable, 'type') === 'secret' || own(variable, 'secret') === true;
+      into.set(key, secret && value === '' ? { value, file, withheld: true } : { value, file });
     }
   }
 }
@@ -93,11 +97,38 @@ function parametersOf(value: unknown, notes: string[], request: 'token' | 'autho
   return parameters;
 }
 
-function externalAuthOf(source: string, name: string, auth: Record<string, unknown>): ExternalAuth {
+/** The keys of a token Postman saved with the request: a block holding only these has nothing to import. */
+const SAVED_TOKEN_KEYS = new Set(['accessToken', 'tokenType', 'addTokenTo', 'headerPrefix', 'tokenName', 'tokenId', 'refreshToken', 'id_token']);
+
+/**
+ * Advanced "Audience" and "Resource": Postman keeps each as `{ "<id>": "value" }` (a plain string in older files) and
+ * sends it as `audience` / `resource` with the token request, and for Authorization Code with the authorization
+ * request too.
+ */
+function advancedParametersOf(attributes: ReadonlyMap<string, unknown>): ExtraParameter[] {
+  const parameters: ExtraParameter[] = [];
+  for (const name of ['audience', 'resource']) {
+    const raw = attributes.get(name);
+    const values = typeof raw === 'string' ? [raw] : Object.values(objectOf(raw) ?? {}).map(textOf);
+    for (const value of new Set(values)) {
+      if (value.trim() !== '') {
+        parameters.push({ name, value });
+      }
+    }
+  }
+  return parameters;
+}
+
+function externalAuthOf(source: string, name: string, auth: Record<string, unknown>): ExternalAuth | { readonly savedTokenOnly: true } {
   const attributes = attributesOf(auth);
+  if (attributes.size > 0 && [...attributes.keys()].every((key) => SAVED_TOKEN_KEYS.has(key))) {
+    return { savedTokenOnly: true };
+  }
   const get = (key: string): string => textOf(attributes.get(key));
   const notes: string[] = [];
   const grant = get('grant_type');
+  const advanced = advancedParametersOf(attributes);
+  const authorizationCode = grant === '' || grant.startsWith('authorization_code');
   return {
     ...EMPTY_EXTERNAL_AUTH,
     source,
@@ -111,10 +142,10 @@ function externalAuthOf(source: string, name: string, auth: Record<string, unkno
     username: get('username'),
     password: get('password'),
     scope: get('scope'),
-    extraParameters: parametersOf(attributes.get('tokenRequestParams'), notes),
+    extraParameters: [...parametersOf(attributes.get('tokenRequestParams'), notes), ...advanced],
     authorizationUrl: get('authUrl'),
     redirectUrl: attributes.get('useBrowser') === true ? POSTMAN_BROWSER_CALLBACK : get('redirect_uri'),
-    authorizationParameters: parametersOf(attributes.get('authRequestParams'), notes, 'authorization'),
+    authorizationParameters: [...parametersOf(attributes.get('authRequestParams'), notes, 'authorization'), ...(authorizationCode ? advanced : [])],
     pkce:
       grant === 'authorization_code_with_pkce'
         ? get('challengeAlgorithm') === 'plain'
@@ -159,7 +190,12 @@ export function previewPostman(collection: ParsedFile, environment: ParsedFile |
     const described = objectOf(auth);
     if (described !== undefined && own(described, 'type') === 'oauth2') {
       budget.configuration(collection.name);
-      rows.push(toImportRow(externalAuthOf(path.join(' › '), name, described), scope));
+      const external = externalAuthOf(path.join(' › '), name, described);
+      rows.push(
+        'savedTokenOnly' in external
+          ? { kind: 'skipped', source: path.join(' › '), name: invokerNameFrom(name), reason: 'Only a saved token, nothing to import.' }
+          : toImportRow(external, scope),
+      );
     }
     const items = own(node, 'item');
     for (const item of Array.isArray(items) ? items : []) {

@@ -7,6 +7,8 @@ const VARIABLE = /\{\{\s*([^{}]*?)\s*\}\}/g;
 export interface Variable {
   readonly value: string;
   readonly file: string;
+  /** A secret variable the export left without its value (Postman writes these): it resolves to nothing. */
+  readonly withheld?: boolean;
 }
 
 /** Where the `{{names}}` of one configuration are looked up, and the budget of the preview they expand in. */
@@ -21,6 +23,8 @@ export interface VariableScope {
 export interface Resolved {
   readonly value: string;
   readonly unresolved: readonly string[];
+  /** The secret variables used whose value the export did not include (they resolved to nothing). */
+  readonly withheld?: readonly string[];
 }
 
 /**
@@ -36,6 +40,7 @@ export function resolveVariables(value: string, scope: VariableScope, label: str
     return { value, unresolved: [] };
   }
   const unresolved = new Set<string>();
+  const withheld = new Set<string>();
   let references = 0;
   let substitutions = 0;
   /** The variable the field itself uses, on the way to the one being expanded: the one an error names. */
@@ -61,6 +66,10 @@ export function resolveVariables(value: string, scope: VariableScope, label: str
       if (variable === undefined) {
         unresolved.add(name);
         result += match[0];
+        continue;
+      }
+      if (variable.withheld === true) {
+        withheld.add(name);
         continue;
       }
       if (chain.length === 0) {
@@ -91,7 +100,7 @@ export function resolveVariables(value: string, scope: VariableScope, label: str
     }
     scope.budget.expand(outer.file, resolved.length);
   }
-  return { value: resolved, unresolved: [...unresolved] };
+  return { value: resolved, unresolved: [...unresolved], ...(withheld.size > 0 ? { withheld: [...withheld] } : {}) };
 }
 
 /** True when a value still holds a `{{…}}` reference. */

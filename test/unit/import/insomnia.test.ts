@@ -58,9 +58,9 @@ suite('import: Insomnia export v4 (JSON)', () => {
   });
 
   test('another export format is an error naming the file and what is expected', () => {
-    const v3 = JSON.stringify({ _type: 'export', __export_format: 3, resources: [] });
-    assert.throws(() => previewImport([{ name: 'old.json', text: v3 }]), {
-      message: /^"old\.json" cannot be imported: its "__export_format" is 3; expected an Insomnia export \(format 4\)/,
+    const v2 = JSON.stringify({ _type: 'export', __export_format: 2, resources: [] });
+    assert.throws(() => previewImport([{ name: 'old.json', text: v2 }]), {
+      message: /^"old\.json" cannot be imported: its "__export_format" is 2; expected an Insomnia export \(format 3 or 4\)/,
     });
   });
 
