@@ -136,7 +136,7 @@ suite('Issue 17: nothing from outside acts for the user', function () {
     assert.ok(errors[0].text.replace(/\u2060/g, '').includes(RENEW), "the server's text is still there to read");
     assertNoLink(recorded.shown);
 
-    const root = api.resultTree.getChildren().find((node) => node.record.invoker.name === 'i17-client');
+    const root = api.resultTree.messageNodes().find((node) => node.record.invoker.name === 'i17-client');
     assert.ok(root !== undefined, 'the failed message is in the tree');
     const tooltip = api.resultTree.getTreeItem(root).tooltip;
     assert.ok(tooltip instanceof vscode.MarkdownString, 'the message tooltip is Markdown');
