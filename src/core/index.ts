@@ -98,8 +98,7 @@ function memoryKey(properties: InvokerProperties): string {
 export function refuseInvalid(properties: InvokerProperties, targetMessage: string): void {
   const issues = validateProperties(properties, targetMessage);
   if (issues.length > 0) {
-    // Two checks may find the same problem (the grant's and the client authentication's need of a secret): say it once.
-    const list = [...new Set(issues.map((issue) => issue.message))].join(' ');
+    const list = issues.map((issue) => issue.message).join(' ');
     throw new InvokerError(`The invoker's properties are not valid: ${list}`, { kind: 'invalid-properties', issues });
   }
   const url = new URL(properties.authorizationServerUrl.trim());
