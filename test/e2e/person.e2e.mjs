@@ -866,11 +866,24 @@ async function main() {
         check(userCode !== undefined && verificationUri?.startsWith(oidc.issuer), `the notification reads "${await toast.innerText()}"`);
         check(await toast.getByRole('button', { name: 'Copy Code and Open' }).isVisible(), 'the notification has no "Copy Code and Open"');
         await shot('17-signin-device-code-notification');
-        // As on a phone: the verification page opened by hand, the code typed.
-        const tab = await page.context().newPage();
+        // Issue 21: "Copy Code and Open", as a person presses it. code-server would open the server's localhost page
+        // through its port proxy without the /device path (Not Found): VS Code opens a loopback start page through
+        // that proxy instead, which sends the browser on to the server's device page.
+        const opened = page.context().waitForEvent('page', { timeout: 20_000 });
+        await toast.getByRole('button', { name: 'Copy Code and Open' }).click();
+        let tab;
+        opened.then((p) => (tab = p)).catch(() => undefined);
+        for (const deadline = Date.now() + 20_000; tab === undefined; await page.waitForTimeout(100)) {
+          check(Date.now() < deadline, 'no browser tab opened for "Copy Code and Open"');
+          await allowOpening();
+        }
         let pages;
+        let landedOn;
         try {
-          await tab.goto(verificationUri);
+          const devicePath = new URL(verificationUri).pathname;
+          await tab.waitForURL((u) => u.origin === new URL(oidc.issuer).origin && u.pathname.startsWith(devicePath), { timeout: 15_000 });
+          landedOn = `${new URL(tab.url()).origin}${new URL(tab.url()).pathname}`;
+          check((await tab.title()) !== 'Not Found' && !(await tab.locator('body').innerText()).startsWith('Not Found'), 'the device page is "Not Found"');
           // The browser is still signed in at the server from the Authorization Code step (its session cookie), so
           // the login page comes only when that step did not run.
           pages = await signInAtServer(tab, {
@@ -883,7 +896,7 @@ async function main() {
           await tab.close();
           await page.bringToFront();
         }
-        check(pages[0] === 'Enter code' && pages.at(-1) === 'Allow access?', `the server showed ${pages.join(' -> ')}`);
+        check(pages.at(-1) === 'Allow access?', `the server showed ${pages.join(' -> ')}`);
         await waitForNotification(page, /DJMOUT\.AccessToken received from "signin-device"/, { timeoutMs: 20_000 });
         const row = await waitForTreeRow(/DJMOUT.*signin-device.*expires in/);
         check(oidc.lastTokenRequest()?.body?.grant_type === 'urn:ietf:params:oauth:grant-type:device_code', 'the last token request was no device code grant');
@@ -894,7 +907,7 @@ async function main() {
         });
         const introspection = await introspect(deviceToken);
         check(introspection.active === true && introspection.sub === oidc.user.accountId, `the device token: ${JSON.stringify(introspection)}`);
-        return `${pages.join(' -> ')}; ${await row.innerText()}`;
+        return `Copy Code and Open landed on ${landedOn}; ${pages.join(' -> ')}; ${await row.innerText()}`;
       },
     );
 
@@ -1000,6 +1013,44 @@ async function main() {
         check(introspection.active === true && introspection.client_id === EXCHANGER.clientId, `the exchanged token is ${JSON.stringify(introspection)}`);
         await shot('20-token-exchange-tree');
         return `${(await row.innerText()).replace(/\n/g, ' ')}; issued for ${granted.audience}, subject ${subject.client_id}'s token`;
+      },
+    );
+
+    await step(
+      'first Execute asks for a missing secret (issue 21): an invoker added to settings without its Client Secret is listed with Run; Run asks for "Client Secret" in a password box; typed, the token arrives',
+      [1],
+      async () => {
+        // As `npm start` adds its demo invokers: in the settings file, no secret anywhere.
+        const file = join(userDataDir, 'User', 'settings.json');
+        const settings = JSON.parse(readFileSync(file, 'utf8'));
+        const asks = {
+          name: 'e2e-asks',
+          authorizationServerUrl: oidc.tokenEndpoint,
+          grantType: 'client_credentials',
+          clientId: oidc.basicClient.clientId,
+          scope: 'api:read',
+        };
+        settings['oauth2Invoker.invokers'] = [...(settings['oauth2Invoker.invokers'] ?? []), asks];
+        writeFileSync(file, JSON.stringify(settings, null, 2));
+        await showMessagesView();
+        const row = await waitForTreeRow(/e2e-asks.*not run yet/, { timeoutMs: 20_000 });
+        await row.hover();
+        const run = row.getByRole('button', { name: 'Execute OAuth2 Invoker' });
+        await run.waitFor();
+        await shot('24-invoker-row-run');
+        await run.click();
+        const box = page.locator('.quick-input-widget', { hasText: 'Client Secret' });
+        await box.waitFor({ timeout: 15_000 });
+        const title = await box.innerText();
+        check(/"e2e-asks"/.test(title) && /"Client Secret"/.test(title), `the box reads "${title}"`);
+        const input = box.locator('input.input');
+        check((await input.getAttribute('type')) === 'password', 'the secret box is not masked');
+        await input.pressSequentially(oidc.basicClient.clientSecret);
+        await shot('25-missing-secret-asked');
+        await input.press('Enter');
+        await waitForNotification(page, /DJMOUT\.AccessToken received from "e2e-asks"/, { timeoutMs: 20_000 });
+        const message = await waitForTreeRow(/DJMOUT · e2e-asks.*expires in/);
+        return `asked "${title.split('\n')[0]}"; ${await message.innerText()}`;
       },
     );
 
