@@ -119,11 +119,12 @@ if (!existsSync(join(workspace, 'api.http'))) {
 
 step(`installing the VSIX into VS Code ${version.vscode} (code-server ${version.codeServer}; first run installs it, ~1 min)`);
 await installVsix({ version: version.vscode, userDataDir, extensionsDir, vsix: join(root, 'dist', 'oauth2-invoker.vsix') });
+// Every demo invoker names its Issuer and the endpoints Discover would find there, so Introspect and Revoke work.
+const toolbox = { issuer: server.issuer, introspectionEndpoint: server.introspectionEndpoint, revocationEndpoint: server.revocationEndpoint };
 const invokers = [
   {
     name: 'demo-client-credentials',
-    // The Issuer on every demo invoker: Introspect and Revoke find their endpoints in its metadata.
-    issuer: server.issuer,
+    ...toolbox,
     authorizationServerUrl: server.tokenEndpoint,
     grantType: 'client_credentials',
     clientId: DEMO.client.clientId,
@@ -131,7 +132,7 @@ const invokers = [
   },
   {
     name: 'demo-password',
-    issuer: server.issuer,
+    ...toolbox,
     authorizationServerUrl: server.tokenEndpoint,
     grantType: 'password',
     clientId: DEMO.client.clientId,
@@ -141,7 +142,7 @@ const invokers = [
   },
   {
     name: 'demo-sign-in',
-    issuer: server.issuer,
+    ...toolbox,
     authorizationServerUrl: server.tokenEndpoint,
     grantType: 'authorization_code',
     authorizationEndpointUrl: server.authorizationEndpoint,
@@ -154,7 +155,7 @@ const invokers = [
   },
   {
     name: 'demo-device',
-    issuer: server.issuer,
+    ...toolbox,
     authorizationServerUrl: server.tokenEndpoint,
     grantType: 'device_code',
     deviceAuthorizationEndpointUrl: server.deviceAuthorizationEndpoint,
