@@ -371,9 +371,14 @@ export class InvokerRunner {
   ): Promise<Partial<Record<SecretField, string>>> {
     const secrets = { ...stored };
     const sent = secretsSentTo(config, 'token');
-    const missing = validateProperties(toProperties(config, secrets), config.targetMessage).filter(
+    const issues = validateProperties(toProperties(config, secrets), config.targetMessage);
+    const missing = issues.filter(
       (issue): issue is PropertyIssue & { field: SecretField } => issue.code === 'required' && (sent as readonly string[]).includes(issue.field),
     );
+    if (missing.length < issues.length) {
+      // Something else is wrong too (an address that does not parse, say): nothing is asked, Execute names it all.
+      return secrets;
+    }
     const label = invokerLabel(ref);
     for (const field of new Set(missing.map((issue) => issue.field))) {
       const value = await this.confirmations.askSecret({

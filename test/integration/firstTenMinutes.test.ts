@@ -78,11 +78,21 @@ suite('The first ten minutes (issue 21)', function () {
     assert.equal(server.tokenRequests(), before + 2);
   });
 
-  test('without a person (getAccessToken, background work) a missing secret stays an error and nobody is asked', async () => {
+  test('without a person (getAccessToken, background work) a missing secret stays an error and nobody is asked; nor when something else is wrong too', async () => {
     await save(QUIET);
     api.confirmationsForTests.answerSecretsForTests(() => assert.fail('asked without a person'));
     await assert.rejects(api.getAccessToken(QUIET), /"Client Secret" is required for the Client Credentials grant/);
     assert.equal(api.confirmationsForTests.secretsAsked.length, 0);
+    // With a person, but something else is wrong too (an address without a scheme): nothing is asked, Execute names it.
+    await api.saveInvoker({
+      name: QUIET,
+      authorizationServerUrl: 'as.example.test/token',
+      grantType: 'client_credentials',
+      clientId: server.basicClient.clientId,
+    });
+    await vscode.commands.executeCommand('oauth2Invoker.execute', QUIET);
+    assert.equal(api.confirmationsForTests.secretsAsked.length, 0);
+    await logWithLine(api, new RegExp(`\\[${QUIET}\\].*"Authorization Server URL" has no scheme: add https://`));
   });
 
   test('the Messages view lists an invoker before it ran, with its Run action; after Execute the message label names its invoker', async () => {
