@@ -21,9 +21,9 @@ export interface ConfirmationsTestHooks {
 }
 
 /**
- * The questions to the person — a missing secret asked for, and the modal confirmations that let a secret or a token go somewhere new (a changed route, another invoker's token):
- * one place asks them, so each is a real dialog for a person and, in the extension's own tests, a question a test
- * answers and can read back.
+ * The questions to the person: a missing secret asked for, and the modal confirmations that let a secret or a token go
+ * somewhere new (a changed route, another invoker's token). One place asks them, so each is a real dialog for a person
+ * and, in the extension's own tests, a question a test answers and can read back.
  */
 export class Confirmations {
   private answer: ((question: Confirmation) => boolean) | undefined;

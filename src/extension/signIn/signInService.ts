@@ -217,12 +217,13 @@ export class SignInService implements vscode.Disposable {
     return withTokenProgress(`Signing in to "${label}": waiting for the code ${authorization.userCode} to be entered…`, async (own) => {
       const signal = options.signal !== undefined ? AbortSignal.any([own, options.signal]) : own;
       const startPages: Array<{ dispose(): Promise<void> }> = [];
+      let finished = false;
       // What "Copy Code and Open" does: the code to the clipboard, the verification page in the browser — in the
       // browser workbench, for a server on this machine, through a loopback start page (see browserStart).
       const copyAndOpen = async (): Promise<void> => {
         await vscode.env.clipboard.writeText(authorization.userCode);
         let address = target;
-        if (currentEnvironment().web && isLoopbackHost(new URL(target).hostname) && !signal.aborted) {
+        if (currentEnvironment().web && isLoopbackHost(new URL(target).hostname) && !signal.aborted && !finished) {
           const start = await startPageFor(core, target, { signal, timeoutMs: authorization.expiresInSeconds * 1000 });
           startPages.push(start);
           address = start.url;
@@ -233,12 +234,15 @@ export class SignInService implements vscode.Disposable {
       const open = 'Copy Code and Open';
       void showInformation(`Sign in to "${label}": enter the code ${authorization.userCode} at ${authorization.verificationUri}`, open).then(async (choice) => {
         if (choice === open) {
-          await copyAndOpen();
+          await copyAndOpen().catch((error: unknown) =>
+            this.log.warn(`[${label}] "${open}" failed: ${error instanceof Error ? error.message : String(error)}`),
+          );
         }
       });
       try {
         return await core.pollDeviceToken(properties, authorization, { ...options, signal });
       } finally {
+        finished = true;
         await Promise.all(startPages.map((start) => start.dispose()));
       }
     });
