@@ -1031,8 +1031,23 @@ async function main() {
           scope: 'api:read',
         };
         settings['oauth2Invoker.invokers'] = [...(settings['oauth2Invoker.invokers'] ?? []), asks];
-        writeFileSync(file, JSON.stringify(settings, null, 2));
+        // Typed into settings.json in the editor, as a person does (pasted whole), and saved.
+        await runCommand(page, 'Preferences: Open User Settings (JSON)');
+        await page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).waitFor();
+        await page.evaluate((text) => navigator.clipboard.writeText(text), JSON.stringify(settings, null, 2));
+        await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.press('Control+V');
+        await page.keyboard.press('Control+S');
+        await page.locator('.tabs-container .tab.active:not(.dirty)', { hasText: 'settings.json' }).waitFor();
+        check(
+          JSON.parse(readFileSync(file, 'utf8'))['oauth2Invoker.invokers'].some((i) => i.name === 'e2e-asks'),
+          'settings.json does not hold e2e-asks',
+        );
+        await runCommand(page, 'View: Close Editor');
         await showMessagesView();
+        // The messages collapsed, so the invoker rows below them are on screen (the list draws only visible rows).
+        await page.locator('.part.sidebar .action-label[aria-label^="Collapse All"]').first().click();
         const row = await waitForTreeRow(/e2e-asks.*not run yet/, { timeoutMs: 20_000 });
         await row.hover();
         const run = row.getByRole('button', { name: 'Execute OAuth2 Invoker' });
