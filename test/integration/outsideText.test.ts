@@ -191,6 +191,11 @@ suite('Issue 17: nothing from outside acts for the user', function () {
       'the refusal was shown',
     );
     assertNoLink(recorded.shown);
+    // Issue 21: one progress for a device sign-in (not "Executing…" around "Signing in…", each with its own Cancel).
+    assert.deepEqual(
+      recorded.shown.filter((s) => s.severity === 'withProgress').map((s) => s.text.replace(/the code \S+/, 'the code …')),
+      ['Signing in to "i17-device": waiting for the code … to be entered…'],
+    );
     assert.deepEqual(opened, [`${server.origin}/verify`], 'only the http://127.0.0.1 verification page was opened');
   });
 
