@@ -11,7 +11,7 @@
 // Needs `npm run package` (dist/oauth2-invoker.vsix, or --vsix) and `npm run compile-tests` (the oidc-provider fixture).
 // Screenshots: $OAUTH2_INVOKER_SCREENSHOTS or test-results/screenshots/<VS Code version>/. --readme-screenshots
 // also copies the form, tree and sign-in shots to media/screenshots/ for the README. Exit code 0 only if every step passed.
-/* global document, navigator, window, fetch, URLSearchParams */
+/* global document, navigator, window, fetch, URLSearchParams, getComputedStyle */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -561,6 +561,9 @@ async function main() {
         check(values[key] === value, `the form lost ${key}: "${values[key]}"`);
       }
       check((await status.innerText()).includes('invalid_client'), `the form's result line reads "${await status.innerText()}"`);
+      // Issue 21: the error and its hint stay one line (the whole text is its tooltip and the notification's).
+      const lines = await status.evaluate((e) => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)));
+      check(lines === 1, `the form's result line takes ${lines} lines`);
       await waitForTreeRow(/DJMOUT.*failed/);
       await waitForTreeRow(/error\s*invalid_client/);
       check(!(await treeRows()).some((r) => r.startsWith('AccessToken')), 'the failed message still shows an AccessToken');
