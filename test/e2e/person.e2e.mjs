@@ -521,7 +521,7 @@ async function main() {
       await status.waitFor();
       check(/AccessToken received/.test(await status.innerText()), 'the form does not say the token was received');
       const message = await waitForTreeRow('DJMOUT');
-      check(/^DJMOUT · demo\b.*expires in/.test(await message.innerText()), `DJMOUT reads "${await message.innerText()}"`);
+      check(/^DJMOUT · demo.*expires in/.test(await message.innerText()), `DJMOUT reads "${await message.innerText()}"`);
       const accessToken = await waitForTreeRow('AccessToken');
       check((await accessToken.innerText()).includes(MASK), `the AccessToken row is not masked: "${await accessToken.innerText()}"`);
       check(await form.locator('#f-clientSecret-status', { hasText: 'Stored' }).isVisible(), 'the form does not say the secret is stored');
