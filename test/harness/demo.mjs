@@ -112,9 +112,10 @@ writeFileSync(
     '',
   ].join('\n'),
 );
-// Written once: the person may have inserted a token since (the API's port is fixed, so the file stays right).
-if (!existsSync(join(workspace, 'api.http'))) {
-  writeFileSync(join(workspace, 'api.http'), demoHttpFile(apiUrl));
+// Written once, and again only when the API moved (--api-port): the person may have inserted a token since.
+const httpFile = join(workspace, 'api.http');
+if (!existsSync(httpFile) || !readFileSync(httpFile, 'utf8').includes(apiUrl)) {
+  writeFileSync(httpFile, demoHttpFile(apiUrl));
 }
 
 step(`installing the VSIX into VS Code ${version.vscode} (code-server ${version.codeServer}; first run installs it, ~1 min)`);
