@@ -224,7 +224,9 @@ export class SignInService implements vscode.Disposable {
         await vscode.env.clipboard.writeText(authorization.userCode);
         let address = target;
         if (currentEnvironment().web && isLoopbackHost(new URL(target).hostname) && !signal.aborted && !finished) {
-          const start = await startPageFor(core, target, { signal, timeoutMs: authorization.expiresInSeconds * 1000 });
+          // Open while the code is valid (a server's expires_in capped at 30 min: a timer cannot wait longer than 24 days).
+          const timeoutMs = Math.min(authorization.expiresInSeconds, 30 * 60) * 1000;
+          const start = await startPageFor(core, target, { signal, timeoutMs });
           startPages.push(start);
           address = start.url;
         }
