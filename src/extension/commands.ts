@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { describeExpiry } from '../shared/expiry';
+import { withHint } from '../shared/hintText';
+import { isInteractiveGrant } from '../shared/properties';
 import { DEFAULT_INVOKER, type InvokerConfig } from '../shared/invoker';
 import { InvokerFormPanel, type FormDependencies } from './formPanel';
 import { pickInvoker, type RecentInvokers } from './invokerPicker';
@@ -10,7 +12,7 @@ import { BLANK_PRESET_ID, pickPreset } from './presetPicker';
 import type { MessageDocumentProvider } from './messageDocuments';
 import type { MessageRecord } from './messageRecord';
 import type { MessageStore } from './messageStore';
-import type { ResultNode, ResultTreeProvider } from './resultTree';
+import type { InvokerNode, ResultNode, ResultTreeProvider, TreeElement } from './resultTree';
 import type { TokenService } from './tokenService';
 import type { TokenTypeHint } from '../core/toolbox/endpointCall';
 import { errorText, fieldToFix, reportTokenFailure, withTokenProgress } from './tokenUi';
@@ -24,7 +26,7 @@ export interface CommandContext {
   readonly tokens: TokenService;
   readonly recent: RecentInvokers;
   readonly tree: ResultTreeProvider;
-  readonly treeView: vscode.TreeView<ResultNode>;
+  readonly treeView: vscode.TreeView<TreeElement>;
   readonly log: vscode.LogOutputChannel;
   readonly runner: InvokerRunner;
   /** Opens the `oauth2-invoker:` documents (body, token) under keys only these commands hand out. */
@@ -39,10 +41,15 @@ export interface NewInvokerArgs {
 }
 
 /** A command's argument: a tree node, an invoker reference, or an invoker's name (from the API or a keybinding). */
-export type Target = ResultNode | InvokerRef | string | undefined;
+export type Target = ResultNode | InvokerNode | InvokerRef | string | undefined;
 
 function isNode(value: unknown): value is ResultNode {
   return value !== null && typeof value === 'object' && 'kind' in value && 'record' in value;
+}
+
+/** An invoker's row in the messages view (an invoker without a message yet). */
+function isInvokerNode(value: unknown): value is InvokerNode {
+  return value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === 'invoker' && 'invoker' in value;
 }
 
 function isRef(value: unknown): value is InvokerRef {
@@ -84,6 +91,9 @@ export class Commands {
     if (isNode(target)) {
       return target.record.invoker;
     }
+    if (isInvokerNode(target)) {
+      return target.invoker;
+    }
     if (isRef(target)) {
       return target;
     }
@@ -101,12 +111,28 @@ export class Commands {
     }
   }
 
+  /** "Sign In as a User…": Execute of an invoker whose grant signs a person in (Authorization Code, Device Code). */
+  async signIn(): Promise<void> {
+    const ref = await pickInvoker(this.c.invokers, this.c.recent, 'Sign in with which OAuth2 invoker?', {
+      accepts: (entry) => isInteractiveGrant(entry.config.grantType),
+      none: 'No invoker signs a person in yet: create one with the Authorization Code or Device Code grant.',
+    });
+    if (ref !== undefined) {
+      await this.executeWithUi(ref);
+    }
+  }
+
   /** Execute with a cancellable progress notification; reveals the message; failures get one line and actions. */
   async executeWithUi(ref: InvokerRef): Promise<{ ok: boolean; text: string }> {
     await this.c.recent.touch(ref);
     const label = invokerLabel(ref);
     try {
-      const message = await withTokenProgress(`Executing OAuth2 invoker "${label}"…`, (signal) => this.c.tokens.execute(ref, { interactive: true, signal }));
+      // A sign-in shows its own cancellable progress (the browser, the device code): one progress, not two.
+      const grantType = this.c.invokers.find(ref.name, ref.scope)?.config.grantType;
+      const message =
+        grantType !== undefined && isInteractiveGrant(grantType)
+          ? await this.c.tokens.execute(ref, { interactive: true })
+          : await withTokenProgress(`Executing OAuth2 invoker "${label}"…`, (signal) => this.c.tokens.execute(ref, { interactive: true, signal }));
       await this.reveal(ref);
       const text = `${message.name}.AccessToken received from "${label}" — ${describeExpiry(message.metadata.expiresAt, Date.now())}.`;
       void showInformation(text, 'Copy Access Token').then(async (choice) => {
@@ -125,7 +151,7 @@ export class Commands {
     // The runner stored this failure with a hint when one applies (an older failure's hint does not).
     const failure = this.c.messages.get(ref)?.failure;
     const current = failure !== undefined && failure.message === message ? failure : undefined;
-    const text = current?.hint !== undefined ? `${message} ${current.hint}` : message;
+    const text = current?.hint !== undefined ? withHint(message, current.hint) : message;
     // Edit Invoker opens the form at the property that fixes it (a TLS file, the proxy credentials, the secret…).
     const focusField = fieldToFix(error) ?? current?.field;
     if ((error as { kind?: unknown }).kind !== 'aborted' && this.c.messages.get(ref) !== undefined) {

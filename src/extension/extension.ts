@@ -67,7 +67,7 @@ export function activate(context: vscode.ExtensionContext): Exports {
   const tokens = new TokenService(invokers, messages, runner, log, () => Math.max(0, setting('tokenSafetyMarginSeconds', 60)) * 1000, Date.now, sharedFolder);
   const recent = new RecentInvokers(context.globalState);
   const targets = new CommandTargets(confirmations);
-  const tree = new ResultTreeProvider(messages, Date.now, (node) => targets.own(node));
+  const tree = new ResultTreeProvider(messages, invokers, Date.now, (node) => targets.own(node));
   const treeView = vscode.window.createTreeView('oauth2Invoker.messages', { treeDataProvider: tree, showCollapseAll: true });
   const documents = new MessageDocumentProvider(messages);
   const drafts = new DraftStore(context.globalState, context.workspaceState);
@@ -139,6 +139,7 @@ export function activate(context: vscode.ExtensionContext): Exports {
       },
     }),
     command('oauth2Invoker.execute', (target) => commands.execute(target)),
+    command('oauth2Invoker.signIn', () => commands.signIn()),
     // These put a token or a body where another extension could read it: see CommandTargets.
     ...(
       [

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { GRANT_TYPE_LABELS } from '../shared/properties';
-import { invokerKey, invokerLabel, type InvokerRef, type InvokerStore } from './invokerStore';
+import { invokerKey, invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
 import { showInformation } from './notifications';
 
 const LAST_USED = 'oauth2Invoker.lastUsed';
@@ -19,17 +19,28 @@ export class RecentInvokers {
   }
 }
 
-/** Asks which invoker to use: last used first; undefined when there is none or the user cancels. */
-export async function pickInvoker(invokers: InvokerStore, recent: RecentInvokers, placeHolder: string): Promise<InvokerRef | undefined> {
+/**
+ * Asks which invoker to use: last used first; undefined when there is none or the user cancels. With `only`, just the
+ * invokers it accepts, and `none` says what is missing when there is none.
+ */
+export async function pickInvoker(
+  invokers: InvokerStore,
+  recent: RecentInvokers,
+  placeHolder: string,
+  only: { readonly accepts: (entry: InvokerEntry) => boolean; readonly none: string } = { accepts: () => true, none: 'There is no OAuth2 invoker yet.' },
+): Promise<InvokerRef | undefined> {
   const order = recent.order();
   const rank = (ref: InvokerRef): number => {
     const index = order.indexOf(invokerKey(ref));
     return index === -1 ? Number.MAX_SAFE_INTEGER : index;
   };
-  const entries = invokers.list().sort((a, b) => rank({ name: a.config.name, scope: a.scope }) - rank({ name: b.config.name, scope: b.scope }));
+  const entries = invokers
+    .list()
+    .filter(only.accepts)
+    .sort((a, b) => rank({ name: a.config.name, scope: a.scope }) - rank({ name: b.config.name, scope: b.scope }));
   if (entries.length === 0) {
     const create = 'New Invoker';
-    if ((await showInformation('There is no OAuth2 invoker yet.', create)) === create) {
+    if ((await showInformation(only.none, create)) === create) {
       await vscode.commands.executeCommand('oauth2Invoker.newInvoker');
     }
     return undefined;

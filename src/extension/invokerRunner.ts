@@ -13,7 +13,8 @@ import {
   type RouteBinding,
   type TokenBinding,
 } from '../core/model/routeBinding';
-import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS } from '../shared/properties';
+import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS, type PropertyIssue } from '../shared/properties';
+import { validateProperties } from '../shared/validation';
 import {
   DEFAULT_INVOKER,
   NETWORK_SECRETS,
@@ -325,7 +326,13 @@ export class InvokerRunner {
   private runnable(ref: InvokerRef): { entry: InvokerEntry; found: InvokerRef } {
     const entry = this.invokers.find(ref.name, ref.scope);
     if (entry === undefined) {
-      throw new InvokerUnavailable(`There is no invoker "${invokerLabel(ref)}".`, false);
+      // A message whose invoker was deleted (or renamed, or replaced in settings) stays in the view: say so, and what to do.
+      throw new InvokerUnavailable(
+        this.messages.get(ref) !== undefined
+          ? `The invoker "${invokerLabel(ref)}" of this message no longer exists (it was deleted or renamed in settings), so its message cannot run, renew or be checked again: create the invoker again, or clear the message.`
+          : `There is no invoker "${invokerLabel(ref)}".`,
+        false,
+      );
     }
     const found: InvokerRef = { name: entry.config.name, scope: entry.scope };
     if (entry.scope === 'workspace' && !vscode.workspace.isTrusted) {
@@ -335,6 +342,43 @@ export class InvokerRunner {
       );
     }
     return { entry, found };
+  }
+
+  /**
+   * A person is present: each secret the grant requires and nobody stored yet (a demo invoker's Client Secret, say) is
+   * asked for in a password input box naming the field and the invoker, then stored as the form stores it (bound to
+   * the route it is entered for). Cancelling the box cancels the run; without a person the missing secret stays an error.
+   */
+  private async askMissingSecrets(
+    ref: InvokerRef,
+    config: InvokerConfig,
+    stored: Partial<Record<SecretField, string>>,
+    binding: RouteBinding,
+  ): Promise<Partial<Record<SecretField, string>>> {
+    const secrets = { ...stored };
+    const sent = secretsSentTo(config, 'token');
+    const issues = validateProperties(toProperties(config, secrets), config.targetMessage);
+    const missing = issues.filter(
+      (issue): issue is PropertyIssue & { field: SecretField } => issue.code === 'required' && (sent as readonly string[]).includes(issue.field),
+    );
+    if (missing.length < issues.length) {
+      // Something else is wrong too (an address that does not parse, say): nothing is asked, Execute names it all.
+      return secrets;
+    }
+    const label = invokerLabel(ref);
+    for (const field of new Set(missing.map((issue) => issue.field))) {
+      const value = await this.confirmations.askSecret({
+        title: `Invoker "${label}": enter its "${PROPERTY_LABELS[field]}"`,
+        prompt: `${missing.find((issue) => issue.field === field)?.message ?? ''} It is kept in VS Code's secret storage, never in settings.`,
+      });
+      if (value === undefined || value === '') {
+        throw new (loadCore().InvokerError)(`Execute of "${label}" was cancelled: "${PROPERTY_LABELS[field]}" was not entered.`, { kind: 'aborted' });
+      }
+      await this.secrets.set(ref, field, value, binding);
+      this.log.info(`[${label}] "${PROPERTY_LABELS[field]}" entered at Execute and stored for the current route`);
+      secrets[field] = value;
+    }
+    return secrets;
   }
 
   async run(ref: InvokerRef, options: RunOptions): Promise<DJMessage> {
@@ -360,7 +404,8 @@ export class InvokerRunner {
       }
       await this.tokensMayGo(found, 'refresh token', issuedToOf(previous), issuedTo, options);
     }
-    const secrets = await this.secretsFor(binding, found, secretsSentTo(config, 'token'), options);
+    const stored = await this.secretsFor(binding, found, secretsSentTo(config, 'token'), options);
+    const secrets = options.interactive && !refreshing ? await this.askMissingSecrets(found, config, stored, binding) : stored;
     const core = loadCore();
     const label = invokerLabel(found);
     this.log.info(`[${label}] ${refreshing ? 'Refresh' : 'Execute'} (${config.grantType}) → ${config.targetMessage}`);

@@ -7,7 +7,7 @@ import { GRANT_TYPE_LABELS } from '../shared/properties';
 import { describeExpiry } from '../shared/expiry';
 import { escapeMarkdown as escape } from '../shared/plainText';
 import { PRESETS } from '../shared/presets';
-import { invokerKey, invokerLabel } from './invokerStore';
+import { invokerKey, invokerLabel, type InvokerRef } from './invokerStore';
 import type { MessageRecord } from './messageRecord';
 import type { MessageStore } from './messageStore';
 
@@ -18,6 +18,21 @@ export type ResultNode =
   | { readonly kind: 'property'; readonly record: MessageRecord; readonly name: string }
   | { readonly kind: 'details'; readonly record: MessageRecord }
   | { readonly kind: 'detail'; readonly record: MessageRecord; readonly label: string; readonly value: string; readonly warning?: boolean };
+
+/** A row for an invoker that has no message yet, with its Execute action: the view lists what can run before anything ran. */
+export interface InvokerNode {
+  readonly kind: 'invoker';
+  readonly invoker: InvokerRef;
+}
+
+/** What the messages view shows: the messages (and their children), then the invokers without a message. */
+export type TreeElement = ResultNode | InvokerNode;
+
+/** The invokers the view lists, and when they change (the InvokerStore). */
+export interface InvokerList {
+  list(): ReadonlyArray<{ readonly config: { readonly name: string }; readonly scope: InvokerRef['scope'] }>;
+  readonly onDidChange: vscode.Event<unknown>;
+}
 
 /**
  * Answer fields shown on the message itself, not only among its properties: those a preset marks prominent
@@ -118,23 +133,45 @@ function idTokenClaims(idToken: string | undefined): Array<[string, string]> {
 }
 
 /** The messages view: one node per DJMessage, children for its body, its properties in order, and our metadata. */
-export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ResultNode | undefined>();
+export class ResultTreeProvider implements vscode.TreeDataProvider<TreeElement>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeElement | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly listener: vscode.Disposable;
+  private readonly listeners: vscode.Disposable[];
 
   constructor(
     private readonly messages: MessageStore,
+    private readonly invokers: InvokerList,
     private readonly now: () => number = Date.now,
     /** Marks each node handed to VS Code as the extension's own (commands on it serve the person without asking). */
-    private readonly own: <T extends ResultNode>(node: T) => T = (node) => node,
+    private readonly own: <T extends TreeElement>(node: T) => T = (node) => node,
   ) {
-    this.listener = messages.onDidChange(() => this.changed.fire(undefined));
+    this.listeners = [messages.onDidChange(() => this.changed.fire(undefined)), invokers.onDidChange(() => this.changed.fire(undefined))];
   }
 
   dispose(): void {
-    this.listener.dispose();
+    this.listeners.forEach((listener) => listener.dispose());
     this.changed.dispose();
+  }
+
+  /** True when the message's invoker is still configured (deleted or renamed in settings: false). */
+  private hasInvoker(ref: InvokerRef): boolean {
+    return this.invokers.list().some((entry) => entry.config.name === ref.name && entry.scope === ref.scope);
+  }
+
+  /** The top-level message nodes, newest first (without the invoker rows). */
+  messageNodes(): ResultNode[] {
+    const records = [...this.messages.list(), ...this.messages.listIntrospections()];
+    return records.sort((a, b) => b.message.metadata.receivedAt - a.message.metadata.receivedAt).map((record) => this.nodeFor(record));
+  }
+
+  /** The rows of the invokers that have no message yet, in the settings' order. */
+  invokerNodes(): InvokerNode[] {
+    const withMessage = new Set(this.messages.list().map((record) => invokerKey(record.invoker)));
+    return this.invokers
+      .list()
+      .map((entry): InvokerNode => ({ kind: 'invoker', invoker: { name: entry.config.name, scope: entry.scope } }))
+      .filter((node) => !withMessage.has(invokerKey(node.invoker)))
+      .map((node) => this.own(node));
   }
 
   /** Redraws expiry texts, which change with time. */
@@ -146,15 +183,16 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
     return this.own({ kind: 'message', record });
   }
 
-  getChildren(node?: ResultNode): ResultNode[] {
-    return this.children(node).map((child) => this.own(child));
+  getChildren(node: ResultNode): ResultNode[];
+  getChildren(node?: TreeElement): TreeElement[];
+  getChildren(node?: TreeElement): TreeElement[] {
+    if (node === undefined) {
+      return [...this.messageNodes(), ...this.invokerNodes()];
+    }
+    return node.kind === 'invoker' ? [] : this.children(node).map((child) => this.own(child));
   }
 
-  private children(node?: ResultNode): ResultNode[] {
-    if (node === undefined) {
-      const records = [...this.messages.list(), ...this.messages.listIntrospections()];
-      return records.sort((a, b) => b.message.metadata.receivedAt - a.message.metadata.receivedAt).map((record) => this.nodeFor(record));
-    }
+  private children(node: ResultNode): ResultNode[] {
     const { record } = node;
     switch (node.kind) {
       case 'message':
@@ -170,8 +208,8 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
     }
   }
 
-  getParent(node: ResultNode): ResultNode | undefined {
-    if (node.kind === 'message') {
+  getParent(node: TreeElement): TreeElement | undefined {
+    if (node.kind === 'message' || node.kind === 'invoker') {
       return undefined;
     }
     if (node.kind === 'detail') {
@@ -180,7 +218,17 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
     return this.own({ kind: 'message', record: node.record });
   }
 
-  getTreeItem(node: ResultNode): vscode.TreeItem {
+  getTreeItem(node: TreeElement): vscode.TreeItem {
+    if (node.kind === 'invoker') {
+      const label = invokerLabel(node.invoker);
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+      item.id = `invoker:${invokerKey(node.invoker)}`;
+      item.description = 'not run yet';
+      item.tooltip = `Invoker "${label}" has no message yet: Execute it to request a token.`;
+      item.iconPath = new vscode.ThemeIcon('play');
+      item.contextValue = 'invoker';
+      return item;
+    }
     const item = this.itemFor(node);
     item.id = idOf(node);
     return item;
@@ -191,8 +239,10 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
     const message = record.message;
     switch (node.kind) {
       case 'message': {
-        const item = new vscode.TreeItem(message.name, vscode.TreeItemCollapsibleState.Expanded);
+        // Which invoker it belongs to is in the label: new invokers all write DJMOUT, so the name alone repeats.
+        const item = new vscode.TreeItem(`${message.name} · ${invokerLabel(record.invoker)}`, vscode.TreeItemCollapsibleState.Expanded);
         const failed = record.failure !== undefined;
+        const orphan = !this.hasInvoker(record.invoker);
         const warnings = message.metadata.warnings;
         const prominent = prominentOf(record);
         const introspection = isIntrospection(record);
@@ -206,26 +256,33 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<ResultNode>, 
               ? 'revoked'
               : describeExpiry(message.metadata.expiresAt, this.now());
         item.description = [
-          invokerLabel(record.invoker),
+          ...(orphan ? ['invoker deleted'] : []),
           time(message.metadata.receivedAt),
-          state,
+          orphan && !failed && !introspection ? `${state}, cannot be renewed` : state,
           ...(warnings.length > 0 ? [warnings.length === 1 ? '1 warning' : `${warnings.length} warnings`] : []),
           ...prominent.map(([, value]) => value),
         ].join(' · ');
         // A warning (e.g. the server's certificate was not verified) shows on the message, not only in its Details.
         item.iconPath = failed
           ? new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'))
-          : introspection
-            ? new vscode.ThemeIcon('search')
-            : record.revoked === true
-              ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('list.warningForeground'))
-              : warnings.length > 0
-                ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
-                : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-        item.contextValue = introspection ? 'introspection' : failed ? 'message.failed' : 'message';
+          : orphan
+            ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
+            : introspection
+              ? new vscode.ThemeIcon('search')
+              : record.revoked === true
+                ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('list.warningForeground'))
+                : warnings.length > 0
+                  ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+                  : new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
+        item.contextValue = introspection ? 'introspection' : orphan ? 'message.orphan' : failed ? 'message.failed' : 'message';
         // Outside text escaped whole (shared/plainText.ts: no link, autolink, HTML or icon), not with appendText, which
         // leaves https:// to be linkified and turns spaces into &nbsp;, so that long lines do not wrap.
         const lines = [`**${escape(message.name)}** from invoker *${escape(invokerLabel(record.invoker))}*${failed ? ' failed — error code 4' : ''}`];
+        if (orphan) {
+          lines.push(
+            'The invoker of this message no longer exists (deleted or renamed in settings): it cannot run again. Clear the message, or create the invoker again.',
+          );
+        }
         lines.push(
           escape(
             record.failure !== undefined

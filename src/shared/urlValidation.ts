@@ -26,6 +26,10 @@ export function isLoopbackHost(hostname: string): boolean {
 /** The URL of an http(s) property, or its problem: not a URL, or another scheme. */
 function httpUrl(field: keyof typeof PROPERTY_LABELS, value: string): URL | PropertyIssue {
   const text = value.trim();
+  if (!text.includes('://') && /^[a-z0-9.-]+\.[a-z0-9-]+(:\d+)?([/?]|$)|^(localhost|\[?[0-9a-f:.]+\]?)(:\d+)?([/?]|$)/i.test(text)) {
+    // A host without a scheme ("login.example.com/oauth2/token", "localhost:8080/token"): the fix is to say which.
+    return issue(field, 'invalid', `has no scheme: add https:// in front ("https://${text.slice(0, 200)}").`);
+  }
   let url: URL;
   try {
     url = new URL(text);

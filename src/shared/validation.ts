@@ -152,5 +152,9 @@ export function validateProperties(properties: InvokerProperties, targetMessage?
   if (targetMessage !== undefined && !TARGET_MESSAGE_PATTERN.test(targetMessage)) {
     problems.push(issue('targetMessage', 'invalid', 'must start with a letter or _ and hold only letters, digits, _ . - (at most 64), like DJMOUT.'));
   }
-  return problems;
+  // One issue per field: two checks may find the same missing field (the grant's and the client authentication's
+  // need of a Client ID), and the person should read it once.
+  return problems.filter(
+    (problem, index) => problem.code !== 'required' || problems.findIndex((other) => other.code === 'required' && other.field === problem.field) === index,
+  );
 }

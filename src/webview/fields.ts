@@ -166,14 +166,14 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: 'text',
     requiredFor: ['client_credentials', ...SIGN_IN],
     help: (c) =>
-      `The Client ID associated with the resource owner.${c.grantType === 'client_credentials' || SIGN_IN.includes(c.grantType) ? '' : ' Optional for this grant.'}`,
+      `The client's identifier, as the authorization server registered this application (not the user).${c.grantType === 'client_credentials' || SIGN_IN.includes(c.grantType) ? '' : ' Optional for this grant.'}`,
   },
   {
     key: 'clientSecret',
     kind: 'secret',
     requiredFor: ['client_credentials'],
     help: (c) =>
-      `The Client Secret associated with the resource owner.${unlessClientCredentials(c, SIGN_IN.includes(c.grantType) ? 'Leave empty for a public client (the usual case for an app registered as native or desktop; PKCE protects the code).' : 'Optional: a public client when no secret.')}`,
+      `The secret the authorization server issued to this client (the application, not the user).${unlessClientCredentials(c, SIGN_IN.includes(c.grantType) ? 'Leave empty for a public client (the usual case for an app registered as native or desktop; PKCE protects the code).' : 'Optional: a public client when no secret.')}`,
   },
   { key: 'scope', kind: 'text', help: 'The scope to be set for OAuth Authorization; separate several with spaces.' },
   { key: 'username', kind: 'text', shownFor: ['password'], requiredFor: ['password'], help: 'User ID to access the resource.' },

@@ -98,6 +98,7 @@ export function setBusy(busy: boolean): void {
 export function showResult(ok: boolean | undefined, text: string): void {
   const status = byId('status');
   status.textContent = text;
+  status.title = text;
   status.classList.toggle('ok', ok === true);
   status.classList.toggle('failed', ok === false);
 }

@@ -4,14 +4,15 @@
 // server says is active -> a wrong secret -> drafts that survive a closed tab and a reload -> a sign-in with
 // Authorization Code + PKCE on the server's own pages in a browser tab, back through code-server's port proxy ->
 // Copy Access Token and Insert Access Token Variable -> a Device Code sign-in with the code typed on the server's page
-// -> another extension's session behind VS Code's consent dialog -> Sign Out in the Accounts menu -> no secret anywhere.
+// -> another extension's session behind VS Code's consent dialog -> Sign Out in the Accounts menu -> an invoker from the
+// settings without its secret, listed before anything ran, whose Run asks for the secret -> no secret anywhere.
 //
 //   node test/e2e/person.e2e.mjs [--vscode 1.100.3|1.139.1] [--readme-screenshots] [--vsix file]
 //
 // Needs `npm run package` (dist/oauth2-invoker.vsix, or --vsix) and `npm run compile-tests` (the oidc-provider fixture).
 // Screenshots: $OAUTH2_INVOKER_SCREENSHOTS or test-results/screenshots/<VS Code version>/. --readme-screenshots
 // also copies the form, tree and sign-in shots to media/screenshots/ for the README. Exit code 0 only if every step passed.
-/* global document, navigator, window, fetch, URLSearchParams */
+/* global document, navigator, window, fetch, URLSearchParams, getComputedStyle */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -32,6 +33,14 @@ const MASK = '\u2022'.repeat(8); // what the tree shows for a token
 const WEB_STORAGE_NOTICE = /In the browser, VS Code keeps secrets in the browser's own storage/;
 const DRAFT = { name: 'draft-e2e', url: 'https://login.example.test/oauth2/token' };
 const EXCHANGER = { clientId: 'e2e-exchanger', clientSecret: 'xch:s3cr+t/%41&x=1' };
+/** An invoker in the settings from the start, without its secret (issue 21: the first Execute asks for it). */
+const ASKS = (oidc) => ({
+  name: 'e2e-asks',
+  authorizationServerUrl: oidc.tokenEndpoint,
+  grantType: 'client_credentials',
+  clientId: oidc.basicClient.clientId,
+  scope: 'api:read',
+});
 
 const { values: args } = parseArgs({
   options: {
@@ -435,7 +444,15 @@ async function main() {
       // Linked first: the VSIX install then lists it in the extensions dir's extensions.json (linked after, it is not loaded).
       linkExtension({ extensionsDir, extensionPath: CONSUMER });
       await installVsix({ version: codeServerVersion, userDataDir, extensionsDir, vsix: VSIX });
-      server = await startCodeServer({ version: codeServerVersion, userDataDir, extensionsDir, folder: workspace, workDir: serverDir });
+      server = await startCodeServer({
+        version: codeServerVersion,
+        userDataDir,
+        extensionsDir,
+        folder: workspace,
+        workDir: serverDir,
+        // Issue 21: an invoker in the settings without its secret, as `npm start` adds its demo invokers.
+        settings: { 'oauth2Invoker.invokers': [ASKS(oidc)] },
+      });
       context = await launchBrowser(join(root, 'browser'));
       await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
       page = await openWorkbench(context, server.url, workspace);
@@ -443,7 +460,8 @@ async function main() {
       // The OAuth2 Invoker view, made wider (the sash, like a person) so its descriptions fit in the screenshots.
       await page.locator('.activitybar .action-label[aria-label^="OAuth2 Invoker"]').click();
       await page.locator('.part.sidebar .composite.title', { hasText: /OAuth2 Invoker: Messages/i }).waitFor();
-      await page.locator('.part.sidebar', { hasText: 'No DJMessage yet' }).waitFor();
+      // Before anything ran, the view lists the invoker from the settings, with its Run action (issue 21).
+      await page.locator('.part.sidebar .monaco-list-row', { hasText: /e2e-asks.*not run yet/ }).waitFor();
       const box = await page.locator('.part.sidebar').boundingBox();
       const sashes = await page.locator('.monaco-sash.vertical').evaluateAll((all) =>
         all
@@ -503,7 +521,7 @@ async function main() {
       await status.waitFor();
       check(/AccessToken received/.test(await status.innerText()), 'the form does not say the token was received');
       const message = await waitForTreeRow('DJMOUT');
-      check(/demo .*expires in/.test(await message.innerText()), `DJMOUT reads "${await message.innerText()}"`);
+      check(/^DJMOUT · demo.*expires in/.test(await message.innerText()), `DJMOUT reads "${await message.innerText()}"`);
       const accessToken = await waitForTreeRow('AccessToken');
       check((await accessToken.innerText()).includes(MASK), `the AccessToken row is not masked: "${await accessToken.innerText()}"`);
       check(await form.locator('#f-clientSecret-status', { hasText: 'Stored' }).isVisible(), 'the form does not say the secret is stored');
@@ -561,6 +579,9 @@ async function main() {
         check(values[key] === value, `the form lost ${key}: "${values[key]}"`);
       }
       check((await status.innerText()).includes('invalid_client'), `the form's result line reads "${await status.innerText()}"`);
+      // Issue 21: the error and its hint stay one line (the whole text is its tooltip and the notification's).
+      const lines = await status.evaluate((e) => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)));
+      check(lines === 1, `the form's result line takes ${lines} lines`);
       await waitForTreeRow(/DJMOUT.*failed/);
       await waitForTreeRow(/error\s*invalid_client/);
       check(!(await treeRows()).some((r) => r.startsWith('AccessToken')), 'the failed message still shows an AccessToken');
@@ -866,11 +887,24 @@ async function main() {
         check(userCode !== undefined && verificationUri?.startsWith(oidc.issuer), `the notification reads "${await toast.innerText()}"`);
         check(await toast.getByRole('button', { name: 'Copy Code and Open' }).isVisible(), 'the notification has no "Copy Code and Open"');
         await shot('17-signin-device-code-notification');
-        // As on a phone: the verification page opened by hand, the code typed.
-        const tab = await page.context().newPage();
+        // Issue 21: "Copy Code and Open", as a person presses it. code-server would open the server's localhost page
+        // through its port proxy without the /device path (Not Found): VS Code opens a loopback start page through
+        // that proxy instead, which sends the browser on to the server's device page.
+        const opened = page.context().waitForEvent('page', { timeout: 20_000 });
+        await toast.getByRole('button', { name: 'Copy Code and Open' }).click();
+        let tab;
+        opened.then((p) => (tab = p)).catch(() => undefined);
+        for (const deadline = Date.now() + 20_000; tab === undefined; await page.waitForTimeout(100)) {
+          check(Date.now() < deadline, 'no browser tab opened for "Copy Code and Open"');
+          await allowOpening();
+        }
         let pages;
+        let landedOn;
         try {
-          await tab.goto(verificationUri);
+          const devicePath = new URL(verificationUri).pathname;
+          await tab.waitForURL((u) => u.origin === new URL(oidc.issuer).origin && u.pathname.startsWith(devicePath), { timeout: 15_000 });
+          landedOn = `${new URL(tab.url()).origin}${new URL(tab.url()).pathname}`;
+          check((await tab.title()) !== 'Not Found' && !(await tab.locator('body').innerText()).startsWith('Not Found'), 'the device page is "Not Found"');
           // The browser is still signed in at the server from the Authorization Code step (its session cookie), so
           // the login page comes only when that step did not run.
           pages = await signInAtServer(tab, {
@@ -883,7 +917,7 @@ async function main() {
           await tab.close();
           await page.bringToFront();
         }
-        check(pages[0] === 'Enter code' && pages.at(-1) === 'Allow access?', `the server showed ${pages.join(' -> ')}`);
+        check(pages.at(-1) === 'Allow access?', `the server showed ${pages.join(' -> ')}`);
         await waitForNotification(page, /DJMOUT\.AccessToken received from "signin-device"/, { timeoutMs: 20_000 });
         const row = await waitForTreeRow(/DJMOUT.*signin-device.*expires in/);
         check(oidc.lastTokenRequest()?.body?.grant_type === 'urn:ietf:params:oauth:grant-type:device_code', 'the last token request was no device code grant');
@@ -894,7 +928,7 @@ async function main() {
         });
         const introspection = await introspect(deviceToken);
         check(introspection.active === true && introspection.sub === oidc.user.accountId, `the device token: ${JSON.stringify(introspection)}`);
-        return `${pages.join(' -> ')}; ${await row.innerText()}`;
+        return `Copy Code and Open landed on ${landedOn}; ${pages.join(' -> ')}; ${await row.innerText()}`;
       },
     );
 
@@ -933,7 +967,10 @@ async function main() {
         const confirm = page.locator('.monaco-dialog-box', { hasText: /signin-code/ });
         // The menu is rebuilt when the accounts' sessions change (a renewal): a click on a menu being rebuilt is lost, so
         // the menu is opened again, a bounded number of times, until VS Code's dialog shows.
-        for (let attempt = 1; ; attempt += 1) {
+        for (let attempt = 1; !(await confirm.isVisible()); attempt += 1) {
+          if (attempt > 3) {
+            throw new Error('VS Code showed no Sign Out confirmation after three tries of the Accounts menu');
+          }
           await page.locator('.activitybar .action-label[aria-label^="Accounts"]').click();
           const account = page.locator('.context-view .action-item', { hasText: /signin-code/ }).first();
           await account.waitFor();
@@ -943,17 +980,16 @@ async function main() {
           await signOut.waitFor();
           await signOut.click();
           if (
-            await confirm.waitFor({ timeout: 5_000 }).then(
+            await confirm.waitFor({ timeout: 10_000 }).then(
               () => true,
               () => false,
             )
           ) {
             break;
           }
-          if (attempt === 3) {
-            throw new Error('VS Code showed no Sign Out confirmation after three tries of the Accounts menu');
+          if (await page.locator('.context-view .action-item').first().isVisible()) {
+            await page.keyboard.press('Escape');
           }
-          await page.keyboard.press('Escape');
         }
         await shot('23-accounts-sign-out-confirm');
         await confirm.getByRole('button', { name: 'Sign Out' }).click();
@@ -1021,6 +1057,34 @@ async function main() {
         check(introspection.active === true && introspection.client_id === EXCHANGER.clientId, `the exchanged token is ${JSON.stringify(introspection)}`);
         await shot('20-token-exchange-tree');
         return `${(await row.innerText()).replace(/\n/g, ' ')}; issued for ${granted.audience}, subject ${subject.client_id}'s token`;
+      },
+    );
+
+    await step(
+      'first Execute asks for a missing secret (issue 21): the invoker from the settings, without its Client Secret, is listed with Run; Run asks for "Client Secret" in a password box; typed, the token arrives',
+      [1],
+      async () => {
+        await showMessagesView();
+        // The messages collapsed, so the invoker rows below them are on screen (the list draws only visible rows).
+        await page.locator('.part.sidebar .action-label[aria-label^="Collapse All"]').first().click();
+        const row = await waitForTreeRow(/e2e-asks.*not run yet/, { timeoutMs: 20_000 });
+        await row.hover();
+        const run = row.getByRole('button', { name: 'Execute OAuth2 Invoker' });
+        await run.waitFor();
+        await shot('24-invoker-row-run');
+        await run.click();
+        const box = page.locator('.quick-input-widget', { hasText: 'Client Secret' });
+        await box.waitFor({ timeout: 15_000 });
+        const title = await box.innerText();
+        check(/"e2e-asks"/.test(title) && /"Client Secret"/.test(title), `the box reads "${title}"`);
+        const input = box.locator('input.input');
+        check((await input.getAttribute('type')) === 'password', 'the secret box is not masked');
+        await input.pressSequentially(oidc.basicClient.clientSecret);
+        await shot('25-missing-secret-asked');
+        await input.press('Enter');
+        await waitForNotification(page, /DJMOUT\.AccessToken received from "e2e-asks"/, { timeoutMs: 20_000 });
+        const message = await waitForTreeRow(/DJMOUT · e2e-asks.*expires in/);
+        return `asked "${title.split('\n')[0]}"; ${await message.innerText()}`;
       },
     );
 

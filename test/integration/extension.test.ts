@@ -4,13 +4,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { activateApi, assertAbsent, copyPropertyFromTree, EXTENSION_ID, filesBelow, logWithLine, tooltipText } from './helpers';
-import type { ResultNode } from '../../src/extension/resultTree';
+import type { TreeElement } from '../../src/extension/resultTree';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 
 /** Labels, descriptions and tooltips of the whole tree, as VS Code would render them. */
 function treeText(api: OAuth2InvokerTesting): string {
   const lines: string[] = [];
-  const walk = (node?: ResultNode): void => {
+  const walk = (node?: TreeElement): void => {
     for (const child of api.resultTree.getChildren(node)) {
       const item = api.resultTree.getTreeItem(child);
       lines.push(`${String(item.label)} | ${String(item.description ?? '')} | ${tooltipText(item.tooltip)}`);
@@ -66,10 +66,10 @@ suite('OAuth2 Invoker in a real VS Code', function () {
     assert.ok(token !== undefined && token.length > 20);
     tokens.push(token);
 
-    const roots = api.resultTree.getChildren();
+    const roots = api.resultTree.messageNodes();
     const root = roots.find((node) => node.record.invoker.name === 'cc');
     assert.ok(root !== undefined);
-    assert.equal(api.resultTree.getTreeItem(root).label, 'DJMOUT');
+    assert.equal(api.resultTree.getTreeItem(root).label, 'DJMOUT · cc', 'the label names the invoker the message belongs to (issue 21)');
     const children = api.resultTree.getChildren(root).map((node) => String(api.resultTree.getTreeItem(node).label));
     assert.deepEqual(children, ['Body', ...record.message.propertyNames(), 'Details']);
     assert.equal(children[1], 'AccessToken');
@@ -151,7 +151,7 @@ suite('OAuth2 Invoker in a real VS Code', function () {
     const failed = api.messages().find((m) => m.invoker === 'bad');
     assert.equal(failed?.failed, true);
     assert.equal(failed?.message.getProperty('error'), 'invalid_client');
-    const root = api.resultTree.getChildren().find((node) => node.record.invoker.name === 'bad');
+    const root = api.resultTree.messageNodes().find((node) => node.record.invoker.name === 'bad');
     assert.ok(root !== undefined);
     assert.equal(api.resultTree.getTreeItem(root).contextValue, 'message.failed');
     assert.match(String(api.resultTree.getTreeItem(root).description), /failed \(error 4\)/);

@@ -98,7 +98,7 @@ export function tooltipText(tooltip: string | vscode.MarkdownString | undefined)
  * extensions get every secret field masked).
  */
 export async function copyPropertyFromTree(api: OAuth2InvokerTesting, invoker: string, property: string): Promise<string> {
-  const root = api.resultTree.getChildren().find((node) => node.record.invoker.name === invoker);
+  const root = api.resultTree.messageNodes().find((node) => node.record.invoker.name === invoker);
   assert.ok(root !== undefined, `the message of "${invoker}" is in the tree`);
   const node = api.resultTree.getChildren(root).find((child) => child.kind === 'property' && child.name === property);
   assert.ok(node !== undefined, `the message of "${invoker}" has ${property}`);

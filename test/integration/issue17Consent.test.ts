@@ -166,7 +166,7 @@ suite('Issue 17: another extension gets no token without the consent of VS Code 
 
     // The Messages view's own node: the person's gesture, no question.
     asked.answerForTests(() => false);
-    const root = api.resultTree.getChildren().find((node) => node.record.invoker.name === INVOKER);
+    const root = api.resultTree.messageNodes().find((node) => node.record.invoker.name === INVOKER);
     assert.ok(root !== undefined);
     const scope = api.resultTree.getChildren(root).find((node) => node.kind === 'property' && node.name === 'AccessToken');
     await vscode.commands.executeCommand('oauth2Invoker.copyValue', scope);

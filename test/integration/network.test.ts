@@ -32,7 +32,7 @@ interface InvokerFailure {
 
 /** The message node of an invoker in the tree, and the failure it records. */
 function messageNode(api: OAuth2InvokerTesting, invoker: string): ResultNode {
-  const node = api.resultTree.getChildren().find((n) => n.record.invoker.name === invoker);
+  const node = api.resultTree.messageNodes().find((n) => n.record.invoker.name === invoker);
   assert.ok(node !== undefined, `the tree has a message of "${invoker}"`);
   return node;
 }

@@ -155,7 +155,7 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
     assert.equal(await refusesConnections(port), true, 'the loopback listener closed after its one callback');
 
     // The id_token's claims are in the message's Details: who signed in, and for which client.
-    const root = api.resultTree.getChildren().find((node) => node.record.invoker.name === 'signin-code');
+    const root = api.resultTree.messageNodes().find((node) => node.record.invoker.name === 'signin-code');
     assert.ok(root !== undefined);
     const detailsNode = api.resultTree.getChildren(root).find((node) => node.kind === 'details');
     assert.ok(detailsNode !== undefined);
@@ -271,14 +271,36 @@ suite('Sign-in in a real VS Code (issue 11)', function () {
     );
   });
 
-  test("Execute signs in with a device code the person types on the server's page", async () => {
+  test('Execute signs in with a device code: "Copy Code and Open" lands on the server\'s device page (issue 21: through code-server\'s proxy)', async () => {
+    const browser = new SignInBrowser();
+    let page: Promise<{ title: string; status: number; body: string }> | undefined;
     const started = nextStart(api);
     const running = vscode.commands.executeCommand('oauth2Invoker.execute', 'signin-device');
-    const { kind, url, userCode } = await started;
+    const { kind, url, userCode, open } = await started;
     assert.equal(kind, 'device-code');
     assert.ok(userCode !== undefined && userCode !== '');
-    const page = await new SignInBrowser().browse(url, { user: server.user, userCode });
-    assert.equal(page.title, 'Sign-in Success');
+    assert.ok(open !== undefined, 'the notification offers "Copy Code and Open"');
+    api.signInForTests.opener = async (address) => {
+      opened.push(address);
+      page = browser.browse(address, { user: server.user, userCode });
+      return true;
+    };
+    await open();
+    assert.equal(opened.length, 1);
+    assert.equal(await vscode.env.clipboard.readText(), userCode, 'the code is on the clipboard');
+    if (vscode.env.uiKind === vscode.UIKind.Web) {
+      // code-server would open the server's localhost page through its port proxy without the /device path (Not
+      // Found): a loopback start page, reached through the proxy, sends the browser on to the page as it is.
+      assert.match(opened[0], /^http:\/\/[^/]+\/proxy\/\d+\/start\/[\w-]{22}$/);
+    } else {
+      assert.ok(opened[0].startsWith(url), `the verification page itself is opened (${opened[0]})`);
+    }
+    const shown = await page;
+    assert.ok(
+      browser.visited.some((visited) => new URL(visited).pathname.startsWith(new URL(url).pathname)),
+      `the browser reached the device page ${url}: ${browser.visited.join(' -> ')}`,
+    );
+    assert.equal(shown?.title, 'Sign-in Success');
     await running;
     const record = api.messages().find((m) => m.invoker === 'signin-device');
     assert.ok(record !== undefined && !record.failed);

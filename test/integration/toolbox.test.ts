@@ -136,7 +136,7 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
   /** The root node of an invoker's message (`message`) or of its introspection answer (`introspection`). */
   function root(invoker: string, which: 'message' | 'introspection'): ResultNode {
     const found = api.resultTree
-      .getChildren()
+      .messageNodes()
       .find((n) => n.record.invoker.name === invoker && api.resultTree.getTreeItem(n).contextValue?.startsWith(which) === true);
     assert.ok(found !== undefined, `the ${which} of "${invoker}" is in the tree`);
     return found;
@@ -275,7 +275,7 @@ suite('Introspect and Revoke from the Messages view in a real VS Code', function
     const node = property(root('toolbox-none', 'message'), 'AccessToken');
     await vscode.commands.executeCommand('oauth2Invoker.introspectToken', node);
     assert.equal(
-      api.resultTree.getChildren().some((n) => n.record.invoker.name === 'toolbox-none' && api.resultTree.getTreeItem(n).contextValue === 'introspection'),
+      api.resultTree.messageNodes().some((n) => n.record.invoker.name === 'toolbox-none' && api.resultTree.getTreeItem(n).contextValue === 'introspection'),
       false,
     );
   });

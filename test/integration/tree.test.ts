@@ -34,7 +34,7 @@ suite('Messages view commands in a real VS Code', function () {
   });
 
   function node(kind: ResultNode['kind'], name?: string): ResultNode {
-    const root = api.resultTree.getChildren().find((n) => n.record.invoker.name === 'tree');
+    const root = api.resultTree.messageNodes().find((n) => n.record.invoker.name === 'tree');
     assert.ok(root !== undefined, 'the message is in the tree');
     if (kind === 'message') {
       return root;
@@ -103,7 +103,7 @@ suite('Messages view commands in a real VS Code', function () {
       undefined,
     );
     assert.equal(
-      api.resultTree.getChildren().find((n) => n.record.invoker.name === 'tree'),
+      api.resultTree.messageNodes().find((n) => n.record.invoker.name === 'tree'),
       undefined,
     );
     const requests = server.tokenRequests();

@@ -9,6 +9,8 @@ import {
   type GrantType,
   type InvokerProperties,
 } from '../../src/core/index';
+import { withHint } from '../../src/shared/hintText';
+import { validateProperties } from '../../src/shared/validation';
 import { rejectsWith } from '../fixtures/assertions';
 import { answer, startServer, type TestServer } from '../fixtures/httpServer';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
@@ -183,5 +185,43 @@ suite('hints on known errors', () => {
       const error = await rejectsWith(execute(properties), 'server-rejected');
       assert.equal(hintFor(error, properties)?.id, 'basic-empty-answer');
     });
+  });
+});
+
+suite('issue 21: error texts a newcomer reads', () => {
+  test('a public client refused with invalid_client is told to check the client, not where its (absent) secret goes', () => {
+    for (const [options, properties] of [
+      [{ grantType: 'authorization_code', auth: 'none' }, {}],
+      [{ grantType: 'device_code', auth: 'none' }, { clientSecret: '' }],
+    ] as const) {
+      const hint = hintFor(rejection(401, { error: 'invalid_client', error_description: 'client authentication failed' }, options), properties);
+      assert.equal(hint?.id, 'invalid-public-client');
+      assert.equal(hint?.field, 'clientId');
+      assert.doesNotMatch(hint?.text ?? '', /Credentials in Request Body/);
+    }
+    // A confidential client still gets the lead on where the credentials go.
+    assert.match(hintFor(rejection(401, { error: 'invalid_client' }), { clientSecret: 's' })?.text ?? '', /Credentials in Request Body/);
+  });
+
+  test("the server's text and the hint are two sentences, never run together", () => {
+    assert.equal(
+      withHint('client authentication failed', 'Client authentication failed: check "Client ID".'),
+      'client authentication failed. Client authentication failed: check "Client ID".',
+    );
+    assert.equal(withHint('The server refused the scope.', 'Ask for less.'), 'The server refused the scope. Ask for less.');
+  });
+
+  test('a field missing for two reasons is said once (the grant and the client authentication both need a Client ID)', () => {
+    const issues = validateProperties({
+      authorizationServerUrl: 'https://as.example.com/token',
+      grantType: 'client_credentials',
+      clientId: '',
+      clientAuthentication: 'client_secret_basic',
+    });
+    assert.deepEqual(
+      issues.map((issue) => issue.field),
+      ['clientId', 'clientSecret'],
+    );
+    assert.equal(issues[0].message, '"Client ID" is required for the Client Credentials grant.');
   });
 });

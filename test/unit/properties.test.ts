@@ -115,7 +115,10 @@ suite('invoker properties', () => {
   test('URLs: not a URL, another scheme, credentials in the URL, a fragment', () => {
     const bad = (url: string): string[] =>
       validateProperties({ authorizationServerUrl: url, grantType: 'refresh_token', refreshToken: 'r' }).map((issue) => issue.message);
-    assert.match(bad('as.example.com/token')[0], /"Authorization Server URL" is not a valid URL/);
+    // Issue 21: an address without a scheme says to add https://.
+    assert.equal(bad('as.example.com/token')[0], '"Authorization Server URL" has no scheme: add https:// in front ("https://as.example.com/token").');
+    assert.match(bad('localhost:8080/token')[0], /has no scheme: add https:\/\/ in front \("https:\/\/localhost:8080\/token"\)/);
+    assert.match(bad('not a url')[0], /"Authorization Server URL" is not a valid URL/);
     assert.match(bad('ftp://as.example.com/token')[0], /must start with https:\/\//);
     assert.match(bad('https://user:pw@as.example.com/token')[0], /must not contain a user name or password/);
     assert.match(bad('https://as.example.com/token#x')[0], /#fragment/);

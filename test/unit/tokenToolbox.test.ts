@@ -160,7 +160,11 @@ suite('token toolbox: request shape', () => {
       'invalid-properties',
     );
     assert.equal(introspection.issues[0]?.field, 'introspectionEndpoint');
-    assert.match(introspection.message, /"Introspection Endpoint" is not set: the server's metadata names no "introspection_endpoint"/);
+    // Issue 21: not "the server names none" (it usually has one; the invoker was not discovered).
+    assert.match(
+      introspection.message,
+      /"Introspection Endpoint" is not set\. Run Discover with the server's "Issuer URL" \(it reads "introspection_endpoint" from the server's metadata\), or enter the endpoint in "Introspection Endpoint"\./,
+    );
     const revocation = await rejectsWith(revoke(props({ revocationEndpoint: '  ' }), 't', 'access_token'), 'invalid-properties');
     assert.equal(revocation.issues[0]?.field, 'revocationEndpoint');
     assert.match(revocation.message, /"Revocation Endpoint" is not set/);

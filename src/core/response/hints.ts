@@ -326,6 +326,14 @@ function genericHint(f: Facts, error: InvokerError): Hint | undefined {
           field: 'tlsCertFile',
         };
       }
+      if (f.clientAuthentication === 'none' || (f.clientAuthentication === undefined && (f.clientSecret ?? '').trim() === '')) {
+        // A public client sends no secret, so where the credentials go is not the lead: the client itself is.
+        return {
+          id: 'invalid-public-client',
+          text: `The server did not accept the public client "${L.clientId}" without a secret: check "${L.clientId}"; if the server gave this client a secret, enter it in "${L.clientSecret}".`,
+          field: 'clientId',
+        };
+      }
       return {
         id: 'invalid-client',
         text: `Client authentication failed: check "${L.clientId}" and "${L.clientSecret}"; if both are right, the server may want them elsewhere: ${switchCredentials(f)}.`,

@@ -60,7 +60,8 @@ export function endpointOf(properties: InvokerProperties, operation: EndpointOpe
       {
         field,
         code: 'required',
-        message: `"${label}" is not set: the server's metadata names no "${operation.metadataField}" (it may not offer it). Enter the endpoint in "${label}", or run Discover.`,
+        // Not "the server names none": most often the invoker was never discovered (no Issuer URL), and the server has one.
+        message: `"${label}" is not set. Run Discover with the server's "${PROPERTY_LABELS.issuer}" (it reads "${operation.metadataField}" from the server's metadata), or enter the endpoint in "${label}".`,
       },
     ]);
   }

@@ -125,6 +125,29 @@ export const loopbackFlow: RedirectFlow = {
   },
 };
 
+/**
+ * A loopback listener whose start page sends the browser on to `target` (a device sign-in's verification page on this
+ * machine), and that page's address as the browser reaches it: in code-server through `/proxy/PORT/start/…`, since
+ * its opener would send the target's localhost URL through the port proxy without its path (4.100: `Not Found`).
+ * It stops with `signal`, after `timeoutMs`, or on dispose.
+ */
+export async function startPageFor(
+  core: Core,
+  target: string,
+  options: { readonly signal: AbortSignal; readonly timeoutMs: number },
+): Promise<{ readonly url: string; dispose(): Promise<void> }> {
+  const server = await core.LoopbackAuthServer.start({ state: core.randomUrlSafe(), timeoutMs: options.timeoutMs, signal: options.signal });
+  // Nobody waits for a callback here: the listener only serves its start page until it stops.
+  server.waitForCallback().catch(() => undefined);
+  try {
+    server.startAt(target);
+    return { url: await externalLoopbackUri(server.port, server.startPath, ''), dispose: () => server.close() };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}
+
 /** VS Code's own URI (`vscode://oauth2-invoker.oauth2-invoker/callback`) received by its URI handler: desktop only. */
 export const uriHandlerFlow: RedirectFlow = {
   id: 'uri-handler',

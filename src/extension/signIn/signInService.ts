@@ -7,7 +7,7 @@ import type { InvokerProperties } from '../../shared/properties';
 import { loadCore } from '../coreLoader';
 import { withTokenProgress } from '../tokenUi';
 import { isLoopbackHost } from '../../shared/urlValidation';
-import { chooseFlow, currentEnvironment, type ReceivingRedirect } from './flows';
+import { chooseFlow, currentEnvironment, startPageFor, type ReceivingRedirect } from './flows';
 import { browserAddress } from './browserAddress';
 import { SignInUriHandler } from './uriHandler';
 import { showInformation } from '../notifications';
@@ -19,6 +19,8 @@ export interface SignInStarted {
   /** The authorization URL, or the device verification URI (with the code when the server gives one). */
   readonly url: string;
   readonly userCode?: string;
+  /** A device sign-in's "Copy Code and Open", as the notification's button runs it (the tests press it here). */
+  readonly open?: () => Promise<void>;
 }
 
 /** Part of the in-host tests' `testing` surface (as FormPanelTestHooks): the bundle's own service. */
@@ -212,16 +214,39 @@ export class SignInService implements vscode.Disposable {
     this.log.info(
       `[${label}] sign-in: device code issued, valid ${authorization.expiresInSeconds} s; verification page ${withoutQuery(authorization.verificationUri)}`,
     );
-    this.started.fire({ invoker: label, kind: 'device-code', url: authorization.verificationUri, userCode: authorization.userCode });
-    const open = 'Copy Code and Open';
-    void showInformation(`Sign in to "${label}": enter the code ${authorization.userCode} at ${authorization.verificationUri}`, open).then(async (choice) => {
-      if (choice === open) {
+    return withTokenProgress(`Signing in to "${label}": waiting for the code ${authorization.userCode} to be entered…`, async (own) => {
+      const signal = options.signal !== undefined ? AbortSignal.any([own, options.signal]) : own;
+      const startPages: Array<{ dispose(): Promise<void> }> = [];
+      let finished = false;
+      // What "Copy Code and Open" does: the code to the clipboard, the verification page in the browser — in the
+      // browser workbench, for a server on this machine, through a loopback start page (see browserStart).
+      const copyAndOpen = async (): Promise<void> => {
         await vscode.env.clipboard.writeText(authorization.userCode);
-        await this.opener(target);
+        let address = target;
+        if (currentEnvironment().web && isLoopbackHost(new URL(target).hostname) && !signal.aborted && !finished) {
+          // Open while the code is valid (a server's expires_in capped at 30 min: a timer cannot wait longer than 24 days).
+          const timeoutMs = Math.min(authorization.expiresInSeconds, 30 * 60) * 1000;
+          const start = await startPageFor(core, target, { signal, timeoutMs });
+          startPages.push(start);
+          address = start.url;
+        }
+        await this.opener(address);
+      };
+      this.started.fire({ invoker: label, kind: 'device-code', url: authorization.verificationUri, userCode: authorization.userCode, open: copyAndOpen });
+      const open = 'Copy Code and Open';
+      void showInformation(`Sign in to "${label}": enter the code ${authorization.userCode} at ${authorization.verificationUri}`, open).then(async (choice) => {
+        if (choice === open) {
+          await copyAndOpen().catch((error: unknown) =>
+            this.log.warn(`[${label}] "${open}" failed: ${error instanceof Error ? error.message : String(error)}`),
+          );
+        }
+      });
+      try {
+        return await core.pollDeviceToken(properties, authorization, { ...options, signal });
+      } finally {
+        finished = true;
+        await Promise.all(startPages.map((start) => start.dispose()));
       }
     });
-    return withTokenProgress(`Signing in to "${label}": waiting for the code ${authorization.userCode} to be entered…`, (own) =>
-      core.pollDeviceToken(properties, authorization, { ...options, signal: options.signal !== undefined ? AbortSignal.any([own, options.signal]) : own }),
-    );
   }
 }
