@@ -963,33 +963,34 @@ async function main() {
       'accounts: the Accounts menu, "signin-code (OAuth2 Invoker)", Sign Out; the invoker\'s token is gone from the tree and the other extension has no session',
       [16],
       async () => {
-        // VS Code confirms, naming the extensions that used the account.
-        const confirm = page.locator('.monaco-dialog-box', { hasText: /signin-code/ });
-        // The menu is rebuilt when the accounts' sessions change (a renewal): a click on a menu being rebuilt is lost, so
-        // the menu is opened again, a bounded number of times, until VS Code's dialog shows.
+        // VS Code confirms, naming the extensions that used the account. The mouse, on its way from the account to its
+        // submenu, can pass over another account and open that one's Sign Out instead: a dialog for another account is
+        // cancelled and the menu tried again, a bounded number of times.
+        const dialog = page.locator('.monaco-dialog-box');
+        const confirm = dialog.filter({ hasText: /signin-code/ });
         for (let attempt = 1; !(await confirm.isVisible()); attempt += 1) {
           if (attempt > 3) {
-            throw new Error('VS Code showed no Sign Out confirmation after three tries of the Accounts menu');
+            throw new Error('VS Code showed no Sign Out confirmation for "signin-code" after three tries of the Accounts menu');
+          }
+          if (await dialog.isVisible()) {
+            await dialog.getByRole('button', { name: 'Cancel' }).click();
           }
           await page.locator('.activitybar .action-label[aria-label^="Accounts"]').click();
           const account = page.locator('.context-view .action-item', { hasText: /signin-code/ }).first();
           await account.waitFor();
           await shot('22-accounts-menu');
           await account.hover();
-          const signOut = page.locator('.context-view .action-item', { hasText: /^Sign Out$/ }).first();
-          await signOut.waitFor();
-          await signOut.click();
-          if (
-            await confirm.waitFor({ timeout: 10_000 }).then(
-              () => true,
-              () => false,
-            )
-          ) {
-            break;
+          // Into the submenu and onto Sign Out with the keyboard, not the mouse: no other account is passed on the way.
+          await page.keyboard.press('ArrowRight');
+          await page
+            .locator('.context-view .action-item', { hasText: /^Sign Out$/ })
+            .first()
+            .waitFor();
+          for (let step = 0; step < 5 && (await page.evaluate(() => document.activeElement?.textContent?.trim())) !== 'Sign Out'; step += 1) {
+            await page.keyboard.press('ArrowDown');
           }
-          if (await page.locator('.context-view .action-item').first().isVisible()) {
-            await page.keyboard.press('Escape');
-          }
+          await page.keyboard.press('Enter');
+          await dialog.waitFor({ timeout: 15_000 }).catch(() => undefined);
         }
         await shot('23-accounts-sign-out-confirm');
         await confirm.getByRole('button', { name: 'Sign Out' }).click();
