@@ -1,0 +1,270 @@
+import { ImportFileError, quotedName } from './importError';
+import type { ImportBudget } from './importLimits';
+import {
+  EMPTY_EXTERNAL_AUTH,
+  objectOf,
+  own,
+  sourcePart,
+  textOf,
+  toImportRow,
+  withUniqueNames,
+  type ExternalAuth,
+  type ImportPreview,
+  type ImportRow,
+  type ParsedFile,
+} from './importPreview';
+
+export const OPENAPI_EXPECTED = 'an OpenAPI 3.x or Swagger 2.0 document (JSON or YAML) with an "openapi" or "swagger" field';
+
+/** Scopes filled in when a flow lists this many or fewer and the document's `security` asks for none of them. */
+export const FEW_SCOPES = 5;
+
+/** Scope names a warning lists at most. */
+const SCOPES_SHOWN = 20;
+
+const CLIENT_ID_NOTE =
+  'The document has no client: OpenAPI has no field for a Client ID. Register a client at the authorization server and enter its "Client ID".';
+
+/** True when the JSON is an OpenAPI (3.x) or Swagger (2.0) document: a top-level `openapi` or `swagger` version string. */
+export function isOpenApiDocument(json: unknown): boolean {
+  const root = objectOf(json);
+  return typeof own(root, 'openapi') === 'string' || typeof own(root, 'swagger') === 'string';
+}
+
+/** The base URL that relative URLs of the document resolve against, or why there is none. */
+type Base = { readonly url: URL } | { readonly missing: string };
+
+/** `servers[0].url` with its `{variables}` replaced by their defaults (OpenAPI 3.x §4.8.5 Server Object). */
+function serverBase(root: Record<string, unknown>): Base {
+  const servers = own(root, 'servers');
+  const server = objectOf(Array.isArray(servers) ? servers[0] : undefined);
+  const template = textOf(own(server, 'url')).trim();
+  if (template === '') {
+    return { missing: 'the document lists no server' };
+  }
+  const variables = objectOf(own(server, 'variables'));
+  let undefinedVariable = '';
+  const url = template.replace(/\{([^{}]*)\}/g, (whole, name: string) => {
+    const value = own(objectOf(own(variables, name)), 'default');
+    if (typeof value !== 'string') {
+      undefinedVariable ||= name;
+      return whole;
+    }
+    return value;
+  });
+  if (undefinedVariable !== '') {
+    return { missing: `its first server's URL uses the variable ${quotedName(undefinedVariable)}, which has no default` };
+  }
+  return absolute(url, `its first server's URL ${quotedName(url)} names no host`);
+}
+
+/**
+ * Swagger 2.0's `schemes` + `host` + `basePath`. Without `schemes`, the document's own scheme applies, unknown here:
+ * https is taken, the only one the invoker opens to a remote host anyway.
+ * @see https://swagger.io/specification/v2/#swagger-object
+ */
+function swaggerBase(root: Record<string, unknown>): Base {
+  const host = textOf(own(root, 'host')).trim();
+  if (host === '') {
+    return { missing: 'the document has no "host"' };
+  }
+  const schemes = own(root, 'schemes');
+  const listed = Array.isArray(schemes) ? schemes.map(textOf) : [];
+  const scheme = listed.length === 0 || listed.includes('https') ? 'https' : listed[0];
+  const basePath = textOf(own(root, 'basePath')).trim() || '/';
+  return absolute(`${scheme}://${host}${basePath.startsWith('/') ? '' : '/'}${basePath}`, `its "host" ${quotedName(host)} is not a host name`);
+}
+
+function absolute(url: string, missing: string): Base {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    return { missing };
+  }
+  try {
+    return { url: new URL(url) };
+  } catch {
+    return { missing };
+  }
+}
+
+/**
+ * A URL of the document, resolved against the base when it is relative (RFC 3986 §5, as OpenAPI 3.x says); a relative
+ * one without a base stays as it is, with a note: no host is made up.
+ */
+function resolveUrl(raw: string, base: Base, label: string, notes: string[]): string {
+  const value = raw.trim();
+  if (value === '' || /^[a-z][a-z0-9+.-]*:/i.test(value)) {
+    return value;
+  }
+  if ('missing' in base) {
+    notes.push(`"${label}" is the relative URL ${quotedName(value)} and ${base.missing}: enter the server's address in front of it.`);
+    return value;
+  }
+  try {
+    return new URL(value, base.url).href;
+  } catch {
+    return value;
+  }
+}
+
+/** The scopes the document's top-level `security` asks of a scheme, in order, each once. */
+function requiredScopes(root: Record<string, unknown>, scheme: string): { readonly named: boolean; readonly scopes: string[] } {
+  const security = own(root, 'security');
+  const scopes = new Set<string>();
+  let named = false;
+  for (const requirement of Array.isArray(security) ? security : []) {
+    const list = own(objectOf(requirement), scheme);
+    if (Array.isArray(list)) {
+      named = true;
+      for (const scope of list) {
+        const text = textOf(scope).trim();
+        if (text !== '') {
+          scopes.add(text);
+        }
+      }
+    }
+  }
+  return { named, scopes: [...scopes] };
+}
+
+function namedList(names: readonly string[]): string {
+  const shown = names.slice(0, SCOPES_SHOWN).map(quotedName).join(', ');
+  return names.length > SCOPES_SHOWN ? `${shown} and ${names.length - SCOPES_SHOWN} more` : shown;
+}
+
+/**
+ * The scope of a row: what the document's `security` asks of the scheme; else every listed scope when there are
+ * few; else none, with a note naming those to choose from. Never one the document does not name.
+ */
+function scopeOf(root: Record<string, unknown>, scheme: string, listed: readonly string[], notes: string[]): string {
+  const required = requiredScopes(root, scheme);
+  const chosen = required.scopes.length > 0 ? required.scopes : listed.length <= FEW_SCOPES ? listed : [];
+  if (required.scopes.length === 0 && chosen.length > 0) {
+    notes.push(`"Scope" holds every scope the document lists (${chosen.length}), since it asks for none of them: remove those the client does not need.`);
+  }
+  if (chosen.length === 0 && listed.length > 0) {
+    notes.push(`"Scope" is left empty: the document lists ${listed.length} scopes and asks for none of them; choose from ${namedList(listed)}.`);
+  }
+  const parameterised = chosen.filter((scope) => /\{[^{}]*\}/.test(scope));
+  if (parameterised.length > 0) {
+    notes.push(`"Scope" holds ${namedList(parameterised)}, with a {parameter} to replace by its value.`);
+  }
+  return chosen.join(' ');
+}
+
+/** OpenAPI 3.x flow names (and Swagger 2.0 `flow` values) with the grant the invoker knows them by. */
+const FLOWS: Readonly<Record<string, { readonly grant: string; readonly label: string }>> = {
+  clientCredentials: { grant: 'client_credentials', label: 'Client Credentials' },
+  application: { grant: 'client_credentials', label: 'Client Credentials' },
+  authorizationCode: { grant: 'authorization_code', label: 'Authorization Code' },
+  accessCode: { grant: 'authorization_code', label: 'Authorization Code' },
+  password: { grant: 'password', label: 'Password' },
+  implicit: { grant: 'implicit', label: 'Implicit' },
+  // OpenAPI 3.2.
+  deviceAuthorization: { grant: 'device_code', label: 'Device Authorization' },
+};
+
+interface Context {
+  readonly root: Record<string, unknown>;
+  readonly base: Base;
+  readonly file: string;
+  readonly title: string;
+  readonly budget: ImportBudget;
+}
+
+/** One flow of an `oauth2` scheme (3.x Flow Object, or a 2.0 Security Scheme Object itself) as a configuration. */
+function flowAuth(context: Context, scheme: string, flowName: string, flow: Record<string, unknown>, several: boolean): ExternalAuth {
+  const known = Object.prototype.hasOwnProperty.call(FLOWS, flowName) ? FLOWS[flowName] : undefined;
+  const notes: string[] = [];
+  const scopes = Object.keys(objectOf(own(flow, 'scopes')) ?? {});
+  // Scalar's documented extension: the client its "Try it" uses.
+  const clientId = textOf(own(flow, 'x-scalar-client-id')).trim();
+  notes.push(clientId === '' ? CLIENT_ID_NOTE : 'The "Client ID" is the example client the document names ("x-scalar-client-id"): use your own.');
+  return {
+    ...EMPTY_EXTERNAL_AUTH,
+    source: [context.title, sourcePart(scheme), sourcePart(flowName)].join(' › '),
+    name: several ? `${scheme} ${known?.label ?? flowName}` : scheme,
+    grant: known?.grant ?? flowName,
+    tokenUrl: resolveUrl(textOf(own(flow, 'tokenUrl')), context.base, 'tokenUrl', notes),
+    authorizationUrl: resolveUrl(textOf(own(flow, 'authorizationUrl')), context.base, 'authorizationUrl', notes),
+    deviceAuthorizationUrl: resolveUrl(textOf(own(flow, 'deviceAuthorizationUrl')), context.base, 'deviceAuthorizationUrl', notes),
+    clientId,
+    scope: scopeOf(context.root, scheme, scopes, notes),
+    notes,
+  };
+}
+
+const DISCOVERY_SUFFIX = /\/\.well-known\/openid-configuration\/?$/;
+
+/** An `openIdConnect` scheme: Authorization Code with the Issuer set, so that "Discover" fills the endpoints. */
+function openIdAuth(context: Context, scheme: string, definition: Record<string, unknown>): ExternalAuth {
+  const notes: string[] = [];
+  const discovery = resolveUrl(textOf(own(definition, 'openIdConnectUrl')), context.base, 'openIdConnectUrl', notes);
+  const issuer = discovery.replace(DISCOVERY_SUFFIX, '');
+  notes.push(
+    issuer === discovery
+      ? `"openIdConnectUrl" does not end in /.well-known/openid-configuration: check the "Issuer URL", then press "Discover" to fill the endpoints.`
+      : 'The "Issuer URL" comes from "openIdConnectUrl": press "Discover" to fill the endpoints. The grant is Authorization Code; choose another if the client uses one.',
+    CLIENT_ID_NOTE,
+  );
+  const required = requiredScopes(context.root, scheme);
+  if (required.scopes.length === 0) {
+    notes.push('"Scope" is left empty: the document asks for no scope of this scheme; OpenID Connect needs "openid".');
+  }
+  return {
+    ...EMPTY_EXTERNAL_AUTH,
+    source: [context.title, sourcePart(scheme)].join(' › '),
+    name: scheme,
+    grant: 'authorization_code',
+    issuer,
+    scope: required.scopes.join(' '),
+    notes,
+  };
+}
+
+/**
+ * Reads the OAuth 2.0 security schemes of an OpenAPI 3.x document (`components.securitySchemes`: one row per flow, and
+ * `openIdConnect`) or a Swagger 2.0 one (`securityDefinitions`). Other schemes (API keys, HTTP) make no row.
+ * @see https://spec.openapis.org/oas/v3.1.0#security-scheme-object
+ * @see https://swagger.io/specification/v2/#security-definitions-object
+ */
+export function previewOpenApi(document: ParsedFile, budget: ImportBudget): ImportPreview {
+  const root = objectOf(document.json);
+  if (root === undefined || !isOpenApiDocument(root)) {
+    throw new ImportFileError(document.name, OPENAPI_EXPECTED, 'it has neither');
+  }
+  const swagger = typeof own(root, 'swagger') === 'string';
+  const context: Context = {
+    root,
+    base: swagger ? swaggerBase(root) : serverBase(root),
+    file: document.name,
+    title: sourcePart(textOf(own(objectOf(own(root, 'info')), 'title')).trim() || document.name),
+    budget,
+  };
+  const schemes = objectOf(swagger ? own(root, 'securityDefinitions') : own(objectOf(own(root, 'components')), 'securitySchemes')) ?? {};
+  const scope = { lookup: () => undefined, budget, file: document.name };
+  const rows: ImportRow[] = [];
+  const add = (auth: ExternalAuth): void => {
+    budget.configuration(document.name);
+    rows.push(toImportRow(auth, scope));
+  };
+  for (const [name, value] of Object.entries(schemes)) {
+    budget.item(document.name);
+    const definition = objectOf(value);
+    const type = textOf(own(definition, 'type'));
+    if (definition === undefined) {
+      continue;
+    }
+    if (type === 'openIdConnect') {
+      add(openIdAuth(context, name, definition));
+    } else if (type === 'oauth2' && swagger) {
+      add(flowAuth(context, name, textOf(own(definition, 'flow')), definition, false));
+    } else if (type === 'oauth2') {
+      const flows = Object.entries(objectOf(own(definition, 'flows')) ?? {}).filter((entry) => objectOf(entry[1]) !== undefined);
+      for (const [flowName, flow] of flows) {
+        budget.item(document.name);
+        add(flowAuth(context, name, flowName, objectOf(flow)!, flows.length > 1));
+      }
+    }
+  }
+  return { format: 'openapi', environments: [], rows: withUniqueNames(rows) };
+}
