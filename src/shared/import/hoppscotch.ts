@@ -152,6 +152,11 @@ function externalAuthOf(source: string, name: string, auth: Record<string, unkno
   };
 }
 
+/** The row's warnings name variables as Hoppscotch writes them, `<<name>>`, as the person knows them. */
+function hoppscotchSpelling(row: ImportRow): ImportRow {
+  return row.kind === 'invoker' ? { ...row, warnings: row.warnings.map((warning) => warning.replace(/\{\{([^{}]*)\}\}/g, '<<$1>>')) } : row;
+}
+
 /** A note for each secret variable the configuration uses that the export left without its value. */
 function withSecretNotes(auth: ExternalAuth, secrets: ReadonlySet<string>, variables: ReadonlyMap<string, Variable>): ExternalAuth {
   if (secrets.size === 0) {
@@ -221,7 +226,9 @@ export function previewHoppscotch(
       budget.configuration(collection.name);
       const name = textOf(own(node, 'name')) || '(unnamed)';
       const external = externalAuthOf(path.join(' › '), name, auth);
-      rows.push(toImportRow(withSecretNotes(external, secrets, variables), { lookup: (key) => variables.get(key), budget, file: collection.name }));
+      rows.push(
+        hoppscotchSpelling(toImportRow(withSecretNotes(external, secrets, variables), { lookup: (key) => variables.get(key), budget, file: collection.name })),
+      );
     }
     for (const key of ['folders', 'requests']) {
       const children = own(node, key);
