@@ -2,6 +2,7 @@ import { ImportFileError, quotedName } from './importError';
 import type { ImportBudget } from './importLimits';
 import {
   EMPTY_EXTERNAL_AUTH,
+  invokerNameFrom,
   objectOf,
   own,
   sourcePart,
@@ -265,6 +266,17 @@ export function previewOpenApi(document: ParsedFile, budget: ImportBudget): Impo
         add(flowAuth(context, name, flowName, objectOf(flow)!, flows.length > 1));
       }
     }
+  }
+  if (rows.length === 0) {
+    const others = Object.entries(schemes)
+      .slice(0, SCOPES_SHOWN)
+      .map(([name, value]) => `${quotedName(textOf(own(objectOf(value), 'type')) || 'untyped')} ${quotedName(name)}`);
+    rows.push({
+      kind: 'skipped',
+      source: context.title,
+      name: invokerNameFrom(context.title),
+      reason: `Not imported: the document defines no OAuth 2.0 or OpenID Connect security scheme${others.length > 0 ? ` (only ${others.join(', ')})` : ''}.`,
+    });
   }
   return { format: 'openapi', environments: [], rows: withUniqueNames(rows) };
 }

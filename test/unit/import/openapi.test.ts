@@ -312,6 +312,22 @@ suite('import: OpenAPI shapes written from the specifications', () => {
     assert.equal(candidate(preview, 'people').config.scope, '');
   });
 
+  test('a document without an OAuth 2.0 or OpenID Connect scheme: one row saying so, naming the schemes it has', () => {
+    const keys = { openapi: '3.0.3', info: { title: 'Keys only' }, components: { securitySchemes: { api_key: { type: 'apiKey' }, basic: { type: 'http' } } } };
+    const preview = previewImport([{ name: 'keys.yaml', text: stringifyYaml(keys) }]);
+    assert.deepEqual(preview.rows, [
+      {
+        kind: 'skipped',
+        source: 'Keys only',
+        name: 'Keys only',
+        reason: 'Not imported: the document defines no OAuth 2.0 or OpenID Connect security scheme (only "apiKey" "api_key", "http" "basic").',
+      },
+    ]);
+    const none = previewImport([{ name: 'none.json', text: JSON.stringify({ swagger: '2.0', info: { title: 'Open' } }) }]);
+    assert.deepEqual(none.rows.map(rowName), ['Open (skipped)']);
+    assert.equal(skipped(none, 'Open').reason, 'Not imported: the document defines no OAuth 2.0 or OpenID Connect security scheme.');
+  });
+
   test('a document of more OAuth schemes than a preview lists is refused, naming the file and the limit', () => {
     const schemes: Record<string, unknown> = {};
     for (let i = 0; i <= IMPORT_LIMITS.configurations; i += 1) {
