@@ -171,7 +171,9 @@ function withSecretNotes(auth: ExternalAuth, secrets: ReadonlySet<string>, varia
       }
     }
   }
-  const notes = [...used].map((name) => `<<${name.slice(0, 60)}>> is a secret variable: Hoppscotch exports it without its value; enter the value in the form.`);
+  const notes = [...used].map(
+    (name) => `${quotedName(`<<${name}>>`)} is a secret variable: Hoppscotch exports it without its value; enter the value in the form.`,
+  );
   return notes.length === 0 ? auth : { ...auth, notes: [...auth.notes, ...notes] };
 }
 

@@ -107,16 +107,19 @@ function resolveUrl(raw: string, base: Base, label: string, notes: string[]): st
   }
 }
 
-/** The scopes the document's top-level `security` asks of a scheme, in order, each once. */
-function requiredScopes(root: Record<string, unknown>, scheme: string): { readonly named: boolean; readonly scopes: string[] } {
+/**
+ * The scopes the document's top-level `security` asks of each scheme, in order, each once: read once for the whole
+ * document (not once per scheme), the preview's deadline looked at for each requirement.
+ */
+function requiredScopes(root: Record<string, unknown>, budget: ImportBudget, file: string): Map<string, Set<string>> {
   const security = own(root, 'security');
-  const scopes = new Set<string>();
-  let named = false;
+  const required = new Map<string, Set<string>>();
   for (const requirement of Array.isArray(security) ? security : []) {
-    const list = own(objectOf(requirement), scheme);
-    if (Array.isArray(list)) {
-      named = true;
-      for (const scope of list) {
+    budget.check(file);
+    for (const [scheme, list] of Object.entries(objectOf(requirement) ?? {})) {
+      const scopes = required.get(scheme) ?? new Set<string>();
+      required.set(scheme, scopes);
+      for (const scope of Array.isArray(list) ? list : []) {
         const text = textOf(scope).trim();
         if (text !== '') {
           scopes.add(text);
@@ -124,7 +127,7 @@ function requiredScopes(root: Record<string, unknown>, scheme: string): { readon
       }
     }
   }
-  return { named, scopes: [...scopes] };
+  return required;
 }
 
 function namedList(names: readonly string[]): string {
@@ -136,10 +139,9 @@ function namedList(names: readonly string[]): string {
  * The scope of a row: what the document's `security` asks of the scheme; else every listed scope when there are
  * few; else none, with a note naming those to choose from. Never one the document does not name.
  */
-function scopeOf(root: Record<string, unknown>, scheme: string, listed: readonly string[], notes: string[]): string {
-  const required = requiredScopes(root, scheme);
-  const chosen = required.scopes.length > 0 ? required.scopes : listed.length <= FEW_SCOPES ? listed : [];
-  if (required.scopes.length === 0 && chosen.length > 0) {
+function scopeOf(required: readonly string[], listed: readonly string[], notes: string[]): string {
+  const chosen = required.length > 0 ? required : listed.length <= FEW_SCOPES ? listed : [];
+  if (required.length === 0 && chosen.length > 0) {
     notes.push(`"Scope" holds every scope the document lists (${chosen.length}), since it asks for none of them: remove those the client does not need.`);
   }
   if (chosen.length === 0 && listed.length > 0) {
@@ -165,7 +167,8 @@ const FLOWS: Readonly<Record<string, { readonly grant: string; readonly label: s
 };
 
 interface Context {
-  readonly root: Record<string, unknown>;
+  /** What the top-level `security` asks of each scheme. */
+  readonly required: ReadonlyMap<string, ReadonlySet<string>>;
   readonly base: Base;
   readonly file: string;
   readonly title: string;
@@ -189,7 +192,7 @@ function flowAuth(context: Context, scheme: string, flowName: string, flow: Reco
     authorizationUrl: resolveUrl(textOf(own(flow, 'authorizationUrl')), context.base, 'authorizationUrl', notes),
     deviceAuthorizationUrl: resolveUrl(textOf(own(flow, 'deviceAuthorizationUrl')), context.base, 'deviceAuthorizationUrl', notes),
     clientId,
-    scope: scopeOf(context.root, scheme, scopes, notes),
+    scope: scopeOf([...(context.required.get(scheme) ?? [])], scopes, notes),
     notes,
   };
 }
@@ -207,8 +210,8 @@ function openIdAuth(context: Context, scheme: string, definition: Record<string,
       : 'The "Issuer URL" comes from "openIdConnectUrl": press "Discover" to fill the endpoints. The grant is Authorization Code; choose another if the client uses one.',
     CLIENT_ID_NOTE,
   );
-  const required = requiredScopes(context.root, scheme);
-  if (required.scopes.length === 0) {
+  const required = [...(context.required.get(scheme) ?? [])];
+  if (required.length === 0) {
     notes.push('"Scope" is left empty: the document asks for no scope of this scheme; OpenID Connect needs "openid".');
   }
   return {
@@ -217,7 +220,7 @@ function openIdAuth(context: Context, scheme: string, definition: Record<string,
     name: scheme,
     grant: 'authorization_code',
     issuer,
-    scope: required.scopes.join(' '),
+    scope: required.join(' '),
     notes,
   };
 }
@@ -235,7 +238,7 @@ export function previewOpenApi(document: ParsedFile, budget: ImportBudget): Impo
   }
   const swagger = typeof own(root, 'swagger') === 'string';
   const context: Context = {
-    root,
+    required: requiredScopes(root, budget, document.name),
     base: swagger ? swaggerBase(root) : serverBase(root),
     file: document.name,
     title: sourcePart(textOf(own(objectOf(own(root, 'info')), 'title')).trim() || document.name),

@@ -222,7 +222,7 @@ suite('import: Hoppscotch shapes written from its data schemas', () => {
     assert.deepEqual(row.secrets, {});
     assert.deepEqual(row.warnings, [
       'The token request parameter "x-tenant" is sent in the headers by Hoppscotch; the invoker sends it in the body.',
-      '<<clientSecret>> is a secret variable: Hoppscotch exports it without its value; enter the value in the form.',
+      '"<<clientSecret>>" is a secret variable: Hoppscotch exports it without its value; enter the value in the form.',
       '"Client Secret" uses <<clientSecret>>, which no variable defines: it is not imported; enter it in the form.',
       '"Client Secret" is required for the Client Credentials grant.',
     ]);
