@@ -268,6 +268,11 @@ export function previewOpenApi(document: ParsedFile, budget: ImportBudget): Impo
         budget.item(document.name);
         add(flowAuth(context, name, flowName, objectOf(flow)!, flows.length > 1));
       }
+      if (flows.length === 0) {
+        budget.configuration(document.name);
+        const source = [context.title, sourcePart(name)].join(' › ');
+        rows.push({ kind: 'skipped', source, name: invokerNameFrom(name), reason: 'Not imported: this oauth2 scheme lists no flow in "flows".' });
+      }
     }
   }
   if (rows.length === 0) {

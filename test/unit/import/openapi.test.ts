@@ -208,6 +208,7 @@ suite('import: OpenAPI shapes written from the specifications', () => {
         key: { type: 'apiKey', name: 'X-Key', in: 'header' },
         basic: { type: 'http', scheme: 'basic' },
         mutual: { type: 'mutualTLS' },
+        empty: { type: 'oauth2', flows: {} },
       },
     },
     paths: {},
@@ -219,7 +220,12 @@ suite('import: OpenAPI shapes written from the specifications', () => {
       { name: 'tenants.json', text: JSON.stringify(document) },
     ]) {
       const preview = previewImport([file]);
-      assert.deepEqual(preview.rows.map(rowName), ['multi Client Credentials', 'multi Password', 'multi Device Authorization', 'many', 'oidc'], file.name);
+      assert.deepEqual(
+        preview.rows.map(rowName),
+        ['multi Client Credentials', 'multi Password', 'multi Device Authorization', 'many', 'oidc', 'empty (skipped)'],
+        file.name,
+      );
+      assert.equal(skipped(preview, 'empty').reason, 'Not imported: this oauth2 scheme lists no flow in "flows".');
       assert.deepEqual(
         preview.rows.map((r) => r.source),
         [
@@ -228,6 +234,7 @@ suite('import: OpenAPI shapes written from the specifications', () => {
           'Tenants › multi › deviceAuthorization',
           'Tenants › many › authorizationCode',
           'Tenants › oidc',
+          'Tenants › empty',
         ],
       );
     }
