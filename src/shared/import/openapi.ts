@@ -107,18 +107,22 @@ function resolveUrl(raw: string, base: Base, label: string, notes: string[]): st
   }
 }
 
-/**
- * The scopes the document's top-level `security` asks of each scheme, in order, each once: read once for the whole
- * document (not once per scheme), the preview's deadline looked at for each requirement.
- */
-function requiredScopes(root: Record<string, unknown>, budget: ImportBudget, file: string): Map<string, Set<string>> {
-  const security = own(root, 'security');
-  const required = new Map<string, Set<string>>();
+/** What a document's `security` requirements ask of each scheme: at the top level, and in any operation. */
+interface Requirements {
+  readonly top: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly operations: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** The HTTP methods of a Path Item Object, whose Operation Objects may have `security`. */
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'query'];
+
+/** Adds the scopes of a Security Requirement list (`[{ scheme: [scopes] }]`) to `into`, in order, each once. */
+function collectScopes(security: unknown, into: Map<string, Set<string>>, budget: ImportBudget, file: string): void {
   for (const requirement of Array.isArray(security) ? security : []) {
     budget.check(file);
     for (const [scheme, list] of Object.entries(objectOf(requirement) ?? {})) {
-      const scopes = required.get(scheme) ?? new Set<string>();
-      required.set(scheme, scopes);
+      const scopes = into.get(scheme) ?? new Set<string>();
+      into.set(scheme, scopes);
       for (const scope of Array.isArray(list) ? list : []) {
         const text = textOf(scope).trim();
         if (text !== '') {
@@ -127,7 +131,23 @@ function requiredScopes(root: Record<string, unknown>, budget: ImportBudget, fil
       }
     }
   }
-  return required;
+}
+
+/**
+ * The document's requirements, read once for the whole document (not once per scheme), the preview's deadline
+ * looked at for each path and requirement.
+ */
+function requirementsOf(root: Record<string, unknown>, budget: ImportBudget, file: string): Requirements {
+  const top = new Map<string, Set<string>>();
+  collectScopes(own(root, 'security'), top, budget, file);
+  const operations = new Map<string, Set<string>>();
+  for (const item of Object.values(objectOf(own(root, 'paths')) ?? {})) {
+    budget.check(file);
+    for (const method of METHODS) {
+      collectScopes(own(objectOf(own(objectOf(item), method)), 'security'), operations, budget, file);
+    }
+  }
+  return { top, operations };
 }
 
 function namedList(names: readonly string[]): string {
@@ -135,21 +155,36 @@ function namedList(names: readonly string[]): string {
   return names.length > SCOPES_SHOWN ? `${shown} and ${names.length - SCOPES_SHOWN} more` : shown;
 }
 
+const PARAMETER = /\{[^{}]*\}/;
+
 /**
- * The scope of a row: what the document's `security` asks of the scheme; else every listed scope when there are
- * few; else none, with a note naming those to choose from. Never one the document does not name.
+ * The scope of a row: what the document's top-level `security` asks of the scheme; else every scope the flow lists
+ * when there are few; else none, with a note naming those to choose from. Never one the document does not name,
+ * nor one with a `{parameter}`; scopes the operations ask for that the flow does not list (Open Finance's
+ * `consent:consentId`, a template of the consent's id) are named in a note, not filled in.
  */
-function scopeOf(required: readonly string[], listed: readonly string[], notes: string[]): string {
-  const chosen = required.length > 0 ? required : listed.length <= FEW_SCOPES ? listed : [];
-  if (required.length === 0 && chosen.length > 0) {
-    notes.push(`"Scope" holds every scope the document lists (${chosen.length}), since it asks for none of them: remove those the client does not need.`);
+function scopeOf(requirements: Requirements, scheme: string, listed: readonly string[], notes: string[]): string {
+  const top = [...(requirements.top.get(scheme) ?? [])];
+  const base = top.length > 0 ? top : listed.length <= FEW_SCOPES ? listed : [];
+  const chosen = base.filter((scope) => !PARAMETER.test(scope));
+  if (top.length === 0 && chosen.length > 0) {
+    notes.push(
+      `"Scope" holds every scope the document lists (${chosen.length}), since its top-level "security" asks for none: remove those the client does not need.`,
+    );
   }
-  if (chosen.length === 0 && listed.length > 0) {
-    notes.push(`"Scope" is left empty: the document lists ${listed.length} scopes and asks for none of them; choose from ${namedList(listed)}.`);
+  if (base.length === 0 && listed.length > 0) {
+    notes.push(
+      `"Scope" is left empty: the document lists ${listed.length} scopes and its top-level "security" asks for none; choose from ${namedList(listed)}.`,
+    );
   }
-  const parameterised = chosen.filter((scope) => /\{[^{}]*\}/.test(scope));
-  if (parameterised.length > 0) {
-    notes.push(`"Scope" holds ${namedList(parameterised)}, with a {parameter} to replace by its value.`);
+  const operations = [...(requirements.operations.get(scheme) ?? [])];
+  const held = [
+    ...new Set([...base.filter((scope) => PARAMETER.test(scope)), ...operations.filter((scope) => !listed.includes(scope) && !base.includes(scope))]),
+  ];
+  if (held.length > 0) {
+    notes.push(
+      `The document also asks for ${namedList(held)}, which the flow does not list or which hold a {parameter}: not filled in; add them, with their values, if the API needs them.`,
+    );
   }
   return chosen.join(' ');
 }
@@ -167,8 +202,8 @@ const FLOWS: Readonly<Record<string, { readonly grant: string; readonly label: s
 };
 
 interface Context {
-  /** What the top-level `security` asks of each scheme. */
-  readonly required: ReadonlyMap<string, ReadonlySet<string>>;
+  /** What the `security` requirements ask of each scheme. */
+  readonly requirements: Requirements;
   readonly base: Base;
   readonly file: string;
   readonly title: string;
@@ -192,7 +227,7 @@ function flowAuth(context: Context, scheme: string, flowName: string, flow: Reco
     authorizationUrl: resolveUrl(textOf(own(flow, 'authorizationUrl')), context.base, 'authorizationUrl', notes),
     deviceAuthorizationUrl: resolveUrl(textOf(own(flow, 'deviceAuthorizationUrl')), context.base, 'deviceAuthorizationUrl', notes),
     clientId,
-    scope: scopeOf([...(context.required.get(scheme) ?? [])], scopes, notes),
+    scope: scopeOf(context.requirements, scheme, scopes, notes),
     notes,
   };
 }
@@ -210,9 +245,17 @@ function openIdAuth(context: Context, scheme: string, definition: Record<string,
       : 'The "Issuer URL" comes from "openIdConnectUrl": press "Discover" to fill the endpoints. The grant is Authorization Code; choose another if the client uses one.',
     CLIENT_ID_NOTE,
   );
-  const required = [...(context.required.get(scheme) ?? [])];
-  if (required.length === 0) {
+  // An OpenID Connect scheme lists no scopes: those its operations ask for are the document's own word.
+  const top = [...(context.requirements.top.get(scheme) ?? [])];
+  const asked = top.length > 0 ? top : [...(context.requirements.operations.get(scheme) ?? [])];
+  const scopes = asked.filter((scope) => !PARAMETER.test(scope));
+  if (scopes.length === 0) {
     notes.push('"Scope" is left empty: the document asks for no scope of this scheme; OpenID Connect needs "openid".');
+  } else if (top.length === 0) {
+    notes.push(`"Scope" is what the document's operations ask of this scheme (${namedList(scopes)}).`);
+  }
+  if (scopes.length < asked.length) {
+    notes.push(`The document also asks for ${namedList(asked.filter((scope) => PARAMETER.test(scope)))}, which hold a {parameter}: not filled in.`);
   }
   return {
     ...EMPTY_EXTERNAL_AUTH,
@@ -220,7 +263,7 @@ function openIdAuth(context: Context, scheme: string, definition: Record<string,
     name: scheme,
     grant: 'authorization_code',
     issuer,
-    scope: required.join(' '),
+    scope: scopes.join(' '),
     notes,
   };
 }
@@ -238,7 +281,7 @@ export function previewOpenApi(document: ParsedFile, budget: ImportBudget): Impo
   }
   const swagger = typeof own(root, 'swagger') === 'string';
   const context: Context = {
-    required: requiredScopes(root, budget, document.name),
+    requirements: requirementsOf(root, budget, document.name),
     base: swagger ? swaggerBase(root) : serverBase(root),
     file: document.name,
     title: sourcePart(textOf(own(objectOf(own(root, 'info')), 'title')).trim() || document.name),

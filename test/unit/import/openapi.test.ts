@@ -15,7 +15,7 @@ function corpus(name: string): ImportFile {
 
 const NO_CLIENT = 'The document has no client: OpenAPI has no field for a Client ID. Register a client at the authorization server and enter its "Client ID".';
 const EVERY_SCOPE = (n: number): string =>
-  `"Scope" holds every scope the document lists (${n}), since it asks for none of them: remove those the client does not need.`;
+  `"Scope" holds every scope the document lists (${n}), since its top-level "security" asks for none: remove those the client does not need.`;
 
 /** The one row of a preview, importable. */
 function only(preview: ImportPreview): ImportCandidate {
@@ -59,7 +59,7 @@ suite('import: OpenAPI 3.x and Swagger 2.0 documents of the corpus', () => {
       NO_CLIENT,
       '"tokenUrl" is the relative URL "/oauth2/token" and the document has no "host": enter the server\'s address in front of it.',
       '"authorizationUrl" is the relative URL "/oauth2/auth" and the document has no "host": enter the server\'s address in front of it.',
-      '"Scope" is left empty: the document lists 9 scopes and asks for none of them; choose from "hydra.clients", "hydra.policies", "hydra.groups", "hydra.warden", "hydra.keys.get", "hydra.keys.create", "hydra.keys.delete", "hydra.keys.update", "offline".',
+      '"Scope" is left empty: the document lists 9 scopes and its top-level "security" asks for none; choose from "hydra.clients", "hydra.policies", "hydra.groups", "hydra.warden", "hydra.keys.get", "hydra.keys.create", "hydra.keys.delete", "hydra.keys.update", "offline".',
       '"Authorization Server URL" is not a valid URL: "/oauth2/token".',
       '"Client ID" is required for the Authorization Code (PKCE) grant.',
       '"Authorization Endpoint URL" is not a valid URL: "/oauth2/auth".',
@@ -99,11 +99,18 @@ suite('import: OpenAPI 3.x and Swagger 2.0 documents of the corpus', () => {
     assert.deepEqual(preview.rows.map(rowName), ['OpenId', 'OAuth2Security']);
     const openId = candidate(preview, 'OpenId');
     assert.equal(openId.source, 'API Accounts - Open Finance Brasil › OpenId');
-    assert.deepEqual(openId.config, { ...DEFAULT_INVOKER, name: 'OpenId', grantType: 'authorization_code', issuer: 'https://auth.mockbank.poc.raidiam.io' });
+    assert.deepEqual(openId.config, {
+      ...DEFAULT_INVOKER,
+      name: 'OpenId',
+      grantType: 'authorization_code',
+      issuer: 'https://auth.mockbank.poc.raidiam.io',
+      // Every operation asks for it; the scheme itself lists no scope.
+      scope: 'openid',
+    });
     assert.deepEqual(openId.warnings, [
       'The "Issuer URL" comes from "openIdConnectUrl": press "Discover" to fill the endpoints. The grant is Authorization Code; choose another if the client uses one.',
       NO_CLIENT,
-      '"Scope" is left empty: the document asks for no scope of this scheme; OpenID Connect needs "openid".',
+      '"Scope" is what the document\'s operations ask of this scheme ("openid").',
       '"Authorization Server URL" is required.',
       '"Client ID" is required for the Authorization Code (PKCE) grant.',
       '"Authorization Endpoint URL" is required for the Authorization Code (PKCE) grant.',
@@ -117,7 +124,13 @@ suite('import: OpenAPI 3.x and Swagger 2.0 documents of the corpus', () => {
       authorizationEndpointUrl: 'https://authserver.example/authorization',
       scope: 'accounts',
     });
-    assert.deepEqual(oauth.warnings, [NO_CLIENT, EVERY_SCOPE(1), '"Client ID" is required for the Authorization Code (PKCE) grant.']);
+    // The operations also ask for consent:consentId, a template of the consent's id: named, never filled in.
+    assert.deepEqual(oauth.warnings, [
+      NO_CLIENT,
+      EVERY_SCOPE(1),
+      'The document also asks for "consent:consentId", which the flow does not list or which hold a {parameter}: not filled in; add them, with their values, if the API needs them.',
+      '"Client ID" is required for the Authorization Code (PKCE) grant.',
+    ]);
   });
 
   test('OpenAPI 3.0 JSON (PayPal): the relative tokenUrl resolves against the first server (sandbox)', () => {
@@ -252,17 +265,21 @@ suite('import: OpenAPI shapes written from the specifications', () => {
     assert.equal(candidate(preview, 'oidc').config.issuer, 'https://acme.example.com/realms/acme');
   });
 
-  test('scopes: what the security requirement asks, parameterised ones flagged; an empty requirement list and six listed: none, named', () => {
+  test('scopes: what the security requirement asks, a parameterised one named but not filled; an empty requirement list and six listed: none, named', () => {
     const preview = previewImport([{ name: 'tenants.json', text: JSON.stringify(document) }]);
     const multi = candidate(preview, 'multi Client Credentials');
-    assert.equal(multi.config.scope, 'accounts:{accountId} read');
-    assert.ok(multi.warnings.includes('"Scope" holds "accounts:{accountId}", with a {parameter} to replace by its value.'), multi.warnings.join('\n'));
+    assert.equal(multi.config.scope, 'read');
+    const held =
+      'The document also asks for "accounts:{accountId}", which the flow does not list or which hold a {parameter}: not filled in; add them, with their values, if the API needs them.';
+    assert.ok(multi.warnings.includes(held), multi.warnings.join('\n'));
     // The password flow lists no scope, but the document asks for these of the scheme.
-    assert.equal(candidate(preview, 'multi Password').config.scope, 'accounts:{accountId} read');
+    assert.equal(candidate(preview, 'multi Password').config.scope, 'read');
     const many = candidate(preview, 'many');
     assert.equal(many.config.scope, '');
     assert.ok(
-      many.warnings.includes('"Scope" is left empty: the document lists 6 scopes and asks for none of them; choose from "a", "b", "c", "d", "e", "f".'),
+      many.warnings.includes(
+        '"Scope" is left empty: the document lists 6 scopes and its top-level "security" asks for none; choose from "a", "b", "c", "d", "e", "f".',
+      ),
       many.warnings.join('\n'),
     );
     assert.equal(candidate(preview, 'oidc').config.scope, '');
