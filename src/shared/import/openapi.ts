@@ -268,6 +268,15 @@ function openIdAuth(context: Context, scheme: string, definition: Record<string,
   };
 }
 
+const LOCAL_SCHEME = /^#\/(?:components\/securitySchemes|securityDefinitions)\/([^/]+)$/;
+
+/** A scheme that is a `$ref` to another scheme of the same document, read one step (no chain, so no cycle); else as it is. */
+function referenced(schemes: Record<string, unknown>, definition: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const local = LOCAL_SCHEME.exec(textOf(own(definition, '$ref')));
+  const target = local !== null ? objectOf(own(schemes, decodeURIComponent(local[1]).replace(/~1/g, '/').replace(/~0/g, '~'))) : undefined;
+  return target !== undefined && own(target, '$ref') === undefined ? target : definition;
+}
+
 /**
  * Reads the OAuth 2.0 security schemes of an OpenAPI 3.x document (`components.securitySchemes`: one row per flow, and
  * `openIdConnect`) or a Swagger 2.0 one (`securityDefinitions`). Other schemes (API keys, HTTP) make no row.
@@ -296,9 +305,19 @@ export function previewOpenApi(document: ParsedFile, budget: ImportBudget): Impo
   };
   for (const [name, value] of Object.entries(schemes)) {
     budget.item(document.name);
-    const definition = objectOf(value);
+    const definition = referenced(schemes, objectOf(value));
     const type = textOf(own(definition, 'type'));
     if (definition === undefined) {
+      continue;
+    }
+    if (type === '' && typeof own(definition, '$ref') === 'string') {
+      budget.configuration(document.name);
+      rows.push({
+        kind: 'skipped',
+        source: [context.title, sourcePart(name)].join(' › '),
+        name: invokerNameFrom(name),
+        reason: `Not imported: the scheme is a "$ref" to ${quotedName(textOf(own(definition, '$ref')))}, which the import does not follow; import the document it points to.`,
+      });
       continue;
     }
     if (type === 'openIdConnect') {

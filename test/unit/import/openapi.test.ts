@@ -222,6 +222,8 @@ suite('import: OpenAPI shapes written from the specifications', () => {
         basic: { type: 'http', scheme: 'basic' },
         mutual: { type: 'mutualTLS' },
         empty: { type: 'oauth2', flows: {} },
+        alias: { $ref: '#/components/securitySchemes/oidc' },
+        elsewhere: { $ref: 'common.yaml#/components/securitySchemes/oauth' },
       },
     },
     paths: {},
@@ -235,10 +237,16 @@ suite('import: OpenAPI shapes written from the specifications', () => {
       const preview = previewImport([file]);
       assert.deepEqual(
         preview.rows.map(rowName),
-        ['multi Client Credentials', 'multi Password', 'multi Device Authorization', 'many', 'oidc', 'empty (skipped)'],
+        ['multi Client Credentials', 'multi Password', 'multi Device Authorization', 'many', 'oidc', 'empty (skipped)', 'alias', 'elsewhere (skipped)'],
         file.name,
       );
       assert.equal(skipped(preview, 'empty').reason, 'Not imported: this oauth2 scheme lists no flow in "flows".');
+      // A $ref within the document is read (one step); one to another file is listed with the reason.
+      assert.equal(candidate(preview, 'alias').config.issuer, 'https://acme.example.com/realms/acme');
+      assert.equal(
+        skipped(preview, 'elsewhere').reason,
+        'Not imported: the scheme is a "$ref" to "common.yaml#/components/securitySchemes/oauth", which the import does not follow; import the document it points to.',
+      );
       assert.deepEqual(
         preview.rows.map((r) => r.source),
         [
@@ -248,6 +256,8 @@ suite('import: OpenAPI shapes written from the specifications', () => {
           'Tenants › many › authorizationCode',
           'Tenants › oidc',
           'Tenants › empty',
+          'Tenants › alias',
+          'Tenants › elsewhere',
         ],
       );
     }
