@@ -278,6 +278,25 @@ suite('import: Hoppscotch shapes written from its data schemas', () => {
     assert.equal(candidate(preview, 'Other').config.authorizationServerUrl, '{{authHost}}/oauth/token');
   });
 
+  test('client authentication: v10 called it "sendAs"; before either, Hoppscotch sent the client in the body', () => {
+    const request = (name: string, extra: Record<string, unknown>): Record<string, unknown> => ({
+      v: '10',
+      name,
+      endpoint: 'https://api.example.com',
+      method: 'GET',
+      auth: {
+        authType: 'oauth-2',
+        authActive: true,
+        grantTypeInfo: { grantType: 'CLIENT_CREDENTIALS', authEndpoint: 'https://auth.example.com/token', clientID: 'c', clientSecret: 's', ...extra },
+      },
+    });
+    const versions = { v: 2, name: 'Versions', folders: [], requests: [request('sendAs', { sendAs: 'AS_BASIC_AUTH_HEADERS' }), request('v3', {})] };
+    const preview = previewImport([{ name: 'versions.json', text: JSON.stringify(versions) }]);
+    assert.equal(candidate(preview, 'sendAs').config.credentialsInRequestBody, false);
+    assert.equal(candidate(preview, 'v3').config.credentialsInRequestBody, true);
+    assert.deepEqual(candidate(preview, 'v3').secrets, { clientSecret: 's' });
+  });
+
   test('an environment alone is refused, naming the file; folders nested past the limit are refused', () => {
     assert.throws(
       () => previewImport([{ name: 'environments.json', text: JSON.stringify(environments) }]),
