@@ -212,6 +212,95 @@ suite('Import Invokers… and Export Invoker… in a real VS Code', function () 
     assert.equal(server.lastTokenRequest()?.status, 200);
   });
 
+  test('issue 20: an OpenAPI document: the relative tokenUrl resolved against its server, the openIdConnect scheme stored with its Issuer; no client id made up', async () => {
+    const file = path.join(folder, 'api.openapi.yaml');
+    fs.writeFileSync(
+      file,
+      [
+        'openapi: 3.0.3',
+        'info: { title: Demo API, version: "1" }',
+        'servers:',
+        `  - url: ${server.issuer}`,
+        'components:',
+        '  securitySchemes:',
+        '    machines:',
+        '      type: oauth2',
+        '      flows:',
+        '        clientCredentials:',
+        `          tokenUrl: ${new URL(server.tokenEndpoint).pathname}`,
+        '          scopes: { "api:read": read }',
+        '    people:',
+        '      type: openIdConnect',
+        `      openIdConnectUrl: ${server.issuer}/.well-known/openid-configuration`,
+        '',
+      ].join('\n'),
+    );
+    try {
+      const result = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', { files: [file], scope: 'user' });
+      assert.deepEqual(result.imported, [
+        { name: 'machines', scope: 'user' },
+        { name: 'people', scope: 'user' },
+      ]);
+      const stored = userSetting() as Array<{ name: string; authorizationServerUrl?: string; clientId?: string; scope?: string; issuer?: string }>;
+      const machines = stored.find((i) => i.name === 'machines');
+      assert.equal(machines?.authorizationServerUrl, server.tokenEndpoint);
+      assert.equal(machines?.scope, 'api:read');
+      assert.equal(machines?.clientId ?? '', '');
+      assert.equal(stored.find((i) => i.name === 'people')?.issuer, server.issuer);
+    } finally {
+      await api.deleteInvoker('machines');
+      await api.deleteInvoker('people');
+    }
+  });
+
+  test('issue 20: a Hoppscotch collection with its environment: <<variables>> resolved, the secret to SecretStorage; the invoker gets a token', async () => {
+    const collection = path.join(folder, 'hoppscotch-collection.json');
+    const environment = path.join(folder, 'hoppscotch-env.json');
+    fs.writeFileSync(
+      collection,
+      JSON.stringify({
+        v: 6,
+        name: 'Hopp client',
+        folders: [],
+        requests: [],
+        auth: {
+          authType: 'oauth-2',
+          authActive: true,
+          grantTypeInfo: {
+            grantType: 'CLIENT_CREDENTIALS',
+            authEndpoint: '<<tokenUrl>>',
+            clientID: server.basicClient.clientId,
+            clientSecret: '<<secret>>',
+            scopes: 'api:read',
+            clientAuthentication: 'AS_BASIC_AUTH_HEADERS',
+            token: 'a-saved-token-never-imported',
+          },
+        },
+      }),
+    );
+    fs.writeFileSync(
+      environment,
+      JSON.stringify({
+        name: 'Local',
+        variables: [
+          { key: 'tokenUrl', initialValue: server.tokenEndpoint, secret: false },
+          { key: 'secret', initialValue: server.basicClient.clientSecret, secret: false },
+        ],
+      }),
+    );
+    try {
+      const result = await vscode.commands.executeCommand<ImportResult>('oauth2Invoker.importInvokers', { files: [collection, environment], scope: 'user' });
+      assert.deepEqual(result.imported, [{ name: 'Hopp client', scope: 'user' }]);
+      assertAbsent(JSON.stringify(userSetting()), [server.basicClient.clientSecret, 'a-saved-token-never-imported'], 'the invokers setting');
+      const before = server.tokenRequests();
+      assert.ok((await api.getAccessToken('Hopp client')).length > 0);
+      assert.equal(server.tokenRequests() - before, 1);
+      assert.equal(server.lastTokenRequest()?.status, 200);
+    } finally {
+      await api.deleteInvoker('Hopp client');
+    }
+  });
+
   test('a file of no known shape: a clear error naming it, and nothing imported', async () => {
     const bad = path.join(folder, 'notes.json');
     fs.writeFileSync(bad, '{"hello": "world"}');

@@ -1,4 +1,4 @@
-import { DEFAULT_INVOKER, toProperties, type InvokerConfig, type SecretField } from '../invoker';
+import { DEFAULT_INVOKER, ISSUER_LABEL, toProperties, type InvokerConfig, type SecretField } from '../invoker';
 import { isInteractiveGrant, PROPERTY_LABELS, type ExtraParameter } from '../properties';
 import { loopbackTarget } from '../redirectUri';
 import { validateProperties } from '../validation';
@@ -13,7 +13,7 @@ export interface ParsedFile {
 }
 
 /** The formats the importers read. */
-export type ImportFormat = 'jetbrains' | 'postman' | 'insomnia' | 'bruno' | 'thunder';
+export type ImportFormat = 'jetbrains' | 'postman' | 'insomnia' | 'bruno' | 'thunder' | 'openapi' | 'hoppscotch';
 
 export const IMPORT_FORMAT_LABELS: Readonly<Record<ImportFormat, string>> = {
   jetbrains: 'JetBrains HTTP Client / httpyac environment',
@@ -21,6 +21,8 @@ export const IMPORT_FORMAT_LABELS: Readonly<Record<ImportFormat, string>> = {
   insomnia: 'Insomnia export',
   bruno: 'Bruno collection',
   thunder: 'Thunder Client collection',
+  openapi: 'OpenAPI 3.x / Swagger 2.0 document',
+  hoppscotch: 'Hoppscotch collection',
 };
 
 /** How the client authenticates, in the three forms every tool offers. */
@@ -58,6 +60,8 @@ export interface ExternalAuth {
   readonly pkce: 'S256' | 'plain' | 'off' | '';
   /** What the importer could not carry over (names and labels only, never a value). */
   readonly notes: readonly string[];
+  /** The issuer "Discover" reads the endpoints from (an OpenAPI `openIdConnect` scheme), when the tool names one. */
+  readonly issuer?: string;
 }
 
 export const EMPTY_EXTERNAL_AUTH: Omit<ExternalAuth, 'source' | 'name' | 'grant'> = {
@@ -193,6 +197,7 @@ export function toImportRow(auth: ExternalAuth, variables: VariableScope): Impor
     deviceAuthorizationEndpointUrl:
       grant.grantType === 'device_code' ? field(PROPERTY_LABELS.deviceAuthorizationEndpointUrl, auth.deviceAuthorizationUrl).trim() : '',
     authorizationParameters: signIn ? parameters(PROPERTY_LABELS.authorizationParameters, auth.authorizationParameters) : [],
+    issuer: field(ISSUER_LABEL, auth.issuer ?? '').trim(),
   };
   const secrets: Partial<Record<SecretField, string>> = {};
   for (const key of SECRET_SOURCES) {

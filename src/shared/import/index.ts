@@ -9,6 +9,8 @@ import { isBrunoCollection, previewBruno } from './bruno';
 import { previewThunder, THUNDER_EXPECTED, thunderKind } from './thunder';
 import { JETBRAINS_EXPECTED, previewJetBrains } from './jetbrains';
 import { isPostmanCollection, isPostmanEnvironment, POSTMAN_COLLECTION_EXPECTED, previewPostman } from './postman';
+import { isOpenApiDocument, OPENAPI_EXPECTED, previewOpenApi } from './openapi';
+import { HOPPSCOTCH_EXPECTED, hoppscotchKind, previewHoppscotch } from './hoppscotch';
 
 export { ExportRefusedError, ImportFileError, ImportLimitError, type ImportLimit } from './importError';
 export { IMPORT_LIMITS, type ImportClock } from './importLimits';
@@ -31,7 +33,7 @@ export interface ImportOptions {
   readonly clock?: ImportClock;
 }
 
-const ANY_EXPECTED = `${JETBRAINS_EXPECTED}; ${POSTMAN_COLLECTION_EXPECTED} (with its environment, if any); ${INSOMNIA_V5_EXPECTED}; ${THUNDER_EXPECTED}; or ${INSOMNIA_EXPECTED}`;
+const ANY_EXPECTED = `${JETBRAINS_EXPECTED}; ${POSTMAN_COLLECTION_EXPECTED} (with its environment, if any); ${INSOMNIA_V5_EXPECTED}; ${INSOMNIA_EXPECTED}; ${THUNDER_EXPECTED}; ${OPENAPI_EXPECTED}; or ${HOPPSCOTCH_EXPECTED} (with its environment, if any)`;
 
 /**
  * The position of a JSON syntax error, and nothing else of the engine's message: newer engines quote the text
@@ -83,12 +85,16 @@ type Kind =
   | 'insomnia'
   | 'insomnia-collection'
   | 'insomnia-environment'
-  | `thunder-${NonNullable<ReturnType<typeof thunderKind>>}`;
+  | `thunder-${NonNullable<ReturnType<typeof thunderKind>>}`
+  | 'openapi'
+  | 'hoppscotch-collection'
+  | 'hoppscotch-environment';
 
 /** How messages name a companion environment file. */
 const ENVIRONMENT_LABELS: Partial<Record<Kind, string>> = {
   'postman-environment': 'a Postman environment',
   'insomnia-environment': 'an Insomnia global environment',
+  'hoppscotch-environment': 'a Hoppscotch environment',
 };
 
 /** True when some environment of the object has a `Security.Auth` object: a JetBrains file under any name. */
@@ -114,6 +120,13 @@ function kindOf(file: ParsedFile): Kind {
   const thunder = thunderKind(file.json);
   if (thunder !== undefined) {
     return `thunder-${thunder}`;
+  }
+  if (isOpenApiDocument(file.json)) {
+    return 'openapi';
+  }
+  const hoppscotch = hoppscotchKind(file.json);
+  if (hoppscotch !== undefined) {
+    return `hoppscotch-${hoppscotch}`;
   }
   if (objectOf(file.json) !== undefined && (/env\.json$/i.test(file.name) || hasSecurityAuth(file.json))) {
     return /private\.env\.json$/i.test(file.name) ? 'jetbrains-private' : 'jetbrains-public';
@@ -179,6 +192,13 @@ export function previewImport(files: readonly ImportFile[], options: ImportOptio
   if (groups.has('insomnia-collection') || groups.has('insomnia-environment')) {
     const [collection, environment] = collectionWith('insomnia-collection', 'insomnia-environment', 'Insomnia', INSOMNIA_V5_EXPECTED);
     return previewInsomniaV5(collection, environment, options.environment, budget);
+  }
+  if (groups.has('openapi')) {
+    return previewOpenApi(one(of('openapi'), 'OpenAPI document')!, budget);
+  }
+  if (groups.has('hoppscotch-collection') || groups.has('hoppscotch-environment')) {
+    const [collection, environment] = collectionWith('hoppscotch-collection', 'hoppscotch-environment', 'Hoppscotch', HOPPSCOTCH_EXPECTED);
+    return previewHoppscotch(collection, environment, options.environment, budget);
   }
   if (groups.has('postman-collection') || groups.has('postman-environment')) {
     return previewPostman(...collectionWith('postman-collection', 'postman-environment', 'Postman', POSTMAN_COLLECTION_EXPECTED), budget);
