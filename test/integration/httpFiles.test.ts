@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { OAuth2InvokerTesting } from '../../src/extension/testingApi';
 import { activateApi, assertAbsent, logWithLine } from './helpers';
+import { httpyacStatuses } from '../fixtures/httpyacCli';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startResourceServer, type ResourceServer } from '../fixtures/resourceServer';
 
@@ -19,31 +19,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The statuses httpyac got, by request name, from `httpyac send <file> --all --json` run on the saved file. */
-async function httpyac(file: string): Promise<Record<string, number | undefined>> {
-  const bin = path.join(REPO, 'node_modules', 'httpyac', 'bin', 'httpyac.js');
-  const child = spawn(process.execPath, [bin, 'send', file, '--all', '--json', '--timeout', '10000'], {
-    cwd: path.dirname(file),
-    // The extension host's Node may be Electron's: make it plain Node; no colours in the output.
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  await new Promise<void>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', () => resolve());
-  });
-  let output: { requests?: Array<{ name?: string; response?: { statusCode?: number } }> };
-  try {
-    output = JSON.parse(stdout) as typeof output;
-  } catch {
-    // stdout holds the requests with their tokens: say only what failed.
-    throw new Error(`httpyac gave no JSON (stderr: ${stderr.slice(0, 500)})`);
-  }
-  return Object.fromEntries((output.requests ?? []).map((request) => [request.name ?? '?', request.response?.statusCode]));
+function httpyac(file: string): Promise<Record<string, number | undefined>> {
+  return httpyacStatuses(REPO, file);
 }
 
 /** Writes a file into the workspace folder and opens it in an editor. */

@@ -3,11 +3,11 @@
  * restart, and its example .http file reaches the demo's protected API (sent by the httpyac CLI, as the README says).
  */
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { httpyacStatuses } from '../fixtures/httpyacCli';
 import { startOidcServer, type OidcServer, type OidcServerOptions } from '../fixtures/oidcServer';
 import { startResourceServer } from '../fixtures/resourceServer';
 
@@ -38,29 +38,8 @@ async function token(server: OidcServer, body: Record<string, string>): Promise<
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
-/** The statuses httpyac got, by request name (`httpyac send <file> --all --json`). */
-async function httpyac(file: string): Promise<Record<string, number | undefined>> {
-  const bin = join(ROOT, 'node_modules', 'httpyac', 'bin', 'httpyac.js');
-  const child = spawn(process.execPath, [bin, 'send', file, '--all', '--json', '--timeout', '10000'], {
-    cwd: dirname(file),
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  await new Promise<void>((done, fail) => {
-    child.once('error', fail);
-    child.once('close', () => done());
-  });
-  let output: { requests?: Array<{ name?: string; response?: { statusCode?: number } }> };
-  try {
-    output = JSON.parse(stdout) as typeof output;
-  } catch {
-    throw new Error(`httpyac gave no JSON (stderr: ${stderr.slice(0, 500)})`);
-  }
-  return Object.fromEntries((output.requests ?? []).map((request) => [request.name ?? '?', request.response?.statusCode]));
+function httpyac(file: string): Promise<Record<string, number | undefined>> {
+  return httpyacStatuses(ROOT, file);
 }
 
 suite('The demo (issue 21: the first ten minutes)', function () {
