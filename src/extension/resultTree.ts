@@ -225,6 +225,7 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<TreeElement>,
       item.id = `invoker:${invokerKey(node.invoker)}`;
       item.description = 'not run yet';
       item.tooltip = `Invoker "${label}" has no message yet: Execute it to request a token.`;
+      item.accessibilityInformation = { label: `Invoker ${label}, not run yet`, role: 'treeitem' };
       item.iconPath = new vscode.ThemeIcon('play');
       item.contextValue = 'invoker';
       return item;
@@ -296,6 +297,10 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<TreeElement>,
         lines.push(...warnings.map((warning) => `⚠ ${escape(warning)}`));
         const tooltip = new vscode.MarkdownString(lines.join('\n\n'));
         item.tooltip = tooltip;
+        // Read aloud as a sentence: whose message it is and its state, not the label and a run of bare values.
+        item.accessibilityInformation = {
+          label: `Message ${message.name} of invoker ${invokerLabel(record.invoker)}: ${String(item.description).replace(/ · /g, ', ')}`,
+        };
         return item;
       }
       case 'body': {
@@ -303,6 +308,7 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<TreeElement>,
         item.description = message.body === '' ? 'empty' : `${message.metadata.contentType ?? 'no content type'} · ${message.body.length} characters`;
         item.iconPath = new vscode.ThemeIcon('file-code');
         item.contextValue = 'body';
+        item.accessibilityInformation = { label: `Body: ${String(item.description).replace(/ · /g, ', ')}` };
         item.command = { command: 'oauth2Invoker.openBody', title: 'Open Body', arguments: [node] };
         return item;
       }
@@ -312,6 +318,8 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<TreeElement>,
         const secret = isSensitiveName(node.name) && value !== '';
         item.description = secret ? SECRET_MASK : value.length > 200 ? `${value.slice(0, 200)}…` : value;
         item.tooltip = secret ? `${node.name} is hidden. Use Reveal or Copy.` : value;
+        // "expires_in: 3600", not a bare "3600"; a secret is read as hidden, never aloud.
+        item.accessibilityInformation = { label: `${node.name}: ${secret ? 'hidden' : value === '' ? 'empty' : String(item.description)}` };
         item.iconPath = new vscode.ThemeIcon(node.name === ACCESS_TOKEN_PROPERTY ? 'key' : secret ? 'lock' : 'symbol-field');
         // The toolbox (Introspect, Revoke) acts on a message's access token and on the refresh token it holds.
         item.contextValue =
@@ -330,12 +338,14 @@ export class ResultTreeProvider implements vscode.TreeDataProvider<TreeElement>,
           'status, expiry, client authentication' + (message.metadata.warnings.length > 0 ? `, ${message.metadata.warnings.length} warning(s)` : '');
         item.iconPath = new vscode.ThemeIcon('info');
         item.contextValue = 'details';
+        item.accessibilityInformation = { label: `Details: ${String(item.description)}` };
         return item;
       }
       case 'detail': {
         const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
         item.description = node.value;
         item.tooltip = node.value;
+        item.accessibilityInformation = { label: `${node.label}: ${node.value}${node.warning === true ? ' (warning)' : ''}` };
         if (node.warning === true) {
           item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
         }

@@ -55,11 +55,15 @@ export class TokenStatusBar implements vscode.Disposable {
       this.item.text = `$(error) ${label}: failed`;
       this.item.tooltip = `OAuth2 invoker "${label}": ${record.failure.message}`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
+      // Read aloud without the icon's name ("error").
+      this.item.accessibilityInformation = { label: `OAuth2 invoker ${label}: its last token request failed` };
     } else {
       const left = expiresAt !== undefined ? expiresAt - this.now() : undefined;
       this.item.text = `$(key) ${label}: ${left === undefined ? 'expiry unknown' : describeExpiry(expiresAt, this.now()).replace(/^expires in /, '')}`;
       this.item.tooltip = `OAuth2 invoker "${label}": ${record.message.name}.AccessToken ${describeExpiry(expiresAt, this.now())}. Click to copy or refresh.`;
       this.item.backgroundColor = left !== undefined && left < WARN_BELOW_MS ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+      // Read aloud without the icon's name ("key"); never the token.
+      this.item.accessibilityInformation = { label: `OAuth2 invoker ${label}: access token ${describeExpiry(expiresAt, this.now())}` };
     }
     this.item.show();
   }

@@ -50,6 +50,21 @@ suite('Messages view commands in a real VS Code', function () {
     return message.accessToken;
   }
 
+  test('issue 21: a screen reader hears each row as a sentence, values with their names, and a secret as hidden, never its value', () => {
+    const item = (n: ResultNode): vscode.TreeItem => api.resultTree.getTreeItem(n);
+    const heard = (n: ResultNode): string => item(n).accessibilityInformation?.label ?? '';
+    assert.match(heard(node('message')), /^Message TREEOUT of invoker tree: /);
+    assert.equal(heard(node('property', 'scope')), 'scope: api:read');
+    assert.equal(heard(node('property', 'token_type')), 'token_type: Bearer');
+    assert.match(heard(node('property', 'expires_in')), /^expires_in: \d+$/);
+    assert.equal(heard(node('property', 'AccessToken')), 'AccessToken: hidden');
+    assert.match(heard(node('body')), /^Body: application\/json/);
+    const details = api.resultTree.getChildren(node('details'));
+    assert.ok(details.length > 0 && details.every((d) => /^[^:]+: ./.test(heard(d))), 'every detail row is read with its name');
+    const everything = [node('message'), node('body'), node('details'), ...api.resultTree.getChildren(node('message')), ...details].map(heard).join('\n');
+    assert.ok(!everything.includes(token()), 'the access token is read aloud nowhere');
+  });
+
   test('Reveal Access Token opens a read-only document with the token; the tree keeps it masked', async () => {
     await vscode.commands.executeCommand('oauth2Invoker.revealAccessToken', node('property', 'AccessToken'));
     const editor = vscode.window.activeTextEditor;
