@@ -4,7 +4,10 @@ import { ImportFileError, ImportLimitError, previewImport } from '../../../src/s
 import { candidate, fixture, rowName, shownText, skipped } from './helpers';
 
 // The import corpus (../shared/import-corpus) holds no Thunder Client file with OAuth 2.0, and the extension is closed
-// source: these fixtures are written from Thunder Client's documented format (github.com/thunderclient/thunder-client-support:
+// source. The OAuth 2 block's field names (grantType authorization_code / client_credentials / password, authUrl,
+// tokenUrl, callbackUrl, clientId, clientSecret, scope, state, username, password, clientAuth in-header / in-body, and the
+// accessToken it saves) were checked against what Thunder Client 1.9.1's own form writes (its published bundle); the
+// rest of these fixtures is written from Thunder Client's documented format (github.com/thunderclient/thunder-client-support:
 // the thunder-tests/ and .thunder-client/ layouts, "auth" on a collection's "settings", a folder's "settings" in the
 // collection's "folders", or a request; the OAuth 2 tab's Grant Type, Send Auth, Audience and Token Prefix), not exported
 // by Thunder Client itself.
@@ -170,5 +173,44 @@ suite('import: Thunder Client (fixtures written from its documented format)', ()
       () => previewImport([requestsOf([request(0, 'https://a.example/token'), request(1, 'https://a.example/token')])], { clock: () => (now += 600) }),
       (error: unknown) => error instanceof ImportLimitError && error.limit === 'time' && error.message.includes('thunderclient.json'),
     );
+  });
+
+  test('an OAuth 2 block exactly as Thunder Client 1.9.1 writes it, saved token included: the token is not imported', () => {
+    const saved = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0aHVuZGVyIn0.c2F2ZWQtdG9rZW4';
+    const collection = {
+      name: 'thunderCollection.json',
+      text: JSON.stringify([
+        {
+          _id: 'c1',
+          colName: 'Saved',
+          folders: [],
+          settings: {
+            auth: {
+              type: 'oauth2',
+              oauth2: {
+                accessToken: saved,
+                grantType: 'client_credentials',
+                callbackUrl: '',
+                authUrl: '',
+                tokenUrl: 'https://auth.example.com/token',
+                clientId: 'saved-client',
+                clientSecret: 'saved-s3cret',
+                scope: 'read',
+                state: '',
+                username: '',
+                password: '',
+                clientAuth: 'in-body',
+              },
+            },
+          },
+        },
+      ]),
+    };
+    const preview = previewImport([collection]);
+    const row = candidate(preview, 'Saved');
+    assert.equal(row.config.authorizationServerUrl, 'https://auth.example.com/token');
+    assert.equal(row.config.credentialsInRequestBody, true);
+    assert.deepEqual(row.secrets, { clientSecret: 'saved-s3cret' });
+    assert.ok(!JSON.stringify(preview).includes(saved), 'the saved access token is nowhere in the preview');
   });
 });
