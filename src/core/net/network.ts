@@ -51,6 +51,8 @@ interface PoolEntry {
   readonly stopBuild: AbortController;
   waiting: number;
   settled: boolean;
+  /** The route once built: later requests take it without waiting for a promise. */
+  built?: CachedRoute;
 }
 
 /** At most this many pools stay open; the least recently used one is closed first. */
@@ -271,16 +273,21 @@ async function buildRoute(
   };
 }
 
-async function cachedRoute(
+function cachedRoute(
   target: URL,
   p: NetworkProperties,
   selection: Selection & { readonly identity: string },
   settings: SystemProxySettings | undefined,
   options: RouteOptions,
-): Promise<NetworkRoute> {
+): NetworkRoute | Promise<NetworkRoute> {
   const { proxy: route, files, identity } = selection;
   // The files' stamps (modification time, size, inode) are taken on every call: a changed file gets a new pool.
-  const stamps = files.length === 0 ? [] : await untilStopped(Promise.all(files.map((field) => stampOf(field, (p[field] as string).trim()))), options.deadline);
+  let stamps: string[];
+  try {
+    stamps = files.map((field) => stampOf(field, (p[field] as string).trim()));
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
   const key = stamps.length === 0 ? identity : `${identity}|${stamps.join('|')}`;
   const previous = currentKeys.get(identity);
   if (previous !== undefined && previous !== key) {
@@ -294,8 +301,9 @@ async function cachedRoute(
     const created: PoolEntry = { route: built, stopBuild, waiting: 0, settled: false };
     entry = created;
     built.then(
-      () => {
+      (done) => {
         created.settled = true;
+        created.built = done;
       },
       () => {
         created.settled = true;
@@ -314,7 +322,7 @@ async function cachedRoute(
     pools.delete(key); // re-inserted below: most recently used last
   }
   pools.set(key, entry);
-  return waitFor(entry, options.deadline);
+  return entry.built ?? waitFor(entry, options.deadline);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
