@@ -5,6 +5,7 @@ import type { Deadline } from './deadline';
 import { plainHttpThroughProxy, type NetworkDescription, type RequestPurpose } from './networkErrors';
 import { proxyRouteFor, readProxyEnvironment, type ProxyEnvironment, type ProxyRoute, type SystemProxySettings } from './proxyRoute';
 import { PROPERTY_LABELS, TLS_FILE_PROPERTIES, type NetworkProperties, type TlsFileProperty } from '../../shared/properties';
+import type { RouteBinding } from '../model/routeBinding';
 import { urlPassword } from '../secrets/redact';
 import { hasTls, loadTls, stampOf } from './tlsMaterial';
 import { closeSharedPools, CONNECT_TIMEOUT_MS, connector, loopbackDispatcher, POOL_OPTIONS, watchTlsAlerts, type DispatcherLike } from './transport';
@@ -215,12 +216,12 @@ async function buildRoute(
   target: URL,
   p: NetworkProperties,
   route: ProxyRoute | undefined,
+  proxyNotStrict: boolean,
   settings: SystemProxySettings | undefined,
   options: RouteOptions,
   signal: AbortSignal,
 ): Promise<CachedRoute> {
   const material = hasTls(p) ? await loadTls(p, signal) : { clientCertificate: false };
-  const proxyNotStrict = route !== undefined && route.source !== 'invoker' && settings?.strictSSL === false && target.protocol === 'https:';
   const rejectUnauthorized = p.tlsRejectUnauthorized !== false && !proxyNotStrict;
   const requestTls = {
     ...(material.secureContext !== undefined ? { secureContext: material.secureContext } : {}),
@@ -297,7 +298,7 @@ function cachedRoute(
   let entry = pools.get(key);
   if (entry === undefined) {
     const stopBuild = new AbortController();
-    const built = buildRoute(target, p, route, settings, options, stopBuild.signal);
+    const built = buildRoute(target, p, route, selection.proxyNotStrict, settings, options, stopBuild.signal);
     const created: PoolEntry = { route: built, stopBuild, waiting: 0, settled: false };
     entry = created;
     built.then(
@@ -334,6 +335,10 @@ function cachedRoute(
 /** What network selection decided for one set of inputs. */
 interface Selection {
   readonly proxy: ProxyRoute | undefined;
+  /** Through VS Code's (or the environment's) proxy with "http.proxyStrictSSL" off, to an https:// server: nothing is verified. */
+  readonly proxyNotStrict: boolean;
+  /** The route binding of this selection, but the CA file's content hash (see `selectedBinding`). */
+  readonly binding: Omit<RouteBinding, 'caSha256'>;
   /** The TLS files the pool reads, whose stamps join its key. */
   readonly files: readonly TlsFileProperty[];
   /** The pool's key without the files' stamps; undefined: the shared direct pool (no proxy, no TLS, no resolver). */
@@ -376,6 +381,15 @@ function selectionKey(
   ]);
 }
 
+function originOf(target: URL | string): string {
+  try {
+    return (typeof target === 'string' ? new URL(target.trim()) : target).origin;
+  } catch {
+    return '';
+  }
+}
+
+/** One decision for both the connection and the binding of the secrets sent on it. */
 function choose(
   target: URL | string,
   p: NetworkProperties,
@@ -383,13 +397,20 @@ function choose(
   env: ProxyEnvironment,
   options: RouteOptions,
 ): Selection {
-  const route = proxyRouteFor(target, p.proxy, settings, env);
+  const origin = originOf(target);
+  const route = origin !== '' ? proxyRouteFor(target, p.proxy, settings, env) : undefined;
+  const https = (typeof target === 'string' ? target.trim().slice(0, 6).toLowerCase() : target.protocol) === 'https:';
+  const proxyNotStrict = route !== undefined && route.source !== 'invoker' && settings?.strictSSL === false && https;
+  const binding = {
+    origin,
+    proxy: route === undefined ? 'direct' : `${route.source === 'environment' ? (route.variable ?? 'environment') : route.source} ${route.url.origin}`,
+    verify: p.tlsRejectUnauthorized !== false && !proxyNotStrict,
+    caFile: p.tlsCaFile?.trim() ?? '',
+  };
   if (route === undefined && !hasTls(p) && options.lookup === undefined) {
-    return { proxy: undefined, files: [] };
+    return { proxy: undefined, proxyNotStrict, binding, files: [] };
   }
   const files = TLS_FILE_PROPERTIES.filter((field) => present(p[field]) && !(field === 'tlsCertFile' && present(p.tlsPfxFile)));
-  const proxyNotStrict = route !== undefined && route.source !== 'invoker' && settings?.strictSSL === false;
-  const https = (typeof target === 'string' ? target.trim().slice(0, 6).toLowerCase() : target.protocol) === 'https:';
   const identity = hash([
     route?.url.href,
     route !== undefined ? proxyCredentials(p, route, settings).token : undefined,
@@ -401,7 +422,7 @@ function choose(
     options.loopbackOnly === true,
     lookupId(options.lookup),
   ]);
-  return { proxy: route, files, identity };
+  return { proxy: route, proxyNotStrict, binding, files, identity };
 }
 
 /** The remembered selection for these inputs, chosen afresh when any of them changed. A refusal (a bad proxy URL) is not remembered. */
@@ -428,6 +449,15 @@ function selectionFor(
 /** How many times network selection was made afresh (not taken from memory): for tests that check reuse. */
 export function routeSelectionCount(): number {
   return selectionsMade;
+}
+
+/**
+ * The route binding of a request to `target` with these properties: the proxy and verification come from the very
+ * selection the connection takes (remembered alike, the proxy environment read alike), not from a second reckoning.
+ * The CA file's content hash is left to the caller (it reads the file).
+ */
+export function selectedBinding(target: string, p: NetworkProperties, settings: SystemProxySettings | undefined): Omit<RouteBinding, 'caSha256'> {
+  return selectionFor(target, p, settings, readProxyEnvironment(), {}).binding;
 }
 
 let directLoopback: NetworkRoute | undefined;
