@@ -8,15 +8,17 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { request } from 'undici';
+import { Agent, request } from 'undici';
 import { createRedactor, execute, type DJMessage, type InvokerProperties } from '../../src/core/index';
 import { basicCredentialValues } from '../../src/core/secrets/redact';
 import { TokenBroker, type TokenSource } from '../../src/core/tokens/tokenBroker';
 import { buildTokenRequest } from '../../src/core/grants/tokenRequest';
 import { bundleFigures } from './bundles.bench';
 import { httpParseFigures } from './httpParse.bench';
+import { createTestPki } from '../fixtures/testPki';
 
 const ANSWER = JSON.stringify({ access_token: 'bench-access-token-0123456789', token_type: 'Bearer', expires_in: 3600, scope: 'api:read' });
 const ROUNDS = 8;
@@ -35,7 +37,8 @@ function serve(): void {
       process.send?.({ marked: true });
     }
   });
-  const server = createServer((req, res) => {
+  const tls = process.env.BENCH_TLS_KEY !== undefined ? { key: process.env.BENCH_TLS_KEY, cert: process.env.BENCH_TLS_CERT } : undefined;
+  const handle = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void => {
     requests += 1;
     used.add(req.socket);
     req.resume();
@@ -43,15 +46,17 @@ function serve(): void {
       res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(ANSWER);
     });
-  });
+  };
+  const server = tls !== undefined ? createHttpsServer(tls, handle) : createServer(handle);
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
 }
 
-async function startServerProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(__filename, ['--server'], { stdio: 'inherit' });
+async function startServerProcess(tls?: { key: string; cert: string }): Promise<{ child: ChildProcess; url: string }> {
+  const env = tls !== undefined ? { ...process.env, BENCH_TLS_KEY: tls.key, BENCH_TLS_CERT: tls.cert } : process.env;
+  const child = fork(__filename, ['--server'], { stdio: 'inherit', env });
   const { port } = await nextMessage<{ port: number }>(child);
-  return { child, url: `http://127.0.0.1:${port}/token` };
+  return { child, url: `${tls !== undefined ? 'https' : 'http'}://127.0.0.1:${port}/token` };
 }
 
 function nextMessage<T>(child: ChildProcess): Promise<T> {
@@ -179,6 +184,56 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 }
 
+/**
+ * The same comparison over https: a local https server with the test CA's certificate, execute() with the CA file
+ * in "CA Certificates File" against a bare undici POST whose pool trusts the same CA. p50 of interleaved rounds.
+ */
+async function httpsFigures(properties: InvokerProperties): Promise<{ execute_vs_undici_https_p50: number }> {
+  const pki = createTestPki();
+  const { child, url } = await startServerProcess(pki.server);
+  const agent = new Agent({ connect: { ca: pki.ca.cert } });
+  const p: InvokerProperties = { ...properties, authorizationServerUrl: url, tlsCaFile: pki.caFile };
+  const prepared = buildTokenRequest(p);
+  const clients: Record<'execute' | 'undici', Client> = {
+    execute: () => execute(p),
+    undici: async () => {
+      const response = await request(url, { method: 'POST', headers: prepared.headers, body: prepared.body, dispatcher: agent });
+      return JSON.parse(await response.body.text());
+    },
+  };
+  const samples: Record<'execute' | 'undici', number[]> = { execute: [], undici: [] };
+  try {
+    for (const client of Object.values(clients)) {
+      for (let i = 0; i < WARMUP; i += 1) {
+        await client();
+      }
+    }
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const name of ['execute', 'undici'] as const) {
+        for (let i = 0; i < PER_ROUND; i += 1) {
+          const t0 = performance.now();
+          await clients[name]();
+          samples[name].push(performance.now() - t0);
+        }
+      }
+    }
+  } finally {
+    child.kill();
+    await agent.close();
+    pki.remove();
+  }
+  const p50 = (name: 'execute' | 'undici'): number =>
+    percentile(
+      [...samples[name]].sort((a, b) => a - b),
+      50,
+    );
+  const ratio = Number((p50('execute') / p50('undici')).toFixed(3));
+  console.log(
+    `https (CA file): execute p50 ${(p50('execute') * 1000).toFixed(0)} µs, undici ${(p50('undici') * 1000).toFixed(0)} µs; execute / undici p50 (https): ${ratio} (target ≤ 1.05)`,
+  );
+  return { execute_vs_undici_https_p50: ratio };
+}
+
 async function main(): Promise<void> {
   const { child, url } = await startServerProcess();
   const properties: InvokerProperties = {
@@ -233,6 +288,7 @@ async function main(): Promise<void> {
   const concurrency = await concurrencyFigures(child, { execute: clients.execute, undici: clients.undici });
   child.kill();
   const redaction = redactionFigures(properties);
+  const https = await httpsFigures(properties);
 
   const p50: Record<string, number> = {};
   console.log(`${ROUNDS * PER_ROUND} sequential requests per client, interleaved in ${ROUNDS} rounds, Node ${process.version}`);
@@ -255,8 +311,9 @@ async function main(): Promise<void> {
     ...broker,
     ...concurrency,
     ...redaction,
+    ...https,
   };
-  console.log(`execute / undici p50: ${ratios.execute_vs_undici_p50} (target ≤ 1.10)`);
+  console.log(`execute / undici p50: ${ratios.execute_vs_undici_p50} (target ≤ 1.05)`);
   console.log(`execute / oauth4webapi p50: ${ratios.execute_vs_oauth4webapi_p50} (target ≤ 0.50)`);
   const http = httpParseFigures();
   const bundles = bundleFigures();

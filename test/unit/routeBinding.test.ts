@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { routeBindingOf } from '../../src/core/net/currentRoute';
+import { resetNetwork, selectNetwork } from '../../src/core/net/network';
 import { DJMessage } from '../../src/core/model/djMessage';
 import { maskSecrets, SECRET_MASK } from '../../src/core/model/maskedMessage';
 import { bindingChanges, bindingFor, legacyBinding, sameBinding } from '../../src/core/model/routeBinding';
@@ -45,6 +46,19 @@ suite('issue 9: route binding of stored secrets', () => {
     assert.equal((await routeBindingOf(URL_A, { tlsRejectUnauthorized: false }, undefined)).verify, false);
     assert.equal((await routeBindingOf(URL_A, {}, { proxy: 'http://corp:3128', strictSSL: false })).verify, false);
     assert.equal((await routeBindingOf(URL_A, { proxy: 'http://mine:3128' }, { strictSSL: false })).verify, true);
+  });
+
+  test('issue 18: the binding is the route the connection takes: http.proxyStrictSSL off changes nothing for plain http://', async () => {
+    const settings = { proxy: 'http://corp:3128', strictSSL: false };
+    const plain = 'http://as.example.com/oauth2/token';
+    const route = await selectNetwork(plain, {}, settings);
+    assert.equal(route.warning, undefined, 'the connection verifies nothing it could skip: no certificate on http://');
+    const binding = await routeBindingOf(plain, {}, settings);
+    assert.deepEqual([binding.proxy, binding.verify], [`settings ${route.description.proxy?.display}`, true]);
+    const secure = await selectNetwork(URL_A, {}, settings);
+    assert.match(secure.warning ?? '', /http\.proxyStrictSSL/);
+    assert.equal((await routeBindingOf(URL_A, {}, settings)).verify, false, 'over https the connection does not verify, and the binding says so');
+    await resetNetwork();
   });
 
   test('the CA file is bound by path and content', async () => {

@@ -3,8 +3,9 @@ import { type LookupFunction } from 'node:net';
 import type { Agent as UndiciAgent, Dispatcher, ProxyAgent as UndiciProxyAgent } from 'undici';
 import type { Deadline } from './deadline';
 import { plainHttpThroughProxy, type NetworkDescription, type RequestPurpose } from './networkErrors';
-import { forgetProxyEnvironment, proxyEnvironment, proxyRouteFor, type ProxyRoute, type SystemProxySettings } from './proxyRoute';
-import { PROPERTY_LABELS, TLS_FILE_PROPERTIES, type NetworkProperties } from '../../shared/properties';
+import { proxyRouteFor, readProxyEnvironment, type ProxyEnvironment, type ProxyRoute, type SystemProxySettings } from './proxyRoute';
+import { PROPERTY_LABELS, TLS_FILE_PROPERTIES, type NetworkProperties, type TlsFileProperty } from '../../shared/properties';
+import type { RouteBinding } from '../model/routeBinding';
 import { urlPassword } from '../secrets/redact';
 import { hasTls, loadTls, stampOf } from './tlsMaterial';
 import { closeSharedPools, CONNECT_TIMEOUT_MS, connector, loopbackDispatcher, POOL_OPTIONS, watchTlsAlerts, type DispatcherLike } from './transport';
@@ -51,6 +52,8 @@ interface PoolEntry {
   readonly stopBuild: AbortController;
   waiting: number;
   settled: boolean;
+  /** The route once built: later requests take it without waiting for a promise. */
+  built?: CachedRoute;
 }
 
 /** At most this many pools stay open; the least recently used one is closed first. */
@@ -213,12 +216,12 @@ async function buildRoute(
   target: URL,
   p: NetworkProperties,
   route: ProxyRoute | undefined,
+  proxyNotStrict: boolean,
   settings: SystemProxySettings | undefined,
   options: RouteOptions,
   signal: AbortSignal,
 ): Promise<CachedRoute> {
   const material = hasTls(p) ? await loadTls(p, signal) : { clientCertificate: false };
-  const proxyNotStrict = route !== undefined && route.source !== 'invoker' && settings?.strictSSL === false && target.protocol === 'https:';
   const rejectUnauthorized = p.tlsRejectUnauthorized !== false && !proxyNotStrict;
   const requestTls = {
     ...(material.secureContext !== undefined ? { secureContext: material.secureContext } : {}),
@@ -271,28 +274,22 @@ async function buildRoute(
   };
 }
 
-async function cachedRoute(
+function cachedRoute(
   target: URL,
   p: NetworkProperties,
-  route: ProxyRoute | undefined,
+  selection: Selection & { readonly identity: string },
   settings: SystemProxySettings | undefined,
   options: RouteOptions,
-): Promise<NetworkRoute> {
-  const files = TLS_FILE_PROPERTIES.filter((field) => present(p[field]) && !(field === 'tlsCertFile' && present(p.tlsPfxFile)));
-  const stamps = files.length === 0 ? [] : await untilStopped(Promise.all(files.map((field) => stampOf(field, (p[field] as string).trim()))), options.deadline);
-  const proxyNotStrict = route !== undefined && route.source !== 'invoker' && settings?.strictSSL === false;
-  const identity = hash([
-    route?.url.href,
-    route !== undefined ? proxyCredentials(p, route, settings).token : undefined,
-    proxyNotStrict,
-    target.protocol === 'https:',
-    files.map((field) => [field, (p[field] as string).trim()]),
-    p.tlsPassphrase ?? '',
-    p.tlsRejectUnauthorized === false,
-    options.loopbackOnly === true,
-    lookupId(options.lookup),
-  ]);
-  const key = hash([identity, stamps]);
+): NetworkRoute | Promise<NetworkRoute> {
+  const { proxy: route, files, identity } = selection;
+  // The files' stamps (modification time, size, inode) are taken on every call: a changed file gets a new pool.
+  let stamps: string[];
+  try {
+    stamps = files.map((field) => stampOf(field, (p[field] as string).trim()));
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+  const key = stamps.length === 0 ? identity : `${identity}|${stamps.join('|')}`;
   const previous = currentKeys.get(identity);
   if (previous !== undefined && previous !== key) {
     retire(previous);
@@ -301,12 +298,13 @@ async function cachedRoute(
   let entry = pools.get(key);
   if (entry === undefined) {
     const stopBuild = new AbortController();
-    const built = buildRoute(target, p, route, settings, options, stopBuild.signal);
+    const built = buildRoute(target, p, route, selection.proxyNotStrict, settings, options, stopBuild.signal);
     const created: PoolEntry = { route: built, stopBuild, waiting: 0, settled: false };
     entry = created;
     built.then(
-      () => {
+      (done) => {
         created.settled = true;
+        created.built = done;
       },
       () => {
         created.settled = true;
@@ -325,7 +323,141 @@ async function cachedRoute(
     pools.delete(key); // re-inserted below: most recently used last
   }
   pools.set(key, entry);
-  return waitFor(entry, options.deadline);
+  return entry.built ?? waitFor(entry, options.deadline);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The route chosen for a URL and its settings, remembered until any input changes: the proxy (its URL parsed, NO_PROXY
+// matched) and the pool's identity. Everything the choice depends on is in the key: the URL, every network property,
+// VS Code's proxy settings, the proxy environment's values (read on each call, so a change is seen at once), whether
+// only loopback may be reached, and the resolver. The TLS files' stamps are not: they are taken on every call.
+
+/** What network selection decided for one set of inputs. */
+interface Selection {
+  readonly proxy: ProxyRoute | undefined;
+  /** Through VS Code's (or the environment's) proxy with "http.proxyStrictSSL" off, to an https:// server: nothing is verified. */
+  readonly proxyNotStrict: boolean;
+  /** The route binding of this selection, but the CA file's content hash (see `selectedBinding`). */
+  readonly binding: Omit<RouteBinding, 'caSha256'>;
+  /** The TLS files the pool reads, whose stamps join its key. */
+  readonly files: readonly TlsFileProperty[];
+  /** The pool's key without the files' stamps; undefined: the shared direct pool (no proxy, no TLS, no resolver). */
+  readonly identity?: string;
+}
+
+/** At most this many selections are remembered; then they are all forgotten and chosen afresh. */
+const MAX_SELECTIONS = 64;
+const selections = new Map<string, Selection>();
+let selectionsMade = 0;
+
+function selectionKey(
+  target: URL | string,
+  p: NetworkProperties,
+  settings: SystemProxySettings | undefined,
+  env: ProxyEnvironment,
+  options: RouteOptions,
+): string {
+  return JSON.stringify([
+    typeof target === 'string' ? target : target.href,
+    p.proxy,
+    p.proxyUsername,
+    p.proxyPassword,
+    p.tlsCaFile,
+    p.tlsCertFile,
+    p.tlsKeyFile,
+    p.tlsPfxFile,
+    p.tlsPassphrase,
+    p.tlsRejectUnauthorized,
+    settings?.proxy,
+    settings?.noProxy,
+    settings?.strictSSL,
+    settings?.proxyAuthorization,
+    settings?.useEnvironment,
+    env.httpsProxy,
+    env.httpProxy,
+    env.noProxy,
+    options.loopbackOnly === true,
+    lookupId(options.lookup),
+  ]);
+}
+
+function originOf(target: URL | string): string {
+  try {
+    return (typeof target === 'string' ? new URL(target.trim()) : target).origin;
+  } catch {
+    return '';
+  }
+}
+
+/** One decision for both the connection and the binding of the secrets sent on it. */
+function choose(
+  target: URL | string,
+  p: NetworkProperties,
+  settings: SystemProxySettings | undefined,
+  env: ProxyEnvironment,
+  options: RouteOptions,
+): Selection {
+  const origin = originOf(target);
+  const route = origin !== '' ? proxyRouteFor(target, p.proxy, settings, env) : undefined;
+  const https = (typeof target === 'string' ? target.trim().slice(0, 6).toLowerCase() : target.protocol) === 'https:';
+  const proxyNotStrict = route !== undefined && route.source !== 'invoker' && settings?.strictSSL === false && https;
+  const binding = {
+    origin,
+    proxy: route === undefined ? 'direct' : `${route.source === 'environment' ? (route.variable ?? 'environment') : route.source} ${route.url.origin}`,
+    verify: p.tlsRejectUnauthorized !== false && !proxyNotStrict,
+    caFile: p.tlsCaFile?.trim() ?? '',
+  };
+  if (route === undefined && !hasTls(p) && options.lookup === undefined) {
+    return { proxy: undefined, proxyNotStrict, binding, files: [] };
+  }
+  const files = TLS_FILE_PROPERTIES.filter((field) => present(p[field]) && !(field === 'tlsCertFile' && present(p.tlsPfxFile)));
+  const identity = hash([
+    route?.url.href,
+    route !== undefined ? proxyCredentials(p, route, settings).token : undefined,
+    proxyNotStrict,
+    https,
+    files.map((field) => [field, (p[field] as string).trim()]),
+    p.tlsPassphrase ?? '',
+    p.tlsRejectUnauthorized === false,
+    options.loopbackOnly === true,
+    lookupId(options.lookup),
+  ]);
+  return { proxy: route, proxyNotStrict, binding, files, identity };
+}
+
+/** The remembered selection for these inputs, chosen afresh when any of them changed. A refusal (a bad proxy URL) is not remembered. */
+function selectionFor(
+  target: URL | string,
+  p: NetworkProperties,
+  settings: SystemProxySettings | undefined,
+  env: ProxyEnvironment,
+  options: RouteOptions,
+): Selection {
+  const key = selectionKey(target, p, settings, env, options);
+  let selection = selections.get(key);
+  if (selection === undefined) {
+    selectionsMade += 1;
+    selection = choose(target, p, settings, env, options);
+    if (selections.size >= MAX_SELECTIONS) {
+      selections.clear();
+    }
+    selections.set(key, selection);
+  }
+  return selection;
+}
+
+/** How many times network selection was made afresh (not taken from memory): for tests that check reuse. */
+export function routeSelectionCount(): number {
+  return selectionsMade;
+}
+
+/**
+ * The route binding of a request to `target` with these properties: the proxy and verification come from the very
+ * selection the connection takes (remembered alike, the proxy environment read alike), not from a second reckoning.
+ * The CA file's content hash is left to the caller (it reads the file).
+ */
+export function selectedBinding(target: string, p: NetworkProperties, settings: SystemProxySettings | undefined): Omit<RouteBinding, 'caSha256'> {
+  return selectionFor(target, p, settings, readProxyEnvironment(), {}).binding;
 }
 
 let directLoopback: NetworkRoute | undefined;
@@ -345,8 +477,8 @@ export function selectNetwork(
   settings?: SystemProxySettings,
   options: RouteOptions = {},
 ): NetworkRoute | Promise<NetworkRoute> {
-  // The default path (no proxy applies, no TLS property) does no more than these few checks: not even a URL parse.
-  const route = proxyRouteFor(target, p.proxy, settings, proxyEnvironment());
+  const selection = selectionFor(target, p, settings, readProxyEnvironment(), options);
+  const route = selection.proxy;
   if (route !== undefined && options.loopbackOnly === true) {
     const proxy = {
       display: `${route.url.protocol}//${route.url.host}`,
@@ -356,14 +488,15 @@ export function selectNetwork(
     };
     throw plainHttpThroughProxy(typeof target === 'string' ? new URL(target) : target, proxy, options.purpose);
   }
-  if (route === undefined && !hasTls(p) && options.lookup === undefined) {
+  const identity = selection.identity;
+  if (identity === undefined) {
     if (options.loopbackOnly === true) {
       directLoopback ??= Object.freeze({ dispatcher: loopbackDispatcher(), description: DIRECT.description, secrets: DIRECT.secrets });
       return directLoopback;
     }
     return DIRECT;
   }
-  return cachedRoute(typeof target === 'string' ? new URL(target) : target, p, route, settings, options);
+  return cachedRoute(typeof target === 'string' ? new URL(target) : target, p, { ...selection, identity }, settings, options);
 }
 
 /**
@@ -375,7 +508,7 @@ export async function resetNetwork(): Promise<void> {
   pools.clear();
   currentKeys.clear();
   directLoopback = undefined;
-  forgetProxyEnvironment();
+  selections.clear();
   await Promise.all([closeSharedPools(), ...all.map((pool) => pool.route.then((route) => route.close()).catch(() => undefined))]);
 }
 

@@ -13,7 +13,7 @@ function present(value: string | undefined): value is string {
 
 /**
  * The extension-wide proxy settings that `proxy: 'system'` means, as VS Code has them. Omitted fields fall back to
- * the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, lower case first), which is read once per process.
+ * the environment (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, lower case first), read at each request so a change is seen.
  */
 export interface SystemProxySettings {
   /** VS Code's `http.proxy`; empty or absent: the environment decides. May hold `user:password@` (a secret). */
@@ -63,14 +63,6 @@ export function readProxyEnvironment(env: NodeJS.ProcessEnv = process.env): Prox
     return undefined;
   };
   return { httpsProxy: pick('https_proxy', 'HTTPS_PROXY'), httpProxy: pick('http_proxy', 'HTTP_PROXY'), noProxy: pick('no_proxy', 'NO_PROXY') };
-}
-
-let environment: ProxyEnvironment | undefined;
-
-/** The process's proxy environment, read once: an extension host's environment does not change while it runs. */
-export function proxyEnvironment(): ProxyEnvironment {
-  environment ??= readProxyEnvironment();
-  return environment;
 }
 
 function hostWithoutBrackets(hostname: string): string {
@@ -184,9 +176,4 @@ export function proxyRouteFor(
     source: candidate.source,
     ...(candidate.variable !== undefined ? { variable: candidate.variable } : {}),
   };
-}
-
-/** Forgets the environment read (tests that change it). */
-export function forgetProxyEnvironment(): void {
-  environment = undefined;
 }
