@@ -32,7 +32,14 @@ export function buildPage(root: HTMLElement): void {
       el(
         'details',
         { id: `section-${section}`, class: 'section' },
-        el('summary', {}, el('span', { class: 'section-title' }, title), el('span', { id: `section-${section}-state`, class: 'section-state' })),
+        el(
+          'summary',
+          {},
+          el('span', { class: 'section-title' }, title),
+          // Read as "Network, System proxy", not "NetworkSystem proxy": a comma only a screen reader sees.
+          el('span', { class: 'visually-hidden' }, ', '),
+          el('span', { id: `section-${section}-state`, class: 'section-state' }),
+        ),
       ),
     ]),
   );
