@@ -1169,20 +1169,24 @@ async function main() {
       const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
       /** "Preferences: Color Theme", the theme's name typed, Enter: as a person switches themes. */
       const useTheme = async (theme) => {
-        const input = await typeInPalette('Preferences: Color Theme');
+        const input = page.locator('.quick-input-widget input.input');
+        const focusedLabel = page.locator('.quick-input-list .monaco-list-row.focused .label-name');
+        /** Moves the pick's focus down to the row labelled exactly `label` (a fuzzy match may be first). */
+        const focusRow = async (label) => {
+          await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: label }).first().waitFor();
+          for (let down = 0; (await focusedLabel.innerText()).trim() !== label; down++) {
+            check(down < 10, `no row "${label}" in the pick (focused: "${await focusedLabel.innerText()}")`);
+            await input.press('ArrowDown');
+          }
+        };
+        await page.keyboard.press('F1');
+        await input.waitFor();
+        await input.fill('>Preferences: Color Theme');
+        await focusRow('Preferences: Color Theme');
         await input.press('Enter');
         await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Default Dark Modern' }).first().waitFor();
         await input.fill(theme);
-        const exact = page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: new RegExp(`^${theme}$`) });
-        await exact.first().waitFor();
-        for (
-          let down = 0;
-          !(await page.locator('.quick-input-list .monaco-list-row.focused .label-name').innerText()).match(new RegExp(`^${theme}$`));
-          down++
-        ) {
-          check(down < 10, `"${theme}" is not among the color themes`);
-          await input.press('ArrowDown');
-        }
+        await focusRow(theme);
         await input.press('Enter');
         await input.waitFor({ state: 'hidden' });
       };
