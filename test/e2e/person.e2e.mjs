@@ -1170,12 +1170,15 @@ async function main() {
       /** "Preferences: Color Theme", the theme's name typed, Enter: as a person switches themes. */
       const useTheme = async (theme) => {
         const input = page.locator('.quick-input-widget input.input');
-        const focusedLabel = page.locator('.quick-input-list .monaco-list-row.focused .label-name');
-        /** Moves the pick's focus down to the row labelled exactly `label` (a fuzzy match may be first). */
-        const focusRow = async (label) => {
-          await page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: label }).first().waitFor();
-          for (let down = 0; (await focusedLabel.innerText()).trim() !== label; down++) {
-            check(down < 10, `no row "${label}" in the pick (focused: "${await focusedLabel.innerText()}")`);
+        /**
+         * Moves the pick's focus down to the row whose `part` (`label-name`; for a theme, `label-description`: the
+         * setting's name, "Default Dark Modern" beside "Dark Modern") reads exactly `text` (a fuzzy match may be first).
+         */
+        const focusRow = async (text, part = 'label-name') => {
+          const focused = page.locator(`.quick-input-list .monaco-list-row.focused .${part}`);
+          await page.locator(`.quick-input-list .monaco-list-row .${part}`, { hasText: text }).first().waitFor();
+          for (let down = 0; (await focused.innerText().catch(() => '')).trim() !== text; down++) {
+            check(down < 10, `no row "${text}" in the pick`);
             await input.press('ArrowDown');
           }
         };
@@ -1186,7 +1189,7 @@ async function main() {
         await input.press('Enter');
         await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Default Dark Modern' }).first().waitFor();
         await input.fill(theme);
-        await focusRow(theme);
+        await focusRow(theme, 'label-description');
         await input.press('Enter');
         await input.waitFor({ state: 'hidden' });
       };
