@@ -1161,7 +1161,11 @@ async function main() {
         await page.locator('.part.panel', { hasText: 'OAuth2 Invoker' }).first().waitFor();
         const afterLog = await form.locator('body').evaluate(() => document.activeElement?.textContent ?? '');
         check(afterLog === 'Show Log', `after Show Log the focus is on "${afterLog}", not on the button`);
-        return `${reached.length} stops; "${said}"`;
+        // Voice control finds "Add Parameter" by its visible label; a section's title and state are read apart.
+        check((await form.getByRole('button', { name: 'Add Parameter' }).count()) > 0, 'no button is named with its label "Add Parameter"');
+        const network = await form.locator('#section-network summary').textContent();
+        check(/^Network, \S/.test(network), `the Network section's summary reads "${network}"`);
+        return `${reached.length} stops; "${said}"; "${network}"`;
       },
     );
 
