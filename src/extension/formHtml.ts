@@ -11,6 +11,8 @@ export interface FormHtmlOptions {
   /** From `createNonce()`, fresh for every render. */
   readonly nonce: string;
   readonly title: string;
+  /** VS Code's display language (`vscode.env.language`), e.g. `en`, `de`, `zh-cn`: the document's `lang`. */
+  readonly language: string;
 }
 
 /** A script nonce that cannot be guessed: 16 random bytes, base64url (a CSP nonce should carry at least 128 bits). */
@@ -19,6 +21,11 @@ export function createNonce(): string {
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/** A BCP 47-shaped tag for `lang` (VS Code's `de`, `pt-br`, `zh-cn`); anything else is read as English. */
+export function htmlLanguage(language: string): string {
+  return /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(language) ? language : 'en';
+}
 
 /** Escapes text for an element or a double-quoted attribute. */
 function escapeHtml(text: string): string {
@@ -33,7 +40,7 @@ export function formHtml(options: FormHtmlOptions): string {
   const { cspSource, nonce } = options;
   const csp = ["default-src 'none'", `style-src ${cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${cspSource} data:`, `font-src ${cspSource}`].join('; ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(htmlLanguage(options.language))}">
 <head>
   <meta charset="UTF-8">
   <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">

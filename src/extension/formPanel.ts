@@ -194,6 +194,7 @@ export class InvokerFormPanel implements vscode.Disposable {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, 'media', 'form.css')).toString(),
       nonce: createNonce(),
       title: 'OAuth2 Invoker',
+      language: vscode.env.language,
     });
   }
 
@@ -449,6 +450,11 @@ export class InvokerFormPanel implements vscode.Disposable {
   /** For tests: handles `message` as if the webview had posted it; settles once it is handled. */
   receiveForTests(message: FromWebview): Promise<void> {
     return this.receive(message);
+  }
+
+  /** For tests: the document the webview was given. */
+  get htmlForTests(): string {
+    return this.panel.webview.html;
   }
 
   /** For tests: every message the panel posts to its webview, as it posts it. */

@@ -88,7 +88,7 @@ function buildRows(spec: FieldSpec, help: HTMLElement, error: HTMLElement): HTML
   const key = spec.key;
   const legend = el('legend', { class: 'title' }, LABELS[key]);
   const list = el('div', { id: `rows-${key}`, class: 'param-rows' });
-  const add = button('Add Parameter', 'param-add', { id: `add-${key}`, 'data-field': key, 'aria-label': `Add a parameter to ${LABELS[key]}` });
+  const add = button('Add Parameter', 'param-add', { id: `add-${key}`, 'data-field': key, 'aria-label': `Add Parameter to ${LABELS[key]}` });
   const row = el('fieldset', { class: 'field field-rows', id: `row-${key}`, 'aria-describedby': `${help.id} ${error.id}` });
   row.append(legend, help, list, add, error);
   return row;

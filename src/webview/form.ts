@@ -56,6 +56,7 @@ function onClick(target: HTMLElement): void {
       break;
     case 'log':
       post({ type: 'showLog' });
+      target.closest('button')?.focus();
       break;
     case 'discard':
       post({ type: 'discardDraft' });
@@ -124,6 +125,17 @@ function start(): void {
     }
   });
   root.addEventListener('click', (e) => onClick(e.target as HTMLElement));
+  // When the webview gets the focus back (after Show Log opened the Output panel), it goes to the control that had
+  // it, not to the page, where nothing visible shows it.
+  let lastFocused: HTMLElement | undefined;
+  root.addEventListener('focusin', (e) => {
+    lastFocused = e.target as HTMLElement;
+  });
+  window.addEventListener('focus', () => {
+    if (lastFocused?.isConnected === true && !root.contains(document.activeElement)) {
+      lastFocused.focus();
+    }
+  });
   // Choosing "URL" as the proxy moves on to where the URL is typed.
   control('proxy').addEventListener('change', () => {
     const url = field('proxy').extra;

@@ -68,6 +68,9 @@ function onInit(message: InitMessage): void {
   validate();
   if (message.focusField !== undefined) {
     onFocus(message.focusField, message.focusReason);
+  } else if (!root.contains(document.activeElement)) {
+    // The form opens on its first field, not on the page (a reload keeps whatever had the focus).
+    control('name').focus();
   }
 }
 

@@ -32,7 +32,14 @@ export function buildPage(root: HTMLElement): void {
       el(
         'details',
         { id: `section-${section}`, class: 'section' },
-        el('summary', {}, el('span', { class: 'section-title' }, title), el('span', { id: `section-${section}-state`, class: 'section-state' })),
+        el(
+          'summary',
+          {},
+          el('span', { class: 'section-title' }, title),
+          // Read as "Network, System proxy", not "NetworkSystem proxy": a comma only a screen reader sees.
+          el('span', { class: 'visually-hidden' }, ', '),
+          el('span', { id: `section-${section}-state`, class: 'section-state' }),
+        ),
       ),
     ]),
   );
@@ -61,7 +68,9 @@ function buildFooter(): HTMLElement {
     button('Show Log', 'log'),
     el('span', { id: 'busy', class: 'busy', 'aria-live': 'polite' }),
   );
-  const status = el('div', { id: 'status', class: 'status', role: 'status' });
+  // Errors are announced here (a live region): a failed save names its fields; each field's own error line is read
+  // with the field (aria-describedby) when the focus lands on it, so that typing does not set off a chorus.
+  const status = el('div', { id: 'status', class: 'status', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
   return el('footer', {}, buttons, status);
 }
 

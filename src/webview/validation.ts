@@ -1,9 +1,10 @@
 /** The problems beside each field: the form's own (shared with the extension) and those the extension reported. */
+import { notSavedAnnouncement } from '../shared/formAnnouncement';
 import { formIssues } from '../shared/formValidation';
 import type { InvokerConfig, SecretField } from '../shared/invoker';
 import type { FormIssue } from '../shared/protocol';
 import { byId } from './dom';
-import { FIELDS, type FieldKey } from './fields';
+import { FIELDS, LABELS, type FieldKey } from './fields';
 import { openSectionOf, updateLayout } from './layout';
 import { showResult } from './page';
 import { secretEdits, storedSecrets } from './secrets';
@@ -76,11 +77,15 @@ export function onIssues(issues: readonly FormIssue[]): void {
   validate();
   const shown = FIELDS.map((spec) => field(spec.key)).filter((ui) => !ui.row.hidden);
   const misplaced = issues.filter((i) => !shown.some((ui) => ui.spec.key === i.field));
-  if (issues.length > 0) {
-    const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    showResult(false, misplaced.length > 0 ? misplaced.map((i) => i.message).join(' ') : `Not saved: ${count} to fix.`);
-  }
   const bad = shown.filter((ui) => issues.some((i) => i.field === ui.spec.key));
+  if (issues.length > 0) {
+    // Read aloud by the status line (role="status"): which fields to fix, not only how many problems.
+    const announcement = notSavedAnnouncement(
+      issues.length,
+      bad.map((ui) => LABELS[ui.spec.key]),
+    );
+    showResult(false, misplaced.length > 0 ? misplaced.map((i) => i.message).join(' ') : announcement);
+  }
   bad.forEach(openSectionOf);
   if (bad.length > 0) {
     focusTarget(bad[0]).focus();

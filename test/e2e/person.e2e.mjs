@@ -1089,6 +1089,144 @@ async function main() {
       },
     );
 
+    // Issue 21: the form by keyboard alone, then axe-core in the light, dark and high-contrast themes.
+    await step(
+      'keyboard only: a new form opens on Name; Tab reaches every field in order; Discover and Execute by Enter; the failed save names its fields and focuses the first',
+      [1],
+      async () => {
+        await newBlankInvoker();
+        await page.locator('.tabs-container .tab.active', { hasText: 'New OAuth2 Invoker' }).waitFor();
+        await form.getByLabel('Name', { exact: true }).waitFor();
+        if (await form.locator('#banner').isVisible()) {
+          await form.getByRole('button', { name: 'Discard', exact: true }).click(); // a draft an earlier step left
+          await form.locator('#banner').waitFor({ state: 'hidden' });
+        }
+        const focused = () =>
+          form
+            .locator('body')
+            .evaluate(() => document.activeElement?.id || document.activeElement?.getAttribute('aria-label') || document.activeElement?.tagName);
+        const deadline = Date.now() + 10_000;
+        while ((await focused()) !== 'f-name') {
+          check(Date.now() < deadline, `the new form opened with the focus on ${await focused()}, not on Name`);
+          await page.waitForTimeout(200);
+        }
+        const typed = { 'f-name': 'kb-e2e', 'f-issuer': oidc.issuer, 'f-scope': 'api:read' };
+        const reached = [];
+        /** Tab until `id` has the focus, typing into the fields of `typed` on the way. */
+        const tabTo = async (id) => {
+          for (let presses = 0; ; presses++) {
+            const at = await focused();
+            reached.push(at);
+            if (typed[at] !== undefined) {
+              await page.keyboard.type(typed[at]);
+            }
+            if (at === id) {
+              return;
+            }
+            check(presses < 80, `Tab never reached #${id}: ${reached.join(' > ')}`);
+            await page.keyboard.press('Tab');
+          }
+        };
+        await tabTo('discover');
+        await page.keyboard.press('Enter');
+        const tokenUrl = form.locator('#f-authorizationServerUrl');
+        for (const until = Date.now() + 15_000; (await tokenUrl.inputValue()) !== oidc.tokenEndpoint;) {
+          check(Date.now() < until, `Discover by keyboard filled the token URL with "${await tokenUrl.inputValue()}"`);
+          await page.waitForTimeout(200);
+        }
+        await form.locator('#discover').focus(); // where Discover was pressed; on from there
+        await tabTo('execute');
+        // Every control a person can see before Execute was reached by Tab.
+        const visible = await form.locator('body').evaluate(() =>
+          [...document.querySelectorAll('input, select, textarea, button, summary')]
+            .filter((e) => e.checkVisibility() && !e.disabled && e.tabIndex >= 0)
+            .filter((e) => e.compareDocumentPosition(document.getElementById('execute')) & globalThis.Node.DOCUMENT_POSITION_FOLLOWING)
+            .map((e) => e.id || e.getAttribute('aria-label') || e.tagName),
+        );
+        const missed = visible.filter((id) => !reached.includes(id));
+        check(missed.length === 0, `Tab never reached ${missed.join(', ')} (reached ${reached.join(' > ')})`);
+        await page.keyboard.press('Enter'); // Execute: no Client ID, so nothing is saved
+        const status = form.locator('#status.failed');
+        await status.waitFor({ timeout: 15_000 });
+        const said = await status.innerText();
+        const first = await form.locator('body').evaluate(() => {
+          const row = document.querySelector('.field.invalid:not([hidden])');
+          return { label: row?.querySelector('.title')?.textContent ?? '', focusedInRow: row?.contains(document.activeElement) ?? false };
+        });
+        check(first.focusedInRow, `after the failed save the focus is on ${await focused()}, not in "${first.label}", the first invalid field`);
+        check(said.includes(`"${first.label}"`) && said.includes('"Client ID"'), `the failed save said "${said}", not naming "${first.label}" and "Client ID"`);
+        // Show Log keeps the focus on its button.
+        await form.getByRole('button', { name: 'Show Log', exact: true }).focus();
+        await page.keyboard.press('Enter');
+        await page.locator('.part.panel', { hasText: 'OAuth2 Invoker' }).first().waitFor();
+        const afterLog = await form.locator('body').evaluate(() => document.activeElement?.textContent ?? '');
+        check(afterLog === 'Show Log', `after Show Log the focus is on "${afterLog}", not on the button`);
+        // Voice control finds "Add Parameter" by its visible label; a section's title and state are read apart.
+        check((await form.getByRole('button', { name: 'Add Parameter' }).count()) > 0, 'no button is named with its label "Add Parameter"');
+        const network = await form.locator('#section-network summary').textContent();
+        check(/^Network, \S/.test(network), `the Network section's summary reads "${network}"`);
+        return `${reached.length} stops; "${said}"; "${network}"`;
+      },
+    );
+
+    await step('axe-core in the form: no serious or critical violation in the light, dark and high-contrast themes', [1], async () => {
+      const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+      /** "Preferences: Color Theme", the theme's name typed, Enter: as a person switches themes. */
+      const useTheme = async (theme) => {
+        const input = page.locator('.quick-input-widget input.input');
+        /**
+         * Moves the pick's focus down to the row whose `part` (`label-name`; for a theme, `label-description`: the
+         * setting's name, "Default Dark Modern" beside "Dark Modern") reads exactly `text` (a fuzzy match may be first).
+         */
+        const focusRow = async (text, part = 'label-name') => {
+          const focused = page.locator(`.quick-input-list .monaco-list-row.focused .${part}`);
+          await page.locator(`.quick-input-list .monaco-list-row .${part}`, { hasText: text }).first().waitFor();
+          for (let down = 0; (await focused.innerText().catch(() => '')).trim() !== text; down++) {
+            check(down < 10, `no row "${text}" in the pick`);
+            await input.press('ArrowDown');
+          }
+        };
+        await page.keyboard.press('F1');
+        await input.waitFor();
+        await input.fill('>Preferences: Color Theme');
+        await focusRow('Preferences: Color Theme');
+        await input.press('Enter');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Default Dark Modern' }).first().waitFor();
+        await input.fill(theme);
+        await focusRow(theme, 'label-description');
+        await input.press('Enter');
+        await input.waitFor({ state: 'hidden' });
+      };
+      const themes = [
+        ['Default Light Modern', 'body.vscode-light'],
+        ['Default Dark Modern', 'body.vscode-dark'],
+        ['Default High Contrast', 'body.vscode-high-contrast:not(.vscode-high-contrast-light)'],
+      ];
+      const found = [];
+      try {
+        for (const [theme, body] of themes) {
+          await useTheme(theme);
+          await form.locator(body).waitFor({ timeout: 20_000 });
+          await page.waitForTimeout(500); // the theme's variables applied
+          const frame = await (await form.locator('body').elementHandle()).ownerFrame();
+          await frame.evaluate(axeSource); // evaluated by the debugger protocol: the form's CSP does not apply
+          const violations = await frame.evaluate(async () => {
+            const result = await window.axe.run(document, { resultTypes: ['violations'] });
+            return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ')) }));
+          });
+          await shot(`20-axe-${theme.toLowerCase().replace(/ /g, '-')}`);
+          for (const v of violations) {
+            found.push(`${theme}: ${v.impact} ${v.id} at ${v.targets.join(', ')}`);
+          }
+        }
+      } finally {
+        await useTheme('Default Dark Modern').catch(() => {}); // code-server's own default, for the steps after
+      }
+      const serious = found.filter((f) => / (serious|critical) /.test(f));
+      check(serious.length === 0, `axe-core found ${serious.join('; ')}`);
+      return found.length > 0 ? `minor: ${found.join('; ')}` : 'no violation';
+    });
+
     await step("secrets: no client secret, wrong secret or token in any screenshot's page text, settings.json, .vscode or the logs", [1], async () => {
       const secrets = [
         { what: 'the client secret', forms: forms(oidc.basicClient.clientSecret, oidc.basicClient.clientId) },

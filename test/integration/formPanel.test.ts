@@ -4,7 +4,10 @@
  * posts back. The panels are the extension's own, opened by its commands; the form's DOM is the E2E's business.
  */
 import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { notSavedAnnouncement } from '../../src/shared/formAnnouncement';
 import { DEFAULT_INVOKER, NO_STORED_SECRETS, type InvokerConfig } from '../../src/shared/invoker';
+import { PROPERTY_LABELS } from '../../src/shared/properties';
 import { startOidcServer, type OidcServer } from '../fixtures/oidcServer';
 import { startProxy } from '../fixtures/proxyServer';
 import { last, openEditForm as openEditFormOf, openNewForm as openNewFormOf, savedSetting, settingsText, type Api, type Form } from './forms';
@@ -87,6 +90,21 @@ suite('The invoker form panel through its protocol', function () {
     );
     assert.ok(!api.listInvokers().includes('fp-bad'), 'not among the invokers');
     assert.equal(savedSetting('fp-bad'), undefined, 'not in settings');
+    await form.close(api);
+  });
+
+  test("issue 21: the form's document is in VS Code's display language; a failed save is announced naming each field with a problem", async () => {
+    const form = await openNewForm();
+    await form.send({ type: 'ready' });
+    assert.match(form.panel.htmlForTests, new RegExp(`<html lang="${vscode.env.language}">`));
+    const config: InvokerConfig = { ...DEFAULT_INVOKER, name: 'fp-announced', authorizationServerUrl: 'not a url', clientId: '' };
+    const issues = last(await form.send({ type: 'save', config, scope: 'user', secrets: {}, execute: false }), 'issues').issues;
+    // What the form's status line (role="status") says of these issues, labelled as the form labels its fields.
+    const said = notSavedAnnouncement(
+      issues.length,
+      issues.map((issue) => PROPERTY_LABELS[issue.field as keyof typeof PROPERTY_LABELS]),
+    );
+    assert.equal(said, 'Not saved: 3 problems to fix, in "Authorization Server URL", "Client ID" and "Client Secret".');
     await form.close(api);
   });
 
