@@ -3,16 +3,7 @@ import { DJMessage } from '../core/model/djMessage';
 import type { DiscoveryResult } from '../core/toolbox/discovery';
 import type { TokenTypeHint } from '../core/toolbox/endpointCall';
 import type { InvokerError } from '../core/model/errors';
-import {
-  bindingChanges,
-  bindingFor,
-  describeRoute,
-  legacyBinding,
-  sameBinding,
-  tokenBindingChanges,
-  type RouteBinding,
-  type TokenBinding,
-} from '../core/model/routeBinding';
+import type { RouteBinding, TokenBinding } from '../core/model/routeBinding';
 import { GRANT_TYPE_LABELS, isInteractiveGrant, PROPERTY_LABELS, type PropertyIssue } from '../shared/properties';
 import { validateProperties } from '../shared/validation';
 import {
@@ -27,10 +18,11 @@ import {
 } from '../shared/invoker';
 import type { ToolboxEndpoint } from '../shared/properties';
 import { loadCore } from './coreLoader';
-import { invokerKey, invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
+import { invokerLabel, type InvokerEntry, type InvokerRef, type InvokerStore } from './invokerStore';
 import { fieldToFix } from './tokenUi';
 import type { Confirmations } from './confirmations';
 import { InvokerUnavailable } from './invokerUnavailable';
+import { issuedToOf, RouteGuard } from './routeGuard';
 import type { MessageRecord } from './messageRecord';
 import type { GrantInput } from '../core/grants/tokenRequest';
 import { parseSubjectInvoker } from '../shared/subjectInvoker';
@@ -61,19 +53,6 @@ export interface RunOptions {
   readonly renewal?: boolean;
   /** Awaited right before the request is sent, after every check that may refuse to send it (the broker notes a spent refresh token). */
   readonly beforeSend?: () => Promise<void>;
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url.trim()).origin;
-  } catch {
-    return '';
-  }
-}
-
-/** What a record's tokens were issued to; a record kept before bindings covered tokens: its token URL's origin. */
-export function issuedToOf(record: MessageRecord): TokenBinding {
-  return record.issuedTo ?? { route: legacyBinding(originOf(record.message.metadata.tokenUrl ?? '')) };
 }
 
 /** True while the record's access token is usable: not failed, not revoked, not expired. */
@@ -126,6 +105,9 @@ function emptyFailedMessage(entry: InvokerEntry, tokenUrl: string): DJMessage {
  * command, the form, the tree and the API alike.
  */
 export class InvokerRunner {
+  /** The checks that let a secret or a token go along a route only where the person sent or allowed it. */
+  private readonly guard: RouteGuard;
+
   constructor(
     private readonly invokers: InvokerStore,
     private readonly secrets: SecretStore,
@@ -136,7 +118,9 @@ export class InvokerRunner {
     private readonly confirmations: Confirmations,
     /** The token broker's getAccessToken: another invoker's current access token, renewed when needed (Token Exchange). */
     private readonly accessTokenOf?: (ref: InvokerRef, options: { interactive: false; signal?: AbortSignal }) => Promise<DJMessage>,
-  ) {}
+  ) {
+    this.guard = new RouteGuard(secrets, confirmations, log);
+  }
 
   /**
    * A Token Exchange from another invoker: that invoker's current access token, as the grant input (renewed first when
@@ -169,7 +153,7 @@ export class InvokerRunner {
       return refuse(`"${field}" needs the token broker, which this runner was not given.`);
     }
     // Before the source's token is even renewed: this invoker may take it, along this route.
-    await this.subjectTokenMayGo(found, sourceRef, binding, options);
+    await this.guard.subjectTokenMayGo(found, sourceRef, binding, options);
     let token: string | undefined;
     try {
       token = (await this.accessTokenOf(sourceRef, { interactive: false, signal: options.signal })).accessToken;
@@ -196,132 +180,6 @@ export class InvokerRunner {
     return loadCore().routeBindingOf(config.authorizationServerUrl, networkProperties(config, {}), readSystemProxy(), signal);
   }
 
-  private confirmRebind(ref: InvokerRef, names: string, changes: readonly string[], count: number): Promise<boolean> {
-    return this.confirmations.confirm({
-      text: `Invoker "${invokerLabel(ref)}": since its ${names} ${count > 1 ? 'were' : 'was'} entered, ${changes.join('; ')}.`,
-      detail: `Send the stored ${count > 1 ? 'secrets' : 'secret'} this way only if you made these changes and trust whoever can now read the request. Otherwise edit the invoker and enter ${count > 1 ? 'them' : 'it'} again.`,
-      button: 'Send',
-    });
-  }
-
-  /**
-   * The secrets `fields` of the invoker, each only when the route its requests take now is the one it was entered
-   * or confirmed with; otherwise the user confirms (interactive) or the invoker is refused, naming what changed.
-   */
-  private async secretsFor(
-    binding: RouteBinding,
-    ref: InvokerRef,
-    fields: readonly SecretField[],
-    options: Pick<RunOptions, 'interactive' | 'personNeeded'>,
-  ): Promise<Partial<Record<SecretField, string>>> {
-    if (binding.origin === '') {
-      return {}; // a URL that does not parse goes nowhere: the core's validation names it
-    }
-    const { values, withheld } = await this.secrets.forRoute(ref, fields, binding);
-    if (withheld.length === 0) {
-      return values;
-    }
-    const names = withheld.map((w) => `"${PROPERTY_LABELS[w.field]}"`).join(' and ');
-    const changes = [...new Set(withheld.flatMap((w) => bindingChanges(w.bound, bindingFor(w.field, binding))))];
-    options.personNeeded?.();
-    if (options.interactive && (await this.confirmRebind(ref, names, changes, withheld.length))) {
-      await this.secrets.rebind(
-        ref,
-        withheld.map((w) => w.field),
-        binding,
-      );
-      this.log.info(`[${invokerLabel(ref)}] stored secrets re-bound to the current route after confirmation: ${changes.join('; ')}`);
-      return (await this.secrets.forRoute(ref, fields, binding)).values;
-    }
-    throw new InvokerUnavailable(
-      `Invoker "${invokerLabel(ref)}": the stored ${names} ${withheld.length > 1 ? 'are' : 'is'} not sent, because since ${withheld.length > 1 ? 'they were' : 'it was'} entered ${changes.join('; ')}. Edit the invoker and enter ${withheld.length > 1 ? 'them' : 'it'} again, or confirm when asked.`,
-      true,
-    );
-  }
-
-  /**
-   * The tokens a server issued go only along the route (and to the client) they were issued to: when `now` differs
-   * from `bound`, a person confirms (interactive) or nothing is sent and the error names the change.
-   */
-  private async tokensMayGo(
-    ref: InvokerRef,
-    what: string,
-    bound: TokenBinding,
-    now: TokenBinding,
-    options: Pick<RunOptions, 'interactive' | 'personNeeded'>,
-  ): Promise<void> {
-    if (now.route.origin === '') {
-      return; // a URL that does not parse goes nowhere: the core's validation names it
-    }
-    const changes = tokenBindingChanges(bound, now);
-    if (changes.length === 0) {
-      return;
-    }
-    options.personNeeded?.();
-    if (
-      options.interactive &&
-      (await this.confirmations.confirm({
-        text: `Invoker "${invokerLabel(ref)}": since its ${what} was issued, ${changes.join('; ')}.`,
-        detail:
-          'A token lets whoever holds it act as you. Send it this way only if you made these changes and trust whoever can now read the request. Otherwise execute the invoker again for new tokens.',
-        button: 'Send',
-      }))
-    ) {
-      this.log.info(`[${invokerLabel(ref)}] the ${what} is sent along a changed route after confirmation: ${changes.join('; ')}`);
-      return;
-    }
-    throw new InvokerUnavailable(
-      `Invoker "${invokerLabel(ref)}": its ${what} is not sent, because since it was issued ${changes.join('; ')}. Execute the invoker again for new tokens, or confirm when asked.`,
-      false,
-    );
-  }
-
-  /**
-   * Another invoker's access token goes to this invoker's token endpoint (Token Exchange) only along a route the person
-   * confirmed for exactly that: this invoker taking that invoker's token. Asked the first time and whenever the route
-   * changes; without a person (background, API), refused.
-   */
-  private async subjectTokenMayGo(
-    ref: InvokerRef,
-    sourceRef: InvokerRef,
-    binding: RouteBinding,
-    options: Pick<RunOptions, 'interactive' | 'personNeeded'>,
-  ): Promise<void> {
-    if (binding.origin === '') {
-      return;
-    }
-    const consent = await this.secrets.subjectConsent(ref);
-    if (consent !== undefined && consent.source === invokerKey(sourceRef) && sameBinding(consent.route, binding)) {
-      return;
-    }
-    options.personNeeded?.();
-    const field = PROPERTY_LABELS.subjectTokenInvoker;
-    const why =
-      consent === undefined || consent.source !== invokerKey(sourceRef)
-        ? `takes the access token of invoker "${invokerLabel(sourceRef)}" ("${field}")`
-        : `takes the access token of invoker "${invokerLabel(sourceRef)}", and its route changed since you allowed it: ${bindingChanges(consent.route, binding).join('; ')}`;
-    if (
-      options.interactive &&
-      (await this.confirmations.confirm({
-        text: `Invoker "${invokerLabel(ref)}" ${why}. Send that token to ${describeRoute(binding)}?`,
-        detail: `Whoever receives it can act as "${invokerLabel(sourceRef)}" does. Allow this only if you set up this invoker and trust that server; you are asked again whenever the route or the source invoker changes.`,
-        button: 'Send',
-      }))
-    ) {
-      await this.secrets.setSubjectConsent(ref, { source: invokerKey(sourceRef), route: binding });
-      this.log.info(`[${invokerLabel(ref)}] allowed to send the access token of "${invokerLabel(sourceRef)}" to ${binding.origin}`);
-      return;
-    }
-    throw new InvokerUnavailable(
-      `Invoker "${invokerLabel(ref)}" ${why}: that needs your confirmation, so nothing was sent. Execute "${invokerLabel(ref)}" yourself to confirm.`,
-      false,
-    );
-  }
-
-  /**
-   * Executes the invoker (or, with `refreshToken`, the refresh-token grant with the invoker's client) and stores
-   * its message; a failure is stored too (marked failed) and rethrown.
-   */
   /** The invoker to run, or InvokerUnavailable: unknown, or a workspace's invoker in an untrusted workspace. */
   private runnable(ref: InvokerRef): { entry: InvokerEntry; found: InvokerRef } {
     const entry = this.invokers.find(ref.name, ref.scope);
@@ -381,6 +239,10 @@ export class InvokerRunner {
     return secrets;
   }
 
+  /**
+   * Executes the invoker (or, with `refreshToken`, the refresh-token grant with the invoker's client) and stores
+   * its message; a failure is stored too (marked failed) and rethrown.
+   */
   async run(ref: InvokerRef, options: RunOptions): Promise<DJMessage> {
     const { entry, found } = this.runnable(ref);
     const refreshing = options.refreshToken !== undefined;
@@ -402,9 +264,9 @@ export class InvokerRunner {
       if (previous === undefined || previous.refreshToken !== options.refreshToken) {
         throw new InvokerUnavailable(`Invoker "${invokerLabel(found)}" holds no such refresh token: execute it again.`, false);
       }
-      await this.tokensMayGo(found, 'refresh token', issuedToOf(previous), issuedTo, options);
+      await this.guard.tokensMayGo(found, 'refresh token', issuedToOf(previous), issuedTo, options);
     }
-    const stored = await this.secretsFor(binding, found, secretsSentTo(config, 'token'), options);
+    const stored = await this.guard.secretsFor(binding, found, secretsSentTo(config, 'token'), options);
     const secrets = options.interactive && !refreshing ? await this.askMissingSecrets(found, config, stored, binding) : stored;
     const core = loadCore();
     const label = invokerLabel(found);
@@ -502,9 +364,9 @@ export class InvokerRunner {
     const record = this.messages.get(found);
     const which = hint === 'access_token' ? 'access token' : 'refresh token';
     if (record !== undefined) {
-      await this.tokensMayGo(found, which, { route: issuedToOf(record).route }, { route: binding }, options);
+      await this.guard.tokensMayGo(found, which, { route: issuedToOf(record).route }, { route: binding }, options);
     }
-    const secrets = await this.secretsFor(binding, found, wanted, options);
+    const secrets = await this.guard.secretsFor(binding, found, wanted, options);
     const core = loadCore();
     const label = invokerLabel(found);
     this.log.info(`[${label}] ${operation === 'introspect' ? 'Introspect' : 'Revoke'} the ${which} of ${entry.config.targetMessage}`);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
-import { resetNetwork, routeSelectionCount, selectNetwork, type NetworkRoute } from '../../src/core/net/network';
+import { resetNetwork, selectNetwork, type NetworkRoute } from '../../src/core/net/network';
+import { routeSelectionCount } from '../../src/core/net/routeSelection';
 import type { NetworkProperties } from '../../src/shared/properties';
 import { createTestPki, type TestPki } from '../fixtures/testPki';
 

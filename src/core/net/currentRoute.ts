@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readRegularFile } from './boundedFile';
-import { selectedBinding } from './network';
+import { selectedBinding } from './routeSelection';
 import type { SystemProxySettings } from './proxyRoute';
 import type { NetworkProperties } from '../../shared/properties';
 import type { RouteBinding } from '../model/routeBinding';
